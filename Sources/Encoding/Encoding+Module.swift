@@ -1,0 +1,1 @@
+// The Encoding module; see README.md (Architecture).

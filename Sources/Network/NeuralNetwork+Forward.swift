@@ -1,0 +1,131 @@
+import Foundation
+
+/// Float semantics: every network is evaluated in IEEE-754 `Double` (binary64), with the
+/// weights exactly as stored (a `float32` ONNX weight is widened exactly to `Double`). Sums
+/// are accumulated left to right in index order, in single and batched evaluation alike, so
+/// both give bit-identical results. PyTorch and onnxruntime evaluate `float32` models in
+/// `float32`; the two differ by float32 rounding (relative ~1e-7 per operation), which the
+/// counterexample check reports as the float margin rather than hiding it.
+extension NeuralNetwork {
+    /// Evaluates the network on one flat input vector.
+    /// - Precondition: `input.count == inputSize`.
+    public func evaluate(_ input: [Double]) -> [Double] {
+        precondition(input.count == inputSize, "input has \(input.count) entries, network takes \(inputSize)")
+        return evaluate(batch: input, count: 1)
+    }
+
+    /// Evaluates the network on `count` inputs stored row-major in `batch`
+    /// (`count x inputSize`) and returns the outputs row-major (`count x outputSize`).
+    ///
+    /// Affine layers run as a cache-blocked matrix product `Y = X W^T + b`: tiles of
+    /// ``forwardBlockRows`` samples by ``forwardBlockColumns`` output units reuse the loaded
+    /// weight rows, and the only allocations are the two ping-pong buffers per call.
+    public func evaluate(batch: [Double], count: Int) -> [Double] {
+        precondition(batch.count == count * inputSize, "batch must be count x inputSize")
+        var current = batch
+        var next: [Double] = []
+        var width = inputSize
+        for layer in layers {
+            switch layer {
+            case .affine(let affine):
+                next.removeAll(keepingCapacity: true)
+                next.append(contentsOf: repeatElement(0, count: count * affine.outputSize))
+                current.withUnsafeBufferPointer { x in
+                    next.withUnsafeMutableBufferPointer { y in
+                        Self.affineBatch(affine, x: x, y: y, count: count)
+                    }
+                }
+                swap(&current, &next)
+                width = affine.outputSize
+            default:
+                current.withUnsafeMutableBufferPointer { values in
+                    for index in values.indices { values[index] = layer.apply(values[index]) }
+                }
+            }
+        }
+        precondition(current.count == count * width)
+        return current
+    }
+
+    /// Outputs of every layer for one input (element 0 is the input itself). Used by
+    /// gradient computations and by tests that check bounds layer by layer.
+    public func activations(_ input: [Double]) -> [[Double]] {
+        precondition(input.count == inputSize)
+        var values = [input]
+        for layer in layers { values.append(layer.apply(values[values.count - 1])) }
+        return values
+    }
+
+    static let forwardBlockRows = 4
+    static let forwardBlockColumns = 64
+
+    private static func affineBatch(
+        _ layer: AffineLayer, x: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>, count: Int
+    ) {
+        let m = layer.inputSize, n = layer.outputSize
+        layer.weights.withUnsafeBufferPointer { w in
+            var rowStart = 0
+            while rowStart < count {
+                let rowEnd = min(rowStart + forwardBlockRows, count)
+                var columnStart = 0
+                while columnStart < n {
+                    let columnEnd = min(columnStart + forwardBlockColumns, n)
+                    for sample in rowStart..<rowEnd {
+                        let xRow = x.baseAddress! + sample * m
+                        for unit in columnStart..<columnEnd {
+                            let wRow = w.baseAddress! + unit * m
+                            var sum = 0.0
+                            for j in 0..<m { sum += wRow[j] * xRow[j] }
+                            y[sample * n + unit] = sum + layer.bias[unit]
+                        }
+                    }
+                    columnStart = columnEnd
+                }
+                rowStart = rowEnd
+            }
+        }
+    }
+}
+
+extension Layer {
+    /// Applies an element-wise layer to one value. Affine layers are not element-wise.
+    @inlinable public func apply(_ x: Double) -> Double {
+        switch self {
+        case .affine: preconditionFailure("affine layers are not element-wise")
+        case .relu: return x > 0 ? x : 0
+        case .leakyRelu(let alpha): return x >= 0 ? x : alpha * x
+        case .clip(let lower, let upper): return Swift.min(Swift.max(x, lower), upper)
+        case .tanh: return Foundation.tanh(x)
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        }
+    }
+
+    /// Applies the layer to a whole vector.
+    public func apply(_ x: [Double]) -> [Double] {
+        switch self {
+        case .affine(let affine):
+            precondition(x.count == affine.inputSize)
+            var y = affine.bias
+            for i in 0..<affine.outputSize {
+                var sum = 0.0
+                for j in 0..<affine.inputSize { sum += affine.weights[i * affine.inputSize + j] * x[j] }
+                y[i] = sum + affine.bias[i]
+            }
+            return y
+        default:
+            return x.map { apply($0) }
+        }
+    }
+}
+
+extension Array where Element == Double {
+    /// Index of the largest entry; ties go to the lowest index (as `numpy.argmax`).
+    /// NaN entries are never chosen unless all entries are NaN.
+    public var argmax: Int {
+        var best = 0
+        for index in indices where self[index] > self[best] || (self[best].isNaN && !self[index].isNaN) {
+            best = index
+        }
+        return best
+    }
+}

@@ -1,0 +1,46 @@
+/// Reverse-mode gradients through the network IR, for attacks (PGD, white-box search).
+///
+/// For a weight vector `w` over the outputs, computes `∇_x (w · f(x))` by the chain rule:
+/// affine layers pull back `g ↦ Wᵀ g`; element-wise layers multiply by the derivative at the
+/// layer's input `z`: ReLU `1[z > 0]`, LeakyReLU `1` or `alpha` (`z >= 0` / `z < 0`),
+/// clip `1[lower < z < upper]`, tanh `1 - tanh(z)²`, sigmoid `s(z)(1 - s(z))`. At the kinks
+/// the one-sided derivative above is used (a valid subgradient direction for an attack; the
+/// attack never needs more, since every result is re-checked by the forward pass).
+extension NeuralNetwork {
+    /// `(w · f(x), ∇_x (w · f(x)))`.
+    /// - Precondition: `x.count == inputSize`, `outputWeights.count == outputSize`.
+    public func valueAndGradient(at x: [Double], outputWeights: [Double]) -> (value: Double, gradient: [Double]) {
+        precondition(outputWeights.count == outputSize)
+        let values = activations(x)
+        let output = values[values.count - 1]
+        var value = 0.0
+        for (weight, y) in zip(outputWeights, output) { value += weight * y }
+        var gradient = outputWeights
+        for index in layers.indices.reversed() {
+            let input = values[index]
+            switch layers[index] {
+            case .affine(let affine):
+                var pulled = [Double](repeating: 0, count: affine.inputSize)
+                for row in 0..<affine.outputSize where gradient[row] != 0 {
+                    let g = gradient[row]
+                    let base = row * affine.inputSize
+                    for column in 0..<affine.inputSize { pulled[column] += g * affine.weights[base + column] }
+                }
+                gradient = pulled
+            case .relu:
+                for i in gradient.indices where !(input[i] > 0) { gradient[i] = 0 }
+            case .leakyRelu(let alpha):
+                for i in gradient.indices where input[i] < 0 { gradient[i] *= alpha }
+            case .clip(let lower, let upper):
+                for i in gradient.indices where !(input[i] > lower && input[i] < upper) { gradient[i] = 0 }
+            case .tanh:
+                let output = values[index + 1]
+                for i in gradient.indices { gradient[i] *= 1 - output[i] * output[i] }
+            case .sigmoid:
+                let output = values[index + 1]
+                for i in gradient.indices { gradient[i] *= output[i] * (1 - output[i]) }
+            }
+        }
+        return (value, gradient)
+    }
+}

@@ -1,0 +1,1 @@
+// The Sampling module; see README.md (Architecture).

@@ -1,0 +1,1 @@
+// The Solver module; see README.md (Architecture).

@@ -1,0 +1,9 @@
+/// Exit codes of `verify`, the same for every subcommand.
+enum ExitCode: Int32 {
+    /// Success; for verification commands, the property holds / every verdict is positive.
+    case success = 0
+    /// The property or verdict is negative (violated, not robust, fails).
+    case negative = 1
+    /// Usage or input error: bad flag, unreadable or invalid file. One line on stderr.
+    case inputError = 2
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Network
+
+/// Entry point: dispatches to a subcommand and maps errors to exit codes.
+enum VerifyTool {
+    static var subcommands: [any Subcommand.Type] { [InfoCommand.self, EvalCommand.self] }
+
+    static func topLevelHelp() -> String {
+        var lines = [
+            "verify: exact global correctness and robustness of classifiers on generative models (Z3).",
+            "",
+            "usage: verify SUBCOMMAND [arguments] [options]",
+            "",
+            "subcommands:",
+        ]
+        for command in subcommands {
+            lines.append("  " + command.spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + command.spec.summary)
+        }
+        lines += ["", "Run 'verify SUBCOMMAND --help' for its options. Exit codes: 0 success, 1 negative verdict, 2 usage or input error."]
+        return lines.joined(separator: "\n")
+    }
+
+    static func main() -> ExitCode {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+            print(topLevelHelp())
+            return arguments.isEmpty ? .inputError : .success
+        }
+        guard let command = subcommands.first(where: { $0.spec.name == name }) else {
+            printError("verify: unknown subcommand '\(name)'; run 'verify --help' for the list")
+            return .inputError
+        }
+        do {
+            let parsed = try ParsedArguments(command: command.spec, arguments: Array(arguments.dropFirst()))
+            if parsed.wantsHelp {
+                print(command.spec.helpText)
+                return .success
+            }
+            return try command.run(parsed)
+        } catch {
+            printError("error: \(error)")
+            return .inputError
+        }
+    }
+}

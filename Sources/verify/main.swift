@@ -1,0 +1,3 @@
+import Foundation
+
+exit(VerifyTool.main().rawValue)

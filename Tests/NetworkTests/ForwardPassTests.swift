@@ -1,0 +1,90 @@
+import XCTest
+@testable import Network
+
+final class ForwardPassTests: XCTestCase {
+    /// Hand-derived: W = [[1, -1], [2, 0.5]], b = [0, -1], then ReLU, then [1, 1]:
+    /// x = (1, 2): z = (1 - 2, 2 + 1 - 1) = (-1, 2); relu -> (0, 2); output 2.
+    func testHandDerivedTinyNetwork() throws {
+        let network = try NeuralNetwork(inputShape: [2], layers: [
+            .affine(AffineLayer(inputSize: 2, outputSize: 2, weights: [1, -1, 2, 0.5], bias: [0, -1])),
+            .relu,
+            .affine(AffineLayer(inputSize: 2, outputSize: 1, weights: [1, 1], bias: [0])),
+        ])
+        XCTAssertEqual(network.evaluate([1, 2]), [2])
+        XCTAssertEqual(network.evaluate([0, 0]), [0])
+    }
+
+    func testActivationsFollowTheirDefinitions() {
+        XCTAssertEqual(Layer.relu.apply(-3), 0)
+        XCTAssertEqual(Layer.relu.apply(2.5), 2.5)
+        XCTAssertEqual(Layer.leakyRelu(alpha: 0.2).apply(-5), -1)
+        XCTAssertEqual(Layer.leakyRelu(alpha: 0.2).apply(5), 5)
+        XCTAssertEqual(Layer.clip(lower: -1, upper: 1).apply(3), 1)
+        XCTAssertEqual(Layer.clip(lower: -1, upper: 1).apply(-3), -1)
+        XCTAssertEqual(Layer.clip(lower: 0, upper: .infinity).apply(7), 7)
+        XCTAssertEqual(Layer.tanh.apply(0.5), tanh(0.5))
+        XCTAssertEqual(Layer.sigmoid.apply(0), 0.5)
+    }
+
+    /// The batched, cache-blocked product must give bit-identical results to the
+    /// single-vector path for every batch size (including sizes that are not multiples of
+    /// the block sizes) and layer widths above the column block.
+    func testBatchedEvaluationMatchesSingleBitForBit() throws {
+        var rng = SeededGenerator(seed: 7)
+        let network = try NeuralNetwork(inputShape: [5], layers: [
+            .affine(randomAffine(5, 70, using: &rng)), .relu,
+            .affine(randomAffine(70, 9, using: &rng)), .leakyRelu(alpha: 0.1),
+            .affine(randomAffine(9, 3, using: &rng)), .clip(lower: -0.5, upper: 0.5),
+        ])
+        for count in [1, 3, 4, 5, 13] {
+            let inputs = (0..<count).map { _ in (0..<5).map { _ in Double.random(in: -2...2, using: &rng) } }
+            let batched = network.evaluate(batch: inputs.flatMap { $0 }, count: count)
+            for (index, input) in inputs.enumerated() {
+                XCTAssertEqual(Array(batched[(index * 3)..<(index * 3 + 3)]), network.evaluate(input))
+                XCTAssertEqual(network.activations(input).last!, network.evaluate(input))
+            }
+        }
+    }
+
+    /// Merging consecutive affine layers changes the function only by rounding.
+    func testMergingAffineLayersKeepsTheFunction() throws {
+        var rng = SeededGenerator(seed: 11)
+        let network = try NeuralNetwork(inputShape: [4], layers: [
+            .affine(randomAffine(4, 6, using: &rng)), .affine(randomAffine(6, 5, using: &rng)),
+            .relu, .affine(.identity(size: 5)), .affine(randomAffine(5, 2, using: &rng)),
+        ])
+        let merged = network.mergingAffineLayers()
+        XCTAssertEqual(merged.layers.count, 3)
+        for _ in 0..<100 {
+            let x = (0..<4).map { _ in Double.random(in: -3...3, using: &rng) }
+            for (a, b) in zip(network.evaluate(x), merged.evaluate(x)) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+        }
+    }
+
+    func testArgmaxTakesTheFirstOfTiedMaxima() {
+        XCTAssertEqual([0.1, 0.7, 0.7, 0.2].argmax, 1)
+        XCTAssertEqual([-1.0].argmax, 0)
+        XCTAssertEqual([Double.nan, 1, 3].argmax, 2)
+    }
+
+    func testCountsAndPiecewiseLinearity() throws {
+        let network = try NeuralNetwork(inputShape: [1, 2], layers: [
+            .affine(AffineLayer(inputSize: 2, outputSize: 3, weights: [1, 2, 3, 4, 5, 6], bias: [0, 0, 0])),
+            .relu, .clip(lower: 0, upper: 1),
+        ])
+        XCTAssertEqual(network.parameterCount, 9)
+        XCTAssertEqual(network.piecewiseUnitCount, 6)
+        XCTAssertTrue(network.isPiecewiseLinear)
+        var smooth = network
+        smooth.layers.append(.tanh)
+        XCTAssertFalse(smooth.isPiecewiseLinear)
+    }
+
+    func testLayerChainMismatchIsAnError() {
+        XCTAssertThrowsError(try NeuralNetwork(inputShape: [3], layers: [
+            .affine(AffineLayer(inputSize: 2, outputSize: 1, weights: [1, 1], bias: [0])),
+        ])) { error in
+            XCTAssertTrue("\(error)".contains("expected 3 but got 2"), "\(error)")
+        }
+    }
+}
