@@ -6,4 +6,6 @@ enum ExitCode: Int32 {
     case negative = 1
     /// Usage or input error: bad flag, unreadable or invalid file. One line on stderr.
     case inputError = 2
+    /// The verification ran but could not decide (timeout, budget, unknown).
+    case unknown = 3
 }

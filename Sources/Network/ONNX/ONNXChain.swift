@@ -18,7 +18,7 @@ struct ONNXChain {
         let index: Int
 
         /// `'name' (Op)`, or `#index (Op)` for an unnamed node.
-        var label: String { "\(displayName) (\(node.opType))" }
+        var label: String { "\(node.name.isEmpty ? displayName : "'\(node.name)'") (\(node.opType))" }
         var displayName: String { node.name.isEmpty ? "#\(index)" : node.name }
     }
 
@@ -76,7 +76,7 @@ struct ONNXChain {
             let next = consumers[current] ?? []
             if next.isEmpty { break }
             guard next.count == 1 else {
-                let list = next.map { "'\(operators[$0].displayName)' (\(operators[$0].node.opType))" }
+                let list = next.map { operators[$0].label }
                 throw NetworkError.invalidContent(
                     file: file, place: "tensor '\(current)'",
                     problem: "feeds \(next.count) nodes, \(list.joined(separator: " and ")): the graph branches",

@@ -18,6 +18,8 @@ import Foundation
 public enum ONNXLoader {
     /// Largest dense matrix (in entries, 8 bytes each) one node may lower to: 2^27 = 1 GiB.
     public static let maxDenseEntries = 1 << 27
+    /// Largest input tensor (in elements) accepted: 2^24, e.g. 3 x 2364 x 2364.
+    public static let maxInputElements = 1 << 24
 
     /// Reads and converts an ONNX file; throws NetworkError with a one-line message naming
     /// file, place, problem and fix.
@@ -55,9 +57,7 @@ public enum ONNXLoader {
         var lowering = ONNXLowering(file: file, maxDenseEntries: maxDenseEntries, shape: inputShape)
         var current = chain.input.name
         for step in chain.steps {
-            let node = ONNXNodeContext(
-                step: step, file: file, dataName: current, constants: chain.constants,
-                opset: model.defaultOpsetVersion ?? 1)
+            let node = ONNXNodeContext(step: step, file: file, dataName: current, constants: chain.constants)
             try lowering.apply(node)
             current = step.node.outputs[0]
         }
@@ -99,7 +99,7 @@ public enum ONNXLoader {
         for (axis, dim) in dims.enumerated() {
             let length: Int
             switch dim {
-            case .value(let value) where value > 0 && value < 1 << 31: length = Int(value)
+            case .value(let value) where value > 0 && value <= maxInputElements: length = Int(value)
             case .symbol where axis == 0, .unknown where axis == 0: length = 1
             case .symbol(let name):
                 throw NetworkError.invalidContent(
@@ -111,7 +111,7 @@ public enum ONNXLoader {
                     fix: "export the model with a fixed input shape")
             }
             let (next, overflow) = size.multipliedReportingOverflow(by: length)
-            guard !overflow, next <= 1 << 31 else {
+            guard !overflow, next <= maxInputElements else {
                 throw NetworkError.invalidContent(
                     file: file, place: place, problem: "has \(dims.count) dimensions whose product is too large",
                     fix: "use a smaller input")

@@ -33,6 +33,7 @@ extension ONNXLowering {
                 fix: ONNXNodeContext.reexport)
         }
         let n = b.shape[transB ? 0 : 1]
+        try checkDenseSize(rows: rows * n, columns: rows * k, node)
         var weights = [Double](repeating: 0, count: n * k)
         for out in 0..<n {
             for inner in 0..<k {
@@ -75,11 +76,12 @@ extension ONNXLowering {
                 throw node.invalid("weights '\(w.name)' have shape \(w.shape) but the data has shape \(shape)",
                                    fix: ONNXNodeContext.reexport)
             }
+            let rows = size / k
+            try checkDenseSize(rows: rows * n, columns: size, node)
             var weights = [Double](repeating: 0, count: n * k)
             for out in 0..<n {
                 for inner in 0..<k { weights[out * k + inner] = w.values[inner * n + out] }
             }
-            let rows = size / k
             try appendBlockDiagonal(
                 blocks: rows, weights: weights, outputs: n, inputs: k,
                 bias: [Double](repeating: 0, count: rows * n), node)

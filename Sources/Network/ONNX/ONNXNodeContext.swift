@@ -13,8 +13,6 @@ struct ONNXNodeContext {
     /// Name of the data tensor the node consumes (the previous node's output).
     let dataName: String
     let constants: [String: ONNXTensorProto]
-    /// Version of the default operator set (e.g. 8 for ACAS Xu, 13 and later for recent PyTorch).
-    let opset: Int64
 
     var node: ONNXNodeProto { step.node }
     var op: String { step.node.opType }

@@ -1,0 +1,94 @@
+/// How bounds are computed.
+public enum BoundMethod: Sendable, Equatable {
+    /// Interval bound propagation (IBP): each unit's interval from the previous layer's
+    /// intervals, every operation rounded outward. Cheapest, loosest.
+    case interval
+    /// Linear bounds computed backwards (CROWN / DeepPoly style) on top of the intervals.
+    case linear
+}
+
+/// Options of a bound computation; the defaults are what the solver uses.
+public struct BoundOptions: Sendable, Equatable {
+    /// The method for the specification rows and the reported layer bounds.
+    public var method: BoundMethod
+    /// With `method == .linear`: how the pre-activation bounds of activation layers are
+    /// computed. `.linear` (default) back-substitutes every such layer to the input and keeps
+    /// the better of the interval and linear bound per unit; `.interval` keeps IBP bounds
+    /// there and uses back-substitution only for the specification rows and the outputs.
+    public var intermediate: BoundMethod
+    /// Optional lower-line slopes of unstable ReLU units (and the through-the-origin line of
+    /// LeakyReLU units), keyed by layer index (`network.layers[k]`), one entry per unit.
+    /// Entries are clamped into the valid range (`[0, 1]` for ReLU, between `alpha` and 1 for
+    /// LeakyReLU); NaN means "adaptive" (slope 1 when `u >= -l`, else 0 resp. `alpha`).
+    /// Any slope in range is sound; the choice only affects tightness.
+    public var lowerSlopes: [Int: [Double]]
+
+    public init(method: BoundMethod = .linear, intermediate: BoundMethod = .linear,
+                lowerSlopes: [Int: [Double]] = [:]) {
+        self.method = method
+        self.intermediate = intermediate
+        self.lowerSlopes = lowerSlopes
+    }
+}
+
+/// Sound bounds of every unit of one layer's output (or of the input box).
+public struct LayerBounds: Sendable, Equatable {
+    public var lower: [Double]
+    public var upper: [Double]
+
+    public init(lower: [Double], upper: [Double]) {
+        precondition(lower.count == upper.count, "layer bounds need one lower and one upper bound per unit")
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// Number of units.
+    public var count: Int { lower.count }
+
+    /// Whether `values` lies within the bounds (inclusive).
+    public func contains(_ values: [Double]) -> Bool {
+        values.count == count && values.indices.allSatisfy { lower[$0] <= values[$0] && values[$0] <= upper[$0] }
+    }
+}
+
+/// The result of ``BoundPropagation/bounds(of:over:specification:options:)``.
+///
+/// Layer indexing: `layerBounds[0]` is the input box and `layerBounds[k + 1]` bounds the
+/// OUTPUT of `network.layers[k]`. Hence the bounds of the INPUT of layer `k` (for an
+/// activation layer: its pre-activation values, the big-M constants of an exact encoding)
+/// are `layerBounds[k]`; see ``preActivationBounds(ofLayer:)``.
+///
+/// Semantics: every bound holds for the network evaluated in exact real arithmetic on the
+/// Double weights, for every input in the box (what Z3 decides). The interval bounds
+/// (`method == .interval`, and the interval part of `.linear`) also contain the values of the
+/// floating-point forward pass `NeuralNetwork.evaluate` / `activations`, whose summation order
+/// they follow with directed rounding (tanh and sigmoid assuming the C library's functions
+/// are monotone within their error bound). The linear bounds may be tighter than the float
+/// forward pass's rounding error, so a float value can exceed them by a few ulps.
+public struct BoundResult: Sendable, Equatable {
+    /// The method that produced the result.
+    public var method: BoundMethod
+    /// `network.layers.count + 1` entries, see the type's documentation for the indexing.
+    public var layerBounds: [LayerBounds]
+    /// One sound lower bound per specification row over the box. With `.linear` it is the
+    /// better of the linear bound (the concretisation of `inputCoefficients · x +
+    /// inputConstants`) and the interval bound on the output bounds, so it is never looser
+    /// than the interval method.
+    public var specLower: [Double]
+    /// With `.linear`: per specification row `r`, coefficients `Λ_r` over the inputs with
+    /// `s_r · f(x) + t_r >= Λ_r · x + c_r` for every `x` in the box, in exact arithmetic.
+    /// Empty with `.interval`. Used by the input-split heuristic (`width_i * |Λ_ri|`).
+    public var inputCoefficients: [[Double]]
+    /// With `.linear`: the constants `c_r` of the linear lower bounds above. Empty with
+    /// `.interval`.
+    public var inputConstants: [Double]
+
+    /// Bounds of the input of `network.layers[layer]` (for an activation layer: the
+    /// pre-activation bounds, sound for big-M constants). Same as `layerBounds[layer]`.
+    public func preActivationBounds(ofLayer layer: Int) -> LayerBounds {
+        layerBounds[layer]
+    }
+
+    /// Bounds of the network output.
+    public var outputBounds: LayerBounds { layerBounds[layerBounds.count - 1] }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Encoding
+
+/// The JSON certificate of one query: what was asked, the verdict, how it was reached, and
+/// enough to re-check it (the sub-boxes of a split proof with the method that closed each,
+/// the counterexample with its exact rational form where Z3 produced it).
+///
+/// Numbers are written as JSON numbers by Foundation's shortest round-trip formatting, so a
+/// reader recovers the same Doubles.
+public enum CertificateRecord {
+    /// - Parameter context: extra top-level fields (network file names and SHA-256
+    ///   digests, the property file, the class and noise of a local query, ...).
+    public static func object(query: SafetyQuery, result: QueryResult, context: [String: Any]) -> [String: Any] {
+        var record = context
+        record["verdict"] = result.verdict.label
+        record["exact"] = result.exact
+        record["seconds"] = result.seconds
+        record["box"] = ["lower": query.box.lower, "upper": query.box.upper]
+        record["unsafe_set"] = query.property.disjuncts.map { atoms in
+            atoms.map { ["coefficients": $0.coefficients, "constant": $0.constant, "relation": "<= 0"] }
+        }
+        record["steps"] = result.steps.map { ["step": $0.name, "seconds": $0.seconds, "decided": $0.decided] }
+        let s = result.statistics
+        record["statistics"] = [
+            "nodes": s.nodes, "max_depth": s.maxDepth, "smt_leaves": s.smtLeaves, "smt_unsat": s.smtUnsat,
+            "smt_sat": s.smtSat, "smt_unknown": s.smtUnknown, "smt_rlimit_count": s.smtResourceCount,
+            "root_unstable_units": s.rootUnstableUnits,
+        ] as [String: Any]
+        record["root_atom_lower_bounds"] = result.rootAtomLowerBounds.map { $0.isFinite ? $0 as Any : NSNull() }
+        switch result.verdict {
+        case .holds(let method):
+            record["method"] = method.rawValue
+            record["proof_leaves"] = result.leaves.map {
+                ["lower": $0.lower, "upper": $0.upper, "depth": $0.depth, "method": $0.method.rawValue] as [String: Any]
+            }
+            record["proof_leaves_truncated"] = result.leavesTruncated
+        case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
+            record["counterexample"] = counterexampleObject(counterexample)
+        case .unknown(let reason):
+            record["reason"] = reason
+        }
+        return record
+    }
+
+    public static func counterexampleObject(_ counterexample: Counterexample) -> [String: Any] {
+        var object: [String: Any] = [
+            "input": counterexample.input,
+            "outputs": counterexample.outputs,
+            "float_violation_score": counterexample.floatScore,
+            "confirmed_in_float": counterexample.isConfirmedInFloat,
+            "source": counterexample.source.rawValue,
+        ]
+        if let exact = counterexample.exactInput { object["exact_input"] = exact }
+        return object
+    }
+
+    /// Serialises a record (sorted keys, pretty-printed) for writing to a file.
+    public static func data(_ object: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Encoding
+import Network
+
+/// Stops a running query from another thread: sets a flag the search checks between
+/// nodes and interrupts the current Z3 call.
+public struct QueryInterruptHandle: Sendable {
+    let flag: InterruptFlag
+    let z3: Z3InterruptHandle
+
+    public func interrupt() {
+        flag.set(true)
+        z3.interrupt()
+    }
+}
+
+/// A thread-safe Boolean.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set(_ newValue: Bool) { lock.lock(); value = newValue; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// The outcome of one exact leaf.
+enum LeafOutcome {
+    case unsat
+    /// Z3's model: the exact rational inputs and their nearest Doubles.
+    case sat(exact: [String], nearest: [Double])
+    case unknown(String)
+}
+
+/// Decides an open sub-box exactly: big-M encoding with the sub-box's sound pre-activation
+/// bounds (design rule 3), solved by Z3 on a fresh solver with an `rlimit` budget.
+final class ExactLeafSolver {
+    let context: Z3Context
+    let flag = InterruptFlag()
+    /// Leaves solved so far (names the exported SMT-LIB2 files).
+    var leafCount = 0
+
+    init() throws { context = try Z3Context() }
+
+    var interruptHandle: QueryInterruptHandle { QueryInterruptHandle(flag: flag, z3: context.interruptHandle) }
+    var isInterrupted: Bool { flag.isSet }
+    func resetInterrupt() { flag.set(false) }
+
+    /// - Parameters:
+    ///   - bounds: sound bounds over `box` (their pre-activation entries become big-M constants).
+    ///   - property: the disjuncts still open on this box.
+    func solve(network: NeuralNetwork, box: Box, bounds: BoundResult, property: OutputProperty,
+               resourceLimit: UInt64, timeLimit: Double, smt2Directory: String?) -> (LeafOutcome, Double) {
+        leafCount += 1
+        let activationLayers = network.layers.indices.filter {
+            if case .affine = network.layers[$0] { return false } else { return true }
+        }
+        let preActivation = activationLayers.map { layer -> PreActivationBounds in
+            let bound = bounds.preActivationBounds(ofLayer: layer)
+            return PreActivationBounds(lower: bound.lower, upper: bound.upper)
+        }
+        let policy: NetworkEncoder.NonlinearPolicy = network.isPiecewiseLinear ? .refuse : .intervalEnvelope
+        do {
+            let encoding = try NetworkEncoder(options: .init(nonlinear: policy)).encode(
+                network, inputLower: box.lower, inputUpper: box.upper,
+                preActivationBounds: preActivation, property: property)
+            if let smt2Directory {
+                let path = (smt2Directory as NSString).appendingPathComponent("leaf-\(leafCount).smt2")
+                let text = encoding.system.smtlib2(comment: "sub-box leaf \(leafCount): sat = violation reachable")
+                try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            let options = Z3QueryOptions(
+                resourceLimit: resourceLimit == 0 ? nil : UInt32(min(resourceLimit, UInt64(UInt32.max))),
+                timeoutMilliseconds: UInt32(max(1, min(timeLimit, 4_000_000)) * 1000))
+            let result = try context.solve(encoding.system, options: options)
+            let used = result.statistics.resourceCount ?? 0
+            switch result.outcome {
+            case .unsat: return (.unsat, used)
+            case .sat(let model):
+                return (.sat(exact: model.inputs.map { $0.exact.description }, nearest: model.inputs.map(\.double)), used)
+            case .unknown(let reason):
+                return (.unknown("z3: \(reason)"), used)
+            }
+        } catch {
+            return (.unknown("encoding or solver error: \(error)"), 0)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Dispatch
+import Encoding
+import Network
+
+/// Decides one ``SafetyQuery`` with the pipeline of the design:
+///
+/// 1. **center**: the float forward pass at the box centre;
+/// 2. **attack**: projected gradient descent on the violation score (``GradientAttack``);
+/// 3. **interval**: interval bounds of every unsafe atom over the box;
+/// 4. **linear**: linear (CROWN-style) bounds of every unsafe atom;
+/// 5. **split**: branch and bound over the input box (``InputSplitSearch``), closing sub-boxes
+///    by bounds and sending small or deep open ones to
+/// 6. **smt**: Z3 on the exact big-M encoding of the sub-box, with the sub-box's sound
+///    pre-activation bounds as big-M constants.
+///
+/// A disjunct `AND_k a_k(y) <= 0` is excluded on a box when some atom has a lower bound
+/// `> 0` there (that atom can never hold). HOLDS needs every disjunct excluded on every
+/// sub-box by bounds or by `unsat`; VIOLATED needs a point whose float forward pass is unsafe.
+///
+/// Not `Sendable`: it owns a Z3 context; use one solver per thread.
+public final class QuerySolver {
+    public var configuration: QueryConfiguration
+    let leafSolver: ExactLeafSolver
+
+    public init(configuration: QueryConfiguration = QueryConfiguration()) throws {
+        self.configuration = configuration
+        self.leafSolver = try ExactLeafSolver()
+    }
+
+    /// A handle that stops the query running on this solver from another thread: the
+    /// current Z3 call is interrupted and the search ends with UNKNOWN ("interrupted").
+    public var interruptHandle: QueryInterruptHandle { leafSolver.interruptHandle }
+
+    public func solve(_ query: SafetyQuery) -> QueryResult {
+        let run = PipelineRun(query: query, configuration: configuration, leafSolver: leafSolver)
+        return run.execute()
+    }
+}
+
+/// The state of one pipeline execution.
+struct PipelineRun {
+    let query: SafetyQuery
+    let configuration: QueryConfiguration
+    let leafSolver: ExactLeafSolver
+    let started = DispatchTime.now()
+
+    init(query: SafetyQuery, configuration: QueryConfiguration, leafSolver: ExactLeafSolver) {
+        self.query = query
+        self.configuration = configuration
+        self.leafSolver = leafSolver
+    }
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
+
+    func execute() -> QueryResult {
+        var steps: [StepRecord] = []
+        /// Runs one step, recording its wall time and whether it decided the query.
+        func timed<T>(_ name: String, _ body: () -> T, decided: (T) -> Bool) -> T {
+            let start = DispatchTime.now()
+            let value = body()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            steps.append(StepRecord(name: name, seconds: seconds, decided: decided(value)))
+            return value
+        }
+        leafSolver.resetInterrupt()
+        let network = query.network, box = query.box, property = query.property
+        var statistics = QueryStatistics()
+        func finish(_ verdict: Verdict, leaves: [ClosedLeaf] = [], truncated: Bool = false,
+                    rootLower: [Double] = []) -> QueryResult {
+            QueryResult(verdict: verdict, steps: steps, leaves: leaves, leavesTruncated: truncated,
+                        statistics: statistics, exact: network.isPiecewiseLinear,
+                        rootAtomLowerBounds: rootLower, seconds: elapsed)
+        }
+
+        let center = timed("center", { CounterexampleCheck.check(query, point: box.center, source: .center) },
+                           decided: { $0 != nil })
+        if let center { return finish(.violated(center)) }
+
+        if configuration.useAttack {
+            let found = timed("attack", {
+                GradientAttack.run(network: network, box: box, property: property, configuration: configuration.attack)
+                    .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
+            }, decided: { $0 != nil })
+            if let found { return finish(.violated(found)) }
+        }
+
+        let (specification, rows) = query.specification
+        var rootLower: [Double] = []
+        if configuration.useInterval {
+            let result = timed("interval", {
+                BoundPropagation.bounds(of: network, over: box, specification: specification, method: .interval)
+            }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
+            rootLower = result.specLower
+            if steps.last!.decided { return finish(.holds(.bounds), rootLower: rootLower) }
+        }
+        var root: BoundResult?
+        if configuration.useLinear {
+            let result = timed("linear", {
+                BoundPropagation.bounds(of: network, over: box, specification: specification, method: .linear)
+            }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
+            root = result
+            rootLower = result.specLower
+            statistics.rootUnstableUnits = InputSplitSearch.unstableUnits(network, result)
+            if steps.last!.decided { return finish(.holds(.bounds), rootLower: rootLower) }
+        }
+
+        var search = InputSplitSearch(query: query, specification: specification, rows: rows,
+                                      configuration: configuration, leafSolver: leafSolver, started: started)
+        let searchStart = DispatchTime.now()
+        let outcome = search.run(root: root)
+        let searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - searchStart.uptimeNanoseconds) / 1e9
+        let unstable = statistics.rootUnstableUnits
+        statistics = search.statistics
+        statistics.rootUnstableUnits = unstable
+        let smtSeconds = search.smtSeconds
+        steps.append(StepRecord(name: "split", seconds: searchSeconds - smtSeconds, decided: outcome.decidedBySplit))
+        if statistics.smtLeaves > 0 {
+            steps.append(StepRecord(name: "smt", seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
+        }
+        return finish(outcome.verdict, leaves: search.leaves, truncated: search.leavesTruncated, rootLower: rootLower)
+    }
+}
+
+/// Re-evaluates candidate counterexamples in the plain float forward pass.
+enum CounterexampleCheck {
+    /// The counterexample at `point` (clamped into the box) when its float forward pass is
+    /// unsafe, otherwise `nil`.
+    static func check(_ query: SafetyQuery, point: [Double], source: CounterexampleSource) -> Counterexample? {
+        let candidate = evaluate(query, point: point, exact: nil, source: source)
+        return candidate.isConfirmedInFloat ? candidate : nil
+    }
+
+    /// The float evaluation of `point` (clamped into the box), confirmed or not.
+    static func evaluate(_ query: SafetyQuery, point: [Double], exact: [String]?,
+                         source: CounterexampleSource) -> Counterexample {
+        let input = query.box.clamp(point)
+        let outputs = query.network.evaluate(input)
+        return Counterexample(input: input, outputs: outputs, floatScore: query.property.violationScore(outputs),
+                              exactInput: exact, source: source)
+    }
+}

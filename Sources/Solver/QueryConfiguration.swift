@@ -1,0 +1,39 @@
+import Encoding
+
+/// Limits and switches of one query's pipeline. Every budget that decides a verdict is a
+/// count (nodes, attack steps, Z3 `rlimit`), so the verdict is the same on any machine and
+/// under any load; the wall-clock limit is only a safety net, and a result records which
+/// limit ended it.
+public struct QueryConfiguration: Sendable, Equatable {
+    /// Run the projected-gradient attack (whole box, then on split nodes).
+    public var useAttack = true
+    /// Try interval bounds first (cheap).
+    public var useInterval = true
+    /// Use linear (CROWN-style) bounds; off means interval bounds everywhere (ablation).
+    public var useLinear = true
+    /// Branch and bound over the input box.
+    public var useSplit = true
+    /// Send open leaves to Z3; off means open leaves end as UNKNOWN (ablation).
+    public var useSMT = true
+
+    public var attack = AttackConfiguration()
+    /// Attack on each split node (fewer restarts than on the whole box).
+    public var nodeAttack = AttackConfiguration(restarts: 1, steps: 10)
+    /// Maximum number of boxes the split search may bound.
+    public var maxNodes = 20_000
+    /// A node with at most this many unstable ReLU-like units goes to Z3 instead of splitting.
+    public var smtUnstableThreshold = 10
+    /// A node at this depth or deeper goes to Z3 instead of splitting.
+    public var smtDepth = 24
+    /// Z3's deterministic resource limit per leaf (`rlimit`), 0 = none.
+    public var smtResourceLimit: UInt64 = 20_000_000
+    /// Wall-clock safety net for the whole query, in seconds.
+    public var timeLimit: Double = 60
+    /// Record at most this many closed sub-boxes in the certificate.
+    public var maxRecordedLeaves = 10_000
+    /// When set, every Z3 leaf query is also written there as an SMT-LIB2 file
+    /// (`leaf-<n>.smt2`, numbered per solver) so another solver can re-check it.
+    public var smt2Directory: String?
+
+    public init() {}
+}

@@ -1,0 +1,62 @@
+import Encoding
+
+/// What one pipeline step did: its name (`center`, `attack`, `interval`, `linear`, `split`,
+/// `smt`), its wall time, and whether it decided the query.
+public struct StepRecord: Sendable, Equatable {
+    public var name: String
+    public var seconds: Double
+    public var decided: Bool
+}
+
+/// How a sub-box of a split proof was closed.
+public enum LeafMethod: String, Sendable, Codable {
+    /// Sound (interval or linear) bounds exclude every unsafe disjunct on the sub-box.
+    case bounds
+    /// Z3 answered `unsat` on the exact encoding of the sub-box.
+    case smt
+}
+
+/// One closed sub-box of a split proof (part of the certificate).
+public struct ClosedLeaf: Sendable, Equatable {
+    public var lower: [Double]
+    public var upper: [Double]
+    public var depth: Int
+    public var method: LeafMethod
+}
+
+/// Counters of one query.
+public struct QueryStatistics: Sendable, Equatable {
+    /// Boxes bounded by the split search (the root counts as one).
+    public var nodes = 0
+    /// Deepest split level reached.
+    public var maxDepth = 0
+    /// Leaves sent to Z3, and how they ended.
+    public var smtLeaves = 0
+    public var smtUnsat = 0
+    public var smtSat = 0
+    public var smtUnknown = 0
+    /// Sum of Z3's `rlimit count` over all leaves.
+    public var smtResourceCount = 0.0
+    /// Unstable ReLU-like units of the root box under the linear bounds.
+    public var rootUnstableUnits = 0
+}
+
+/// The full answer to a ``SafetyQuery``.
+public struct QueryResult: Sendable {
+    public var verdict: Verdict
+    /// The pipeline steps that ran, in order.
+    public var steps: [StepRecord]
+    /// Closed sub-boxes (for split proofs; at most the configured number are kept).
+    public var leaves: [ClosedLeaf]
+    /// True when more leaves closed than were recorded.
+    public var leavesTruncated: Bool
+    public var statistics: QueryStatistics
+    /// False when the network has tanh/sigmoid layers: verdicts stay sound, but an open
+    /// leaf cannot be decided exactly (it may end UNKNOWN where an exact method would not).
+    public var exact: Bool
+    /// Lower bounds of each unsafe atom over the whole box (linear bounds when enabled),
+    /// flattened in disjunct order; a positive entry closes its disjunct.
+    public var rootAtomLowerBounds: [Double]
+    /// Wall time of the whole query.
+    public var seconds: Double
+}

@@ -1,0 +1,196 @@
+import Dispatch
+import Encoding
+import Network
+
+/// Branch and bound over the input box.
+///
+/// Depth-first over sub-boxes (deterministic order: left half first). Per node:
+/// 1. bound every open unsafe atom over the node (linear bounds, or interval when linear is
+///    off); a disjunct is excluded when one of its atoms has a lower bound `> 0`;
+/// 2. no disjunct left: the node is closed (``LeafMethod/bounds``);
+/// 3. otherwise a short attack on the node's open disjuncts (a float-confirmed point ends
+///    the query as VIOLATED);
+/// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) or at the
+///    depth limit goes to Z3 with the node's own bounds as big-M constants; else
+/// 5. split the dimension `i` maximising `width_i · Σ_r |Λ_ri|` over the open disjuncts'
+///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
+///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
+///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
+///    dimension.
+///
+/// Budgets are counted (nodes, depth, Z3 `rlimit`) so the verdict is the same on every
+/// machine; the wall-clock limit is a safety net.
+struct InputSplitSearch {
+    let query: SafetyQuery
+    let specification: LinearSpecification
+    let rows: [Range<Int>]
+    let configuration: QueryConfiguration
+    let leafSolver: ExactLeafSolver
+    let started: DispatchTime
+
+    var statistics = QueryStatistics()
+    var leaves: [ClosedLeaf] = []
+    var leavesTruncated = false
+    var smtSeconds = 0.0
+
+    init(query: SafetyQuery, specification: LinearSpecification, rows: [Range<Int>],
+         configuration: QueryConfiguration, leafSolver: ExactLeafSolver, started: DispatchTime) {
+        self.query = query
+        self.specification = specification
+        self.rows = rows
+        self.configuration = configuration
+        self.leafSolver = leafSolver
+        self.started = started
+    }
+
+    struct Outcome {
+        var verdict: Verdict
+        /// True when the split search alone (bounds on sub-boxes, node attacks) decided.
+        var decidedBySplit: Bool
+        var isDecided: Bool {
+            if case .unknown = verdict { return false }
+            return true
+        }
+    }
+
+    private struct Node {
+        var box: Box
+        var open: [Int]
+        var depth: Int
+    }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
+
+    /// Indices (among `candidates`) of disjuncts that no atom lower bound `> 0` excludes.
+    static func openDisjuncts(_ lower: [Double], rows: [Range<Int>], among candidates: [Int]) -> [Int] {
+        candidates.filter { disjunct in !rows[disjunct].contains { lower[$0] > 0 } }
+    }
+
+    /// Units whose pre-activation bounds straddle a breakpoint (each needs a case split).
+    static func unstableUnits(_ network: NeuralNetwork, _ bounds: BoundResult) -> Int {
+        var count = 0
+        for (index, layer) in network.layers.enumerated() {
+            let input = bounds.preActivationBounds(ofLayer: index)
+            switch layer {
+            case .affine, .tanh, .sigmoid: continue
+            case .relu, .leakyRelu:
+                for i in 0..<input.count where input.lower[i] < 0 && input.upper[i] > 0 { count += 1 }
+            case .clip(let low, let high):
+                for i in 0..<input.count {
+                    if input.lower[i] < low && input.upper[i] > low { count += 1 }
+                    if input.lower[i] < high && input.upper[i] > high { count += 1 }
+                }
+            }
+        }
+        return count
+    }
+
+    mutating func run(root: BoundResult?) -> Outcome {
+        var stack = [Node(box: query.box, open: Array(rows.indices), depth: 0)]
+        var pendingRoot = root
+        var unknownReason: String?
+        var unconfirmed: Counterexample?
+        var usedSMT = false
+        let method: BoundMethod = configuration.useLinear ? .linear : .interval
+
+        while let node = stack.popLast() {
+            if leafSolver.isInterrupted { unknownReason = "interrupted"; break }
+            if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break }
+            if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break }
+            statistics.nodes += 1
+            statistics.maxDepth = max(statistics.maxDepth, node.depth)
+
+            let bounds = pendingRoot ?? BoundPropagation.bounds(
+                of: query.network, over: node.box, specification: specification, method: method)
+            pendingRoot = nil
+            let open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
+            if open.isEmpty { record(node.box, node.depth, .bounds); continue }
+
+            let subProperty = OutputProperty(outputCount: query.property.outputCount,
+                                             disjuncts: open.map { query.property.disjuncts[$0] })
+            let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
+            if configuration.useAttack, node.depth > 0,
+               let point = GradientAttack.run(network: query.network, box: node.box, property: subProperty,
+                                              configuration: configuration.nodeAttack),
+               let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
+                return Outcome(verdict: .violated(found), decidedBySplit: true)
+            }
+
+            let unstable = Self.unstableUnits(query.network, bounds)
+            let atLeaf = !configuration.useSplit || unstable <= configuration.smtUnstableThreshold
+                || node.depth >= configuration.smtDepth
+            if atLeaf {
+                guard configuration.useSMT else {
+                    unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
+                    continue
+                }
+                usedSMT = true
+                let start = DispatchTime.now()
+                let (outcome, resources) = leafSolver.solve(
+                    network: query.network, box: node.box, bounds: bounds, property: subProperty,
+                    resourceLimit: configuration.smtResourceLimit,
+                    timeLimit: max(configuration.timeLimit - elapsed, 0.001),
+                    smt2Directory: configuration.smt2Directory)
+                smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                statistics.smtLeaves += 1
+                statistics.smtResourceCount += resources
+                switch outcome {
+                case .unsat:
+                    statistics.smtUnsat += 1
+                    record(node.box, node.depth, .smt)
+                case .sat(let exact, let nearest):
+                    statistics.smtSat += 1
+                    let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+                    guard candidate.isConfirmedInFloat else {
+                        // Exact arithmetic says violated, the float pass does not (rounding):
+                        // keep it, keep searching for a float-confirmed one.
+                        if unconfirmed == nil { unconfirmed = candidate }
+                        if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no float counterexample" }
+                        continue
+                    }
+                    return Outcome(verdict: .violated(candidate), decidedBySplit: false)
+                case .unknown(let reason):
+                    statistics.smtUnknown += 1
+                    unknownReason = unknownReason ?? reason
+                }
+                continue
+            }
+
+            let dimension = splitDimension(node.box, bounds, open)
+            let (left, right) = node.box.split(dimension: dimension)
+            stack.append(Node(box: right, open: open, depth: node.depth + 1))
+            stack.append(Node(box: left, open: open, depth: node.depth + 1))
+        }
+
+        if let unconfirmed, query.network.isPiecewiseLinear {
+            return Outcome(verdict: .violatedUnconfirmed(unconfirmed), decidedBySplit: false)
+        }
+        if let unknownReason { return Outcome(verdict: .unknown(reason: unknownReason), decidedBySplit: false) }
+        return Outcome(verdict: .holds(usedSMT ? .smt : .split), decidedBySplit: !usedSMT)
+    }
+
+    private mutating func record(_ box: Box, _ depth: Int, _ method: LeafMethod) {
+        guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
+        leaves.append(ClosedLeaf(lower: box.lower, upper: box.upper, depth: depth, method: method))
+    }
+
+    /// See the type's documentation (step 5).
+    private func splitDimension(_ box: Box, _ bounds: BoundResult, _ open: [Int]) -> Int {
+        let widths = box.widths
+        var scores = [Double](repeating: 0, count: widths.count)
+        if !bounds.inputCoefficients.isEmpty {
+            for disjunct in open {
+                let best = rows[disjunct].max { bounds.specLower[$0] < bounds.specLower[$1] }!
+                for (i, coefficient) in bounds.inputCoefficients[best].enumerated() {
+                    scores[i] += widths[i] * abs(coefficient)
+                }
+            }
+        }
+        var choice = 0
+        for i in scores.indices where widths[i] > 0 {
+            if scores[i] > scores[choice] || widths[choice] == 0 { choice = i }
+        }
+        if scores[choice] == 0 { choice = widths.indices.max { widths[$0] < widths[$1] } ?? 0 }
+        return choice
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Solver
+
+/// Options shared by the commands that run the exact pipeline (`local`, `vnnlib`).
+enum SolverOptions {
+    static let options: [OptionSpec] = [
+        .value("--timeout", "SEC", "wall-clock safety net per query (default 60)"),
+        .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default 20000000; 0 = none)"),
+        .value("--max-nodes", "N", "split-search budget in sub-boxes (default 20000)"),
+        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 10)"),
+        .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split and/or smt"),
+        .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
+        .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
+    ]
+
+    static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
+        var configuration = QueryConfiguration()
+        if let timeout = try arguments.double("--timeout") {
+            guard timeout > 0 else { throw UsageError(description: "verify \(arguments.command.name): --timeout must be positive") }
+            configuration.timeLimit = timeout
+        }
+        if let limit = try arguments.int("--rlimit") { configuration.smtResourceLimit = UInt64(limit) }
+        if let nodes = try arguments.int("--max-nodes", minimum: 1) { configuration.maxNodes = nodes }
+        if let threshold = try arguments.int("--smt-threshold") { configuration.smtUnstableThreshold = threshold }
+        for step in (arguments.value("--disable") ?? "").split(separator: ",") {
+            switch step.trimmingCharacters(in: .whitespaces) {
+            case "attack": configuration.useAttack = false
+            case "interval": configuration.useInterval = false
+            case "linear": configuration.useLinear = false
+            case "split": configuration.useSplit = false
+            case "smt": configuration.useSMT = false
+            case let other:
+                throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split or smt")
+            }
+        }
+        configuration.smt2Directory = arguments.value("--smt2")
+        if let directory = configuration.smt2Directory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw UsageError(description: "verify \(arguments.command.name): --smt2: cannot create directory \(directory) (\(error.localizedDescription))")
+            }
+        }
+        return configuration
+    }
+}

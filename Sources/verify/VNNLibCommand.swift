@@ -1,0 +1,104 @@
+import Foundation
+import Encoding
+import Network
+import Solver
+
+/// `verify vnnlib MODEL PROP`: VNN-COMP semantics (the file describes the unsafe set).
+enum VNNLibCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "vnnlib",
+        summary: "Decide a VNN-LIB property: prints unsat (holds), sat (violated), timeout or unknown.",
+        positionals: [
+            PositionalSpec(name: "MODEL", help: "network file (.onnx, .nnet or .json)"),
+            PositionalSpec(name: "PROPERTY", help: "VNN-LIB file describing the unsafe set"),
+        ],
+        options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
+            + SolverOptions.options,
+        discussion: """
+        Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
+        float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
+        <= and >= are non-strict).
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let modelPath = arguments.positionals[0], propertyPath = arguments.positionals[1]
+        var configuration = try SolverOptions.configuration(arguments)
+        let network = try NetworkFile.load(modelPath)
+        let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
+                                              expectedOutputs: network.outputSize)
+        let queries = try VNNLibQueries.queries(for: property, network: network)
+        let solver = try QuerySolver(configuration: configuration)
+        let deadline = Date().addingTimeInterval(configuration.timeLimit)
+        var results: [(SafetyQuery, QueryResult)] = []
+        var answer = "unsat"
+        var witness: Counterexample?
+        for query in queries {
+            configuration.timeLimit = max(deadline.timeIntervalSinceNow, 0.001)
+            solver.configuration = configuration
+            let result = solver.solve(query)
+            results.append((query, result))
+            switch result.verdict {
+            case .holds: continue
+            case .violated(let counterexample) where property.isViolated(inputs: counterexample.input, outputs: counterexample.outputs):
+                answer = "sat"
+                witness = counterexample
+            case .violated, .violatedUnconfirmed:
+                answer = "unknown"
+            case .unknown(let reason):
+                if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
+            }
+            if answer == "sat" { break }
+        }
+        print(answer)
+        if let path = arguments.value("--result") {
+            var text = answer + "\n"
+            if let witness {
+                let xs = witness.input.enumerated().map { "(X_\($0.offset) \(exactDecimal($0.element)))" }
+                let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(exactDecimal($0.element)))" }
+                text += "(" + (xs + ys).joined(separator: "\n") + ")\n"
+            }
+            try writeAtomically(text, to: path)
+        }
+        if let path = arguments.value("--json") {
+            let records = results.map { query, result in
+                CertificateRecord.object(query: query, result: result, context: [:])
+            }
+            let context: [String: Any] = [
+                "model": modelPath, "model_sha256": try fileDigest(modelPath),
+                "property": propertyPath, "property_sha256": try fileDigest(propertyPath),
+                "answer": answer, "queries": records,
+            ]
+            try writeAtomically(CertificateRecord.data(context), to: path)
+        }
+        switch answer {
+        case "unsat": return .success
+        case "sat": return .negative
+        default: return .unknown
+        }
+    }
+}
+
+/// A Double written so that parsing it back gives the same Double (shortest round-trip
+/// digits; Swift prints no exponent for ordinary magnitudes, and VNN-COMP readers accept
+/// exponent notation where Swift uses it).
+func exactDecimal(_ value: Double) -> String { "\(value)" }
+
+/// SHA-256 of a file's bytes.
+func fileDigest(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw NetworkError.unreadable(file: path, reason: "no such file or not readable")
+    }
+    return SHA256.hex(of: [UInt8](data))
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees a partial file.
+func writeAtomically(_ text: String, to path: String) throws { try writeAtomically(Data(text.utf8), to: path) }
+
+func writeAtomically(_ data: Data, to path: String) throws {
+    do {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw NetworkError.invalidInput(place: path, problem: "cannot write the file (\(error.localizedDescription))",
+                                        fix: "check that the directory exists and is writable")
+    }
+}
