@@ -5,6 +5,8 @@ import Encoding
 /// under any load; the wall-clock limit is only a safety net, and a result records which
 /// limit ended it.
 public struct QueryConfiguration: Sendable, Equatable {
+    /// Close conjunctions of unsafe atoms with an exact LP over their linear bounds.
+    public var useRelaxationLP = true
     /// Run the projected-gradient attack (whole box, then on split nodes).
     public var useAttack = true
     /// Try interval bounds first (cheap).
@@ -23,10 +25,14 @@ public struct QueryConfiguration: Sendable, Equatable {
     public var maxNodes = 20_000
     /// A node with at most this many unstable ReLU-like units goes to Z3 instead of splitting.
     public var smtUnstableThreshold = 10
-    /// A node at this depth or deeper goes to Z3 instead of splitting.
-    public var smtDepth = 24
+    /// A node at this depth goes to Z3 whatever its unstable count, with the query's
+    /// remaining time; shallower leaves whose Z3 call ends unknown are split further.
+    public var maxDepth = 60
+    /// Wall-clock safety net of one Z3 leaf above ``maxDepth`` (its `rlimit` is the budget);
+    /// a leaf that runs out is split instead of ending the query.
+    public var leafTimeLimit: Double = 5
     /// Z3's deterministic resource limit per leaf (`rlimit`), 0 = none.
-    public var smtResourceLimit: UInt64 = 20_000_000
+    public var smtResourceLimit: UInt64 = 5_000_000
     /// Wall-clock safety net for the whole query, in seconds.
     public var timeLimit: Double = 60
     /// Record at most this many closed sub-boxes in the certificate.

@@ -24,9 +24,9 @@ import XCTest
 ///   row A: y          interval 0;  linear 2 x1 >= -2       -> specLower 0,   Λ = [2, 0],  c = 0
 ///   row B: 3.5 - y    interval -0.5; linear 1.5 - x1 >= 0.5 -> specLower 0.5, Λ = [-1, 0], c = 1.5
 /// ```
-/// The interval results are exact (every operation is exact, so directed rounding does not
-/// widen them). The linear results carry the a-priori rounding margin of back-substitution
-/// (a few 1e-16 here), always on the safe side.
+/// Affine steps (interval and linear) carry an a-priori rounding margin (a few 1e-16 here),
+/// always on the safe side; element-wise steps round only inexact operations, so the ReLU
+/// outputs of exact inputs and the relaxation lines below are exact.
 final class BoundsHandExampleTests: XCTestCase {
     private let network = try! NeuralNetwork(inputShape: [2], layers: [
         .affine(AffineLayer(inputSize: 2, outputSize: 2, weights: [1, 1, 1, -1], bias: [0, 0])),
@@ -38,16 +38,34 @@ final class BoundsHandExampleTests: XCTestCase {
     /// The documented rounding margin of the linear bounds in this example.
     private let margin = 1e-14
 
+    /// `actual` is a sound version of the hand value: on the safe side, within `margin`.
+    private func assertLower(_ actual: [Double], _ hand: [Double], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, hand.count, file: file, line: line)
+        for (a, h) in zip(actual, hand) {
+            XCTAssertTrue(a <= h && h - a <= margin, "lower \(a) vs hand \(h)", file: file, line: line)
+        }
+    }
+
+    private func assertUpper(_ actual: [Double], _ hand: [Double], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, hand.count, file: file, line: line)
+        for (a, h) in zip(actual, hand) {
+            XCTAssertTrue(a >= h && a - h <= margin, "upper \(a) vs hand \(h)", file: file, line: line)
+        }
+    }
+
     func testIntervalBoundsMatchHandDerivation() {
         let result = BoundPropagation.bounds(of: network, over: box, specification: specification, method: .interval)
-        XCTAssertEqual(result.layerBounds, [
-            LayerBounds(lower: [-1, -1], upper: [1, 1]),
-            LayerBounds(lower: [-2, -2], upper: [2, 2]),
-            LayerBounds(lower: [0, 0], upper: [2, 2]),
-            LayerBounds(lower: [0], upper: [4]),
-        ])
-        XCTAssertEqual(result.specLower, [0, -0.5])
-        XCTAssertEqual(result.preActivationBounds(ofLayer: 1), LayerBounds(lower: [-2, -2], upper: [2, 2]))
+        XCTAssertEqual(result.layerBounds.count, 4)
+        XCTAssertEqual(result.layerBounds[0], LayerBounds(lower: [-1, -1], upper: [1, 1]))
+        assertLower(result.layerBounds[1].lower, [-2, -2])
+        assertUpper(result.layerBounds[1].upper, [2, 2])
+        // ReLU of a slightly negative lower bound is exactly 0.
+        XCTAssertEqual(result.layerBounds[2].lower, [0, 0])
+        assertUpper(result.layerBounds[2].upper, [2, 2])
+        assertLower(result.layerBounds[3].lower, [0])
+        assertUpper(result.layerBounds[3].upper, [4])
+        assertLower(result.specLower, [0, -0.5])
+        XCTAssertEqual(result.preActivationBounds(ofLayer: 1), result.layerBounds[1])
     }
 
     func testReLURelaxationLinesMatchHandDerivation() {
@@ -64,25 +82,25 @@ final class BoundsHandExampleTests: XCTestCase {
     }
 
     func testLinearBoundsMatchHandDerivation() {
-        let result = BoundPropagation.bounds(of: network, over: box, specification: specification, method: .linear)
-        // Pre-activation bounds: the first affine layer on the box is exact under IBP.
-        XCTAssertEqual(result.layerBounds[1], LayerBounds(lower: [-2, -2], upper: [2, 2]))
-        XCTAssertEqual(result.layerBounds[2], LayerBounds(lower: [0, 0], upper: [2, 2]))
-        // Output: lower from IBP (exact 0), upper 3 from the linear bound plus its margin.
-        XCTAssertEqual(result.outputBounds.lower, [0])
-        XCTAssertGreaterThanOrEqual(result.outputBounds.upper[0], 3)
-        XCTAssertLessThanOrEqual(result.outputBounds.upper[0], 3 + margin)
-        // Row A: the interval bound 0 wins; the linear function is 2 x1 + 0.
-        XCTAssertEqual(result.specLower[0], 0)
-        XCTAssertEqual(result.inputCoefficients[0], [2, 0])
-        XCTAssertLessThanOrEqual(result.inputConstants[0], 0)
-        XCTAssertGreaterThanOrEqual(result.inputConstants[0], -margin)
-        // Row B: the linear bound 0.5 wins; the linear function is -x1 + 1.5.
-        XCTAssertLessThanOrEqual(result.specLower[1], 0.5)
-        XCTAssertGreaterThanOrEqual(result.specLower[1], 0.5 - margin)
-        XCTAssertEqual(result.inputCoefficients[1], [-1, 0])
-        XCTAssertLessThanOrEqual(result.inputConstants[1], 1.5)
-        XCTAssertGreaterThanOrEqual(result.inputConstants[1], 1.5 - margin)
+        for forward in [0, 64] {
+            let result = BoundPropagation.bounds(of: network, over: box, specification: specification,
+                                                 options: BoundOptions(forwardPassInputLimit: forward))
+            // Pre-activation bounds: the first affine layer on the box, as IBP.
+            assertLower(result.layerBounds[1].lower, [-2, -2])
+            assertUpper(result.layerBounds[1].upper, [2, 2])
+            XCTAssertEqual(result.layerBounds[2].lower, [0, 0])
+            // Output: lower 0 from IBP, upper 3 from the linear bound.
+            assertLower(result.outputBounds.lower, [0])
+            assertUpper(result.outputBounds.upper, [3])
+            // Row A: the interval bound 0 wins; the linear function is 2 x1 + 0.
+            assertLower([result.specLower[0]], [0])
+            XCTAssertEqual(result.inputCoefficients[0], [2, 0])
+            assertLower([result.inputConstants[0]], [0])
+            // Row B: the linear bound 0.5 wins; the linear function is -x1 + 1.5.
+            assertLower([result.specLower[1]], [0.5])
+            XCTAssertEqual(result.inputCoefficients[1], [-1, 0])
+            assertLower([result.inputConstants[1]], [1.5])
+        }
     }
 
     func testRobustnessMarginRows() {

@@ -57,6 +57,13 @@ final class BoundsSoundnessTests: XCTestCase {
         }
     }
 
+    func testLinearBoundsWithForwardPassContainExactActivations() {
+        forRandomCases(.all, count: 400, seed: 9) { network, box, specification, points in
+            checkLinearContainsExact(network, box, specification, points,
+                                     options: BoundOptions(forwardPassInputLimit: 64))
+        }
+    }
+
     func testLinearBoundsWithIntervalIntermediatesContainExactActivations() {
         forRandomCases(.all, count: 200, seed: 4) { network, box, specification, points in
             checkLinearContainsExact(network, box, specification, points,
@@ -107,7 +114,8 @@ final class BoundsSoundnessTests: XCTestCase {
     func testLinearBoundsAreNeverLooserThanIntervalBounds() {
         forRandomCases(.all, count: 400, seed: 6) { network, box, specification, _ in
             let interval = BoundPropagation.bounds(of: network, over: box, specification: specification, method: .interval)
-            let linear = BoundPropagation.bounds(of: network, over: box, specification: specification, method: .linear)
+            let linear = BoundPropagation.bounds(of: network, over: box, specification: specification,
+                                                 options: BoundOptions(forwardPassInputLimit: Bool.random() ? 64 : 0))
             for (k, (a, b)) in zip(interval.layerBounds, linear.layerBounds).enumerated() {
                 for i in 0..<a.count {
                     XCTAssertGreaterThanOrEqual(b.lower[i], a.lower[i], "layer \(k) unit \(i)")

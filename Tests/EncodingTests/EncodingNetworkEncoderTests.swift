@@ -29,7 +29,7 @@ final class EncodingNetworkEncoderTests: XCTestCase {
                 let z = values[layer][unit]
                 switch network.layers[layer] {
                 case .relu: return z >= 0 ? 1 : 0
-                case .leakyRelu(let alpha): return (alpha <= 1) == (z >= 0) ? 1 : 0 // 1: z is the max (α<=1) / min (α>1)
+                case .leakyRelu: return z >= 0 ? 1 : 0 // 1: the identity piece z is the max (α <= 1) or the min (α > 1)
                 case .clip(let lo, let hi):
                     return parts.last == "lo" ? (z >= lo ? 1 : 0) : (max(z, lo) <= hi ? 1 : 0)
                 default: fatalError()
@@ -89,7 +89,7 @@ final class EncodingNetworkEncoderTests: XCTestCase {
     }
 
     /// Hand-derived: z = x (one unit), x ∈ [-1, 2], ReLU split with l = -1, u = 2:
-    /// y >= z, y <= z - (-1)(1 - δ) = z + 1 - δ... stored as `y - z + l - l δ <= 0`.
+    /// `y <= z - l (1 - δ) = z + 1 - δ`, stored as `y - z + δ - 1 <= 0`; `y <= u δ = 2 δ`.
     func testReLUSplitConstraintsMatchTheBigMFormula() throws {
         let network = try NeuralNetwork(inputShape: [1], layers: [.affine(.identity(size: 1)), .relu])
         let encoding = try NetworkEncoder().encode(network, inputLower: [-1], inputUpper: [2],
@@ -104,9 +104,9 @@ final class EncodingNetworkEncoderTests: XCTestCase {
         XCTAssertTrue(system.constraints.contains { c in
             c.relation == .lessOrEqual && c.form.terms.contains { $0.variable.index == d && $0.coefficient == -2 }
         })
-        // y <= z - l (1 - δ)  ->  y - z - 1 + 1·δ... with l = -1: constants contain +l = -1
+        // y <= z - l (1 - δ)  ->  y - z + δ - 1 <= 0
         XCTAssertTrue(system.constraints.contains { c in
-            c.relation == .lessOrEqual && c.form.constants.contains(-1) && c.form.terms.contains { $0.variable.index == d && $0.coefficient == -1 }
+            c.relation == .lessOrEqual && c.form.constants.reduce(0, +) == -1 && c.form.terms.contains { $0.variable.index == d && $0.coefficient == 1 }
         })
     }
 

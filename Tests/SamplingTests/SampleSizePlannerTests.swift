@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-import Sampling
+@testable import Sampling
 
 final class SampleSizePlannerTests: XCTestCase {
     func testZeroFailurePlansMatchTheKnownNumbers() {
@@ -25,12 +25,12 @@ final class SampleSizePlannerTests: XCTestCase {
     }
 
     func testExactPlanWithFailuresIsTheSmallestByBruteForce() {
+        // The plan takes (1 - f) n successes as a real number (see samplesToCertify).
         let delta = 0.05
         let alpha = 0.01
         let f = 0.01
         func certifies(_ n: Int) -> Bool {
-            let failures = Int((f * Double(n)).rounded())
-            return ClopperPearson.lowerBound(successes: n - failures, trials: n, alpha: alpha) >= 1 - delta
+            ClopperPearson.lowerBound(successes: (1 - f) * Double(n), trials: Double(n), alpha: alpha) >= 1 - delta
         }
         let bruteForce = (1...5000).first(where: certifies)
         XCTAssertNotNil(bruteForce)
@@ -44,8 +44,7 @@ final class SampleSizePlannerTests: XCTestCase {
         let alpha = 0.01
         let s = 0.85
         func refutes(_ n: Int) -> Bool {
-            let successes = Int((s * Double(n)).rounded())
-            return ClopperPearson.upperBound(successes: successes, trials: n, alpha: alpha) < 1 - delta
+            ClopperPearson.upperBound(successes: s * Double(n), trials: Double(n), alpha: alpha) < 1 - delta
         }
         let bruteForce = (1...5000).first(where: refutes)
         XCTAssertNotNil(bruteForce)
@@ -61,6 +60,21 @@ final class SampleSizePlannerTests: XCTestCase {
         XCTAssertNil(SampleSizePlanner.samplesToCertify(delta: 0.01, alpha: 0.001, assumedFailureRate: 0.01, method: .hoeffding))
         XCTAssertNil(SampleSizePlanner.samplesToCertify(delta: 0.01, alpha: 0.001, assumedFailureRate: 0.02, method: .clopperPearson))
         XCTAssertNil(SampleSizePlanner.samplesToRefute(delta: 0.1, alpha: 0.001, assumedSuccessRate: 0.95, method: .clopperPearson))
+        XCTAssertNil(SampleSizePlanner.samplesToCertify(
+            delta: 0.01, alpha: 0.001, method: .clopperPearson, maximumSampleSize: 500))
+    }
+
+    func testPlansNearTheThresholdAreFast() {
+        // f = 0.0099 against delta = 0.01 needs tens of millions of samples; the search is
+        // doubling plus bisection, a few dozen bound evaluations.
+        let plan = SampleSizePlanner.samplesToCertify(
+            delta: 0.01, alpha: 0.001, assumedFailureRate: 0.0099, method: .clopperPearson)
+        XCTAssertNotNil(plan)
+        if let plan {
+            XCTAssertGreaterThan(plan, 1_000_000)
+            let n = Double(plan)
+            XCTAssertGreaterThanOrEqual(ClopperPearson.lowerBound(successes: 0.9901 * n, trials: n, alpha: 0.001), 0.99)
+        }
     }
 
     func testFurtherSamplesForAnInconclusiveClassWithoutFailures() {
@@ -80,9 +94,13 @@ final class SampleSizePlannerTests: XCTestCase {
         if let plan {
             XCTAssertGreaterThan(plan.totalSamples, 100)
             XCTAssertEqual(plan.additionalSamples, plan.totalSamples - 100)
-            let n = plan.totalSamples
-            let successes = Int((0.8 * Double(n)).rounded())
-            XCTAssertLessThan(ClopperPearson.upperBound(successes: successes, trials: n, alpha: 1e-6), 0.9)
+            // At the plan, 80% robust refutes; one sample earlier it does not.
+            let n = Double(plan.totalSamples)
+            XCTAssertLessThan(ClopperPearson.upperBound(successes: 0.8 * n, trials: n, alpha: 1e-6), 0.9)
+            XCTAssertGreaterThanOrEqual(ClopperPearson.upperBound(successes: 0.8 * (n - 1), trials: n - 1, alpha: 1e-6), 0.9)
+            // Integer counts at a multiple of 5 agree with the real-valued plan's verdict.
+            let m = (plan.totalSamples + 4) / 5 * 5
+            XCTAssertLessThan(ClopperPearson.upperBound(successes: m / 5 * 4, trials: m, alpha: 1e-6), 0.9)
         }
         // 85 robust, 10 unknown, 5 not robust at delta = 0.1: pessimistic rate 0.85 < 0.9 but
         // optimistic 0.95 >= 0.9, so only resolving the unknowns can decide.

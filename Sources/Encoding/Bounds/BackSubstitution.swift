@@ -18,151 +18,224 @@ struct BackSubstitution {
     let layers: [Layer]
     /// `sizes[k]` = length of `v_k`.
     let sizes: [Int]
+    /// Whether relaxations and error data are recorded (linear method).
+    let recordsLinearData: Bool
     var bounds: [LayerBounds]
     /// `relaxations[k]`: lines of activation layer `k` over `bounds[k]`.
     var relaxations: [LinearRelaxation?]
-    /// `magnitudes[k][i] = max(|l_i|, |u_i|)` of `bounds[k]` (activation layers only).
-    var magnitudes: [[Double]]
-    /// `magnitudeSums[k] = RU(sum_i magnitudes[k][i])` of `bounds[k]`.
+    /// Error weights per unit of layer `k`, such that the error terms of one step are sums of
+    /// `|λ_i| * weight_i`:
+    /// affine `k`: `errorWeights[k][i] >= |b_i| + sum_j |W_ij| M_j`;
+    /// activation `k`: `lowerErrorWeights[k][i] >= |a_L| M_i + |b_L|` (and the upper line's in
+    /// `upperErrorWeights`), with `M = max(|l|, |u|)` of `bounds[k]`.
+    var errorWeights: [[Double]]
+    var upperErrorWeights: [[Double]]
+    /// `magnitudeSums[k] >= sum_i M_i` over `bounds[k]`.
     var magnitudeSums: [Double]
-    /// `rowWeights[k][i] = RU(sum_j |W_ij| M_j)` for affine layer `k`, `M` the magnitudes of
-    /// `bounds[k]`.
-    var rowWeights: [[Double]]
 
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
     private var next: [Double] = []
 
-    init(network: NeuralNetwork, box: Box) {
+    init(network: NeuralNetwork, box: Box, linear: Bool) {
         layers = network.layers
         sizes = [network.inputSize] + network.layerOutputSizes
+        recordsLinearData = linear
         bounds = [LayerBounds(lower: box.lower, upper: box.upper)]
         bounds.reserveCapacity(layers.count + 1)
         relaxations = [LinearRelaxation?](repeating: nil, count: layers.count)
-        magnitudes = [[Double]](repeating: [], count: layers.count)
+        errorWeights = [[Double]](repeating: [], count: layers.count)
+        upperErrorWeights = errorWeights
         magnitudeSums = [Double](repeating: 0, count: layers.count)
-        rowWeights = [[Double]](repeating: [], count: layers.count)
     }
 
-    /// Records the magnitude data of layer `k` once `bounds[k]` is final (and, for an
-    /// activation layer, its relaxation over those bounds).
-    mutating func finalizeInput(ofLayer k: Int, slopes: [Double]?) {
+    /// Appends the interval bounds of `layers[k]`'s output, once `bounds[k]` is final, and
+    /// records the layer's relaxation and error data when ``recordsLinearData``.
+    mutating func appendLayer(_ k: Int, slopes: [Double]?) {
+        precondition(bounds.count == k + 1, "layers are appended in order")
         let input = bounds[k]
-        var sum = 0.0
-        var magnitude = [Double](repeating: 0, count: input.count)
-        for i in 0..<input.count {
-            magnitude[i] = DirectedRounding.magnitude(input.lower[i], input.upper[i])
-            sum = DirectedRounding.addUp(sum, magnitude[i])
-        }
-        magnitudeSums[k] = sum
         switch layers[k] {
         case .affine(let affine):
-            let m = affine.inputSize
-            var rho = [Double](repeating: 0, count: affine.outputSize)
-            affine.weights.withUnsafeBufferPointer { w in
-                for i in 0..<affine.outputSize {
-                    var s = 0.0
-                    for j in 0..<m {
-                        s = DirectedRounding.addUp(s, DirectedRounding.mulUp(w[i * m + j].magnitude, magnitude[j]))
-                    }
-                    rho[i] = DirectedRounding.saneUpper(s)
-                }
+            let (output, rowMagnitudes) = IntervalPropagation.affine(affine, input)
+            bounds.append(output)
+            guard recordsLinearData else { return }
+            magnitudeSums[k] = Self.magnitudeSum(input)
+            errorWeights[k] = (0..<affine.outputSize).map {
+                DirectedRounding.saneUpper(DirectedRounding.addUp(rowMagnitudes[$0], affine.bias[$0].magnitude))
             }
-            rowWeights[k] = rho
-        default:
-            magnitudes[k] = magnitude
-            relaxations[k] = LinearRelaxation(layers[k], input, slopes: slopes)
+        case let layer:
+            bounds.append(IntervalPropagation.activation(layer, input))
+            guard recordsLinearData else { return }
+            magnitudeSums[k] = Self.magnitudeSum(input)
+            let relaxation = LinearRelaxation(layer, input, slopes: slopes)
+            var lowerWeights = [Double](repeating: 0, count: input.count)
+            var upperWeights = lowerWeights
+            for i in 0..<input.count {
+                let big = DirectedRounding.magnitude(input.lower[i], input.upper[i])
+                lowerWeights[i] = Self.lineWeight(relaxation.lowerSlope[i], relaxation.lowerIntercept[i], big)
+                upperWeights[i] = Self.lineWeight(relaxation.upperSlope[i], relaxation.upperIntercept[i], big)
+            }
+            relaxations[k] = relaxation
+            errorWeights[k] = lowerWeights
+            upperErrorWeights[k] = upperWeights
         }
+    }
+
+    /// `RU(sum_i max(|l_i|, |u_i|))`.
+    private static func magnitudeSum(_ bounds: LayerBounds) -> Double {
+        var sum = 0.0
+        for i in 0..<bounds.count {
+            sum = DirectedRounding.addUp(sum, DirectedRounding.magnitude(bounds.lower[i], bounds.upper[i]))
+        }
+        return DirectedRounding.saneUpper(sum)
+    }
+
+    /// `RU(|a| M + |b|)`, the error weight of a line `a z + b` with `|z| <= M`.
+    private static func lineWeight(_ a: Double, _ b: Double, _ big: Double) -> Double {
+        DirectedRounding.saneUpper(DirectedRounding.addUp(DirectedRounding.mulUp(a.magnitude, big), b.magnitude))
     }
 
     /// Sound lower bounds of `rows[r] · v_top + constants[r]` over the input box, for the
     /// `rowCount` rows stored row-major in `rows` (`rowCount x sizes[top]`).
     ///
-    /// Every layer below `top` must be finalized (``finalizeInput(ofLayer:slopes:)``).
-    /// On return `coefficients` holds the rows over the input (`rowCount x sizes[0]`) and
-    /// `constants` their constants: `rows[r] · v_top + constants_in[r] >= coefficients[r] · x
-    /// + constants[r]` for every `x` in the box, in exact arithmetic.
+    /// Every layer below `top` must have been appended with linear data. On return
+    /// `coefficients` holds the rows over the input (`rowCount x sizes[0]`) and `constants`
+    /// their constants: `rows[r] · v_top + constants_in[r] >= coefficients[r] · x +
+    /// constants[r]` for every `x` in the box, in exact arithmetic.
     ///
-    /// One step per layer `j = top-1, ..., 0`, for a row `(λ, c)` over `v_{j+1}`:
+    /// One step per layer `j = top-1, ..., 0`, for a row `(λ, c)` over `v_{j+1}`, with `k`
+    /// the number of nonzero `λ_i` and all sums in plain round-to-nearest:
     /// ```
     /// affine  v_{j+1} = W v_j + b:
-    ///     λ' = fl(λ^T W)   (left to right over the k nonzero λ_i)
-    ///     c' = RD(c + Σ_i RD(λ_i b_i)) - RU(γ_k Σ_i |λ_i| ρ_i + k η Σ_j M_j)
-    ///     where ρ_i >= Σ_j |W_ij| M_j and M_j >= |v_j| on the box. Sound because each entry
-    ///     satisfies |λ'_j - (λ^T W)_j| <= γ_k Σ_i |λ_i W_ij| + k η (Higham, Lemma 3.1 with
-    ///     underflow), so (λ^T W) v_j >= λ' v_j - Σ_j err_j M_j.
+    ///     λ' = fl(λ^T W),   β = fl(Σ_i λ_i b_i),   q = fl(Σ_i |λ_i| w_i),  w_i >= |b_i| + Σ_j |W_ij| M_j
+    ///     c' = RD(RD(c + β) - RU(γ_k Q + k η (1 + Σ_j M_j))),   Q = absoluteSumUp(q) >= Σ_i |λ_i| w_i
     /// activation  v_{j+1} = f(v_j), lines a_L z + b_L <= f(z) <= a_U z + b_U on [l, u]:
-    ///     (a, b) = λ_i > 0 ? (a_L, b_L) : (a_U, b_U);  λ'_i = fl(λ_i a)
-    ///     c' = RD(c + Σ_i RD(λ_i b)) - RU(2u Σ_i |λ'_i| M_i + η Σ_i M_i)
-    ///     (|λ_i a - fl(λ_i a)| <= 2u |fl(λ_i a)| + η/2; products with a in {0, 1} are exact)
-    /// input (the box [l, u]):
-    ///     lower = RD(c + Σ_k RD(λ_k (λ_k > 0 ? l_k : u_k)))
+    ///     (a, b, w) = λ_i > 0 ? (a_L, b_L, w_L) : (a_U, b_U, w_U),   w >= |a| M_i + |b|
+    ///     λ'_i = fl(λ_i a),   β = fl(Σ_i λ_i b),   q = fl(Σ_i |λ_i| w)
+    ///     c' = RD(RD(c + β) - RU(γ_k Q + k η + η Σ_i M_i))
+    /// concretisation over bounds [l, u] of v_j (j = 0: the box), e_i = λ_i > 0 ? l_i : u_i:
+    ///     lower = RD(RD(c + fl(Σ λ_i e_i)) - RU(γ_n Q + n η)),   Q >= Σ |λ_i e_i|
     /// ```
+    /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
+    /// `γ_k Σ_i |λ_i W_ij| + k η` per entry `j` (Higham, Lemma 3.1, plus underflow), so
+    /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_k Σ_i |λ_i W_ij| + k η) M_j`; the bias dot product errs
+    /// by at most `γ_k Σ |λ_i b_i| + k η`; both together are at most `γ_k Q + k η (1 + Σ M)`.
+    /// The activation step: `|λ_i a - fl(λ_i a)| <= u |λ_i a| + η/2` (times `|z_i| <= M_i`) and
+    /// the intercept dot product's error sum to at most `γ_k Q + k η + η Σ M` (`u <= γ_k`).
+    ///
+    /// Early concretisation: after each step to a layer `j >= 1`, every row is also bounded
+    /// over the (sound) bounds of `v_j`, and the returned lower bound of a row is the best of
+    /// these and the final one (each is sound: `v_j` lies in `bounds[j]` on the box). With
+    /// `settle`, called with the best bounds so far, a caller can retire rows whose purpose
+    /// is met (e.g. a ReLU shown stable); retired rows stop, and their `coefficients` and
+    /// `constants` are left meaningless (zero coefficients). Without `settle` every row
+    /// reaches the input.
     mutating func lowerBounds(rows: [Double], constants: inout [Double], rowCount: Int, top: Int,
-                              coefficients: inout [Double]) -> [Double] {
+                              coefficients: inout [Double],
+                              settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)? = nil) -> [Double] {
         precondition(rows.count == rowCount * sizes[top] && constants.count == rowCount)
         let capacity = rowCount * (sizes[0...top].max() ?? 0)
         if current.count < capacity { current = [Double](repeating: 0, count: capacity) }
         if next.count < capacity { next = [Double](repeating: 0, count: capacity) }
         for index in rows.indices { current[index] = rows[index] }
+        // Position p of the buffers holds original row ids[p]; `live` rows are active.
+        var ids = Array(0..<rowCount)
+        var live = rowCount
+        var positionConstants = constants
+        var best = [Double](repeating: -.infinity, count: rowCount)
+        var active = [Bool](repeating: true, count: rowCount)
         var j = top - 1
-        while j >= 0 {
+        while j >= 0 && live > 0 {
             switch layers[j] {
             case .affine(let affine):
-                substituteAffine(affine, layer: j, constants: &constants, rowCount: rowCount)
+                substituteAffine(affine, layer: j, constants: &positionConstants, rowCount: live)
             default:
-                substituteActivation(layer: j, constants: &constants, rowCount: rowCount)
+                substituteActivation(layer: j, constants: &positionConstants, rowCount: live)
             }
             swap(&current, &next)
+            // Rows are now over v_j.
+            let width = sizes[j]
+            concretizeRows(live, width: width, constants: positionConstants, over: bounds[j]) { p, value in
+                best[ids[p]] = Swift.max(best[ids[p]], value)
+            }
+            if j >= 1, let settle {
+                settle(best, &active)
+                var q = 0
+                for p in 0..<live where active[ids[p]] {
+                    if q != p {
+                        for i in 0..<width { current[q * width + i] = current[p * width + i] }
+                        ids[q] = ids[p]
+                        positionConstants[q] = positionConstants[p]
+                    }
+                    q += 1
+                }
+                live = q
+            }
             j -= 1
         }
         let d = sizes[0]
-        coefficients = Array(current[0..<(rowCount * d)])
-        var lower = [Double](repeating: 0, count: rowCount)
-        let box = bounds[0]
-        for r in 0..<rowCount {
-            var s = constants[r]
-            for k in 0..<d {
-                let lambda = coefficients[r * d + k]
-                if lambda == 0 { continue }
-                s = DirectedRounding.addDown(s, DirectedRounding.mulDown(lambda, lambda > 0 ? box.lower[k] : box.upper[k]))
-            }
-            lower[r] = DirectedRounding.saneLower(s)
+        coefficients = [Double](repeating: 0, count: rowCount * d)
+        if top == 0 {
+            concretizeRows(rowCount, width: d, constants: constants, over: bounds[0]) { r, value in best[r] = value }
         }
-        return lower
+        if j < 0 {
+            for p in 0..<live {
+                for i in 0..<d { coefficients[ids[p] * d + i] = current[p * d + i] }
+                constants[ids[p]] = positionConstants[p]
+            }
+        }
+        return best
+    }
+
+    /// For each of the first `count` rows `p` of `current` (width `width`): `result(p,
+    /// RD(c_p + fl(Σ λ_i e_i) - RU(γ_n Q + n η)))`, `e_i = λ_i > 0 ? l_i : u_i`, the lower
+    /// bound of the row over `bounds` (`Q` bounds `Σ |λ_i e_i|`).
+    private func concretizeRows(_ count: Int, width: Int, constants: [Double], over bounds: LayerBounds,
+                                _ result: (Int, Double) -> Void) {
+        current.withUnsafeBufferPointer { cur in
+            bounds.lower.withUnsafeBufferPointer { l in
+                bounds.upper.withUnsafeBufferPointer { u in
+                    for p in 0..<count {
+                        let (sum, absolute) = VectorKernels.concretize(
+                            cur.baseAddress! + p * width, lower: l.baseAddress!, upper: u.baseAddress!, count: width)
+                        let error = DirectedRounding.dotError(
+                            absoluteSum: DirectedRounding.absoluteSumUp(absolute, terms: width), terms: width)
+                        result(p, DirectedRounding.saneLower(
+                            DirectedRounding.addDown(DirectedRounding.addDown(constants[p], sum), -error)))
+                    }
+                }
+            }
+        }
     }
 
     /// One affine step `current (rows over v_{j+1}) -> next (rows over v_j)`; see
     /// ``lowerBounds(rows:constants:rowCount:top:coefficients:)``.
     private mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, constants: inout [Double], rowCount: Int) {
         let n = affine.outputSize, m = affine.inputSize
-        let rho = rowWeights[j]
         let sumM = magnitudeSums[j]
-        let bias = affine.bias
         current.withUnsafeBufferPointer { cur in
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
-                    for r in 0..<rowCount {
-                        let src = cur.baseAddress! + r * n
-                        let dst = nxt.baseAddress! + r * m
-                        dst.update(repeating: 0, count: m)
-                        var c = constants[r], e = 0.0, terms = 0
-                        for i in 0..<n {
-                            let lambda = src[i]
-                            if lambda == 0 { continue }
-                            terms += 1
-                            let weightRow = w.baseAddress! + i * m
-                            for k in 0..<m { dst[k] += lambda * weightRow[k] }
-                            c = DirectedRounding.addDown(c, DirectedRounding.mulDown(lambda, bias[i]))
-                            e = DirectedRounding.addUp(e, DirectedRounding.mulUp(lambda.magnitude, rho[i]))
+                    affine.bias.withUnsafeBufferPointer { bias in
+                        errorWeights[j].withUnsafeBufferPointer { weight in
+                            for r in 0..<rowCount {
+                                let src = cur.baseAddress! + r * n
+                                let dst = nxt.baseAddress! + r * m
+                                dst.update(repeating: 0, count: m)
+                                var beta = 0.0, q = 0.0, terms = 0
+                                for i in 0..<n {
+                                    let lambda = src[i]
+                                    if lambda == 0 { continue }
+                                    terms += 1
+                                    let weightRow = w.baseAddress! + i * m
+                                    for k in 0..<m { dst[k] += lambda * weightRow[k] }
+                                    beta += lambda * bias[i]
+                                    q += lambda.magnitude * weight[i]
+                                }
+                                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
+                                                            extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
+                            }
                         }
-                        if terms > 0 {
-                            let err = DirectedRounding.addUp(
-                                DirectedRounding.mulUp(DirectedRounding.gammaUp(terms), e),
-                                DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
-                            c = DirectedRounding.addDown(c, -err)
-                        }
-                        constants[r] = DirectedRounding.saneLower(c)
                     }
                 }
             }
@@ -172,37 +245,35 @@ struct BackSubstitution {
     /// One activation step through the relaxation of layer `j`; see
     /// ``lowerBounds(rows:constants:rowCount:top:coefficients:)``.
     private mutating func substituteActivation(layer j: Int, constants: inout [Double], rowCount: Int) {
-        guard let relaxation = relaxations[j] else { preconditionFailure("layer \(j) was not finalized") }
+        guard let relaxation = relaxations[j] else { preconditionFailure("layer \(j) has no relaxation") }
         let n = sizes[j]
-        let magnitude = magnitudes[j]
         let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
         current.withUnsafeBufferPointer { cur in
-            next.withUnsafeMutableBufferPointer { nxt in
-                for r in 0..<rowCount {
-                    let src = cur.baseAddress! + r * n
-                    let dst = nxt.baseAddress! + r * n
-                    var c = constants[r], e = 0.0
-                    for i in 0..<n {
-                        let lambda = src[i]
-                        if lambda == 0 { dst[i] = 0; continue }
-                        let a: Double, b: Double
-                        if lambda > 0 {
-                            a = relaxation.lowerSlope[i]; b = relaxation.lowerIntercept[i]
-                        } else {
-                            a = relaxation.upperSlope[i]; b = relaxation.upperIntercept[i]
-                        }
-                        let p = lambda * a
-                        dst[i] = p
-                        if b != 0 { c = DirectedRounding.addDown(c, DirectedRounding.mulDown(lambda, b)) }
-                        if a != 0 && a != 1 {
-                            e = DirectedRounding.addUp(e, DirectedRounding.mulUp(p.magnitude, magnitude[i]))
-                        }
-                    }
-                    let err = DirectedRounding.addUp(
-                        DirectedRounding.mulUp(2 * DirectedRounding.unitRoundoff, e), underflow)
-                    constants[r] = DirectedRounding.saneLower(DirectedRounding.addDown(c, -err))
-                }
+        next.withUnsafeMutableBufferPointer { nxt in
+        relaxation.lowerSlope.withUnsafeBufferPointer { aL in
+        relaxation.lowerIntercept.withUnsafeBufferPointer { bL in
+        relaxation.upperSlope.withUnsafeBufferPointer { aU in
+        relaxation.upperIntercept.withUnsafeBufferPointer { bU in
+        errorWeights[j].withUnsafeBufferPointer { wL in
+        upperErrorWeights[j].withUnsafeBufferPointer { wU in
+            for r in 0..<rowCount {
+                let (beta, q, terms) = VectorKernels.activationRow(
+                    cur.baseAddress! + r * n, nxt.baseAddress! + r * n,
+                    lowerSlope: aL.baseAddress!, lowerIntercept: bL.baseAddress!, lowerWeight: wL.baseAddress!,
+                    upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
+                    count: n)
+                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms, extra: underflow)
             }
-        }
+        }}}}}}}}
+    }
+
+    /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)`;
+    /// NaN becomes `-infinity`.
+    @inline(__always)
+    private static func combine(_ c: Double, beta: Double, q: Double, terms: Int, extra: Double) -> Double {
+        if terms == 0 { return c }
+        let error = DirectedRounding.addUp(
+            DirectedRounding.dotError(absoluteSum: DirectedRounding.absoluteSumUp(q, terms: terms), terms: terms), extra)
+        return DirectedRounding.saneLower(DirectedRounding.addDown(DirectedRounding.addDown(c, beta), -error))
     }
 }

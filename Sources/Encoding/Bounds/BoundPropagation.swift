@@ -5,8 +5,9 @@ import Network
 ///
 /// Soundness (the bounds hold for the network in exact real arithmetic on its Double weights,
 /// for every input in the box; see ``BoundResult`` for the float forward pass):
-/// - Interval steps round every operation outward (`DirectedRounding`, exact results are not
-///   widened); tanh and sigmoid values are widened beyond the C library's error.
+/// - Interval steps: affine layers use plain dot products plus an a-priori error bound
+///   (`gamma_n`, with underflow), element-wise layers round every operation outward
+///   (`DirectedRounding`); tanh and sigmoid values are widened beyond the C library's error.
 /// - Relaxation lines are valid in exact arithmetic: slopes are arbitrary Doubles, intercepts
 ///   are computed with directed rounding from the function's vertices / end points.
 /// - Back-substitution products are computed in round-to-nearest; their error is bounded a
@@ -28,11 +29,14 @@ public enum BoundPropagation {
     /// `.interval`: IBP through all layers; the specification rows are bounded on the output
     /// interval.
     ///
-    /// `.linear`: layers are processed in order. An affine layer's output first gets IBP
-    /// bounds; when it feeds an activation layer and it is not the first layer, the units
-    /// whose relaxation is loose (`l < 0 < u` for ReLU, ...) are bounded again by
-    /// back-substitution to the input (rows `+e_i` and `-e_i`) and keep the better bound
-    /// (skipped with `options.intermediate == .interval`). Activation outputs get the
+    /// `.linear`: layers are processed in order. Each layer's output first gets IBP bounds,
+    /// intersected with the concretised forward linear bounds when the input dimension is at
+    /// most `options.forwardPassInputLimit` (``ForwardLinearBounds``). When an affine output
+    /// feeds an activation layer and it is not the first layer, the units whose relaxation is
+    /// still loose (`l < 0 < u` for ReLU, ...) are bounded again by back-substitution to the
+    /// input (rows `+e_i` and `-e_i`) and keep the better bound (forward pass and
+    /// back-substitution of intermediate units are skipped with
+    /// `options.intermediate == .interval`). Activation outputs get the
     /// (exact, monotone) interval image of the refined input bounds. Finally the
     /// specification rows and, when the last layer is affine, the output units are
     /// back-substituted in one batch.
@@ -49,21 +53,22 @@ public enum BoundPropagation {
         let linear = options.method == .linear
         let refineIntermediate = linear && options.intermediate == .linear
         let layers = network.layers
-        var state = BackSubstitution(network: network, box: box)
+        var state = BackSubstitution(network: network, box: box, linear: linear)
+        var forward: ForwardLinearBounds? = refineIntermediate && network.inputSize <= options.forwardPassInputLimit
+            ? ForwardLinearBounds(box: state.bounds[0]) : nil
 
-        for (k, layer) in layers.enumerated() {
-            if linear { state.finalizeInput(ofLayer: k, slopes: options.lowerSlopes[k]) }
-            switch layer {
-            case .affine(let affine):
-                state.bounds.append(IntervalPropagation.affine(affine, state.bounds[k]))
-                if refineIntermediate, k >= 1, k + 1 < layers.count {
-                    let consumer = layers[k + 1]
-                    if case .affine = consumer { continue }
-                    refine(&state, top: k + 1) { l, u in LinearRelaxation.isLoose(consumer, l, u) }
-                }
-            default:
-                state.bounds.append(IntervalPropagation.activation(layer, state.bounds[k]))
+        for k in layers.indices {
+            state.appendLayer(k, slopes: options.lowerSlopes[k])
+            if forward != nil {
+                forward!.apply(layers[k], relaxation: state.relaxations[k])
+                intersect(&state.bounds[k + 1], with: forward!.concretize())
             }
+            // Back-substitute an affine output that feeds an activation, for the units whose
+            // relaxation is still loose.
+            guard refineIntermediate, k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
+            let consumer = layers[k + 1]
+            if case .affine = consumer { continue }
+            refine(&state, top: k + 1) { l, u in LinearRelaxation.isLoose(consumer, l, u) }
         }
 
         let top = layers.count
@@ -110,7 +115,7 @@ public enum BoundPropagation {
     /// Back-substitutes the units of `bounds[top]` selected by `isNeeded(l, u)` and keeps the
     /// better of the interval and the linear bound of each.
     private static func refine(_ state: inout BackSubstitution, top: Int,
-                               isNeeded: (Double, Double) -> Bool) {
+                               isNeeded: @escaping (Double, Double) -> Bool) {
         let current = state.bounds[top]
         let units = (0..<current.count).filter { isNeeded(current.lower[$0], current.upper[$0]) }
         if units.isEmpty { return }
@@ -122,9 +127,33 @@ public enum BoundPropagation {
         }
         var constants = [Double](repeating: 0, count: 2 * units.count)
         var coefficients: [Double] = []
+        // Retire a unit's two rows as soon as its relaxation is exact (e.g. a ReLU shown
+        // stable by a partial back-substitution).
         let lower = state.lowerBounds(rows: rows, constants: &constants, rowCount: 2 * units.count, top: top,
-                                      coefficients: &coefficients)
+                                      coefficients: &coefficients) { best, active in
+            for (index, unit) in units.enumerated() where active[2 * index] {
+                let l = Swift.max(current.lower[unit], best[2 * index])
+                let u = Swift.min(current.upper[unit], -best[2 * index + 1])
+                if !isNeeded(l, u) {
+                    active[2 * index] = false
+                    active[2 * index + 1] = false
+                }
+            }
+        }
         tighten(&state.bounds[top], units: units, lower: lower, offset: 0)
+    }
+
+    /// Intersects `bounds` with other sound bounds of the same units.
+    private static func intersect(_ bounds: inout LayerBounds, with other: LayerBounds) {
+        for i in 0..<bounds.count {
+            let low = Swift.max(bounds.lower[i], other.lower[i])
+            let high = Swift.min(bounds.upper[i], other.upper[i])
+            assert(low <= high, "forward linear and interval bounds disagree at unit \(i): [\(low), \(high)]")
+            if low <= high {
+                bounds.lower[i] = low
+                bounds.upper[i] = high
+            }
+        }
     }
 
     /// For each `units[index]`: `lower[offset + 2 index]` bounds `v_i` from below and

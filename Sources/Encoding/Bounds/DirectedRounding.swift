@@ -10,8 +10,10 @@
 //    `(-p).addingProduct(a, b) = a*b - p` for products); the result is stepped one ulp with
 //    `nextDown`/`nextUp` only when that error has the wrong sign. An exact operation is thus
 //    never widened, which keeps hand-checkable examples exact.
-// 2. A priori error bounds (`gammaUp`) for the float matrix products of back-substitution,
-//    see `BackSubstitution.swift`.
+// 2. A priori error bounds (`gammaUp`, `dotError`, `absoluteSumUp`) for dot products
+//    computed in plain round-to-nearest (fast, vectorisable): the interval affine step and
+//    every step of back-substitution use these, and apply per-operation directed rounding
+//    only to the few scalars that combine a result with its error bound.
 //
 // References: D. E. Knuth, TAOCP vol. 2, 4.2.2 (TwoSum); N. J. Higham, "Accuracy and
 // Stability of Numerical Algorithms", 2nd ed., 2002, sections 2.2 and 3.1 (the model
@@ -99,6 +101,26 @@ enum DirectedRounding {
         let nu = Double(n) * unitRoundoff  // exact: n < 2^53
         precondition(nu < 0.5, "gamma_n needs n u < 1/2")
         return (nu / (1 - nu).nextDown).nextUp
+    }
+
+    /// An upper bound of the exact rounding error of a `k`-term dot product computed in
+    /// round-to-nearest (any order), given an upper bound `absoluteSum >= sum |x_i y_i|`:
+    /// `RU(gamma_k * absoluteSum + k eta)`. Zero when `k == 0`.
+    @inline(__always)
+    static func dotError(absoluteSum: Double, terms k: Int) -> Double {
+        if k == 0 { return 0 }
+        return addUp(mulUp(gammaUp(k), absoluteSum), Double(k) * eta)  // k eta: exact
+    }
+
+    /// An upper bound of the exact sum `A = sum |x_i y_i|` of `k` nonnegative products from
+    /// its round-to-nearest value `computed`: `fl` errs by at most `gamma_k A + k eta`, so
+    /// `A <= (computed + k eta) / (1 - gamma_k) <= (computed + k eta)(1 + 2 gamma_k)`
+    /// (`gamma_k <= 1/2`), evaluated with upward rounding. NaN gives `+infinity`.
+    @inline(__always)
+    static func absoluteSumUp(_ computed: Double, terms k: Int) -> Double {
+        if k == 0 { return 0 }
+        let factor = addUp(1, mulUp(2, gammaUp(k)))
+        return saneUpper(mulUp(addUp(computed, Double(k) * eta), factor))
     }
 
     /// `max(|lower|, |upper|)`, the magnitude bound of a value in `[lower, upper]` (exact).

@@ -8,46 +8,56 @@ import Network
 
 /// Interval bound propagation, one layer at a time.
 enum IntervalPropagation {
-    /// Bounds of `W x + b` for `x` in `[lower, upper]`.
+    /// Bounds of `W x + b` for `x` in `[lower, upper]`, and the row magnitudes
+    /// `rowMagnitudes[i] >= sum_j |W_ij| M_j` (`M_j = max(|l_j|, |u_j|)`, exact bound) that
+    /// back-substitution needs for its error terms.
     ///
     /// ```
-    /// l'_i = RD( ... RD(RD(0 + RD(w_i0 * e_0)) + RD(w_i1 * e_1)) ... + b_i )
-    ///        with e_j = l_j if w_ij >= 0 else u_j            (upper: RU, the other end)
+    /// L~_i = fl(sum_j w_ij e_j),  e_j = l_j if w_ij >= 0 else u_j     (plain round-to-nearest)
+    /// U~_i = fl(sum_j w_ij f_j),  f_j = u_j if w_ij >= 0 else l_j
+    /// R_i  >= sum_j |w_ij| M_j     (from its float value, DirectedRounding.absoluteSumUp)
+    /// d_i  =  RU(2 (gamma_m R_i + m eta))
+    /// l'_i =  RD(RD(L~_i - d_i) + b_i),   u'_i = RU(RU(U~_i + d_i) + b_i)
     /// ```
-    /// Rounding: every product and every partial sum is rounded in the safe direction with
-    /// the exact-when-possible primitives of `DirectedRounding` (no a-priori error bound).
-    /// The sum runs in the order of `NeuralNetwork.evaluate` (left to right over `j`, then
-    /// `+ b_i`); since round-to-nearest is monotone and `RD <= RN <= RU`, the bounds contain
-    /// both the exact value and the floating-point forward pass's value of every input in the
-    /// interval.
-    static func affine(_ layer: AffineLayer, _ input: LayerBounds) -> LayerBounds {
+    /// Rounding (a-priori error bound, Higham Lemma 3.1 with underflow): a float dot
+    /// product of `m` terms errs by at most `gamma_m sum |w_ij x_j| + m eta <= gamma_m R_i + m eta`.
+    /// One such error separates `L~_i` from the exact `sum_j w_ij e_j`, which is `<=` the exact
+    /// `sum_j w_ij x_j` for every `x` in the box; a second one separates the exact sum from
+    /// the float forward pass's sum (any summation order). Hence `d_i` covers both and the
+    /// bounds contain the exact value and the value of `NeuralNetwork.evaluate` /
+    /// `activations` (which add the bias last, rounded to nearest, a monotone operation).
+    /// The term `w_ij e_j` is computed as `max(w, 0) l + min(w, 0) u`: one of the two
+    /// products is an exact zero, so each term carries a single rounding (`VectorKernels`,
+    /// which sums in four partial sums; the bound holds for any order).
+    static func affine(_ layer: AffineLayer, _ input: LayerBounds) -> (bounds: LayerBounds, rowMagnitudes: [Double]) {
         let n = layer.outputSize, m = layer.inputSize
         precondition(input.count == m, "interval input size \(input.count) != affine input \(m)")
         var lower = [Double](repeating: 0, count: n)
         var upper = [Double](repeating: 0, count: n)
+        var rowMagnitudes = [Double](repeating: 0, count: n)
+        let magnitudes = (0..<m).map { DirectedRounding.magnitude(input.lower[$0], input.upper[$0]) }
         layer.weights.withUnsafeBufferPointer { w in
             input.lower.withUnsafeBufferPointer { l in
                 input.upper.withUnsafeBufferPointer { u in
-                    for i in 0..<n {
-                        var lo = 0.0, hi = 0.0
-                        let row = i * m
-                        for j in 0..<m {
-                            let weight = w[row + j]
-                            if weight >= 0 {
-                                lo = DirectedRounding.addDown(lo, DirectedRounding.mulDown(weight, l[j]))
-                                hi = DirectedRounding.addUp(hi, DirectedRounding.mulUp(weight, u[j]))
-                            } else {
-                                lo = DirectedRounding.addDown(lo, DirectedRounding.mulDown(weight, u[j]))
-                                hi = DirectedRounding.addUp(hi, DirectedRounding.mulUp(weight, l[j]))
-                            }
+                    magnitudes.withUnsafeBufferPointer { big in
+                        for i in 0..<n {
+                            let (lo, hi, r) = VectorKernels.intervalRow(
+                                w.baseAddress! + i * m, lower: l.baseAddress!, upper: u.baseAddress!,
+                                magnitudes: big.baseAddress!, count: m)
+                            let bound = DirectedRounding.absoluteSumUp(r, terms: m)
+                            let delta = DirectedRounding.mulUp(2, DirectedRounding.dotError(absoluteSum: bound, terms: m))
+                            let bias = layer.bias[i]
+                            lower[i] = DirectedRounding.saneLower(
+                                DirectedRounding.addDown(DirectedRounding.addDown(lo, -delta), bias))
+                            upper[i] = DirectedRounding.saneUpper(
+                                DirectedRounding.addUp(DirectedRounding.addUp(hi, delta), bias))
+                            rowMagnitudes[i] = bound
                         }
-                        lower[i] = DirectedRounding.saneLower(DirectedRounding.addDown(lo, layer.bias[i]))
-                        upper[i] = DirectedRounding.saneUpper(DirectedRounding.addUp(hi, layer.bias[i]))
                     }
                 }
             }
         }
-        return LayerBounds(lower: lower, upper: upper)
+        return (LayerBounds(lower: lower, upper: upper), rowMagnitudes)
     }
 
     /// Bounds of an element-wise activation on `[lower, upper]`, unit by unit.

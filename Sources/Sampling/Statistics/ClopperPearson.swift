@@ -41,4 +41,17 @@ public enum ClopperPearson {
             lower: lowerBound(successes: k, trials: n, alpha: alpha / 2),
             upper: upperBound(successes: k, trials: n, alpha: alpha / 2))
     }
+
+    /// The lower bound for a real success count `k` in `(0, n]` (`Beta^{-1}(alpha; k, n - k + 1)`),
+    /// used to plan sample sizes at an assumed rate; `0` for `k <= 0`.
+    static func lowerBound(successes k: Double, trials n: Double, alpha: Double) -> Double {
+        precondition(alpha > 0 && alpha < 1, "alpha must lie in (0, 1), got \(alpha)")
+        if k <= 0 { return 0 }
+        return RegularizedIncompleteBeta.inverse(probability: alpha, a: k, b: n - k + 1)
+    }
+
+    /// The upper bound for a real success count `k` in `[0, n)`; `1` for `k >= n`.
+    static func upperBound(successes k: Double, trials n: Double, alpha: Double) -> Double {
+        1 - lowerBound(successes: n - k, trials: n, alpha: alpha)
+    }
 }

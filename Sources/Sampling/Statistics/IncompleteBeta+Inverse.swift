@@ -25,17 +25,18 @@ extension RegularizedIncompleteBeta {
         if p.isNaN { return .nan }
         if p <= 0 { return 0 }
         if p >= 1 { return 1 }
+        let lnB = logBeta(a, b)
         var lo = 0.0
         var hi = 1.0
         var x = a / (a + b)
         var widthTwoStepsAgo = 1.0
         var widthOneStepAgo = 1.0
         for _ in 0..<2000 {
-            let residual = value(x: x, a: a, b: b) - p
+            let residual = value(x: x, a: a, b: b, logBeta: lnB) - p
             if residual == 0 { return x }
             if residual < 0 { lo = x } else { hi = x }
             if hi - lo <= 4 * hi.ulp { break }
-            let slope = density(x: x, a: a, b: b)
+            let slope = density(x: x, a: a, b: b, logBeta: lnB)
             var next = x - residual / slope
             let width = hi - lo
             let shrinking = width <= 0.5 * widthTwoStepsAgo

@@ -30,13 +30,18 @@ public enum RegularizedIncompleteBeta {
     /// (up to rounding, ~1e-14 relative).
     public static func value(x: Double, a: Double, b: Double) -> Double {
         precondition(a > 0 && b > 0, "I_x(a, b) needs a > 0 and b > 0, got a = \(a), b = \(b)")
+        return value(x: x, a: a, b: b, logBeta: logBeta(a, b))
+    }
+
+    /// `I_x(a, b)` with `ln B(a, b)` supplied (it is symmetric, so the switch reuses it).
+    static func value(x: Double, a: Double, b: Double, logBeta lnB: Double) -> Double {
         if x.isNaN { return .nan }
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
         if x < (a + 1) / (a + b + 2) {
-            return min(1, max(0, direct(x: x, a: a, b: b)))
+            return min(1, max(0, direct(x: x, a: a, b: b, logBeta: lnB)))
         }
-        return min(1, max(0, 1 - direct(x: 1 - x, a: b, b: a)))
+        return min(1, max(0, 1 - direct(x: 1 - x, a: b, b: a, logBeta: lnB)))
     }
 
     /// The Beta(a, b) density `x^(a-1) (1-x)^(b-1) / B(a, b)`, the derivative of `I_x(a, b)` in `x`.
@@ -44,17 +49,22 @@ public enum RegularizedIncompleteBeta {
     /// Edge cases: `0` outside `(0, 1)`; at the ends the limit (`+inf` when the exponent is negative).
     public static func density(x: Double, a: Double, b: Double) -> Double {
         precondition(a > 0 && b > 0, "the Beta density needs a > 0 and b > 0, got a = \(a), b = \(b)")
+        return density(x: x, a: a, b: b, logBeta: logBeta(a, b))
+    }
+
+    /// The Beta density with `ln B(a, b)` supplied.
+    static func density(x: Double, a: Double, b: Double, logBeta lnB: Double) -> Double {
         if x.isNaN { return .nan }
         if x < 0 || x > 1 { return 0 }
         // An exponent of exactly 0 contributes 0 (avoids 0 * -inf at the ends).
         let left = a == 1 ? 0 : (a - 1) * Foundation.log(x)
         let right = b == 1 ? 0 : (b - 1) * Foundation.log1p(-x)
-        return Foundation.exp(left + right - logBeta(a, b))
+        return Foundation.exp(left + right - lnB)
     }
 
     /// `K / (continued fraction)`, without the symmetry switch.
-    private static func direct(x: Double, a: Double, b: Double) -> Double {
-        let logPrefactor = a * Foundation.log(x) + b * Foundation.log1p(-x) - Foundation.log(a) - logBeta(a, b)
+    private static func direct(x: Double, a: Double, b: Double, logBeta lnB: Double) -> Double {
+        let logPrefactor = a * Foundation.log(x) + b * Foundation.log1p(-x) - Foundation.log(a) - lnB
         let prefactor = Foundation.exp(logPrefactor)
         if prefactor == 0 { return 0 }
         return prefactor / continuedFraction(x: x, a: a, b: b)

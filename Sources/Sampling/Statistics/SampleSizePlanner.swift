@@ -30,8 +30,13 @@ public enum SampleSizePlanner {
     /// ```
     /// Hoeffding:        smallest n with (1 - f) - sqrt(ln(1/alpha) / (2n)) >= 1 - delta,
     ///                   i.e. n = ceil(ln(1/alpha) / (2 (delta - f)^2))
-    /// Clopper-Pearson:  smallest n with lower(n - round(f n), n, alpha) >= 1 - delta
+    /// Clopper-Pearson:  smallest n with lower((1 - f) n, n, alpha) >= 1 - delta
     /// ```
+    ///
+    /// The exact plan takes the assumed rate as exact: `(1 - f) n` successes, not rounded to an
+    /// integer (`Beta^{-1}` is defined for real parameters). That makes the bound grow smoothly
+    /// with `n`, so the plan is found by doubling and bisection; rounding would make it
+    /// saw-toothed by about one sample's worth (and equals this for `f = 0`).
     ///
     /// With `f = 0`: Hoeffding `n = ceil(ln(1/alpha) / (2 delta^2))`, Clopper-Pearson
     /// `alpha^(1/n) >= 1 - delta`, i.e. `n = ceil(ln alpha / ln(1 - delta))` (delta = 0.01,
@@ -57,9 +62,9 @@ public enum SampleSizePlanner {
                 Hoeffding.radius(trials: n, alpha: alpha) <= margin
             }
         case .clopperPearson:
-            // With a fixed number of failures j, the lower bound grows with n.
-            return smallestSampleSize(rate: f, from: start, limit: maximumSampleSize) { n, failures in
-                ClopperPearson.lowerBound(successes: n - failures, trials: n, alpha: alpha) >= threshold
+            return smallestSampleSize(from: start, limit: maximumSampleSize) { n in
+                let trials = Double(n)
+                return ClopperPearson.lowerBound(successes: (1 - f) * trials, trials: trials, alpha: alpha) >= threshold
             }
         }
     }
@@ -69,7 +74,7 @@ public enum SampleSizePlanner {
     ///
     /// ```
     /// Hoeffding:        smallest n with s + sqrt(ln(1/alpha) / (2n)) < 1 - delta
-    /// Clopper-Pearson:  smallest n with upper(round(s n), n, alpha) < 1 - delta
+    /// Clopper-Pearson:  smallest n with upper(s n, n, alpha) < 1 - delta   (s n not rounded)
     /// ```
     ///
     /// Edge cases: nil when `s >= 1 - delta` or when the plan exceeds `maximumSampleSize`
@@ -92,9 +97,9 @@ public enum SampleSizePlanner {
                 Hoeffding.radius(trials: n, alpha: alpha) < margin
             }
         case .clopperPearson:
-            // With a fixed number of successes k, the upper bound falls as n grows.
-            return smallestSampleSize(rate: s, from: start, limit: maximumSampleSize) { n, successes in
-                ClopperPearson.upperBound(successes: successes, trials: n, alpha: alpha) < threshold
+            return smallestSampleSize(from: start, limit: maximumSampleSize) { n in
+                let trials = Double(n)
+                return ClopperPearson.upperBound(successes: s * trials, trials: trials, alpha: alpha) < threshold
             }
         }
     }
@@ -153,44 +158,23 @@ public enum SampleSizePlanner {
         return n
     }
 
-    /// The smallest `n` in `start...limit` with `holds(n, round(rate n))`, given that
-    /// `holds(n, j)` is non-decreasing in `n` for a fixed count `j`.
-    ///
-    /// The counts `j = round(rate n)` cut `n` into blocks of equal count; within a block the
-    /// predicate is monotone, so each block is decided at its end and searched by bisection.
-    /// This is exact (the smallest `n`, even where rounding makes the bound saw-toothed).
-    static func smallestSampleSize(
-        rate: Double, from start: Int, limit: Int, _ holds: (Int, Int) -> Bool
-    ) -> Int? {
-        func count(_ n: Int) -> Int { Int((rate * Double(n)).rounded()) }
-        var blockStart = start
-        while blockStart <= limit {
-            let j = count(blockStart)
-            let blockEnd = lastSampleSize(withCount: j, from: blockStart, rate: rate, limit: limit, count: count)
-            if holds(blockEnd, j) {
-                var lo = blockStart  // invariant: the answer lies in lo...hi
-                var hi = blockEnd
-                while lo < hi {
-                    let mid = lo + (hi - lo) / 2
-                    if holds(mid, j) { hi = mid } else { lo = mid + 1 }
-                }
-                return lo
-            }
-            blockStart = blockEnd + 1
+    /// The smallest `n` in `start...limit` with `holds(n)`, for a predicate non-decreasing in
+    /// `n`: doubling until it holds, then bisection. Nil if it fails at `limit`.
+    static func smallestSampleSize(from start: Int, limit: Int, _ holds: (Int) -> Bool) -> Int? {
+        guard start <= limit else { return nil }
+        if holds(start) { return start }
+        var lo = start  // invariant: holds(lo) is false, holds(hi) is true
+        var hi = start
+        repeat {
+            lo = hi
+            hi = hi > limit / 2 ? limit : 2 * hi
+            if holds(hi) { break }
+            if hi == limit { return nil }
+        } while true
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if holds(mid) { hi = mid } else { lo = mid }
         }
-        return nil
-    }
-
-    /// The largest `n` in `from...limit` with `count(n) == j` (counts are non-decreasing in `n`).
-    private static func lastSampleSize(
-        withCount j: Int, from: Int, rate: Double, limit: Int, count: (Int) -> Int
-    ) -> Int {
-        guard rate > 0 else { return limit }
-        // round(rate n) == j  <=>  j - 1/2 <= rate n < j + 1/2 ; start from the estimate.
-        let estimate = ((Double(j) + 0.5) / rate).rounded(.up) - 1
-        var n = estimate >= Double(limit) ? limit : max(from, Int(estimate))
-        while n > from && count(n) > j { n -= 1 }
-        while n < limit && count(n + 1) == j { n += 1 }
-        return n
+        return hi
     }
 }

@@ -44,6 +44,29 @@ final class ExactLeafSolver {
     var isInterrupted: Bool { flag.isSet }
     func resetInterrupt() { flag.set(false) }
 
+    /// Whether the linear relaxation alone excludes a conjunction of unsafe atoms on `box`.
+    ///
+    /// Each row `(Λ_r, c_r)` is a sound linear lower bound of its atom over the box,
+    /// `a_r(f(x)) >= Λ_r · x + c_r` in exact arithmetic (``BoundResult/inputCoefficients``).
+    /// If no `x` in the box satisfies `Λ_r · x + c_r <= 0` for every `r` (an LP over the
+    /// input, decided exactly by Z3 in rational arithmetic), then no `x` makes every atom
+    /// `<= 0`, so the conjunction is unreachable. This closes conjunctions whose atoms are
+    /// each satisfiable somewhere but never together (e.g. "Y_0 is the largest output").
+    func relaxationExcludes(box: Box, rows: [(coefficients: [Double], constant: Double)]) -> Bool {
+        var system = PiecewiseLinearSystem()
+        let inputs = box.lower.indices.map { system.addReal("X_\($0)", lower: box.lower[$0], upper: box.upper[$0]) }
+        system.inputs = inputs
+        for row in rows {
+            let terms = zip(row.coefficients, inputs).compactMap { coefficient, variable in
+                coefficient == 0 ? nil : PiecewiseLinearSystem.Term(coefficient, variable)
+            }
+            system.add(.init(.init(terms: terms, constants: [row.constant]), .lessOrEqual))
+        }
+        guard let result = try? context.solve(system, options: Z3QueryOptions(timeoutMilliseconds: 2_000)) else { return false }
+        if case .unsat = result.outcome { return true }
+        return false
+    }
+
     /// - Parameters:
     ///   - bounds: sound bounds over `box` (their pre-activation entries become big-M constants).
     ///   - property: the disjuncts still open on this box.

@@ -7,11 +7,15 @@ import Network
 /// Depth-first over sub-boxes (deterministic order: left half first). Per node:
 /// 1. bound every open unsafe atom over the node (linear bounds, or interval when linear is
 ///    off); a disjunct is excluded when one of its atoms has a lower bound `> 0`;
+///    conjunctions of several atoms are also tested by an exact LP over the atoms' linear
+///    lower bounds (``ExactLeafSolver/relaxationExcludes(box:rows:)``);
 /// 2. no disjunct left: the node is closed (``LeafMethod/bounds``);
 /// 3. otherwise a short attack on the node's open disjuncts (a float-confirmed point ends
 ///    the query as VIOLATED);
-/// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) or at the
-///    depth limit goes to Z3 with the node's own bounds as big-M constants; else
+/// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) goes to
+///    Z3 with the node's own bounds as big-M constants and a per-leaf budget; when Z3 runs
+///    out of budget the node is split instead. At ``QueryConfiguration/maxDepth`` the node
+///    goes to Z3 with the query's remaining time whatever its unstable count; else
 /// 5. split the dimension `i` maximising `width_i · Σ_r |Λ_ri|` over the open disjuncts'
 ///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
@@ -103,7 +107,14 @@ struct InputSplitSearch {
             let bounds = pendingRoot ?? BoundPropagation.bounds(
                 of: query.network, over: node.box, specification: specification, method: method)
             pendingRoot = nil
-            let open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
+            var open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
+            if configuration.useRelaxationLP, !bounds.inputCoefficients.isEmpty {
+                open = open.filter { disjunct in
+                    rows[disjunct].count < 2 || !leafSolver.relaxationExcludes(
+                        box: node.box,
+                        rows: rows[disjunct].map { (bounds.inputCoefficients[$0], bounds.inputConstants[$0]) })
+                }
+            }
             if open.isEmpty { record(node.box, node.depth, .bounds); continue }
 
             let subProperty = OutputProperty(outputCount: query.property.outputCount,
@@ -117,9 +128,8 @@ struct InputSplitSearch {
             }
 
             let unstable = Self.unstableUnits(query.network, bounds)
-            let atLeaf = !configuration.useSplit || unstable <= configuration.smtUnstableThreshold
-                || node.depth >= configuration.smtDepth
-            if atLeaf {
+            let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
+            if lastLevel || unstable <= configuration.smtUnstableThreshold {
                 guard configuration.useSMT else {
                     unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
                     continue
@@ -129,7 +139,8 @@ struct InputSplitSearch {
                 let (outcome, resources) = leafSolver.solve(
                     network: query.network, box: node.box, bounds: bounds, property: subProperty,
                     resourceLimit: configuration.smtResourceLimit,
-                    timeLimit: max(configuration.timeLimit - elapsed, 0.001),
+                    timeLimit: max(min(configuration.timeLimit - elapsed,
+                                       lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
                     smt2Directory: configuration.smt2Directory)
                 smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 statistics.smtLeaves += 1
@@ -138,6 +149,7 @@ struct InputSplitSearch {
                 case .unsat:
                     statistics.smtUnsat += 1
                     record(node.box, node.depth, .smt)
+                    continue
                 case .sat(let exact, let nearest):
                     statistics.smtSat += 1
                     let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
@@ -151,9 +163,12 @@ struct InputSplitSearch {
                     return Outcome(verdict: .violated(candidate), decidedBySplit: false)
                 case .unknown(let reason):
                     statistics.smtUnknown += 1
-                    unknownReason = unknownReason ?? reason
+                    if lastLevel || leafSolver.isInterrupted {
+                        unknownReason = unknownReason ?? reason
+                        continue
+                    }
+                    // Z3 ran out of budget on this sub-box: split it and go on.
                 }
-                continue
             }
 
             let dimension = splitDimension(node.box, bounds, open)

@@ -55,7 +55,12 @@ extension Z3Context {
 
     /// Creates a fresh solver with the query's parameters, runs `body`, releases the solver.
     fileprivate func withSolver<T>(options: Z3QueryOptions, _ body: (Z3_solver) throws -> T) throws -> T {
-        guard let solver = try call("Z3_mk_solver", { Z3_mk_solver(context) }) else {
+        let made: Z3_solver?
+        switch options.solver {
+        case .smtCore: made = try call("Z3_mk_simple_solver") { Z3_mk_simple_solver(context) }
+        case .automatic: made = try call("Z3_mk_solver") { Z3_mk_solver(context) }
+        }
+        guard let solver = made else {
             throw Z3Error.unexpectedValue(function: "Z3_mk_solver", problem: "no solver")
         }
         Z3_solver_inc_ref(context, solver)
@@ -80,7 +85,12 @@ extension Z3Context {
     fileprivate func runCheck(_ solver: Z3_solver, options: Z3QueryOptions, readModel: (Z3_model) throws -> Z3Model) throws -> Z3Result {
         storage.interruptRequested.store(false, ordering: .sequentiallyConsistent)
         let answer = try call("Z3_solver_check") { Z3_solver_check(context, solver) }
-        let statistics = try self.statistics(solver)
+        var statistics = try self.statistics(solver)
+        if let count = statistics.values["rlimit count"] {
+            // Z3 counts resources per context; the query used the increase since the last one.
+            statistics.resourceUsed = count - resourceCountSoFar
+            resourceCountSoFar = count
+        }
         switch answer {
         case Z3_L_TRUE:
             guard let model = try call("Z3_solver_get_model", { Z3_solver_get_model(context, solver) }) else {
@@ -93,18 +103,19 @@ extension Z3Context {
             return Z3Result(outcome: .unsat, statistics: statistics)
         default:
             let text = string(try call("Z3_solver_get_reason_unknown") { Z3_solver_get_reason_unknown(context, solver) })
-            return Z3Result(outcome: .unknown(classify(text, options: options)), statistics: statistics)
+            return Z3Result(outcome: .unknown(classify(text, options: options, resourceUsed: statistics.resourceUsed)), statistics: statistics)
         }
     }
 
-    /// Maps Z3's reason text to a ``Z3UnknownReason``. Z3 says "canceled" both for an
-    /// interrupt and for a timeout, so our own interrupt flag decides between them.
-    fileprivate func classify(_ text: String, options: Z3QueryOptions) -> Z3UnknownReason {
-        let interrupted = storage.interruptRequested.load(ordering: .sequentiallyConsistent)
+    /// Maps Z3's reason to a ``Z3UnknownReason``. Z3 4.8.12 says "canceled" for an
+    /// interrupt, a timeout and an exhausted `rlimit` alike, so the wrapper decides from
+    /// its own evidence: its interrupt flag, then the resources the query consumed, then
+    /// whether a timeout was set.
+    fileprivate func classify(_ text: String, options: Z3QueryOptions, resourceUsed: Double?) -> Z3UnknownReason {
+        if storage.interruptRequested.load(ordering: .sequentiallyConsistent) { return .interrupted }
+        if let limit = options.resourceLimit, let used = resourceUsed, used >= Double(limit) { return .resourceLimit }
         if text.contains("resource limit") { return .resourceLimit }
-        if interrupted && (text.contains("cancel") || text.contains("interrupt")) { return .interrupted }
-        if text.contains("timeout") || (options.timeoutMilliseconds != nil && text.contains("cancel")) { return .timeout }
-        if text.contains("interrupt") { return .interrupted }
+        if options.timeoutMilliseconds != nil && (text.contains("cancel") || text.contains("timeout")) { return .timeout }
         return .other(text)
     }
 

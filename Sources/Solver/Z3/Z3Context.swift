@@ -44,6 +44,8 @@ public struct Z3InterruptHandle: Sendable {
 public final class Z3Context {
     let storage: Z3ContextStorage
     var context: Z3_context { storage.context }
+    /// Z3's context-wide "rlimit count" after the previous query.
+    var resourceCountSoFar: Double = 0
 
     public init() throws {
         storage = try Z3ContextStorage()

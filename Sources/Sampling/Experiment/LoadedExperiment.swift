@@ -1,0 +1,158 @@
+// An experiment with its networks loaded and composed, its noises, and its identity hash.
+
+import Foundation
+import Network
+import Solver
+
+/// An experiment ready to run: one composed network `C ∘ a ∘ G_c` (noise in, logits out) per
+/// class, the noise source, the solver configuration, and the experiment hash that every
+/// results file carries.
+public struct LoadedExperiment: Sendable {
+    /// The experiment (with `samplesPerClass` capped by a noises file's row count).
+    public var experiment: Experiment
+    /// The classes of the claim, ascending.
+    public let classes: [Int]
+    /// `C ∘ a ∘ G_c` for each class.
+    public let networks: [Int: NeuralNetwork]
+    /// `p`, the noise dimension (the box lives in this space).
+    public let noiseDimension: Int
+    /// Output count of the classifier.
+    public let outputCount: Int
+    public let noises: NoiseSource
+    /// The solver configuration every query uses.
+    public let queryConfiguration: QueryConfiguration
+    /// SHA-256 of every network file, by role (`classifier`, `generator_3`, `conditional_generator`).
+    public let digests: [String: String]
+    /// Identifies everything a per-sample verdict depends on; see ``identity``.
+    public let hash: String
+    /// The text that is hashed.
+    public let identity: String
+
+    /// The format version written into results files and hashed into the identity.
+    public static let resultsFormat = "generative-verification-results/1"
+
+    /// Loads the networks of `experiment`, composes them, and fixes the noises (`noisesFile`
+    /// replaces the generated noises). `solverBase` supplies ablation switches and thresholds;
+    /// the experiment supplies the budgets.
+    public init(_ experiment: Experiment, noisesFile: String? = nil,
+                solverBase: QueryConfiguration = QueryConfiguration()) throws {
+        try experiment.validate()
+        var experiment = experiment
+        let name = experiment.file ?? "experiment"
+        func digest(_ path: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw NetworkError.unreadable(file: path, reason: "no such file or not readable")
+            }
+            return SHA256.hex(of: [UInt8](data))
+        }
+        let classifier = try NetworkFile.load(experiment.classifier)
+        var digests = ["classifier": try digest(experiment.classifier)]
+        var networks: [Int: NeuralNetwork] = [:]
+        var identityLines = [Self.resultsFormat, "classifier \(digests["classifier"]!)"]
+        switch experiment.generators {
+        case .perClass(let files):
+            for (classIndex, path) in files.sorted(by: { $0.key < $1.key }) {
+                guard classIndex < classifier.outputSize else {
+                    throw ExperimentError.invalidExperiment(
+                        file: name, place: "field \"generators\" key \"\(classIndex)\"",
+                        problem: "class \(classIndex) does not exist: the classifier has \(classifier.outputSize) outputs",
+                        fix: "use classes 0...\(classifier.outputSize - 1)")
+                }
+                let generator = try NetworkFile.load(path)
+                digests["generator_\(classIndex)"] = try digest(path)
+                identityLines.append("class \(classIndex) generator \(digests["generator_\(classIndex)"]!)")
+                networks[classIndex] = try NeuralNetwork.composing(classifier: classifier, after: generator, adapter: experiment.adapter)
+            }
+        case let .conditional(path, classCount, position):
+            let generator = try NetworkFile.load(path)
+            digests["conditional_generator"] = try digest(path)
+            let count = classCount ?? classifier.outputSize
+            guard count <= classifier.outputSize else {
+                throw ExperimentError.invalidExperiment(
+                    file: name, place: "field \"conditional_generator.classes\"",
+                    problem: "\(count) classes but the classifier has \(classifier.outputSize) outputs",
+                    fix: "give at most \(classifier.outputSize) classes")
+            }
+            let noiseSize = generator.inputSize - count
+            guard noiseSize >= 1 else {
+                throw ExperimentError.invalidExperiment(
+                    file: name, place: "field \"conditional_generator\"",
+                    problem: "the generator takes \(generator.inputSize) inputs, not more than the \(count) one-hot class inputs",
+                    fix: "check \"classes\": the generator input must be noise plus a one-hot class vector")
+            }
+            identityLines.append("conditional generator \(digests["conditional_generator"]!) classes \(count) one-hot \(position.rawValue)")
+            for classIndex in 0..<count {
+                let fixed = try Self.fixingOneHot(generator, noiseSize: noiseSize, classCount: count,
+                                                  classIndex: classIndex, position: position)
+                networks[classIndex] = try NeuralNetwork.composing(classifier: classifier, after: fixed, adapter: experiment.adapter)
+            }
+        }
+        let classes = networks.keys.sorted()
+        let dimensions = Set(networks.values.map(\.inputSize))
+        guard dimensions.count == 1, let dimension = dimensions.first else {
+            throw ExperimentError.invalidExperiment(
+                file: name, place: "field \"generators\"",
+                problem: "the generators take different noise sizes (\(dimensions.sorted().map(String.init).joined(separator: ", ")))",
+                fix: "use generators with one common noise dimension")
+        }
+        if let adapter = experiment.adapter {
+            identityLines.append("adapter scale \(adapter.scale.map(Self.bits).joined(separator: ",")) shift \(adapter.shift.map(Self.bits).joined(separator: ","))")
+        }
+        identityLines.append("eps \(Self.bits(experiment.eps))")
+        let noises: NoiseSource
+        if let noisesFile {
+            noises = try NoiseSource.load(file: noisesFile, dimension: dimension)
+            experiment.samplesPerClass = min(experiment.samplesPerClass, noises.capacity)
+            if case .file(_, let sha, _) = noises { identityLines.append("noises file \(sha)") }
+        } else {
+            noises = .generated(seed: experiment.seed, dimension: dimension)
+            identityLines.append("noises generated seed \(experiment.seed) dimension \(dimension)")
+        }
+        var configuration = experiment.queryConfiguration(base: solverBase)
+        configuration.smt2Directory = nil
+        identityLines.append("solver \(configuration)")
+        configuration.smt2Directory = solverBase.smt2Directory
+
+        self.experiment = experiment
+        self.classes = classes
+        self.networks = networks
+        self.noiseDimension = dimension
+        self.outputCount = classifier.outputSize
+        self.noises = noises
+        self.queryConfiguration = configuration
+        self.digests = digests
+        self.identity = identityLines.joined(separator: "\n")
+        self.hash = SHA256.hex(of: Array(identity.utf8))
+    }
+
+    /// The generator with its one-hot class input fixed: an affine layer in front maps the
+    /// noise `z` (size `p`) to `[z, e_c]` (or `[e_c, z]`), `e_c` the one-hot vector of class `c`:
+    ///
+    /// ```
+    /// W = [I_p; 0_{m x p}]   b = [0_p; e_c]        (position "after"; rows swapped for "before")
+    /// ```
+    ///
+    /// The one-hot part is a bias, so no box ever perturbs it; composition merges this layer
+    /// into the generator's first affine layer.
+    static func fixingOneHot(_ generator: NeuralNetwork, noiseSize p: Int, classCount m: Int,
+                             classIndex c: Int, position: Experiment.OneHotPosition) throws -> NeuralNetwork {
+        let outputs = p + m
+        var weights = [Double](repeating: 0, count: outputs * p)
+        var bias = [Double](repeating: 0, count: outputs)
+        let noiseOffset = position == .after ? 0 : m
+        let classOffset = position == .after ? p : 0
+        for j in 0..<p { weights[(noiseOffset + j) * p + j] = 1 }
+        bias[classOffset + c] = 1
+        let prefix = AffineLayer(inputSize: p, outputSize: outputs, weights: weights, bias: bias)
+        return try NeuralNetwork(inputShape: [p], outputShape: generator.outputShape,
+                                 layers: [.affine(prefix)] + generator.layers)
+    }
+
+    /// A Double's exact bit pattern (hashing must not depend on decimal formatting).
+    static func bits(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
+
+    /// The box of sample `sampleIndex` of class `classIndex` is the eps-box around this noise.
+    public func noise(classIndex: Int, sampleIndex: Int) -> [Double] {
+        noises.noise(classIndex: classIndex, sampleIndex: sampleIndex)
+    }
+}

@@ -1,0 +1,152 @@
+// Reading and appending JSON-lines results files, with detection of a partially written last line.
+
+import Foundation
+
+/// A results file: a header line (``ResultsHeader``) and one ``SampleRecord`` per line.
+///
+/// Lines are appended whole (one `write` of the line and its newline), so the only damage an
+/// interruption can leave is a last line without its newline: reading discards it (and
+/// reports it), it is never counted.
+public struct ResultsFile: Sendable {
+    public var path: String
+    public var header: ResultsHeader
+    /// Records in file order.
+    public var records: [SampleRecord]
+    /// True when a partially written last line was found and left out.
+    public var discardedPartialLine: Bool
+    /// Bytes up to and including the last complete line.
+    public var completeLength: Int
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
+
+    /// One line (with its newline) for a header or record.
+    static func line<T: Encodable>(_ value: T) throws -> Data {
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Reads a results file.
+    /// - Throws: ``ExperimentError/invalidResults(file:place:problem:fix:)`` naming the line
+    ///   for a missing header, a corrupt complete line, a record of another experiment or a
+    ///   repeated sample index.
+    public static func read(_ path: String) throws -> ResultsFile {
+        func fail(_ place: String, _ problem: String, _ fix: String) -> ExperimentError {
+            .invalidResults(file: path, place: place, problem: problem, fix: fix)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fail("file", "cannot read the file (no such file or not readable)", "check the path")
+        }
+        let bytes = [UInt8](data)
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A {
+            lines.append(bytes[start..<offset])
+            start = offset + 1
+        }
+        let partial = start < bytes.count
+        guard let first = lines.first else {
+            throw fail("line 1", partial ? "the header line is incomplete" : "the file is empty",
+                       "delete the file and start the run again")
+        }
+        let header: ResultsHeader
+        do {
+            header = try decoder.decode(ResultsHeader.self, from: Data(first))
+            guard header.kind == "header" else { throw CocoaError(.coderInvalidValue) }
+        } catch {
+            throw fail("line 1", "is not a results header", "pass a file written by 'verify robustness --results' or 'verify merge'")
+        }
+        var records: [SampleRecord] = []
+        var seen: [Int: Int] = [:]
+        for (offset, line) in lines.enumerated().dropFirst() {
+            let number = offset + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            let record: SampleRecord
+            do {
+                record = try decoder.decode(SampleRecord.self, from: Data(line))
+            } catch {
+                throw fail("line \(number)", "is not a valid sample record (corrupt file)",
+                           "delete that line (its sample will be recomputed with --resume)")
+            }
+            guard record.experiment == header.experiment else {
+                throw fail("line \(number)", "belongs to experiment \(record.experiment.prefix(12)), the header to \(header.experiment.prefix(12))",
+                           "do not concatenate results of different experiments")
+            }
+            if let earlier = seen[record.index] {
+                throw fail("line \(number)", "repeats sample index \(record.index) (first on line \(earlier))",
+                           "delete the repeated line")
+            }
+            seen[record.index] = number
+            records.append(record)
+        }
+        return ResultsFile(path: path, header: header, records: records, discardedPartialLine: partial,
+                           completeLength: start)
+    }
+
+    /// Writes a complete file (header and records sorted by index) atomically.
+    public static func write(_ path: String, header: ResultsHeader, records: [SampleRecord]) throws {
+        var data = try line(header)
+        for record in records.sorted(by: { $0.index < $1.index }) { data.append(try line(record)) }
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ExperimentError.invalidResults(file: path, place: "file", problem: "cannot write the file (\(error.localizedDescription))",
+                                                 fix: "check that the directory exists and is writable")
+        }
+    }
+}
+
+/// Appends records to a results file, one whole line per `write`.
+final class ResultsAppender {
+    let path: String
+    let handle: FileHandle
+
+    /// Opens `path` for appending after cutting it to `length` bytes (dropping a partial line).
+    init(path: String, truncatingTo length: Int?) throws {
+        self.path = path
+        guard let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw ExperimentError.invalidResults(file: path, place: "file", problem: "cannot open the file for writing",
+                                                 fix: "check that the directory exists and is writable")
+        }
+        self.handle = handle
+        do {
+            if let length { try handle.truncate(atOffset: UInt64(length)) }
+            try handle.seekToEnd()
+        } catch {
+            throw ExperimentError.invalidResults(file: path, place: "file", problem: "cannot prepare the file for appending (\(error.localizedDescription))",
+                                                 fix: "check permissions and free space")
+        }
+    }
+
+    /// Creates (or replaces) `path` with just the header line.
+    static func create(path: String, header: ResultsHeader) throws -> ResultsAppender {
+        try ResultsFile.write(path, header: header, records: [])
+        return try ResultsAppender(path: path, truncatingTo: nil)
+    }
+
+    func append(_ record: SampleRecord) throws {
+        let data = try ResultsFile.line(record)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            throw ExperimentError.invalidResults(file: path, place: "sample \(record.index)", problem: "cannot write (\(error.localizedDescription))",
+                                                 fix: "check free space; resume with --resume")
+        }
+    }
+
+    func close() {
+        try? handle.synchronize()
+        try? handle.close()
+    }
+}

@@ -1,0 +1,169 @@
+// One line of a results file: the exact verdict of one sample, with how it was reached.
+
+import Foundation
+import Solver
+
+/// The verdict of one sample's local robustness query, as written in results files.
+///
+/// Only `robust` counts as a success and only `notRobust` (a counterexample confirmed by the
+/// float forward pass) as a failure; `notRobustUnconfirmed` and `unknown` are both UNKNOWN
+/// to the statistics (failure for lower bounds, success for upper bounds).
+public enum SampleVerdict: String, Sendable, Hashable, Codable, CaseIterable {
+    case robust
+    case notRobust = "not_robust"
+    case notRobustUnconfirmed = "not_robust_unconfirmed"
+    case unknown
+
+    /// How the statistics count this verdict.
+    public var outcome: SampleOutcome {
+        switch self {
+        case .robust: return .robust
+        case .notRobust: return .notRobust
+        case .notRobustUnconfirmed, .unknown: return .unknown
+        }
+    }
+}
+
+/// One pipeline step of a sample's query.
+public struct SampleStep: Sendable, Hashable, Codable {
+    public var step: String
+    public var seconds: Double
+    public var decided: Bool
+}
+
+/// The counterexample of a NOT ROBUST sample: a noise in the box and its logits.
+public struct SampleCounterexample: Sendable, Hashable, Codable {
+    /// The noise `x'` with `||x' - x||_inf <= eps`.
+    public var noise: [Double]
+    /// `C(G(x'))` in the float forward pass.
+    public var logits: [Double]
+    /// `y_c - max_{j != c} y_j` at `x'` (float; `<= 0` means misclassified).
+    public var margin: Double
+    public var predictedClass: Int
+    /// `center`, `attack` or `smt`.
+    public var source: String
+    public var confirmedInFloat: Bool
+    /// Z3's exact rational noise (`p/q` strings) when the point came from a model.
+    public var exactNoise: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case noise, logits, margin, source
+        case predictedClass = "predicted_class"
+        case confirmedInFloat = "confirmed_in_float"
+        case exactNoise = "exact_noise"
+    }
+}
+
+/// One sample's record (one JSON line of a results file).
+public struct SampleRecord: Sendable, Hashable, Codable {
+    public var kind = "sample"
+    /// The experiment hash (``LoadedExperiment/hash``).
+    public var experiment: String
+    /// Global sample index (see ``SampleSchedule``).
+    public var index: Int
+    public var classIndex: Int
+    /// Index of the sample within its class (the noise counter).
+    public var sample: Int
+    /// The noise `x` at the centre of the box.
+    public var noise: [Double]
+    public var verdict: SampleVerdict
+    /// ROBUST: `bounds`, `split` or `smt`; NOT ROBUST: the counterexample's source.
+    public var method: String?
+    /// UNKNOWN: why (the solver's reason).
+    public var reason: String?
+    /// UNKNOWN: which limit ended the query: `nodes`, `rlimit`, `time`, `disabled`, `inexact`, `other`.
+    public var limit: String?
+    /// The pipeline step that decided (nil for UNKNOWN).
+    public var decidedBy: String?
+    /// Wall time of the query.
+    public var seconds: Double
+    public var steps: [SampleStep]
+    /// `C(G(x))` at the centre.
+    public var centerLogits: [Double]
+    /// `y_c - max_{j != c} y_j` at the centre (float).
+    public var centerMargin: Double
+    /// A sound lower bound of the margin over the whole box from the root bounds (nil when no
+    /// bound step ran); positive means the bounds alone prove robustness.
+    public var marginLowerBound: Double?
+    public var nodes: Int
+    public var smtLeaves: Int
+    /// False when the network has tanh/sigmoid layers (sound, but no exactness claim).
+    public var exact: Bool
+    public var counterexample: SampleCounterexample?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, experiment, index, sample, noise, verdict, method, reason, limit, seconds, steps, nodes, exact, counterexample
+        case classIndex = "class"
+        case decidedBy = "decided_by"
+        case centerLogits = "center_logits"
+        case centerMargin = "center_margin"
+        case marginLowerBound = "margin_lower_bound"
+        case smtLeaves = "smt_leaves"
+    }
+
+    /// The record without anything that depends on timing: what must be identical for any
+    /// number of workers, any sharding and any resume.
+    public var deterministicPart: String {
+        let cx = counterexample.map { "\($0.noise) \($0.logits) \($0.source) \($0.confirmedInFloat)" } ?? "-"
+        return "\(index) \(classIndex) \(sample) \(noise) \(verdict.rawValue) \(method ?? "-") \(limit ?? "-") \(cx)"
+    }
+}
+
+extension SampleRecord {
+    /// `y_c - max_{j != c} y_j`; `-inf` for a single-output network... never used: classes >= 2.
+    static func margin(_ logits: [Double], trueClass: Int) -> Double {
+        var best = -Double.infinity
+        for (j, y) in logits.enumerated() where j != trueClass { best = max(best, y) }
+        return logits[trueClass] - best
+    }
+
+    /// The record of sample `sample` of class `classIndex` from its query result.
+    init(experiment: String, index: Int, classIndex: Int, sample: Int, noise: [Double],
+         centerLogits: [Double], result: QueryResult) {
+        self.experiment = experiment
+        self.index = index
+        self.classIndex = classIndex
+        self.sample = sample
+        self.noise = noise
+        self.seconds = result.seconds
+        self.steps = result.steps.map { SampleStep(step: $0.name, seconds: $0.seconds, decided: $0.decided) }
+        self.decidedBy = result.steps.last(where: \.decided)?.name
+        self.centerLogits = centerLogits
+        self.centerMargin = Self.margin(centerLogits, trueClass: classIndex)
+        // Every atom of misclassification(c) is y_c - y_j; the margin is their minimum.
+        let bound = result.rootAtomLowerBounds.min()
+        self.marginLowerBound = bound.flatMap { $0.isFinite ? $0 : nil }
+        self.nodes = result.statistics.nodes
+        self.smtLeaves = result.statistics.smtLeaves
+        self.exact = result.exact
+        switch result.verdict {
+        case .holds(let proof):
+            verdict = .robust
+            method = proof.rawValue
+        case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
+            if case .violated = result.verdict { verdict = .notRobust } else { verdict = .notRobustUnconfirmed }
+            method = counterexample.source.rawValue
+            self.counterexample = SampleCounterexample(
+                noise: counterexample.input, logits: counterexample.outputs,
+                margin: Self.margin(counterexample.outputs, trueClass: classIndex),
+                predictedClass: counterexample.outputs.argmax, source: counterexample.source.rawValue,
+                confirmedInFloat: counterexample.isConfirmedInFloat, exactNoise: counterexample.exactInput)
+        case .unknown(let why):
+            verdict = .unknown
+            reason = why
+            limit = Self.limit(of: why)
+        }
+    }
+
+    /// Which limit a solver reason names.
+    static func limit(of reason: String) -> String {
+        let text = reason.lowercased()
+        if text.contains("node budget") { return "nodes" }
+        if text.contains("resource") || text.contains("rlimit") { return "rlimit" }
+        if text.contains("time") { return "time" }
+        if text.contains("disabled") { return "disabled" }
+        if text.contains("inexact") { return "inexact" }
+        if text.contains("interrupt") || text.contains("cancel") { return "interrupted" }
+        return "other"
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Encoding
+import Network
+import Solver
+
+/// `verify local`: exact local robustness of one point (noise) of `C ∘ G` or of one network.
+enum LocalCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "local",
+        summary: "Exact local robustness: is argmax constant on the eps-box around one noise (or point)?",
+        options: [
+            .value("--classifier", "FILE", "classifier network (with --generator)"),
+            .value("--generator", "FILE", "generator network: the box is over its noise input"),
+            .value("--adapter", "S,T", "scalar adapter between generator and classifier: image * S + T"),
+            .value("--noise", "V1,V2,...", "centre of the box in noise space (with --generator)"),
+            .value("--model", "FILE", "a single network instead of --classifier/--generator"),
+            .value("--point", "V1,V2,...", "centre of the box in the model's input space (with --model)"),
+            .value("--eps", "E", "L-infinity radius of the box (>= 0)"),
+            .value("--class", "C", "the class that must be kept (default: the prediction at the centre)"),
+        ] + SolverOptions.options,
+        discussion: """
+        Verdicts: ROBUST (proved: bounds, split or smt), NOT ROBUST (counterexample re-checked by \
+        the float forward pass), NOT ROBUST (unconfirmed in float: exact arithmetic only), UNKNOWN. \
+        A tie between the class and another class counts as not robust. \
+        Exit codes: 0 robust, 1 not robust, 3 unknown, 2 input error.
+        """)
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let configuration = try SolverOptions.configuration(arguments)
+        let (network, center, files) = try loadNetworkAndCenter(arguments)
+        guard let eps = try arguments.double("--eps") else {
+            throw UsageError(description: "verify local: give the box radius with --eps E")
+        }
+        guard eps >= 0 else {
+            throw UsageError(description: "verify local: --eps must be >= 0, got \(eps)")
+        }
+        let prediction = network.evaluate(center).argmax
+        let trueClass = try arguments.int("--class") ?? prediction
+        guard trueClass < network.outputSize else {
+            throw UsageError(description: "verify local: --class \(trueClass) is out of range; the network has \(network.outputSize) outputs (classes 0...\(network.outputSize - 1))")
+        }
+        let box = try Box.linf(center: center, radius: eps)
+        let query = SafetyQuery(network: network, box: box,
+                                property: .misclassification(outputCount: network.outputSize, trueClass: trueClass))
+        let result = try QuerySolver(configuration: configuration).solve(query)
+        report(result, trueClass: trueClass, eps: eps)
+        if let path = arguments.value("--json") {
+            var context: [String: Any] = ["class": trueClass, "eps": eps, "center": center, "kind": "local-robustness"]
+            for (role, file) in files {
+                context[role] = file
+                context["\(role)_sha256"] = try fileDigest(file)
+            }
+            try writeAtomically(CertificateRecord.data(CertificateRecord.object(query: query, result: result, context: context)), to: path)
+        }
+        switch result.verdict {
+        case .holds: return .success
+        case .violated, .violatedUnconfirmed: return .negative
+        case .unknown: return .unknown
+        }
+    }
+
+    /// The network to check, the box centre, and the files used (for the certificate).
+    static func loadNetworkAndCenter(_ arguments: ParsedArguments) throws -> (NeuralNetwork, [Double], [(String, String)]) {
+        if let model = arguments.value("--model") {
+            guard arguments.value("--classifier") == nil, arguments.value("--generator") == nil else {
+                throw UsageError(description: "verify local: give either --model or --classifier/--generator, not both")
+            }
+            guard let point = arguments.value("--point") else {
+                throw UsageError(description: "verify local: --model needs --point V1,V2,...")
+            }
+            let network = try NetworkFile.load(model)
+            let center = try parseVector(point, place: "--point")
+            try checkSize(center, network, "--point")
+            return (network, center, [("model", model)])
+        }
+        guard let classifierPath = arguments.value("--classifier"), let generatorPath = arguments.value("--generator") else {
+            throw UsageError(description: "verify local: give --classifier FILE --generator FILE --noise V..., or --model FILE --point V...")
+        }
+        guard let noise = arguments.value("--noise") else {
+            throw UsageError(description: "verify local: give the noise with --noise V1,V2,...")
+        }
+        var adapter: Adapter?
+        if let text = arguments.value("--adapter") {
+            let values = try parseVector(text, place: "--adapter")
+            guard values.count == 2 else {
+                throw UsageError(description: "verify local: --adapter takes two numbers S,T (scale, shift), got \(values.count)")
+            }
+            adapter = Adapter(scale: values[0], shift: values[1])
+        }
+        let network = try NeuralNetwork.composing(
+            classifier: NetworkFile.load(classifierPath), after: NetworkFile.load(generatorPath), adapter: adapter)
+        let center = try parseVector(noise, place: "--noise")
+        try checkSize(center, network, "--noise")
+        return (network, center, [("classifier", classifierPath), ("generator", generatorPath)])
+    }
+
+    static func checkSize(_ center: [Double], _ network: NeuralNetwork, _ flag: String) throws {
+        guard center.count == network.inputSize else {
+            throw NetworkError.sizeMismatch(context: flag, expected: network.inputSize, actual: center.count,
+                                            fix: "give one value per network input")
+        }
+    }
+
+    static func report(_ result: QueryResult, trueClass: Int, eps: Double) {
+        switch result.verdict {
+        case .holds(let method):
+            print("ROBUST (method: \(method.rawValue)) class \(trueClass), eps \(eps)")
+        case .violated(let counterexample):
+            print("NOT ROBUST class \(trueClass), eps \(eps): counterexample found by \(counterexample.source.rawValue)")
+            describe(counterexample, trueClass)
+        case .violatedUnconfirmed(let counterexample):
+            print("NOT ROBUST (unconfirmed in float) class \(trueClass), eps \(eps): Z3 found a violation in exact arithmetic that the float forward pass does not reproduce")
+            describe(counterexample, trueClass)
+        case .unknown(let reason):
+            print("UNKNOWN class \(trueClass), eps \(eps): \(reason)")
+        }
+        let steps = result.steps.map { "\($0.name) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
+        print("steps: " + steps.joined(separator: ", "))
+        let s = result.statistics
+        print("search: \(s.nodes) sub-boxes, depth \(s.maxDepth), \(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)")
+        if !result.exact { print("note: the network has tanh/sigmoid layers; verdicts are sound, exactness is not claimed") }
+    }
+
+    static func describe(_ counterexample: Counterexample, _ trueClass: Int) {
+        let predicted = counterexample.outputs.argmax
+        print("  input:   " + counterexample.input.map { format($0, digits: 17) }.joined(separator: ","))
+        print("  outputs: " + counterexample.outputs.map { format($0, digits: 9) }.joined(separator: ","))
+        print("  predicted class \(predicted); margin y[\(trueClass)] - max other = \(format(-counterexample.floatScore, digits: 6)) (float)")
+    }
+}

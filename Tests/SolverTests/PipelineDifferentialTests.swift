@@ -1,0 +1,143 @@
+import Encoding
+import Foundation
+import Network
+@testable import Solver
+import XCTest
+
+/// The full pipeline against an independent oracle: a naive SMT-LIB2 encoding written here
+/// (no bounds at all, one `ite` per ReLU-like unit, exact rationals) decided by Z3, on
+/// hundreds of random tiny networks and boxes. Any disagreement fails; ROBUST verdicts are
+/// also checked by dense sampling and every counterexample by the float forward pass.
+final class PipelineDifferentialTests: XCTestCase {
+    /// Naive encoding: `h = ite(z > 0, z, 0)` etc. for every unit; the unsafe set as an `or`.
+    static func naiveSMT(_ network: NeuralNetwork, _ box: Box, _ property: OutputProperty) -> String {
+        func q(_ value: Double) -> String { ExactRational(value).smtlib2() }
+        var lines = ["(set-logic QF_LRA)"]
+        var names: [String] = []
+        for i in 0..<box.dimension {
+            lines.append("(declare-const x\(i) Real)")
+            lines.append("(assert (and (>= x\(i) \(q(box.lower[i]))) (<= x\(i) \(q(box.upper[i])))))")
+            names.append("x\(i)")
+        }
+        var counter = 0
+        func fresh(_ expression: String) -> String {
+            counter += 1
+            lines.append("(declare-const v\(counter) Real)")
+            lines.append("(assert (= v\(counter) \(expression)))")
+            return "v\(counter)"
+        }
+        for layer in network.layers {
+            switch layer {
+            case .affine(let affine):
+                names = (0..<affine.outputSize).map { row in
+                    let terms = (0..<affine.inputSize).map { "(* \(q(affine.weight(row: row, column: $0))) \(names[$0]))" }
+                    return fresh("(+ \(terms.joined(separator: " ")) \(q(affine.bias[row])))")
+                }
+            case .relu:
+                names = names.map { fresh("(ite (> \($0) 0) \($0) 0)") }
+            case .leakyRelu(let alpha):
+                names = names.map { fresh("(ite (>= \($0) 0) \($0) (* \(q(alpha)) \($0)))") }
+            case .clip(let lower, let upper):
+                names = names.map { name in
+                    var value = name
+                    if lower.isFinite { value = "(ite (< \(value) \(q(lower))) \(q(lower)) \(value))" }
+                    if upper.isFinite { value = "(ite (> \(value) \(q(upper))) \(q(upper)) \(value))" }
+                    return fresh(value)
+                }
+            case .tanh, .sigmoid:
+                preconditionFailure("naive encoding is for piecewise-linear networks")
+            }
+        }
+        let disjuncts = property.disjuncts.map { atoms in
+            "(and " + atoms.map { atom in
+                let terms = atom.coefficients.enumerated().map { "(* \(q($0.element)) \(names[$0.offset]))" }
+                return "(<= (+ \(terms.joined(separator: " ")) \(q(atom.constant))) 0)"
+            }.joined(separator: " ") + ")"
+        }
+        lines.append("(assert (or \(disjuncts.joined(separator: " "))))")
+        lines.append("(check-sat)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func randomNetwork(_ rng: inout Z3SeededGenerator) -> NeuralNetwork {
+        let inputs = Int.random(in: 1...3, using: &rng)
+        let hidden = [Int.random(in: 2...6, using: &rng), Int.random(in: 2...5, using: &rng)]
+        let activations: [Layer] = [.relu, .leakyRelu(alpha: 0.25), .clip(lower: -0.5, upper: 0.75), .relu]
+        var layers: [Layer] = []
+        var size = inputs
+        for width in hidden + [3] {
+            let weights = (0..<(width * size)).map { _ in Double.random(in: -1...1, using: &rng) }
+            let bias = (0..<width).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+            layers.append(.affine(AffineLayer(inputSize: size, outputSize: width, weights: weights, bias: bias)))
+            if width != 3 || layers.count < 5 { if width != 3 { layers.append(activations.randomElement(using: &rng)!) } }
+            size = width
+        }
+        return try! NeuralNetwork(inputShape: [inputs], layers: layers)
+    }
+
+    func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws -> (robust: Int, violated: Int) {
+        var rng = Z3SeededGenerator(seed: seed)
+        let solver = try QuerySolver(configuration: configuration)
+        let oracle = try Z3Context()
+        var counts = (robust: 0, violated: 0)
+        for trial in 0..<cases {
+            let network = Self.randomNetwork(&rng)
+            let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
+            let radius = [0.01, 0.1, 0.3, 0.8].randomElement(using: &rng)!
+            let box = try Box.linf(center: center, radius: radius)
+            let trueClass = network.evaluate(center).argmax
+            let property = OutputProperty.misclassification(outputCount: 3, trueClass: trueClass)
+            let result = solver.solve(SafetyQuery(network: network, box: box, property: property))
+            let naive = try oracle.solve(smtlib2: Self.naiveSMT(network, box, property))
+            switch (result.verdict, naive.outcome) {
+            case (.holds, .unsat):
+                counts.robust += 1
+                for _ in 0..<300 {
+                    let x = (0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+                    XCTAssertNil(property.violatedDisjunct(network.evaluate(x)), "trial \(trial): sampled violation inside a ROBUST box")
+                }
+            case (.violated(let counterexample), .sat), (.violatedUnconfirmed(let counterexample), .sat):
+                counts.violated += 1
+                XCTAssertTrue(box.contains(counterexample.input), "trial \(trial): counterexample outside the box")
+                XCTAssertEqual(counterexample.outputs, network.evaluate(counterexample.input))
+                if case .violated = result.verdict {
+                    XCTAssertNotNil(property.violatedDisjunct(counterexample.outputs), "trial \(trial): not a float violation")
+                }
+            default:
+                XCTFail("trial \(trial): pipeline \(result.verdict) vs naive Z3 \(naive.outcome); \(result.statistics); \(result.steps)")
+            }
+        }
+        return counts
+    }
+
+    func testDefaultPipelineAgreesWithNaiveZ3() throws {
+        let counts = try runDifferential(configuration: QueryConfiguration(), seed: 1, cases: 150)
+        XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
+        XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
+    }
+
+    /// Without attack, linear bounds and splitting, every open query goes straight to Z3 on
+    /// the big-M encoding: this isolates the encoding and its big-M constants.
+    func testZ3OnlyPipelineAgreesWithNaiveZ3() throws {
+        var configuration = QueryConfiguration()
+        configuration.useAttack = false
+        configuration.useLinear = false
+        configuration.useSplit = false
+        configuration.useRelaxationLP = false
+        let counts = try runDifferential(configuration: configuration, seed: 2, cases: 150)
+        XCTAssertGreaterThan(counts.robust, 10)
+        XCTAssertGreaterThan(counts.violated, 10)
+    }
+
+    /// Splitting with Z3 only at the very end (threshold 0) exercises the split search and
+    /// the relaxation LP on conjunctions.
+    func testSplitHeavyPipelineAgreesWithNaiveZ3() throws {
+        var configuration = QueryConfiguration()
+        configuration.useAttack = false
+        configuration.smtUnstableThreshold = 0
+        configuration.maxDepth = 12
+        let counts = try runDifferential(configuration: configuration, seed: 3, cases: 100)
+        XCTAssertGreaterThan(counts.robust, 5)
+        XCTAssertGreaterThan(counts.violated, 5)
+    }
+}
