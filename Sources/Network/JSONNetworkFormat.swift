@@ -25,16 +25,22 @@ public enum JSONNetworkFormat {
         func fail(_ place: String, _ problem: String, _ fix: String = "see the JSON network format in README.md") -> NetworkError {
             .invalidContent(file: fileName, place: place, problem: problem, fix: fix)
         }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let parsed: Any
+        do {
+            parsed = try JSONText.parse(data)
+        } catch {
+            throw fail("\(error)", "not valid JSON", "fix the JSON syntax")
+        }
+        guard let root = parsed as? [String: Any] else {
             throw fail("top level", "not a JSON object", "give an object with \"input_shape\" and \"layers\"")
         }
         func numbers(_ value: Any?, _ place: String) throws -> [Double] {
             guard let array = value as? [Any] else { throw fail(place, "expected a list of numbers") }
             return try array.map { element in
-                guard let number = element as? NSNumber, !(element is Bool), number.doubleValue.isFinite else {
+                guard let number = element as? Double, number.isFinite else {
                     throw fail(place, "'\(element)' is not a finite number")
                 }
-                return number.doubleValue
+                return number
             }
         }
         func number(_ value: Any?, _ place: String, default fallback: Double) throws -> Double {
@@ -42,7 +48,7 @@ public enum JSONNetworkFormat {
             return try numbers([value], place)[0]
         }
         let shapeValue = root["input_shape"]
-        let inputShape = try numbers(shapeValue is NSNumber ? [shapeValue!] : shapeValue, "input_shape").map { value -> Int in
+        let inputShape = try numbers(shapeValue is Double ? [shapeValue!] : shapeValue, "input_shape").map { value -> Int in
             guard value >= 1, value <= 100_000_000, value == value.rounded() else {
                 throw fail("input_shape", "dimensions must be positive integers")
             }
@@ -116,6 +122,6 @@ public enum JSONNetworkFormat {
             }
         }
         let root: [String: Any] = ["input_shape": network.inputShape, "layers": layers]
-        return (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? Data()
+        return Data(JSONText.encode(root).utf8)
     }
 }

@@ -8,7 +8,7 @@ enum SolverOptions {
         .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default 20000000; 0 = none)"),
         .value("--max-nodes", "N", "split-search budget in sub-boxes (default 20000)"),
         .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 10)"),
-        .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split and/or smt"),
+        .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
     ]
@@ -29,8 +29,9 @@ enum SolverOptions {
             case "linear": configuration.useLinear = false
             case "split": configuration.useSplit = false
             case "smt": configuration.useSMT = false
+            case "lp": configuration.useRelaxationLP = false
             case let other:
-                throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split or smt")
+                throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split, lp or smt")
             }
         }
         configuration.smt2Directory = arguments.value("--smt2")

@@ -16,12 +16,13 @@ struct Z3SeededGenerator: RandomNumberGenerator {
 }
 
 enum Z3TestNetworks {
-    /// A random dense ReLU-style network; weights and biases uniform in [-1, 1].
+    /// A random dense ReLU-style network; weights and biases uniform in [-1, 1], float32-representable.
     static func random(sizes: [Int], activation: Layer = .relu, using rng: inout some RandomNumberGenerator) -> NeuralNetwork {
         var layers: [Layer] = []
         for k in 1..<sizes.count {
-            let weights = (0..<(sizes[k] * sizes[k - 1])).map { _ in Double.random(in: -1...1, using: &rng) }
-            let bias = (0..<sizes[k]).map { _ in Double.random(in: -1...1, using: &rng) }
+            // float32 values, as in real (ONNX/PyTorch) networks: 24-bit significands
+            let weights = (0..<(sizes[k] * sizes[k - 1])).map { _ in Double(Float.random(in: -1...1, using: &rng)) }
+            let bias = (0..<sizes[k]).map { _ in Double(Float.random(in: -1...1, using: &rng)) }
             layers.append(.affine(AffineLayer(inputSize: sizes[k - 1], outputSize: sizes[k], weights: weights, bias: bias)))
             if k < sizes.count - 1 { layers.append(activation) }
         }

@@ -55,7 +55,7 @@ extension Experiment {
         }
         func number(_ key: String, in object: [String: Any], place: String? = nil) throws -> Double? {
             guard let value = object[key] else { return nil }
-            guard !(value is Bool), let number = value as? NSNumber, number.doubleValue.isFinite else {
+            guard !Self.isBoolean(value), let number = value as? NSNumber, number.doubleValue.isFinite else {
                 throw fail("field \"\(place ?? key)\"", "must be a number, got \(Self.describe(value))", "give a finite number")
             }
             return number.doubleValue
@@ -128,10 +128,10 @@ extension Experiment {
             }
             func vector(_ key: String, default fallback: Double) throws -> [Double] {
                 guard let entry = spec[key] else { return [fallback] }
-                if !(entry is Bool), let number = entry as? NSNumber, number.doubleValue.isFinite { return [number.doubleValue] }
+                if !Self.isBoolean(entry), let number = entry as? NSNumber, number.doubleValue.isFinite { return [number.doubleValue] }
                 if let list = entry as? [Any], !list.isEmpty {
                     return try list.map {
-                        guard !($0 is Bool), let number = $0 as? NSNumber, number.doubleValue.isFinite else {
+                        guard !Self.isBoolean($0), let number = $0 as? NSNumber, number.doubleValue.isFinite else {
                             throw fail("field \"adapter.\(key)\"", "contains \(Self.describe($0))", "give finite numbers")
                         }
                         return number.doubleValue
@@ -165,12 +165,18 @@ extension Experiment {
     }
 
     static func describe(_ value: Any) -> String {
-        if value is Bool { return "a boolean" }
+        if isBoolean(value) { return "a boolean" }
         if let text = value as? String { return "\"\(text)\"" }
         if value is [Any] { return "a list" }
         if value is [String: Any] { return "an object" }
         if value is NSNull { return "null" }
         return "\(value)"
+    }
+
+    /// JSON `true`/`false` (Foundation bridges numbers to `Bool` too, so `is Bool` cannot tell).
+    static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
     }
 
     static func jsonErrorSummary(_ error: Error) -> String {

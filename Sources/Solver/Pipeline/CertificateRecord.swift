@@ -1,12 +1,13 @@
 import Foundation
 import Encoding
+import Network
 
 /// The JSON certificate of one query: what was asked, the verdict, how it was reached, and
 /// enough to re-check it (the sub-boxes of a split proof with the method that closed each,
 /// the counterexample with its exact rational form where Z3 produced it).
 ///
-/// Numbers are written as JSON numbers by Foundation's shortest round-trip formatting, so a
-/// reader recovers the same Doubles.
+/// Numbers are written by ``JSONText`` with shortest round-trip digits, so a reader recovers
+/// the same Doubles.
 public enum CertificateRecord {
     /// - Parameter context: extra top-level fields (network file names and SHA-256
     ///   digests, the property file, the class and noise of a local query, ...).
@@ -55,7 +56,7 @@ public enum CertificateRecord {
     }
 
     /// Serialises a record (sorted keys, pretty-printed) for writing to a file.
-    public static func data(_ object: [String: Any]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    public static func data(_ object: [String: Any]) -> Data {
+        Data((JSONText.encode(object, pretty: true) + "\n").utf8)
     }
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs a VNN-COMP instance list (onnx,vnnlib,timeout_s[,expected]) with `verify vnnlib` and
+# prints, per instance, our verdict, the expected one, and the seconds; then totals.
+#
+# usage: Benchmarks/run_vnncomp.sh INSTANCES.csv [TIMEOUT_OVERRIDE] [FILTER_REGEX]
+#   INSTANCES.csv  e.g. Tests/Fixtures/vnncomp/acasxu/expected.csv (paths relative to the CSV)
+#   TIMEOUT_OVERRIDE  seconds per instance instead of the CSV's (optional)
+#   FILTER_REGEX   only instances whose "onnx,vnnlib" matches (optional)
+# Builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
+set -euo pipefail
+csv=${1:?usage: run_vnncomp.sh INSTANCES.csv [TIMEOUT] [FILTER]}
+override=${2:-}
+filter=${3:-.}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(cd "$(dirname "$csv")" && pwd)
+swift build -c release --product verify --package-path "$root" >/dev/null
+bin="$root/.build/release/verify"
+
+solved=0; wrong=0; unknown=0; total=0; seconds_sum=0
+printf '%-40s %-16s %-8s %-8s %8s\n' network property verdict expected seconds
+while IFS=, read -r onnx vnnlib timeout expected; do
+    [ "$onnx" = onnx ] && continue
+    echo "$onnx,$vnnlib" | grep -Eq "$filter" || continue
+    limit=${override:-$timeout}
+    start=$(date +%s.%N)
+    verdict=$("$bin" vnnlib "$dir/$onnx" "$dir/$vnnlib" --timeout "$limit" 2>/dev/null || true)
+    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    verdict=${verdict:-error}
+    flag=""
+    if [ "$verdict" = sat ] || [ "$verdict" = unsat ]; then
+        if [ -n "${expected:-}" ] && [ "$verdict" != "$expected" ]; then wrong=$((wrong + 1)); flag="  WRONG"
+        else solved=$((solved + 1)); fi
+    else
+        unknown=$((unknown + 1))
+    fi
+    total=$((total + 1))
+    seconds_sum=$(echo "$seconds_sum + $seconds" | bc)
+    printf '%-40s %-16s %-8s %-8s %8.2f%s\n' "$onnx" "$vnnlib" "$verdict" "${expected:-?}" "$seconds" "$flag"
+done < "$csv"
+echo "instances $total, solved $solved, wrong $wrong, unsolved $unknown, total seconds $(printf '%.1f' "$seconds_sum")"

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A small JSON writer whose numbers round-trip exactly: a `Double` is written with Swift's
+/// shortest round-trip digits (`"\(value)"`, which may use exponent notation such as `1e-05`,
+/// valid JSON), so a reader parsing it gets the same `Double` back. Non-finite numbers, which
+/// JSON cannot represent, are written as `null`. Keys are sorted, so equal values give equal
+/// text (results files and certificates are compared byte for byte in tests).
+public enum JSONText {
+    /// Encodes dictionaries (`[String: Any]`), arrays, strings, Booleans, integers, Doubles,
+    /// Floats, `NSNull` and `nil` optionals.
+    public static func encode(_ value: Any?, pretty: Bool = false) -> String {
+        var output = ""
+        write(value, into: &output, pretty: pretty, indent: 0)
+        return output
+    }
+
+    private static func write(_ value: Any?, into output: inout String, pretty: Bool, indent: Int) {
+        guard let value else { output += "null"; return }
+        switch value {
+        case let string as String: writeString(string, into: &output)
+        case let bool as Bool: output += bool ? "true" : "false"
+        case let int as Int: output += String(int)
+        case let int as Int64: output += String(int)
+        case let int as UInt64: output += String(int)
+        case let int as UInt32: output += String(int)
+        case let int as Int32: output += String(int)
+        case let double as Double: output += double.isFinite ? "\(double)" : "null"
+        case let float as Float: output += float.isFinite ? "\(Double(float))" : "null"
+        case is NSNull: output += "null"
+        case let dictionary as [String: Any]:
+            if dictionary.isEmpty { output += "{}"; return }
+            output += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
+                writeString(key, into: &output)
+                output += pretty ? ": " : ":"
+                write(dictionary[key]!, into: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { output += "\n" + String(repeating: "  ", count: indent) }
+            output += "}"
+        case let array as [Any]:
+            if array.isEmpty { output += "[]"; return }
+            let nested = array.contains { $0 is [String: Any] || $0 is [Any] }
+            output += "["
+            for (index, element) in array.enumerated() {
+                if index > 0 { output += pretty && !nested ? ", " : "," }
+                if pretty && nested { output += "\n" + String(repeating: "  ", count: indent + 1) }
+                write(element, into: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty && nested { output += "\n" + String(repeating: "  ", count: indent) }
+            output += "]"
+        default:
+            writeString(String(describing: value), into: &output)
+        }
+    }
+
+    private static func writeString(_ string: String, into output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Network
+import Sampling
+
+/// `verify correctness EXPERIMENT`: delta-correctness from batched forward passes.
+enum CorrectnessCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "correctness",
+        summary: "Global delta-correctness of C∘G_c per class from batched forward passes, with confusion counts.",
+        positionals: [PositionalSpec(name: "EXPERIMENT", help: "experiment file (JSON)")],
+        options: SamplingOptions.experimentOptions + [
+            .value("--json", "FILE", "write the summary (counts, confusion, bounds, verdicts) as JSON"),
+        ],
+        discussion: """
+        A sample is correct when the true class's logit is strictly the largest (a tie counts as \
+        a misclassification). The noises are those of 'verify robustness' (same seed, class, index). \
+        Exit codes: 0 HOLDS, 1 FAILS, 3 INCONCLUSIVE, 2 input error.
+        """)
+
+    struct Summary: Encodable {
+        var command = "correctness"
+        var experimentFile: String?
+        var experiment: String
+        var report: CorrectnessReport
+
+        enum CodingKeys: String, CodingKey {
+            case command, experiment, report
+            case experimentFile = "experiment_file"
+        }
+    }
+
+    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        let loaded = try SamplingOptions.load(arguments)
+        let report = CorrectnessEvaluator.run(loaded)
+        let assessment = report.assessment
+        var lines = StatisticsTable.header(
+            what: "correctness", configuration: assessment.configuration,
+            classCount: assessment.classes.count, perClassAlpha: assessment.perClassAlpha)
+        lines.append("the \(assessment.configuration.method.rawValue) bound decides; \(report.samplesPerClass) samples per class in \(format(report.seconds, digits: 3)) s")
+        lines.append("")
+        var rows: [[String]] = []
+        for (entry, classAssessment) in zip(report.classes, assessment.classes) {
+            let n = entry.samples
+            let wrong = n - entry.correct
+            rows.append(["\(entry.classIndex)", "\(n)", "\(entry.correct)", "\(wrong)",
+                         StatisticsTable.number(Double(entry.correct) / Double(max(n, 1))),
+                         StatisticsTable.number(classAssessment.hoeffding.lower),
+                         StatisticsTable.interval(classAssessment.clopperPearson),
+                         StatisticsTable.verdictText(classAssessment.verdict, further: classAssessment.furtherSamples)])
+        }
+        let total = assessment.totalCounts
+        rows.append(["all", "\(total.n)", "\(total.robust)", "\(total.notRobust)",
+                     StatisticsTable.number(Double(total.robust) / Double(max(total.n, 1))), "", "", assessment.verdict.rawValue])
+        lines += StatisticsTable.table(["class", "n", "correct", "wrong", "p-hat", "Hoeffding lower", "Clopper-Pearson", "verdict"], rows)
+        lines.append("")
+        lines.append("confusion (misclassified samples by predicted class):")
+        var anyWrong = false
+        for entry in report.classes where entry.correct < entry.samples {
+            anyWrong = true
+            let targets = entry.confusion.enumerated()
+                .filter { $0.offset != entry.classIndex && $0.element > 0 }
+                .map { "\($0.offset): \($0.element)" }
+            var line = "  class \(entry.classIndex) -> " + targets.joined(separator: ", ")
+            if entry.ties > 0 { line += " (\(entry.ties) ties with the true class)" }
+            lines.append(line)
+        }
+        if !anyWrong { lines.append("  none") }
+        print(lines.joined(separator: "\n"))
+        if let path = arguments.value("--json") {
+            try SamplingOptions.writeJSON(Summary(experimentFile: loaded.experiment.file, experiment: loaded.hash, report: report), to: path)
+        }
+        return SamplingOptions.exitCode(assessment.verdict)
+    }
+}
