@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "Solver", dependencies: ["Network", "Encoding", "CZ3"]),
         .target(name: "Sampling", dependencies: ["Network", "Encoding", "Solver"]),
         .executableTarget(name: "verify", dependencies: ["Network", "Encoding", "Solver", "Sampling"]),
+        .executableTarget(
+            name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
+            path: "Benchmarks/Sources/DigitsBenchmark"),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "EncodingTests", dependencies: ["Network", "Encoding"]),
         .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver"]),

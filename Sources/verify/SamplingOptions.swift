@@ -124,6 +124,7 @@ enum StatisticsTable {
         lines.append("lower bounds count UNKNOWN (and not-robust-unconfirmed) as failures, upper bounds as successes; the \(assessment.configuration.method.rawValue) bound decides")
         if let stop = assessment.stopEarly {
             lines.append("--stop-early: sequential test, looks at \(stop.initialSampleSize) * \(format(stop.growthFactor))^(k-1) samples, alpha_c spent over looks (\(stop.spending.rawValue): sum <= alpha_c); verdicts from the last look")
+            lines.append("the \(assessment.configuration.method.rawValue) column shows that look's bounds at alpha_k; the other bound column is the fixed-n bound at alpha_c, for information only")
         }
         lines.append("")
         let head = ["class", "n", "robust", "not rob.", "unknown", "p-hat", "Hoeffding lower", "Clopper-Pearson", "verdict"]

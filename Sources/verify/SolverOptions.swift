@@ -7,7 +7,8 @@ enum SolverOptions {
         .value("--timeout", "SEC", "wall-clock safety net per query (default 60)"),
         .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default 20000000; 0 = none)"),
         .value("--max-nodes", "N", "split-search budget in sub-boxes (default 20000)"),
-        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 10)"),
+        .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default 60)"),
+        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 0: only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
@@ -21,6 +22,7 @@ enum SolverOptions {
         }
         if let limit = try arguments.int("--rlimit") { configuration.smtResourceLimit = UInt64(limit) }
         if let nodes = try arguments.int("--max-nodes", minimum: 1) { configuration.maxNodes = nodes }
+        if let depth = try arguments.int("--max-depth", minimum: 1) { configuration.maxDepth = depth }
         if let threshold = try arguments.int("--smt-threshold") { configuration.smtUnstableThreshold = threshold }
         for step in (arguments.value("--disable") ?? "").split(separator: ",") {
             switch step.trimmingCharacters(in: .whitespaces) {

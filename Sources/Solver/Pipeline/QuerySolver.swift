@@ -5,9 +5,12 @@ import Network
 /// Decides one ``SafetyQuery`` with the pipeline of the design:
 ///
 /// 1. **center**: the float forward pass at the box centre;
-/// 2. **attack**: projected gradient descent on the violation score (``GradientAttack``);
-/// 3. **interval**: interval bounds of every unsafe atom over the box;
-/// 4. **linear**: linear (CROWN-style) bounds of every unsafe atom;
+/// 2. **interval**: interval bounds of every unsafe atom over the box;
+/// 3. **linear**: linear (CROWN-style) bounds of every unsafe atom;
+/// 4. **attack**: projected gradient descent on the violation score (``GradientAttack``).
+///    It runs after the bounds because on our networks the bounds are the cheaper step
+///    (digits C∘G, release: linear bounds ≈ 0.3 ms, a 4 × 40-step attack ≈ 3.5 ms) and
+///    decide almost every robust box, so the attack is only paid for boxes still open;
 /// 5. **split**: branch and bound over the input box (``InputSplitSearch``), closing sub-boxes
 ///    by bounds and sending small or deep open ones to
 /// 6. **smt**: Z3 on the exact big-M encoding of the sub-box, with the sub-box's sound
@@ -76,14 +79,6 @@ struct PipelineRun {
                            decided: { $0 != nil })
         if let center { return finish(.violated(center)) }
 
-        if configuration.useAttack {
-            let found = timed("attack", {
-                GradientAttack.run(network: network, box: box, property: property, configuration: configuration.attack)
-                    .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
-            }, decided: { $0 != nil })
-            if let found { return finish(.violated(found)) }
-        }
-
         let (specification, rows) = query.specification
         var rootLower: [Double] = []
         if configuration.useInterval {
@@ -102,6 +97,14 @@ struct PipelineRun {
             rootLower = result.specLower
             statistics.rootUnstableUnits = InputSplitSearch.unstableUnits(network, result)
             if steps.last!.decided { return finish(.holds(.bounds), rootLower: rootLower) }
+        }
+
+        if configuration.useAttack {
+            let found = timed("attack", {
+                GradientAttack.run(network: network, box: box, property: property, configuration: configuration.attack)
+                    .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
+            }, decided: { $0 != nil })
+            if let found { return finish(.violated(found)) }
         }
 
         var search = InputSplitSearch(query: query, specification: specification, rows: rows,

@@ -129,7 +129,7 @@ struct InputSplitSearch {
 
             let unstable = Self.unstableUnits(query.network, bounds)
             let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
-            if lastLevel || unstable <= configuration.smtUnstableThreshold {
+            if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
                 guard configuration.useSMT else {
                     unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
                     continue

@@ -1,0 +1,79 @@
+import Dispatch
+import Encoding
+import Foundation
+import Network
+import Sampling
+import Solver
+
+// Exact local robustness on the shipped digits models: for each eps, `perClass` seeded
+// noises per class (NoiseGenerator, seed 2026), the pipeline's verdicts, the step that
+// decided each sample, and time per sample (median / p90 / max), for the full pipeline and
+// ablations. Run from the repository root:
+//   swift run -c release digits-bench [perClass] [eps,eps,...] [configs]
+// configs: comma-separated among full, interval, linear, split, z3only (default: all).
+
+let arguments = CommandLine.arguments
+let perClass = arguments.count > 1 ? Int(arguments[1]) ?? 100 : 100
+let epsilons = arguments.count > 2 ? arguments[2].split(separator: ",").compactMap { Double($0) } : [0.01, 0.05, 0.1, 0.2]
+let configNames = arguments.count > 3 ? arguments[3].split(separator: ",").map(String.init)
+    : ["full", "interval", "linear", "split", "z3only"]
+
+func configuration(_ name: String) -> QueryConfiguration {
+    var c = QueryConfiguration()
+    c.timeLimit = 60
+    switch name {
+    case "interval": // interval bounds only (no linear, no split, no Z3)
+        c.useLinear = false; c.useSplit = false; c.useSMT = false
+    case "linear": // + linear bounds
+        c.useSplit = false; c.useSMT = false
+    case "split": // + input splitting, no Z3
+        c.useSMT = false
+    case "z3only": // interval bounds for big-M constants, then Z3 on the whole box
+        c.useAttack = false; c.useLinear = false; c.useSplit = false; c.useRelaxationLP = false
+    default: break
+    }
+    return c
+}
+
+let classifier = try NetworkFile.load("examples/digits/classifier.onnx")
+let composed = try (0..<10).map { c in
+    try NeuralNetwork.composing(classifier: classifier, after: NetworkFile.load("examples/digits/generator_\(c).onnx"))
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((p * Double(sorted.count - 1)).rounded()))]
+}
+
+print("| config | eps | samples | robust | not robust | unknown | decided by (center/attack/interval/linear/split/smt) | median ms | p90 ms | max ms | total s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for name in configNames {
+    let solver = try QuerySolver(configuration: configuration(name))
+    for eps in epsilons {
+        var robust = 0, notRobust = 0, unknown = 0
+        var decidedBy: [String: Int] = [:]
+        var times: [Double] = []
+        for c in 0..<10 {
+            for i in 0..<perClass {
+                let noise = NoiseGenerator.noise(seed: 2026, classIndex: c, sampleIndex: i, dimension: 6)
+                let query = SafetyQuery(network: composed[c], box: try Box.linf(center: noise, radius: eps),
+                                        property: .misclassification(outputCount: 10, trueClass: c))
+                let result = solver.solve(query)
+                times.append(result.seconds * 1000)
+                if result.seconds > 1 {
+                    FileHandle.standardError.write(Data("slow: config \(name) eps \(eps) class \(c) index \(i): \(result.verdict.label) \(String(format: "%.1f", result.seconds)) s, \(result.statistics)\n".utf8))
+                }
+                switch result.verdict {
+                case .holds: robust += 1
+                case .violated, .violatedUnconfirmed: notRobust += 1
+                case .unknown: unknown += 1
+                }
+                let step = result.steps.last(where: \.decided)?.name ?? "none"
+                decidedBy[step, default: 0] += 1
+            }
+        }
+        times.sort()
+        let steps = ["center", "attack", "interval", "linear", "split", "smt"].map { String(decidedBy[$0] ?? 0) }.joined(separator: "/")
+        print("| \(name) | \(eps) | \(times.count) | \(robust) | \(notRobust) | \(unknown) | \(steps) | "
+              + String(format: "%.2f | %.2f | %.1f | %.1f |", percentile(times, 0.5), percentile(times, 0.9), times.last ?? 0, times.reduce(0, +) / 1000))
+    }
+}
