@@ -1,4 +1,4 @@
-// Reading an experiment from its JSON file (format: README-format.md).
+// Reading an experiment from its JSON file (format: README.md, "Experiment file").
 
 import Foundation
 import Network
@@ -32,9 +32,9 @@ extension Experiment {
         }
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            root = try JSONText.parse(data)
         } catch {
-            throw fail("file", "is not valid JSON (\(Self.jsonErrorSummary(error)))", "check commas, quotes and braces")
+            throw fail("file", "is not valid JSON (\(error))", "check commas, quotes and braces")
         }
         guard let object = root as? [String: Any] else {
             throw fail("file", "the top level is not a JSON object", "write { \"classifier\": ..., \"generators\": ..., \"eps\": ... }")
@@ -55,10 +55,10 @@ extension Experiment {
         }
         func number(_ key: String, in object: [String: Any], place: String? = nil) throws -> Double? {
             guard let value = object[key] else { return nil }
-            guard !Self.isBoolean(value), let number = value as? NSNumber, number.doubleValue.isFinite else {
+            guard let number = value as? Double, number.isFinite else {
                 throw fail("field \"\(place ?? key)\"", "must be a number, got \(Self.describe(value))", "give a finite number")
             }
-            return number.doubleValue
+            return number
         }
         func integer(_ key: String, in object: [String: Any], minimum: Int, place: String? = nil) throws -> Int? {
             guard let value = try number(key, in: object, place: place) else { return nil }
@@ -99,7 +99,7 @@ extension Experiment {
             } else if let object = conditional as? [String: Any] {
                 spec = object
             } else {
-                throw fail("field \"conditional_generator\"", "must be a file path or an object {\"file\": ..., \"classes\": N, \"one_hot\": \"after\"}", "see README-format.md")
+                throw fail("field \"conditional_generator\"", "must be a file path or an object {\"file\": ..., \"classes\": N, \"one_hot\": \"after\"}", "see the experiment format in README.md")
             }
             for key in spec.keys.sorted() where !["file", "classes", "one_hot"].contains(key) {
                 throw fail("field \"conditional_generator.\(key)\"", "is not a conditional generator field", "use file, classes, one_hot")
@@ -128,13 +128,13 @@ extension Experiment {
             }
             func vector(_ key: String, default fallback: Double) throws -> [Double] {
                 guard let entry = spec[key] else { return [fallback] }
-                if !Self.isBoolean(entry), let number = entry as? NSNumber, number.doubleValue.isFinite { return [number.doubleValue] }
+                if let number = entry as? Double, number.isFinite { return [number] }
                 if let list = entry as? [Any], !list.isEmpty {
                     return try list.map {
-                        guard !Self.isBoolean($0), let number = $0 as? NSNumber, number.doubleValue.isFinite else {
+                        guard let number = $0 as? Double, number.isFinite else {
                             throw fail("field \"adapter.\(key)\"", "contains \(Self.describe($0))", "give finite numbers")
                         }
-                        return number.doubleValue
+                        return number
                     }
                 }
                 throw fail("field \"adapter.\(key)\"", "must be a number or a non-empty list of numbers", "e.g. 0.5 or [0.5, 0.5, ...]")
@@ -165,7 +165,7 @@ extension Experiment {
     }
 
     static func describe(_ value: Any) -> String {
-        if isBoolean(value) { return "a boolean" }
+        if value is Bool { return "a boolean" }
         if let text = value as? String { return "\"\(text)\"" }
         if value is [Any] { return "a list" }
         if value is [String: Any] { return "an object" }
@@ -173,14 +173,4 @@ extension Experiment {
         return "\(value)"
     }
 
-    /// JSON `true`/`false` (Foundation bridges numbers to `Bool` too, so `is Bool` cannot tell).
-    static func isBoolean(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) == "c"
-    }
-
-    static func jsonErrorSummary(_ error: Error) -> String {
-        let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error.localizedDescription)"
-        return text.split(separator: "\n").first.map(String.init) ?? text
-    }
 }

@@ -1,5 +1,5 @@
 // What a global correctness / robustness experiment is: the networks, the claim and the budgets.
-// The file format is documented in README-format.md next to this file.
+// The file format is documented in README.md (section "Experiment file").
 
 import Foundation
 import Network

@@ -35,6 +35,14 @@ public final class QuerySolver {
     public var interruptHandle: QueryInterruptHandle { leafSolver.interruptHandle }
 
     public func solve(_ query: SafetyQuery) -> QueryResult {
+        leafSolver.resetInterrupt()
+        // The wall-clock safety net is enforced from outside as well: Z3 does not always
+        // notice its own timeout promptly, so a watchdog interrupts the query one second
+        // after the limit (the search then ends with UNKNOWN "time limit").
+        let handle = leafSolver.interruptHandle
+        let watchdog = DispatchWorkItem { handle.interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.timeLimit + 1, execute: watchdog)
+        defer { watchdog.cancel() }
         let run = PipelineRun(query: query, configuration: configuration, leafSolver: leafSolver)
         return run.execute()
     }
@@ -65,7 +73,6 @@ struct PipelineRun {
             steps.append(StepRecord(name: name, seconds: seconds, decided: decided(value)))
             return value
         }
-        leafSolver.resetInterrupt()
         let network = query.network, box = query.box, property = query.property
         var statistics = QueryStatistics()
         func finish(_ verdict: Verdict, leaves: [ClosedLeaf] = [], truncated: Bool = false,

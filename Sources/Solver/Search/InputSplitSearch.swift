@@ -98,7 +98,10 @@ struct InputSplitSearch {
         let method: BoundMethod = configuration.useLinear ? .linear : .interval
 
         while let node = stack.popLast() {
-            if leafSolver.isInterrupted { unknownReason = "interrupted"; break }
+            if leafSolver.isInterrupted {
+                unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
+                break
+            }
             if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break }
             if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break }
             statistics.nodes += 1
@@ -164,7 +167,7 @@ struct InputSplitSearch {
                 case .unknown(let reason):
                     statistics.smtUnknown += 1
                     if lastLevel || leafSolver.isInterrupted {
-                        unknownReason = unknownReason ?? reason
+                        unknownReason = unknownReason ?? (elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : reason)
                         continue
                     }
                     // Z3 ran out of budget on this sub-box: split it and go on.
@@ -192,6 +195,11 @@ struct InputSplitSearch {
     /// See the type's documentation (step 5).
     private func splitDimension(_ box: Box, _ bounds: BoundResult, _ open: [Int]) -> Int {
         let widths = box.widths
+        let rootWidths = query.box.widths
+        // A dimension already cut to 2^-20 of its root width is not split further: past that,
+        // splitting it again changes the bounds by rounding only (it would let one dimension
+        // absorb every split while the others stay wide).
+        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
         var scores = [Double](repeating: 0, count: widths.count)
         if !bounds.inputCoefficients.isEmpty {
             for disjunct in open {
@@ -201,11 +209,11 @@ struct InputSplitSearch {
                 }
             }
         }
-        var choice = 0
-        for i in scores.indices where widths[i] > 0 {
-            if scores[i] > scores[choice] || widths[choice] == 0 { choice = i }
-        }
-        if scores[choice] == 0 { choice = widths.indices.max { widths[$0] < widths[$1] } ?? 0 }
-        return choice
+        var choice: Int?
+        for i in splittable where choice == nil || scores[i] > scores[choice!] { choice = i }
+        if let chosen = choice, scores[chosen] > 0 { return chosen }
+        // No gradient information: the dimension widest relative to the root box.
+        func relative(_ i: Int) -> Double { rootWidths[i] > 0 ? widths[i] / rootWidths[i] : 0 }
+        return widths.indices.max { relative($0) < relative($1) } ?? 0
     }
 }
