@@ -244,6 +244,7 @@ public enum RobustnessRunner {
                 let record = SampleRecord(experiment: experiment.hash, index: g, classIndex: classIndex, sample: sample,
                                           noise: noise, centerLogits: network.evaluate(noise), result: result)
                 state.deliver(record)
+                cancellation.sampleFinished()
             } catch {
                 state.fail(error)
                 cancellation.cancel()

@@ -10,8 +10,25 @@ public final class RunCancellation: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
     private var handles: [QueryInterruptHandle] = []
+    private var remaining: Int?
 
-    public init() {}
+    /// - Parameter afterFinishedSamples: cancel by itself once this many samples have been
+    ///   recorded (a deterministic stop point, used by tests of interrupt-and-resume).
+    public init(afterFinishedSamples: Int? = nil) {
+        remaining = afterFinishedSamples
+    }
+
+    /// Called by a worker after it recorded a sample.
+    func sampleFinished() {
+        lock.lock()
+        var reached = false
+        if let count = remaining {
+            remaining = count - 1
+            reached = count - 1 <= 0
+        }
+        lock.unlock()
+        if reached { cancel() }
+    }
 
     public var isCancelled: Bool {
         lock.lock(); defer { lock.unlock() }
