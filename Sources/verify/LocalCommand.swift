@@ -42,10 +42,14 @@ enum LocalCommand: Subcommand {
         let box = try Box.linf(center: center, radius: eps)
         let query = SafetyQuery(network: network, box: box,
                                 property: .misclassification(outputCount: network.outputSize, trueClass: trueClass))
+        armHardDeadline(seconds: configuration.timeLimit, answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.timeLimit) s) reached", resultFile: nil)
         let result = try QuerySolver(configuration: configuration).solve(query)
         report(result, trueClass: trueClass, eps: eps)
         if let path = arguments.value("--json") {
             var context: [String: Any] = ["class": trueClass, "eps": eps, "center": center, "kind": "local-robustness"]
+            if let adapter = try arguments.value("--adapter").map({ try parseVector($0, place: "--adapter") }) {
+                context["adapter"] = ["scale": adapter[0], "shift": adapter[1]]
+            }
             for (role, file) in files {
                 context[role] = file
                 context["\(role)_sha256"] = try fileDigest(file)

@@ -29,6 +29,7 @@ enum VNNLibCommand: Subcommand {
         let queries = try VNNLibQueries.queries(for: property, network: network)
         let solver = try QuerySolver(configuration: configuration)
         let deadline = Date().addingTimeInterval(configuration.timeLimit)
+        armHardDeadline(seconds: configuration.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
         var results: [(SafetyQuery, QueryResult)] = []
         var answer = "unsat"
         var witness: Counterexample?
@@ -75,6 +76,18 @@ enum VNNLibCommand: Subcommand {
         case "sat": return .negative
         default: return .unknown
         }
+    }
+}
+
+/// Z3 4.8.12 sometimes ignores its own timeout and `Z3_interrupt` deep inside its rational
+/// arithmetic. As a last safety net, a one-shot command prints `answer` (and writes it as the
+/// result file) and exits with code 3 five seconds after its time limit.
+func armHardDeadline(seconds: Double, answer: String, resultFile: String?) {
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 5) {
+        if let resultFile { try? writeAtomically(answer + "\n", to: resultFile) }
+        print(answer)
+        printError("verify: the solver did not stop at the time limit; ended the process (\(answer))")
+        exit(ExitCode.unknown.rawValue)
     }
 }
 

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// `verify check` re-validates certificates and must reject tampered ones.
+final class CheckCommandTests: XCTestCase {
+    let local = ["local", "--classifier", "examples/digits/classifier.onnx", "--generator", "examples/digits/generator_1.onnx",
+                 "--noise", "0.3,-0.5,1.0,0.2,-1.1,0.4", "--class", "1"]
+
+    func certificate(_ arguments: [String]) throws -> (path: String, object: [String: Any]) {
+        let path = temporaryDirectory().appendingPathComponent("cert.json").path
+        let run = try runVerify(arguments + ["--json", path])
+        XCTAssertNotEqual(run.status, 2, run.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        return (path, object)
+    }
+
+    func write(_ object: [String: Any]) throws -> String {
+        let path = temporaryDirectory().appendingPathComponent("tampered.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testSplitProofIsValidAndAMissingSubBoxIsFound() throws {
+        let (path, object) = try certificate(local + ["--eps", "0.2"])
+        XCTAssertEqual(object["method"] as? String, "split")
+        let leaves = object["proof_leaves"] as! [Any]
+        XCTAssertGreaterThan(leaves.count, 2)
+        let valid = try runVerify(["check", path, "--no-cvc5"])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("certificate VALID"), valid.stdout)
+
+        var tampered = object
+        tampered["proof_leaves"] = Array(leaves.dropLast())
+        let invalid = try runVerify(["check", try write(tampered), "--no-cvc5"])
+        XCTAssertEqual(invalid.status, 1, invalid.stdout + invalid.stderr)
+        XCTAssertTrue(invalid.stdout.contains("covered by no recorded sub-box"), invalid.stdout)
+    }
+
+    func testWrongClaimIsRejected() throws {
+        // A proof for class 1 relabelled as a proof for class 8 must not re-prove.
+        let (_, object) = try certificate(local + ["--eps", "0.05"])
+        var tampered = object
+        var unsafe = object["unsafe_set"] as! [[[String: Any]]]
+        for i in unsafe.indices {
+            var atom = unsafe[i][0]
+            var coefficients = atom["coefficients"] as! [Double]
+            coefficients = coefficients.map { -$0 }
+            atom["coefficients"] = coefficients
+            unsafe[i][0] = atom
+        }
+        tampered["unsafe_set"] = unsafe
+        let invalid = try runVerify(["check", try write(tampered), "--no-cvc5"])
+        XCTAssertEqual(invalid.status, 1, invalid.stdout + invalid.stderr)
+        XCTAssertTrue(invalid.stdout.contains("certificate INVALID"), invalid.stdout)
+    }
+
+    func testCounterexampleIsReplayedAndAForgedOneRejected() throws {
+        let (path, object) = try certificate(["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx",
+                                              "Tests/Fixtures/vnncomp/vnncomp-test/test_prop.vnnlib"])
+        let valid = try runVerify(["check", path, "--no-cvc5"])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("1 counterexamples replayed"), valid.stdout)
+        var queries = object["queries"] as! [[String: Any]]
+        var counterexample = queries[0]["counterexample"] as! [String: Any]
+        let box = queries[0]["box"] as! [String: Any]
+        counterexample["input"] = (box["upper"] as! [Double]).map { $0 + 1 }  // outside the box
+        queries[0]["counterexample"] = counterexample
+        var tampered = object
+        tampered["queries"] = queries
+        let invalid = try runVerify(["check", try write(tampered), "--no-cvc5"])
+        XCTAssertEqual(invalid.status, 1, invalid.stdout + invalid.stderr)
+        XCTAssertTrue(invalid.stdout.contains("not inside the box"), invalid.stdout)
+    }
+
+    func testChangedNetworkFileIsAnInputError() throws {
+        var (_, object) = try certificate(local + ["--eps", "0.05"])
+        object["classifier_sha256"] = String(repeating: "0", count: 64)
+        let result = try runVerify(["check", try write(object)])
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("does not match the SHA-256"), result.stderr)
+    }
+}
