@@ -2,18 +2,7 @@ import Foundation
 import Network
 @testable import Encoding
 
-/// SplitMix64: a small seeded generator so the bound tests are deterministic.
-struct BoundsRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias BoundsRandom = SplitMix64
 
 /// Which activation kinds a random network may use.
 enum BoundsActivationMix {

@@ -1,20 +1,8 @@
 import Foundation
+import Network
 import XCTest
 
 @testable import Encoding
-
-/// SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a small seeded generator for tests.
-private struct VNNLibSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random mutations of real VNN-LIB files either parse or throw a `VNNLibError`; nothing
 /// crashes, and what parses satisfies the property's invariants.
@@ -57,7 +45,7 @@ final class VNNLibFuzzTests: XCTestCase {
     func testRandomMutationsOfRealFilesNeverCrash() throws {
         let sources = ["acasxu/prop_1.vnnlib", "acasxu/prop_6.vnnlib", "acasxu/prop_7.vnnlib", "vnncomp-test/test_small.vnnlib"]
         let texts = try sources.map { Array(try String(contentsOfFile: vnnlibFixture($0), encoding: .utf8).utf8) }
-        var rng = VNNLibSplitMix64(state: 20_240_611)
+        var rng = SplitMix64(seed: 20_240_611)
         var parsed = 0, rejected = 0, regionsBuilt = 0
         // VNNLIB_FUZZ_ITERATIONS runs a longer campaign by hand; the suite runs 3,000.
         let iterations = ProcessInfo.processInfo.environment["VNNLIB_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 3_000

@@ -1,18 +1,8 @@
 import Foundation
 import Network
 
-/// SplitMix64: a small seeded generator so tests are deterministic.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// SplitMix64 (from the Network module): seeded, so tests are deterministic.
+typealias SeededGenerator = SplitMix64
 
 /// The repository root, found from this file's path (no resource bundles needed).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -2,18 +2,7 @@ import Encoding
 import Foundation
 import Network
 
-/// SplitMix64 for reproducible Z3 tests.
-struct Z3SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias Z3SeededGenerator = SplitMix64
 
 enum Z3TestNetworks {
     /// A random dense ReLU-style network; weights and biases uniform in [-1, 1], float32-representable.

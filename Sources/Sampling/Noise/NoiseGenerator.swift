@@ -4,6 +4,7 @@
 // Box-Muller: G. E. P. Box, M. E. Muller, "A note on the generation of random normal
 // deviates", Ann. Math. Statist. 29(2), 1958.
 
+import Network
 import Foundation
 
 /// Deterministic standard normal noise `x ~ N(0, I_d)` addressed by (seed, class, sample index).

@@ -30,7 +30,7 @@ public enum GradientAttack {
     public static func run(
         network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration
     ) -> [Double]? {
-        var rng = SplitMix64(state: configuration.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37))
+        var rng = SplitMix64(seed: configuration.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37))
         let widths = box.widths
         let stepSizes = widths.map { 2.5 * $0 / Double(max(configuration.steps, 1)) }
         for restart in 0..<max(configuration.restarts, 1) {
@@ -60,17 +60,5 @@ public enum GradientAttack {
             if best == nil || score < best!.score { best = (score, worst) }
         }
         return best?.atom
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator for deterministic searches.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
