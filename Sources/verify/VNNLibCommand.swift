@@ -54,8 +54,8 @@ enum VNNLibCommand: Subcommand {
         if let path = arguments.value("--result") {
             var text = answer + "\n"
             if let witness {
-                let xs = witness.input.enumerated().map { "(X_\($0.offset) \(exactDecimal($0.element)))" }
-                let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(exactDecimal($0.element)))" }
+                let xs = witness.input.enumerated().map { "(X_\($0.offset) \(roundTripDecimal($0.element)))" }
+                let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(roundTripDecimal($0.element)))" }
                 text += "(" + (xs + ys).joined(separator: "\n") + ")\n"
             }
             try writeAtomically(text, to: path)
@@ -94,7 +94,7 @@ func armHardDeadline(seconds: Double, answer: String, resultFile: String?) {
 /// A Double written so that parsing it back gives the same Double (shortest round-trip
 /// digits; Swift prints no exponent for ordinary magnitudes, and VNN-COMP readers accept
 /// exponent notation where Swift uses it).
-func exactDecimal(_ value: Double) -> String { "\(value)" }
+func roundTripDecimal(_ value: Double) -> String { "\(value)" }
 
 /// SHA-256 of a file's bytes.
 func fileDigest(_ path: String) throws -> String {
