@@ -14,6 +14,11 @@ public struct LoadedExperiment: Sendable {
     public let classes: [Int]
     /// `C ∘ a ∘ G_c` for each class.
     public let networks: [Int: NeuralNetwork]
+    /// `G_c` alone for each class (noise in, image out; a conditional generator with its one-hot
+    /// input fixed): what pictures show.
+    public let generators: [Int: NeuralNetwork]
+    /// The classifier `C` alone (its input is `a(G_c(x))`).
+    public let classifier: NeuralNetwork
     /// `p`, the noise dimension (the box lives in this space).
     public let noiseDimension: Int
     /// Output count of the classifier.
@@ -48,6 +53,7 @@ public struct LoadedExperiment: Sendable {
         let classifier = try NetworkFile.load(experiment.classifier)
         var digests = ["classifier": try digest(experiment.classifier)]
         var networks: [Int: NeuralNetwork] = [:]
+        var generators: [Int: NeuralNetwork] = [:]
         var identityLines = [Self.resultsFormat, "classifier \(digests["classifier"]!)"]
         switch experiment.generators {
         case .perClass(let files):
@@ -62,6 +68,7 @@ public struct LoadedExperiment: Sendable {
                 digests["generator_\(classIndex)"] = try digest(path)
                 identityLines.append("class \(classIndex) generator \(digests["generator_\(classIndex)"]!)")
                 networks[classIndex] = try NeuralNetwork.composing(classifier: classifier, after: generator, adapter: experiment.adapter)
+                generators[classIndex] = generator
             }
         case let .conditional(path, classCount, position):
             let generator = try NetworkFile.load(path)
@@ -85,6 +92,7 @@ public struct LoadedExperiment: Sendable {
                 let fixed = try Self.fixingOneHot(generator, noiseSize: noiseSize, classCount: count,
                                                   classIndex: classIndex, position: position)
                 networks[classIndex] = try NeuralNetwork.composing(classifier: classifier, after: fixed, adapter: experiment.adapter)
+                generators[classIndex] = fixed
             }
         }
         let classes = networks.keys.sorted()
@@ -116,6 +124,8 @@ public struct LoadedExperiment: Sendable {
         self.experiment = experiment
         self.classes = classes
         self.networks = networks
+        self.generators = generators
+        self.classifier = classifier
         self.noiseDimension = dimension
         self.outputCount = classifier.outputSize
         self.noises = noises
@@ -150,6 +160,16 @@ public struct LoadedExperiment: Sendable {
 
     /// A Double's exact bit pattern (hashing must not depend on decimal formatting).
     static func bits(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
+
+    /// The image `G_c(x)` (generator output, before the adapter).
+    public func image(classIndex: Int, noise: [Double]) -> [Double] {
+        generators[classIndex]!.evaluate(noise)
+    }
+
+    /// The classifier's logits on the image `G_c(x)`: the plain float forward pass of `C ∘ a ∘ G_c`.
+    public func logits(classIndex: Int, noise: [Double]) -> [Double] {
+        networks[classIndex]!.evaluate(noise)
+    }
 
     /// The box of sample `sampleIndex` of class `classIndex` is the eps-box around this noise.
     public func noise(classIndex: Int, sampleIndex: Int) -> [Double] {
