@@ -1,0 +1,101 @@
+import Foundation
+import Network
+import XCTest
+@testable import Sampling
+
+/// PNG files decoded by an independent decoder (Python's zlib + struct, optionally Pillow).
+final class PicturePNGTests: XCTestCase {
+    func testChecksumsMatchPublishedValues() {
+        XCTAssertEqual(CRC32.checksum(Array("IEND".utf8)), 0xAE42_6082)
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum([UInt8]()), 0)
+        XCTAssertEqual(CRC32.checksum(Array("6789".utf8), continuing: CRC32.checksum(Array("12345".utf8))), 0xCBF4_3926)
+        XCTAssertEqual(Adler32.checksum(Array("Wikipedia".utf8)), 0x11E6_0398)
+        XCTAssertEqual(Adler32.checksum([UInt8]()), 1)
+    }
+
+    func testAdlerDoesNotOverflowOnLongRunsOfMaxBytes() {
+        // Oracle: the definition with a modulus after every byte.
+        let data = [UInt8](repeating: 255, count: 100_000)
+        var a: UInt64 = 1, b: UInt64 = 0
+        for byte in data { a = (a + UInt64(byte)) % 65521; b = (b + a) % 65521 }
+        XCTAssertEqual(Adler32.checksum(data), UInt32(b << 16 | a))
+    }
+
+    func testStoredFallbackBoundsTheSizeOfIncompressibleData() {
+        var generator = SplitMix64(seed: 3)
+        let data = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let deflated = Deflate.deflate(data)
+        XCTAssertLessThanOrEqual(deflated.count, data.count + 5 * 2)
+        XCTAssertEqual(deflated.count, Deflate.stored(data).count)
+    }
+
+    func testRepetitiveDataCompresses() {
+        let data = [UInt8](repeating: 7, count: 10_000) + Array("abcabcabc".utf8)
+        XCTAssertLessThan(Deflate.deflate(data).count, 200)
+    }
+
+    func testRandomImagesDecodeIdenticallyInPython() throws {
+        var generator = SplitMix64(seed: 11)
+        let sizes = [(1, 1), (1, 7), (7, 1), (3, 5), (17, 9), (64, 33), (200, 120)]
+        var images: [RasterImage] = []
+        for (width, height) in sizes {
+            for channels in [1, 3] {
+                for levels in [2, 256] {
+                    images.append(PictureOracle.randomImage(width: width, height: height, channels: channels,
+                                                            levels: levels, using: &generator))
+                }
+            }
+        }
+        // A smooth gradient exercises the Sub/Up/Paeth filters.
+        var gradient = [UInt8]()
+        for index in 0..<(50 * 40 * 3) {
+            let column = index / 3 % 50, row = index / 150, channel = index % 3
+            gradient.append(UInt8((column * 5 + row * 3 + channel) % 256))
+        }
+        images.append(RasterImage(width: 50, height: 40, channels: 3, pixels: gradient))
+        for image in images {
+            let path = PictureOracle.temporaryFile("image.png")
+            try PNGEncoder.write(image, to: path)
+            let (status, out, err) = try PictureOracle.run("decode_png.py", [path])
+            XCTAssertEqual(status, 0, "\(image.width)x\(image.height)x\(image.channels): \(err)")
+            XCTAssertEqual(PictureOracle.parseImages(out), [image], "\(image.width)x\(image.height)x\(image.channels)")
+        }
+    }
+
+    func testPillowReadsOurFilesWhenInstalled() throws {
+        var generator = SplitMix64(seed: 5)
+        for channels in [1, 3] {
+            let image = PictureOracle.randomImage(width: 13, height: 11, channels: channels, levels: 256, using: &generator)
+            let path = PictureOracle.temporaryFile("pillow.png")
+            try PNGEncoder.write(image, to: path)
+            let (status, out, err) = try PictureOracle.run("decode_png.py", [path, "--pillow"])
+            if status == 3 { throw XCTSkip("Pillow is not installed for \((try? PictureOracle.python().path) ?? "python3"); the standard-library decoder still checks every file") }
+            XCTAssertEqual(status, 0, err)
+            XCTAssertEqual(PictureOracle.parseImages(out), [image])
+        }
+    }
+
+    func testCorruptedFileIsRejectedByTheOracle() throws {
+        // The oracle must be able to fail: flip one byte of the IDAT data.
+        let image = RasterImage(width: 4, height: 4, channels: 1, color: .gray)
+        var bytes = PNGEncoder.encode(image)
+        bytes[bytes.count - 20] ^= 0x55
+        let path = PictureOracle.temporaryFile("corrupt.png")
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let (status, _, err) = try PictureOracle.run("decode_png.py", [path])
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(err.contains("CRC"), err)
+    }
+
+    func testWriteLeavesNoTemporaryFileAndFailsCleanly() throws {
+        let path = PictureOracle.temporaryFile("out.png")
+        try PNGEncoder.write(RasterImage(width: 2, height: 2, channels: 3, color: .red), to: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["out.png"])
+        XCTAssertThrowsError(try PNGEncoder.write(RasterImage(width: 1, height: 1, channels: 1, color: .white),
+                                                  to: "/nonexistent-dir/x.png")) { error in
+            XCTAssertTrue("\(error)".contains("/nonexistent-dir/x.png"))
+        }
+    }
+}
