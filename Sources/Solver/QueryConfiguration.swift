@@ -19,6 +19,12 @@ public struct QueryConfiguration: Sendable, Equatable {
     public var useSMT = true
 
     public var attack = AttackConfiguration()
+    // MARK: attack choice (begin)
+    /// Which attack the whole-box attack step runs (split nodes always use the gradient attack).
+    public var attackMethod = AttackMethod.gradient
+    /// Settings of the random-search attack when ``attackMethod`` is `.random` or `.both`.
+    public var randomAttack = RandomSearchConfiguration()
+    // MARK: attack choice (end)
     /// Attack on each split node (fewer restarts than on the whole box).
     public var nodeAttack = AttackConfiguration(restarts: 1, steps: 10)
     /// Maximum number of boxes the split search may bound.

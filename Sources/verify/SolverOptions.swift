@@ -10,6 +10,9 @@ enum SolverOptions {
         .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default 60)"),
         .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 0: only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
+        // attack choice (begin)
+        .value("--attack", "METHOD", "whole-box attack step: gradient (default), random or both"),
+        // attack choice (end)
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
     ]
@@ -36,6 +39,11 @@ enum SolverOptions {
                 throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split, lp or smt")
             }
         }
+        // attack choice (begin)
+        if let method = try arguments.parsed("--attack", as: "gradient, random or both", { AttackMethod(rawValue: $0) }) {
+            configuration.attackMethod = method
+        }
+        // attack choice (end)
         configuration.smt2Directory = arguments.value("--smt2")
         if let directory = configuration.smt2Directory {
             do {

@@ -7,7 +7,8 @@ import Network
 /// 1. **center**: the float forward pass at the box centre;
 /// 2. **interval**: interval bounds of every unsafe atom over the box;
 /// 3. **linear**: linear (CROWN-style) bounds of every unsafe atom;
-/// 4. **attack**: projected gradient descent on the violation score (``GradientAttack``).
+/// 4. **attack**: projected gradient descent on the violation score (``GradientAttack``),
+///    or random search / both (``QueryConfiguration/attackMethod``).
 ///    It runs after the bounds because on our networks the bounds are the cheaper step
 ///    (digits C∘G, release: linear bounds ≈ 0.3 ms, a 4 × 40-step attack ≈ 3.5 ms) and
 ///    decide almost every robust box, so the attack is only paid for boxes still open;
@@ -108,7 +109,9 @@ struct PipelineRun {
 
         if configuration.useAttack {
             let found = timed("attack", {
-                GradientAttack.run(network: network, box: box, property: property, configuration: configuration.attack)
+                // attack choice: the configured method (default: the gradient attack, as before)
+                AttackStep.run(network: network, box: box, property: property, method: configuration.attackMethod,
+                               gradient: configuration.attack, random: configuration.randomAttack)
                     .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
             }, decided: { $0 != nil })
             if let found { return finish(.violated(found)) }
