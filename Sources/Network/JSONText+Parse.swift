@@ -15,7 +15,24 @@ extension JSONText {
     /// would silently change network weights, noises and counterexamples. Numbers are read with
     /// `Double(String)`, which is correctly rounded. Nesting deeper than 512 levels is an error.
     public static func parse(_ data: Data) throws -> Any {
-        var parser = Parser(bytes: [UInt8](data))
+        try parse(data, keepingKeyOrder: false)
+    }
+
+    /// A JSON object with the order of its keys as written (see ``parseKeepingKeyOrder(_:)``).
+    public struct OrderedObject: @unchecked Sendable {
+        public var keys: [String]
+        public var values: [String: Any]
+    }
+
+    /// Like ``parse(_:)``, but every object becomes an ``OrderedObject``: for files whose key
+    /// order means something to the reader (rows of a table in the order they were listed).
+    /// A repeated key keeps its first position and its last value.
+    public static func parseKeepingKeyOrder(_ data: Data) throws -> Any {
+        try parse(data, keepingKeyOrder: true)
+    }
+
+    private static func parse(_ data: Data, keepingKeyOrder: Bool) throws -> Any {
+        var parser = Parser(bytes: [UInt8](data), keepsKeyOrder: keepingKeyOrder)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -25,6 +42,7 @@ extension JSONText {
 
     private struct Parser {
         let bytes: [UInt8]
+        let keepsKeyOrder: Bool
         var index = 0
 
         func error(_ problem: String) -> ParseError { ParseError(offset: index, problem: problem) }
@@ -49,8 +67,10 @@ extension JSONText {
             case UInt8(ascii: "{"):
                 index += 1
                 var object: [String: Any] = [:]
+                var keys: [String] = []
+                func finished() -> Any { keepsKeyOrder ? OrderedObject(keys: keys, values: object) : object }
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return object }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return finished() }
                 while true {
                     skipWhitespace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -59,13 +79,14 @@ extension JSONText {
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                     index += 1
                     skipWhitespace()
+                    if keepsKeyOrder, object[key] == nil { keys.append(key) }
                     object[key] = try value(depth: depth + 1)
                     skipWhitespace()
                     guard index < bytes.count else { throw error("unterminated object") }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                     guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
                     index += 1
-                    return object
+                    return finished()
                 }
             case UInt8(ascii: "["):
                 index += 1

@@ -1,0 +1,153 @@
+// Evaluating an experiment matrix: global correctness per cell, test accuracy per row.
+
+import Foundation
+import Network
+
+/// A proportion `successes / trials` with its two-sided confidence interval.
+public struct EstimatedProportion: Sendable, Hashable, Codable {
+    public var successes: Int
+    public var trials: Int
+    public var estimate: Double
+    /// Two-sided interval at the matrix's confidence, by its bound method.
+    public var interval: ProportionInterval
+
+    public init(successes: Int, trials: Int, alpha: Double, method: ConfidenceBoundMethod) {
+        self.successes = successes
+        self.trials = trials
+        estimate = trials == 0 ? 0 : Double(successes) / Double(trials)
+        interval = method.interval(successes: successes, trials: trials, alpha: alpha)
+    }
+}
+
+/// One cell: classifier `row` against generator family `column`.
+public struct CorrectnessCell: Sendable, Codable {
+    public var classifier: String
+    public var family: String
+    /// Correct samples over all classes (the paper's "global correctness" number).
+    public var pooled: EstimatedProportion
+    /// Per-class counts and the delta-correctness verdict (union bound over classes).
+    public var report: CorrectnessReport
+    /// The class with the lowest correctness, and that correctness.
+    public var worstClass: Int
+    public var worstClassCorrectness: Double
+    /// Optional: the (eps, delta)-robustness run of this cell (pooled robust fraction; unknown
+    /// samples count as failures in `robustLower`).
+    public var robustness: RobustnessCell?
+}
+
+/// The robustness summary of one cell.
+public struct RobustnessCell: Sendable, Codable {
+    public var resultsFile: String
+    public var eps: Double
+    public var counts: VerdictCounts
+    /// Two-sided interval on the pooled robust fraction, unknowns counted as not robust (lower)
+    /// and as robust (upper), each side from its own count.
+    public var robust: ProportionInterval
+    public var estimate: Double
+    public var verdict: StatisticalVerdict
+}
+
+/// The evaluated matrix.
+public struct CorrectnessTable: Sendable, Codable {
+    public var file: String
+    public var classifiers: [String]
+    public var families: [String]
+    public var confidence: Double
+    public var bound: ConfidenceBoundMethod
+    public var samplesPerClass: Int
+    public var seed: UInt64
+    /// `cells[row][column]`.
+    public var cells: [[CorrectnessCell]]
+    /// Test-set accuracy per classifier (row order); nil without a test set.
+    public var testAccuracy: [EstimatedProportion]?
+    public var testSet: String?
+    public var seconds: Double
+}
+
+extension ExperimentMatrix {
+    /// Evaluates every cell (batched forward passes, the noises of the cell's experiment) and
+    /// the test accuracy of every classifier. `samplesPerClass` overrides the file's value.
+    /// `robustness`, when given, runs the exact robustness query on every sample of every cell
+    /// (resumable results files in that directory) — see ``RobustnessTableOptions``.
+    public func evaluate(samplesPerClass: Int? = nil, robustness: RobustnessTableOptions? = nil,
+                         progress: (String) -> Void = { _ in }) throws -> CorrectnessTable {
+        let started = DispatchTime.now()
+        let first = cells[0][0]
+        var testAccuracy: [EstimatedProportion]?
+        if let testSet {
+            let data = try LabelledDataset.load(images: testSet.images, labels: testSet.labels, pixelScale: testSet.pixelScale)
+            testAccuracy = try classifiers.map { entry in
+                let classifier = try NetworkFile.load(entry.path)
+                return EstimatedProportion(successes: try data.correctCount(of: classifier), trials: data.count,
+                                           alpha: first.alpha, method: first.bound)
+            }
+        }
+        var table: [[CorrectnessCell]] = []
+        for (row, line) in cells.enumerated() {
+            var evaluated: [CorrectnessCell] = []
+            for (column, var experiment) in line.enumerated() {
+                if let samplesPerClass { experiment.samplesPerClass = samplesPerClass }
+                let loaded = try LoadedExperiment(experiment)
+                let report = CorrectnessEvaluator.run(loaded)
+                let correct = report.classes.reduce(0) { $0 + $1.correct }
+                let total = report.classes.reduce(0) { $0 + $1.samples }
+                let worst = report.classes.min { Double($0.correct) / Double($0.samples) < Double($1.correct) / Double($1.samples) }!
+                var cell = CorrectnessCell(
+                    classifier: classifiers[row].name, family: families[column].name,
+                    pooled: EstimatedProportion(successes: correct, trials: total, alpha: experiment.alpha, method: experiment.bound),
+                    report: report, worstClass: worst.classIndex,
+                    worstClassCorrectness: Double(worst.correct) / Double(worst.samples), robustness: nil)
+                if let robustness {
+                    cell.robustness = try robustness.run(loaded, name: "\(classifiers[row].name)__\(families[column].name)")
+                }
+                progress("\(classifiers[row].name) x \(families[column].name): \(correct)/\(total) correct")
+                evaluated.append(cell)
+            }
+            table.append(evaluated)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return CorrectnessTable(file: file, classifiers: classifiers.map(\.name), families: families.map(\.name),
+                                confidence: first.confidence, bound: first.bound,
+                                samplesPerClass: samplesPerClass ?? first.samplesPerClass, seed: first.seed,
+                                cells: table, testAccuracy: testAccuracy, testSet: testSet?.images, seconds: seconds)
+    }
+}
+
+/// Settings of the optional robustness column of each cell.
+public struct RobustnessTableOptions: Sendable {
+    /// Directory of the per-cell results files `ROW__COLUMN.jsonl` (created; resumed when present).
+    public var directory: String
+    /// Samples per class of the robustness runs (usually far fewer than for correctness).
+    public var samplesPerClass: Int
+    /// Overrides the matrix's eps.
+    public var eps: Double?
+    public var jobs: Int
+
+    public init(directory: String, samplesPerClass: Int, eps: Double? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.directory = directory
+        self.samplesPerClass = samplesPerClass
+        self.eps = eps
+        self.jobs = jobs
+    }
+
+    func run(_ loaded: LoadedExperiment, name: String) throws -> RobustnessCell {
+        var experiment = loaded.experiment
+        experiment.samplesPerClass = samplesPerClass
+        if let eps { experiment.eps = eps }
+        let cellExperiment = try LoadedExperiment(experiment, solverBase: loaded.queryConfiguration)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent(name + ".jsonl")
+        let resume = FileManager.default.fileExists(atPath: path)
+        let outcome = try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume))
+        let counts = outcome.assessment.totalCounts
+        let total = counts.robust + counts.notRobust + counts.unknown
+        let alpha = experiment.alpha
+        let method = experiment.bound
+        let lower = method.lowerBound(successes: counts.robust, trials: total, alpha: alpha / 2)
+        let upper = method.upperBound(successes: counts.robust + counts.unknown, trials: total, alpha: alpha / 2)
+        return RobustnessCell(resultsFile: path, eps: experiment.eps, counts: counts,
+                              robust: ProportionInterval(lower: lower, upper: upper),
+                              estimate: total == 0 ? 0 : Double(counts.robust) / Double(total),
+                              verdict: outcome.assessment.verdict)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+
+import Network
+@testable import Sampling
+
+/// The classifier × generator-family table, checked against a brute-force count written here
+/// (plain forward passes of C and G, one noise at a time, no batching, no CorrectnessEvaluator).
+final class MatrixTableTests: XCTestCase {
+    /// A second classifier that prefers class 1 a little: `y0 - y1 = 2.5 (x0 - x1) - 1`.
+    static let biasedClassifier = """
+    { "input_shape": [2], "layers": [ { "type": "dense", "weights": [[2, -0.5], [-0.5, 2]], "bias": [0.25, 1.25] } ] }
+    """
+
+    func writeMatrix(_ extra: String = "") throws -> String {
+        let experiment = try TinyModels.write()
+        let directory = (experiment as NSString).deletingLastPathComponent
+        try Self.biasedClassifier.write(toFile: directory + "/biased.json", atomically: true, encoding: .utf8)
+        let text = """
+        { "comment": "rows in file order: zeta before alpha",
+          "classifiers": { "zeta": "c.json", "alpha": "biased.json" },
+          "generator_families": { "swapped": { "0": "g1.json", "1": "g0.json" }, "plain": { "0": "g0.json", "1": "g1.json" } },
+          "eps": 0.1, "samples_per_class": 300, "seed": 9, "confidence": 0.95, "bound": "clopper-pearson"\(extra) }
+        """
+        let path = directory + "/matrix.json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func bruteForceCorrect(classifier: String, generators: [Int: String], seed: UInt64, samples: Int) throws -> Int {
+        let c = try NetworkFile.load(classifier)
+        var correct = 0
+        for (classIndex, path) in generators {
+            let g = try NetworkFile.load(path)
+            for i in 0..<samples {
+                let noise = NoiseGenerator.noise(seed: seed, classIndex: classIndex, sampleIndex: i, dimension: 2)
+                let logits = c.evaluate(g.evaluate(noise))
+                if logits[classIndex] > logits[1 - classIndex] { correct += 1 }
+            }
+        }
+        return correct
+    }
+
+    func testCellsMatchBruteForceAndKeepFileOrder() throws {
+        let path = try writeMatrix()
+        let matrix = try ExperimentMatrix.load(contentsOf: path)
+        XCTAssertEqual(matrix.classifiers.map(\.name), ["zeta", "alpha"])
+        XCTAssertEqual(matrix.families.map(\.name), ["swapped", "plain"])
+        let table = try matrix.evaluate()
+        let directory = (path as NSString).deletingLastPathComponent
+        let families: [[Int: String]] = [[0: directory + "/g1.json", 1: directory + "/g0.json"],
+                                         [0: directory + "/g0.json", 1: directory + "/g1.json"]]
+        for (row, classifier) in ["c.json", "biased.json"].enumerated() {
+            for (column, generators) in families.enumerated() {
+                let cell = table.cells[row][column]
+                let expected = try bruteForceCorrect(classifier: directory + "/" + classifier, generators: generators, seed: 9, samples: 300)
+                XCTAssertEqual(cell.pooled.successes, expected, "cell \(row) \(column)")
+                XCTAssertEqual(cell.pooled.trials, 600)
+                XCTAssertLessThanOrEqual(cell.pooled.interval.lower, cell.pooled.estimate)
+                XCTAssertGreaterThanOrEqual(cell.pooled.interval.upper, cell.pooled.estimate)
+            }
+        }
+        // The swapped family generates the other class's images: nearly always wrong.
+        XCTAssertLessThan(table.cells[0][0].pooled.estimate, 0.2)
+        XCTAssertGreaterThan(table.cells[0][1].pooled.estimate, 0.8)
+    }
+
+    func testSamplesOverrideAndTestSetColumn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // Test set: x = (0.9, 0.1) labelled 0 is right for c.json, (0.1, 0.9) labelled 1 too, (0.6, 0.4) labelled 1 is wrong.
+        try "label,a,b\n0,0.9,0.1\n1,0.1,0.9\n1,0.6,0.4\n".write(to: dir.appendingPathComponent("test.csv"), atomically: true, encoding: .utf8)
+        let path = try writeMatrix(", \"test_set\": {\"csv\": \"\(dir.path)/test.csv\", \"pixel_scale\": 1}")
+        let table = try ExperimentMatrix.load(contentsOf: path).evaluate(samplesPerClass: 50)
+        XCTAssertEqual(table.cells[0][0].pooled.trials, 100)
+        XCTAssertEqual(table.testAccuracy?[0].successes, 2)
+        XCTAssertEqual(table.testAccuracy?[0].trials, 3)
+    }
+
+    func testBadMatricesNameTheField() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cases: [(String, String)] = [
+            ("{\"generator_families\": {\"a\": {\"0\": \"g.json\"}}, \"eps\": 0.1}", "field \"classifiers\""),
+            ("{\"classifiers\": {\"a\": \"c.json\"}, \"generator_families\": {\"a\": {\"0\": \"g.json\"}}, \"eps\": 0.1, \"colour\": 1}", "key \"colour\""),
+            ("{\"classifiers\": {\"a\": \"c.json\"}, \"generator_families\": {\"a\": {\"0\": \"g.json\"}}, \"eps\": -1}", "field \"eps\""),
+            ("{\"classifiers\": {\"a\": \"c.json\"}, \"generator_families\": {\"a\": {\"0\": \"g.json\"}}, \"eps\": 0.1, \"test_set\": {\"images\": \"x\"}}", "field \"test_set\""),
+        ]
+        for (text, place) in cases {
+            let path = dir.appendingPathComponent("m.json").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try ExperimentMatrix.load(contentsOf: path)) { error in
+                XCTAssertTrue("\(error)".contains(place), "\(error) should name \(place)")
+                XCTAssertTrue("\(error)".contains("m.json"), "\(error)")
+            }
+        }
+    }
+}
