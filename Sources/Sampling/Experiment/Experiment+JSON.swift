@@ -10,6 +10,7 @@ extension Experiment {
     public static let fileKeys = [
         "classifier", "generators", "conditional_generator", "adapter", "eps", "delta", "confidence",
         "samples_per_class", "seed", "time_limit", "rlimit", "max_nodes", "bound",
+        "image", // pictures
     ]
 
     /// Reads and validates the experiment file at `path`; relative network paths are resolved
@@ -160,6 +161,7 @@ extension Experiment {
             }
             experiment.bound = method
         }
+        if let value = object["image"] { experiment.image = try parseImage(value, file: file) } // pictures
         try experiment.validate()
         return experiment
     }

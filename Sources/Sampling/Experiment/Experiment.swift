@@ -58,6 +58,10 @@ public struct Experiment: Sendable, Equatable {
     public var maxNodes: Int
     /// The bound that decides verdicts (both are reported).
     public var bound: ConfidenceBoundMethod
+    // pictures: begin (optional "image" field; not hashed into the identity)
+    /// How generator outputs are drawn (`"image"` field); nil = inferred. See Pictures/Experiment+Image.swift.
+    public var image: ImageSpec? = nil
+    // pictures: end
 
     public init(
         file: String? = nil, classifier: String, generators: Generators, adapter: Adapter? = nil,
@@ -118,6 +122,7 @@ public struct Experiment: Sendable, Equatable {
         guard samplesPerClass >= 1 else { throw fail("samples_per_class", "must be >= 1, got \(samplesPerClass)", "give e.g. 100") }
         guard timeLimit.isFinite, timeLimit > 0 else { throw fail("time_limit", "must be a positive number of seconds, got \(timeLimit)", "give e.g. 60") }
         guard maxNodes >= 1 else { throw fail("max_nodes", "must be >= 1, got \(maxNodes)", "give e.g. 20000") }
+        try image?.validate(file: name) // pictures
         switch generators {
         case .perClass(let map):
             guard !map.isEmpty else { throw fail("generators", "is empty", "map at least one class to a generator file") }

@@ -142,18 +142,23 @@ public struct RasterImage: Sendable, Equatable {
     /// are clipped. An RGB `other` drawn on a gray image is stored as luma.
     public func drawing(_ other: RasterImage, atX x: Int, y: Int) -> RasterImage {
         var result = self
+        result.draw(other, atX: x, y: y)
+        return result
+    }
+
+    /// Draws `other` over this image in place; see ``drawing(_:atX:y:)``.
+    public mutating func draw(_ other: RasterImage, atX x: Int, y: Int) {
         for row in 0..<other.height where y + row >= 0 && y + row < height {
             for column in 0..<other.width where x + column >= 0 && x + column < width {
                 if other.channels == channels {
                     let source = (row * other.width + column) * channels
                     let target = ((y + row) * width + x + column) * channels
-                    for k in 0..<channels { result.pixels[target + k] = other.pixels[source + k] }
+                    for k in 0..<channels { pixels[target + k] = other.pixels[source + k] }
                 } else {
-                    result[x + column, y + row] = other[column, row]
+                    self[x + column, y + row] = other[column, row]
                 }
             }
         }
-        return result
     }
 
     /// The image surrounded by a border of `thickness` pixels of `color` (the result is
