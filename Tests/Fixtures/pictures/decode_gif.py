@@ -144,7 +144,7 @@ def main():
         frames = []
         for frame in ImageSequence.Iterator(image):
             rgb = frame.convert("RGB")
-            flat = [v for pixel in rgb.getdata() for v in pixel]
+            flat = list(rgb.tobytes())
             frames.append((rgb.width, rgb.height, flat))
         print("frames %d delay %d loop %d" % (len(frames), image.info.get("duration", 0) // 10, image.info.get("loop", -1)))
     else:

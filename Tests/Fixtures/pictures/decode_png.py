@@ -106,13 +106,7 @@ def decode_pillow(path):
     if mode not in ("L", "RGB"):
         fail("Pillow mode %s" % mode)
     channels = 1 if mode == "L" else 3
-    flat = []
-    for value in image.getdata():
-        if channels == 1:
-            flat.append(value)
-        else:
-            flat.extend(value)
-    return image.width, image.height, channels, flat
+    return image.width, image.height, channels, list(image.tobytes())
 
 
 def main():

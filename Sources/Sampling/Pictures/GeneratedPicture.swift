@@ -1,0 +1,65 @@
+// One generated image with the classifier's verdict on it: what sample grids and walks show.
+
+import Network
+
+/// `G_c(x)` for one noise `x`, the logits of `C(a(G_c(x)))` and whether the classifier gets it right.
+public struct GeneratedPicture: Sendable {
+    /// The noise `x` (the generator input).
+    public let noise: [Double]
+    /// `G_c(x)`, the generator output (before the adapter).
+    public let values: [Double]
+    /// The plain float forward pass of `C ∘ a ∘ G_c` at `x`.
+    public let logits: [Double]
+    /// The class the image should have.
+    public let classIndex: Int
+
+    /// `argmax` of the logits (ties: the lowest index).
+    public var predicted: Int { logits.argmax }
+
+    /// Correct iff the logit of `classIndex` is strictly larger than every other logit; a tie
+    /// with another class counts as misclassified (as in the verifier's property).
+    public var isMisclassified: Bool {
+        let own = logits[classIndex]
+        for (index, logit) in logits.enumerated() where index != classIndex && !(own > logit) { return true }
+        return own.isNaN
+    }
+
+    /// The label to draw for a misclassified image: the predicted class, or `TIE` when the
+    /// argmax is the true class but another class ties with it.
+    public var predictedLabel: String {
+        predicted == classIndex ? "TIE" : "\(predicted)"
+    }
+
+    /// The picture of `noise` for class `classIndex` of `experiment`.
+    public init(_ experiment: LoadedExperiment, classIndex: Int, noise: [Double]) {
+        self.noise = noise
+        self.values = experiment.image(classIndex: classIndex, noise: noise)
+        self.logits = experiment.logits(classIndex: classIndex, noise: noise)
+        self.classIndex = classIndex
+    }
+}
+
+/// The grid of `verify sample`: generated images of one class for the experiment's own
+/// noises, misclassified ones framed in red with the predicted class as caption.
+public enum SampleSheet {
+    /// `G_c(x_i)` for the experiment's noises `i = start ..< start + count`.
+    public static func pictures(_ experiment: LoadedExperiment, classIndex: Int, start: Int, count: Int) -> [GeneratedPicture] {
+        (start..<(start + count)).map {
+            GeneratedPicture(experiment, classIndex: classIndex,
+                             noise: experiment.noise(classIndex: classIndex, sampleIndex: $0))
+        }
+    }
+
+    /// The grid image: `columns` cells per row, each picture upscaled by `scale`; the layout's
+    /// range (or the shared minimum and maximum of all pictures) maps values to gray levels.
+    public static func render(_ pictures: [GeneratedPicture], layout: ImageLayout, columns: Int, scale: Int) -> RasterImage {
+        let shared = layout.fixingRange(over: pictures.map(\.values))
+        let cells = pictures.map { picture in
+            ImageGrid.Cell(image: shared.raster(picture.values).upscaled(by: scale),
+                           frame: picture.isMisclassified ? .red : nil,
+                           caption: picture.isMisclassified ? "-> \(picture.predictedLabel)" : nil,
+                           captionColor: .red)
+        }
+        return ImageGrid(columns: columns, padding: 4, frameThickness: 2).render(cells)
+    }
+}
