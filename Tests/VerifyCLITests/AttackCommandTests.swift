@@ -1,0 +1,80 @@
+import Foundation
+import Network
+import XCTest
+
+/// `verify attack` end to end: exit codes, the printed pair, and the JSON file re-checked
+/// against the networks loaded here.
+final class AttackCommandTests: XCTestCase {
+    let experiment = "examples/digits/experiment.json"
+    let small = ["--steps", "20", "--restarts", "2"]
+
+    struct PairFile: Decodable {
+        var `class`: Int
+        var target: String
+        var eps: Double
+        var noise: [Double]
+        var adversarial_noise: [Double]
+        var image: [Double]
+        var adversarial_image: [Double]
+        var logits: [Double]
+        var adversarial_logits: [Double]
+        var adversarial_prediction: Int
+        var noise_distance: Double
+    }
+
+    func testFoundPairExitsOneAndItsJSONReproduces() throws {
+        let json = temporaryDirectory().appendingPathComponent("pair.json").path
+        let result = try runVerify(["attack", experiment, "--class", "1", "--method", "whitebox", "--eps", "0.2",
+                                    "--start", "2", "--samples", "1", "--json", json] + small)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("NOT ROBUST: realistic adversarial example 1 -> "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("||x' - x||_inf"), result.stdout)
+        let pair = try JSONDecoder().decode(PairFile.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        XCTAssertEqual(pair.class, 1)
+        XCTAssertEqual(pair.target, "any")
+        XCTAssertEqual(pair.eps, 0.2)
+        XCTAssertLessThanOrEqual(zip(pair.noise, pair.adversarial_noise).map { abs($0 - $1) }.max()!, 0.2 + 1e-15)
+        let digits = repositoryRoot.appendingPathComponent("examples/digits").path
+        let classifier = try NetworkFile.load(digits + "/classifier.onnx")
+        let generator = try NetworkFile.load(digits + "/generator_1.onnx")
+        XCTAssertEqual(generator.evaluate(pair.adversarial_noise), pair.adversarial_image)
+        let logits = classifier.evaluate(pair.adversarial_image)
+        XCTAssertEqual(logits, pair.adversarial_logits)
+        XCTAssertEqual(logits.argmax, pair.adversarial_prediction)
+        XCTAssertNotEqual(pair.adversarial_prediction, 1)
+        XCTAssertGreaterThanOrEqual(logits[pair.adversarial_prediction], logits[1])
+        XCTAssertEqual(classifier.evaluate(generator.evaluate(pair.noise)).argmax, 1)
+    }
+
+    func testNothingFoundExitsThreeWithoutAClaim() throws {
+        let zero = try runVerify(["attack", experiment, "--class", "1", "--method", "blackbox", "--eps", "0",
+                                  "--samples", "3", "--steps", "2", "--restarts", "1"])
+        XCTAssertEqual(zero.status, 3, zero.stdout + zero.stderr)
+        XCTAssertTrue(zero.stdout.contains("no realistic adversarial example found: 3 samples attacked"), zero.stdout)
+        XCTAssertFalse(zero.stdout.contains("NOT ROBUST"))
+        // Class 1 -> 0 around sample 2 at eps 0.01: far from any such pair (margin 0.08 to class 8, 2.4 to class 0).
+        let impossible = try runVerify(["attack", experiment, "--class", "1", "--method", "whitebox", "--target", "0",
+                                        "--eps", "0.01", "--start", "2", "--samples", "1"] + small)
+        XCTAssertEqual(impossible.status, 3, impossible.stdout + impossible.stderr)
+    }
+
+    func testBadInputsExitTwoNamingTheFlag() throws {
+        let cases: [([String], String)] = [
+            (["--class", "12", "--method", "blackbox"], "attack class"),
+            (["--class", "-1", "--method", "blackbox"], "--class"),
+            (["--method", "blackbox"], "--class"),
+            (["--class", "1", "--method", "greybox"], "--method"),
+            (["--class", "1"], "--method"),
+            (["--class", "1", "--method", "whitebox", "--eps", "-0.1"], "--eps"),
+            (["--class", "1", "--method", "whitebox", "--eps", "abc"], "--eps"),
+            (["--class", "1", "--method", "whitebox", "--target", "1"], "attack target"),
+            (["--class", "1", "--method", "whitebox", "--target", "x"], "--target"),
+        ]
+        for (flags, expected) in cases {
+            let result = try runVerify(["attack", experiment] + flags)
+            XCTAssertEqual(result.status, 2, "\(flags): \(result.stdout) \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(flags): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "\(flags): one line: \(result.stderr)")
+        }
+    }
+}
