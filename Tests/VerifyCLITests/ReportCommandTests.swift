@@ -109,6 +109,35 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("class=\"note\">No pictures:"))
     }
 
+    /// Two shards with the exact steps disabled: most samples end UNKNOWN; the report joins
+    /// the shards (as `verify summary` does) and lists every counted unknown sample.
+    func testShardsAreJoinedAndUnknownSamplesListed() throws {
+        let directory = temporaryDirectory()
+        let arguments = ["--generator", "0=examples/digits/generator_0.onnx", "--generator", "1=examples/digits/generator_1.onnx",
+                         "--eps", "0.05", "--samples", "3", "--quiet", "--jobs", "1", "--disable", "interval,linear,split,smt"]
+        let shards = try ["0/2", "1/2"].map { shard -> String in
+            let path = directory.appendingPathComponent("s\(shard.prefix(1)).jsonl").path
+            XCTAssertNotEqual(try runVerify(["robustness", experiment, "--results", path, "--shard", shard] + arguments).status, 2)
+            return path
+        }
+        let html = directory.appendingPathComponent("report.html").path
+        let json = directory.appendingPathComponent("summary.json").path
+        XCTAssertEqual(try runVerify(["report"] + shards + ["--html", html]).status, 0)
+        XCTAssertNotEqual(try runVerify(["summary"] + shards + ["--json", json]).status, 2)
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertEqual(HTMLShape.problems(text), [])
+        for path in shards { XCTAssertTrue(text.contains(path), "lists \(path)") }
+        let summary = try JSONText.parse(Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let classes = (summary["assessment"] as! [String: Any])["classes"] as! [[String: Any]]
+        let unknown = classes.map { (($0["assessment"] as! [String: Any])["counts"] as! [String: Any])["unknown"] as! Double }.reduce(0, +)
+        XCTAssertGreaterThan(unknown, 0)
+        XCTAssertEqual(HTMLShape.tableRows(text)["all"]?[4], "\(Int(unknown))")
+        let section = try XCTUnwrap(text.range(of: "<section id=\"unknown\">")).upperBound
+        let listed = String(text[section...]).components(separatedBy: "</section>")[0]
+            .components(separatedBy: "<td class=\"l\">disabled</td>").count - 1
+        XCTAssertEqual(listed, Int(unknown), "one row per unknown sample, each ended by the disabled steps")
+    }
+
     func testErrorsExitTwoAndLeaveNoFile() throws {
         let directory = temporaryDirectory()
         let html = directory.appendingPathComponent("report.html").path
