@@ -29,12 +29,6 @@ public enum HTMLText {
         return result
     }
 
-    /// `<tag attributes>escaped text</tag>`; `attributes` are written as given (callers
-    /// escape values they did not produce).
-    static func element(_ tag: String, _ attributes: String = "", text: String) -> String {
-        "<\(tag)\(attributes.isEmpty ? "" : " " + attributes)>\(escape(text))</\(tag)>"
-    }
-
     /// A fixed-point number with `digits` decimals (`%.4f` by default, as `verify summary`).
     static func number(_ value: Double, digits: Int = 4) -> String {
         value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
