@@ -11,7 +11,7 @@ enum PictureOracle {
     /// The python3 executable, or a skip naming what is missing.
     static func python() throws -> URL {
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in searchPath.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
+        for directory in searchPath.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
             let path = "\(directory)/python3"
             if FileManager.default.isExecutableFile(atPath: path) { return URL(fileURLWithPath: path) }
         }

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Independent PNG decoder (standard library only) used as a test oracle.
 
-Usage: decode_png.py FILE [--pillow]
-Prints one line "width height channels" followed by one line of space-separated decimal
-samples (row-major, interleaved). Exits 1 with a message on any format error: bad
+Usage: decode_png.py FILE... [--pillow]
+Prints, per file, one line "width height channels" followed by one line of space-separated
+decimal samples (row-major, interleaved). Exits 1 with a message on any format error: bad
 signature, bad chunk CRC, missing IHDR/IDAT/IEND, unsupported colour type or bit depth,
 zlib error (zlib itself checks the Adler-32), wrong decompressed length, bad filter type.
 With --pillow, decodes with Pillow instead (exit 3 when Pillow is not installed).
@@ -110,16 +110,21 @@ def decode_pillow(path):
 
 
 def main():
-    if len(sys.argv) < 2:
-        fail("usage: decode_png.py FILE [--pillow]")
-    path = sys.argv[1]
-    if "--pillow" in sys.argv[2:]:
-        width, height, channels, pixels = decode_pillow(path)
-    else:
-        with open(path, "rb") as handle:
-            width, height, channels, pixels = decode(handle.read())
-    print(width, height, channels)
-    print(" ".join(str(p) for p in pixels))
+    files = [a for a in sys.argv[1:] if a != "--pillow"]
+    if not files:
+        fail("usage: decode_png.py FILE... [--pillow]")
+    for path in files:
+        if "--pillow" in sys.argv[1:]:
+            width, height, channels, pixels = decode_pillow(path)
+        else:
+            with open(path, "rb") as handle:
+                try:
+                    width, height, channels, pixels = decode(handle.read())
+                except SystemExit:
+                    print("decode_png.py: in " + path, file=sys.stderr)
+                    raise
+        print(width, height, channels)
+        print(" ".join(str(p) for p in pixels))
 
 
 if __name__ == "__main__":
