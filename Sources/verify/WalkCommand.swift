@@ -53,6 +53,9 @@ enum WalkCommand: Subcommand {
             try PNGEncoder.write(RandomWalk.strip(pictures, layout: layout, columns: columns, scale: scale), to: png)
         }
         if let gif {
+            guard layout.width * scale + 6 <= 4096, layout.height * scale + 6 <= 4096 else {
+                throw UsageError(description: "verify walk: GIF frames of \(layout.width)x\(layout.height) images at --scale \(scale) would exceed 4096 pixels; give a smaller --scale")
+            }
             try GIFEncoder.writeAnimation(frames: RandomWalk.animationFrames(pictures, layout: layout, scale: scale),
                                           delayCentiseconds: delay, loop: true, to: gif)
         }

@@ -135,6 +135,38 @@ final class PictureLayoutTests: XCTestCase {
         XCTAssertEqual(image[14, 20], .white)      // the missing fourth cell is background
     }
 
+    func testTiesCountAsMisclassified() {
+        func picture(_ logits: [Double], _ c: Int) -> GeneratedPicture {
+            GeneratedPicture(noise: [], values: [], logits: logits, classIndex: c)
+        }
+        XCTAssertFalse(picture([0, 2, 1], 1).isMisclassified)
+        XCTAssertTrue(picture([3, 2, 1], 1).isMisclassified)
+        XCTAssertEqual(picture([3, 2, 1], 1).predictedLabel, "0")
+        XCTAssertTrue(picture([1, 1], 0).isMisclassified)
+        XCTAssertEqual(picture([1, 1], 0).predictedLabel, "TIE")
+        XCTAssertTrue(picture([1, 1], 1).isMisclassified)
+        XCTAssertEqual(picture([1, 1], 1).predictedLabel, "0")
+        XCTAssertTrue(picture([.nan, 0], 0).isMisclassified)
+        XCTAssertTrue(picture([0, .nan], 0).isMisclassified)
+    }
+
+    func testWalkStartsAtTheNoiseAndStepsByGaussians() {
+        let start = [0.5, -1, 2]
+        XCTAssertEqual(RandomWalk.points(start: start, steps: 0, stepSize: 1, seed: 1), [start])
+        XCTAssertEqual(RandomWalk.points(start: start, steps: 5, stepSize: 0, seed: 1), Array(repeating: start, count: 6))
+        // 2000 steps of size 1 in 3 dimensions: increments have mean ~0 and variance ~1
+        // (bounds at > 5 standard errors, so the check is not flaky for a fixed seed anyway).
+        let points = RandomWalk.points(start: start, steps: 2000, stepSize: 1, seed: 7)
+        var increments: [Double] = []
+        for (a, b) in zip(points, points.dropFirst()) { increments += zip(a, b).map { $1 - $0 } }
+        let mean = increments.reduce(0, +) / Double(increments.count)
+        let variance = increments.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(increments.count - 1)
+        XCTAssertEqual(mean, 0, accuracy: 0.1)
+        XCTAssertEqual(variance, 1, accuracy: 0.15)
+        XCTAssertEqual(RandomWalk.points(start: start, steps: 3, stepSize: 0.2, seed: 9),
+                       RandomWalk.points(start: start, steps: 3, stepSize: 0.2, seed: 9))
+    }
+
     func testImageFieldDoesNotChangeTheIdentityHash() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/digits")

@@ -30,6 +30,15 @@ public struct GeneratedPicture: Sendable {
         predicted == classIndex ? "TIE" : "\(predicted)"
     }
 
+    /// A picture from values already computed (e.g. by an attack).
+    public init(noise: [Double], values: [Double], logits: [Double], classIndex: Int) {
+        precondition(logits.indices.contains(classIndex), "class \(classIndex) outside the \(logits.count) logits")
+        self.noise = noise
+        self.values = values
+        self.logits = logits
+        self.classIndex = classIndex
+    }
+
     /// The picture of `noise` for class `classIndex` of `experiment`.
     public init(_ experiment: LoadedExperiment, classIndex: Int, noise: [Double]) {
         self.noise = noise
