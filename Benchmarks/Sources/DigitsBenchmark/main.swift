@@ -10,7 +10,14 @@ import Solver
 // decided each sample, and time per sample (median / p90 / max), for the full pipeline and
 // ablations. Run from the repository root:
 //   swift run -c release digits-bench [perClass] [eps,eps,...] [configs]
+//   swift run -c release digits-bench attacks [perClass] [eps,eps,...]   (AttackBenchmark.swift)
 // configs: comma-separated among full, interval, linear, split, z3only (default: all).
+
+// attacks mode (see AttackBenchmark.swift): digits-bench attacks [perClass] [eps,eps,...]
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "attacks" {
+    try AttackBenchmark.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 
 let arguments = CommandLine.arguments
 let perClass = arguments.count > 1 ? Int(arguments[1]) ?? 100 : 100
