@@ -113,9 +113,10 @@ enum AttackCommand: Subcommand {
     }
 }
 
-/// The `--png` picture of a pair (pictures helper's API).
+/// The `--png` picture of a pair: ``AdversarialPairPicture`` written by our PNG encoder.
 enum AttackPicture {
     static func write(_ pair: RealisticAdversarialPair, loaded: LoadedExperiment, to path: String) throws {
-        throw UsageError(description: "verify attack: --png is not available yet")
+        try PNGEncoder.write(AdversarialPairPicture.render(pair, experiment: loaded), to: path)
+        print("wrote \(path): G(x) | G(x'), \(pair.classIndex) -> \(pair.adversarialPrediction)")
     }
 }

@@ -46,6 +46,23 @@ final class AttackCommandTests: XCTestCase {
         XCTAssertEqual(classifier.evaluate(generator.evaluate(pair.noise)).argmax, 1)
     }
 
+    /// The PNG: signature, and an IHDR whose size is the grid of two 8x8 images upscaled 16x
+    /// (`2 (128 + 2·2) + 3·4` wide) with caption and legend strips below.
+    func testPNGShowsThePairSideBySide() throws {
+        let png = temporaryDirectory().appendingPathComponent("pair.png").path
+        let result = try runVerify(["attack", experiment, "--class", "1", "--method", "blackbox", "--eps", "0.2",
+                                    "--start", "2", "--samples", "1", "--png", png] + small)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: png)))
+        XCTAssertEqual(Array(bytes[0..<8]), [137, 80, 78, 71, 13, 10, 26, 10])
+        XCTAssertEqual(String(decoding: bytes[12..<16], as: UTF8.self), "IHDR")
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(width, 2 * (128 + 4) + 3 * 4)
+        XCTAssertGreaterThan(height, 128 + 4 + 2 * 4)
+        XCTAssertTrue(result.stdout.contains("wrote \(png)"), result.stdout)
+    }
+
     func testNothingFoundExitsThreeWithoutAClaim() throws {
         let zero = try runVerify(["attack", experiment, "--class", "1", "--method", "blackbox", "--eps", "0",
                                   "--samples", "3", "--steps", "2", "--restarts", "1"])
