@@ -75,6 +75,21 @@ final class AttackCommandTests: XCTestCase {
         XCTAssertEqual(impossible.status, 3, impossible.stdout + impossible.stderr)
     }
 
+    /// `--attack` picks the exact pipeline's attack step; each choice decides this box by attack.
+    func testPipelineAttackFlagChoosesTheAttackStep() throws {
+        let noise = "-0.35612,1.2414,0.95571,1.1832,-2.3046,-0.59947"   // sample 2 of class 1, rounded
+        let base = ["local", "--classifier", "examples/digits/classifier.onnx", "--generator", "examples/digits/generator_1.onnx",
+                    "--noise", noise, "--eps", "0.2", "--class", "1"]
+        for method in ["gradient", "random", "both"] {
+            let result = try runVerify(base + ["--attack", method])
+            XCTAssertEqual(result.status, 1, "\(method): \(result.stdout) \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("counterexample found by attack"), "\(method): \(result.stdout)")
+        }
+        let bad = try runVerify(base + ["--attack", "greedy"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--attack expects gradient, random or both"), bad.stderr)
+    }
+
     func testBadInputsExitTwoNamingTheFlag() throws {
         let cases: [([String], String)] = [
             (["--class", "12", "--method", "blackbox"], "attack class"),
