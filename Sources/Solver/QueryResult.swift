@@ -39,6 +39,10 @@ public struct QueryStatistics: Sendable, Equatable {
     public var smtResourceCount = 0.0
     /// Unstable ReLU-like units of the root box under the linear bounds.
     public var rootUnstableUnits = 0
+    /// Conjunctions closed on a sub-box by a dual certificate of the linear bounds
+    /// (``ConjunctionExclusion``), and by the exact LP on Z3 where no certificate was found.
+    public var dualExclusions = 0
+    public var lpExclusions = 0
 }
 
 /// The full answer to a ``SafetyQuery``.

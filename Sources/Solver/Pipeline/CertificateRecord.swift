@@ -26,6 +26,7 @@ public enum CertificateRecord {
             "nodes": s.nodes, "max_depth": s.maxDepth, "smt_leaves": s.smtLeaves, "smt_unsat": s.smtUnsat,
             "smt_sat": s.smtSat, "smt_unknown": s.smtUnknown, "smt_rlimit_count": s.smtResourceCount,
             "root_unstable_units": s.rootUnstableUnits,
+            "dual_exclusions": s.dualExclusions, "lp_exclusions": s.lpExclusions,
         ] as [String: Any]
         record["root_atom_lower_bounds"] = result.rootAtomLowerBounds.map { $0.isFinite ? $0 as Any : NSNull() }
         switch result.verdict {

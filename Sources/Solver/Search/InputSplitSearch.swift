@@ -7,8 +7,10 @@ import Network
 /// Depth-first over sub-boxes (deterministic order: left half first). Per node:
 /// 1. bound every open unsafe atom over the node (linear bounds, or interval when linear is
 ///    off); a disjunct is excluded when one of its atoms has a lower bound `> 0`;
-///    conjunctions of several atoms are also tested by an exact LP over the atoms' linear
-///    lower bounds (``ExactLeafSolver/relaxationExcludes(box:rows:)``);
+///    conjunctions of several atoms are also tested against the LP over the atoms' linear
+///    lower bounds: a soundly checked dual certificate (``ConjunctionExclusion``), and Z3's
+///    exact LP (``ExactLeafSolver/relaxationExcludes(box:rows:)``) only when the float LP
+///    optimum is too close to zero to tell;
 /// 2. no disjunct left: the node is closed (``LeafMethod/bounds``);
 /// 3. otherwise a short attack on the node's open disjuncts (a float-confirmed point ends
 ///    the query as VIOLATED);
@@ -113,9 +115,16 @@ struct InputSplitSearch {
             var open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
             if configuration.useRelaxationLP, !bounds.inputCoefficients.isEmpty {
                 open = open.filter { disjunct in
-                    rows[disjunct].count < 2 || !leafSolver.relaxationExcludes(
-                        box: node.box,
-                        rows: rows[disjunct].map { (bounds.inputCoefficients[$0], bounds.inputConstants[$0]) })
+                    guard rows[disjunct].count >= 2 else { return true }
+                    let linear = rows[disjunct].map { (coefficients: bounds.inputCoefficients[$0], constant: bounds.inputConstants[$0]) }
+                    let dual = ConjunctionExclusion.search(lower: node.box.lower, upper: node.box.upper, rows: linear)
+                    if dual.excludes { statistics.dualExclusions += 1; return false }
+                    // The vertex search is exact up to rounding: ask Z3's exact LP only when the
+                    // float optimum is too close to zero for the sound check to separate it.
+                    guard dual.value > -1e-9 * dualScale(linear, node.box) else { return true }
+                    let excluded = leafSolver.relaxationExcludes(box: node.box, rows: linear)
+                    if excluded { statistics.lpExclusions += 1 }
+                    return !excluded
                 }
             }
             if open.isEmpty { record(node.box, node.depth, .bounds); continue }
@@ -190,6 +199,15 @@ struct InputSplitSearch {
     private mutating func record(_ box: Box, _ depth: Int, _ method: LeafMethod) {
         guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: box.lower, upper: box.upper, depth: depth, method: method))
+    }
+
+    /// `max_r |c_r| + Σ_i |Λ_ri| (u_i - l_i)`: the magnitude of the rows over the box.
+    private func dualScale(_ rows: [(coefficients: [Double], constant: Double)], _ box: Box) -> Double {
+        rows.map { row in
+            var total = abs(row.constant)
+            for i in box.lower.indices { total += abs(row.coefficients[i]) * (box.upper[i] - box.lower[i]) }
+            return total
+        }.max() ?? 1
     }
 
     /// See the type's documentation (step 5).
