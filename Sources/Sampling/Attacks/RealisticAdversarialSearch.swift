@@ -27,7 +27,7 @@ public struct RealisticAdversarialSearch: Sendable {
     public var method: RealisticAttackMethod = .blackbox
     /// Radius in noise space; `nil` means the experiment's `eps`.
     public var eps: Double?
-    /// Sample indices to visit, from ``startSample``.
+    /// Sample indices to visit, from ``startSample`` (fewer when a noises file ends first).
     public var samples = 100
     public var startSample = 0
     /// Steps per start (gradient steps, or random-search steps of ``candidates`` moves).
@@ -82,6 +82,10 @@ public struct RealisticAdversarialSearch: Sendable {
                 throw fail("target", "the target \(t) is the attacked class itself", "choose another class or any")
             }
         }
+        guard startSample < experiment.noises.capacity else {
+            throw fail("start", "sample \(startSample) is past the \(experiment.noises.capacity) noises of the noises file",
+                       "start below \(experiment.noises.capacity)")
+        }
         let radius = eps ?? experiment.experiment.eps
         guard radius.isFinite, radius >= 0 else {
             throw fail("eps", "must be a finite number >= 0, got \(radius)", "give e.g. 0.05")
@@ -92,7 +96,7 @@ public struct RealisticAdversarialSearch: Sendable {
         if let seconds { guard seconds > 0 else {
             throw fail("seconds", "must be positive, got \(seconds)", "give e.g. 60")
         } }
-        guard samples >= 1, startSample >= 0, steps >= 0, restarts >= 1, candidates >= 1 else {
+        guard samples >= 1, startSample >= 0, startSample <= Int.max - samples, steps >= 0, restarts >= 1, candidates >= 1 else {
             throw fail("budget", "samples, restarts and candidates must be >= 1, start and steps >= 0",
                        "give e.g. samples 100, steps 100, restarts 5")
         }
@@ -107,7 +111,7 @@ public struct RealisticAdversarialSearch: Sendable {
         let network = experiment.networks[classIndex]!
         let goal = target.goal(trueClass: classIndex, outputCount: experiment.outputCount)
         var tried = 0, skipped = 0
-        for index in startSample..<(startSample + samples) {
+        for index in startSample..<min(startSample + samples, experiment.noises.capacity) {
             if deadline.hasPassed {
                 return .notFound(samplesTried: tried, samplesSkipped: skipped, seconds: elapsed(), end: .timeLimit)
             }
