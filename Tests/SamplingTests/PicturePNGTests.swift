@@ -93,7 +93,7 @@ final class PicturePNGTests: XCTestCase {
         var bytes = PNGEncoder.encode(image)
         bytes[bytes.count - 20] ^= 0x55
         let path = PictureOracle.temporaryFile("corrupt.png")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let (status, _, err) = try PictureOracle.run("decode_png.py", [path])
         XCTAssertEqual(status, 1)
         XCTAssertTrue(err.contains("CRC"), err)

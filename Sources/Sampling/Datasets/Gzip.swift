@@ -39,7 +39,7 @@ public enum Gzip {
         guard end + 8 <= bytes.count else { throw fail("missing CRC-32 and size trailer", end) }
         let storedCRC = readLittleEndian32(bytes, end)
         let storedSize = readLittleEndian32(bytes, end + 4)
-        guard gzipCRC32(data) == storedCRC else { throw fail("CRC-32 mismatch: the file is corrupt", end) }
+        guard CRC32.checksum(data) == storedCRC else { throw fail("CRC-32 mismatch: the file is corrupt", end) }
         guard UInt32(truncatingIfNeeded: data.count) == storedSize else { throw fail("length mismatch: the file is corrupt", end + 4) }
         output += data
         return end + 8
@@ -50,14 +50,3 @@ public enum Gzip {
     }
 }
 
-/// CRC-32 (ISO 3309 / ITU-T V.42, reflected polynomial 0xEDB88320, initial and final XOR
-/// 0xFFFFFFFF), the checksum of the gzip trailer.
-func gzipCRC32(_ bytes: [UInt8]) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = gzipCRCTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
-}
-
-private let gzipCRCTable: [UInt32] = (0..<256).map { n in
-    (0..<8).reduce(UInt32(n)) { c, _ in c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-}
