@@ -6,6 +6,7 @@
 #   INSTANCES.csv  e.g. Tests/Fixtures/vnncomp/acasxu/expected.csv (paths relative to the CSV)
 #   TIMEOUT_OVERRIDE  seconds per instance instead of the CSV's (optional)
 #   FILTER_REGEX   only instances whose "onnx,vnnlib" matches (optional)
+# VERIFY_BIN=path uses that binary instead of building .build/release/verify.
 # Builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
 set -euo pipefail
 csv=${1:?usage: run_vnncomp.sh INSTANCES.csv [TIMEOUT] [FILTER]}
