@@ -7,15 +7,15 @@
 #   TIMEOUT_OVERRIDE  seconds per instance instead of the CSV's (optional)
 #   FILTER_REGEX   only instances whose "onnx,vnnlib" matches (optional)
 # VERIFY_BIN=path uses that binary instead of building .build/release/verify.
-# Builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
+# Otherwise it builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
 set -euo pipefail
 csv=${1:?usage: run_vnncomp.sh INSTANCES.csv [TIMEOUT] [FILTER]}
 override=${2:-}
 filter=${3:-.}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(cd "$(dirname "$csv")" && pwd)
-swift build -c release --product verify --package-path "$root" >/dev/null
-bin="$root/.build/release/verify"
+[ -n "${VERIFY_BIN:-}" ] || swift build -c release --product verify --package-path "$root" >/dev/null
+bin="${VERIFY_BIN:-$root/.build/release/verify}"
 
 solved=0; wrong=0; unknown=0; total=0; seconds_sum=0
 printf '%-40s %-16s %-8s %-8s %8s\n' network property verdict expected seconds
