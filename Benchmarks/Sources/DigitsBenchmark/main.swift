@@ -12,6 +12,9 @@ import Solver
 //   swift run -c release digits-bench [perClass] [eps,eps,...] [configs]
 //   swift run -c release digits-bench attacks [perClass] [eps,eps,...]   (AttackBenchmark.swift)
 // configs: comma-separated among full, interval, linear, split, z3only (default: all).
+// BENCH_EXPERIMENT=path/experiment.json runs the same table on that experiment's classifier and
+// generators (e.g. examples/mnist/experiment_simple.json) instead of the digits models;
+// BENCH_TIMEOUT=seconds changes the 60 s safety net per query.
 
 // attacks mode (see AttackBenchmark.swift): digits-bench attacks [perClass] [eps,eps,...]
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "attacks" {
@@ -27,7 +30,7 @@ let configNames = arguments.count > 3 ? arguments[3].split(separator: ",").map(S
 
 func configuration(_ name: String) -> QueryConfiguration {
     var c = QueryConfiguration()
-    c.timeLimit = 60
+    c.timeLimit = ProcessInfo.processInfo.environment["BENCH_TIMEOUT"].flatMap(Double.init) ?? 60
     switch name {
     case "interval": // interval bounds only (no linear, no split, no Z3)
         c.useLinear = false; c.useSplit = false; c.useSMT = false
@@ -42,10 +45,21 @@ func configuration(_ name: String) -> QueryConfiguration {
     return c
 }
 
-let classifier = try NetworkFile.load("examples/digits/classifier.onnx")
-let composed = try (0..<10).map { c in
-    try NeuralNetwork.composing(classifier: classifier, after: NetworkFile.load("examples/digits/generator_\(c).onnx"))
+let composed: [NeuralNetwork]
+let classIndices: [Int]
+if let path = ProcessInfo.processInfo.environment["BENCH_EXPERIMENT"] {
+    let loaded = try LoadedExperiment(Experiment.load(contentsOf: path))
+    composed = loaded.classes.map { loaded.networks[$0]! }
+    classIndices = loaded.classes
+    FileHandle.standardError.write(Data("experiment \(path): \(composed.count) classes, noise dimension \(loaded.noiseDimension)\n".utf8))
+} else {
+    let classifier = try NetworkFile.load("examples/digits/classifier.onnx")
+    composed = try (0..<10).map { c in
+        try NeuralNetwork.composing(classifier: classifier, after: NetworkFile.load("examples/digits/generator_\(c).onnx"))
+    }
+    classIndices = Array(0..<10)
 }
+let noiseDimension = composed[0].inputSize
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((p * Double(sorted.count - 1)).rounded()))]
@@ -59,11 +73,11 @@ for name in configNames {
         var robust = 0, notRobust = 0, unknown = 0
         var decidedBy: [String: Int] = [:]
         var times: [Double] = []
-        for c in 0..<10 {
+        for (position, c) in classIndices.enumerated() {
             for i in 0..<perClass {
-                let noise = NoiseGenerator.noise(seed: 2026, classIndex: c, sampleIndex: i, dimension: 6)
-                let query = SafetyQuery(network: composed[c], box: try Box.linf(center: noise, radius: eps),
-                                        property: .misclassification(outputCount: 10, trueClass: c))
+                let noise = NoiseGenerator.noise(seed: 2026, classIndex: c, sampleIndex: i, dimension: noiseDimension)
+                let query = SafetyQuery(network: composed[position], box: try Box.linf(center: noise, radius: eps),
+                                        property: .misclassification(outputCount: composed[position].outputSize, trueClass: c))
                 let result = solver.solve(query)
                 times.append(result.seconds * 1000)
                 if result.seconds > 1 {
