@@ -104,7 +104,7 @@ enum TableCommand: Subcommand {
             lines += StatisticsTable.table(["classifier"] + table.families, rows)
         }
         lines.append("")
-        lines.append("\(table.classifiers.count) x \(table.families.count) cells in \(format(table.seconds, digits: 2)) s")
+        lines.append("\(table.classifiers.count) x \(table.families.count) cells in \(String(format: "%.1f", table.seconds)) s")
         return lines
     }
 
