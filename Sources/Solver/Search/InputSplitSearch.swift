@@ -22,7 +22,9 @@ import Network
 ///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
 ///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
-///    dimension.
+///    dimension. A guard keeps boxes from becoming needles: when the chosen dimension is
+///    more than ``QueryConfiguration/splitAspectRatio`` times narrower (relative to the root)
+///    than the relatively widest one, the widest is split instead.
 ///
 /// Budgets are counted (nodes, depth, Z3 `rlimit`) so the verdict is the same on every
 /// machine; the wall-clock limit is a safety net.
@@ -227,11 +229,16 @@ struct InputSplitSearch {
                 }
             }
         }
+        func relative(_ i: Int) -> Double { rootWidths[i] > 0 ? widths[i] / rootWidths[i] : 0 }
         var choice: Int?
         for i in splittable where choice == nil || scores[i] > scores[choice!] { choice = i }
-        if let chosen = choice, scores[chosen] > 0 { return chosen }
+        if let chosen = choice, scores[chosen] > 0 {
+            // The aspect-ratio guard (``QueryConfiguration/splitAspectRatio``).
+            if let widest = splittable.max(by: { relative($0) < relative($1) }),
+               relative(widest) > configuration.splitAspectRatio * relative(chosen) { return widest }
+            return chosen
+        }
         // No gradient information: the dimension widest relative to the root box.
-        func relative(_ i: Int) -> Double { rootWidths[i] > 0 ? widths[i] / rootWidths[i] : 0 }
         return widths.indices.max { relative($0) < relative($1) } ?? 0
     }
 }
