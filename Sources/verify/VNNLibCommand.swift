@@ -23,6 +23,8 @@ enum VNNLibCommand: Subcommand {
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let modelPath = arguments.positionals[0], propertyPath = arguments.positionals[1]
         var configuration = try SolverOptions.configuration(arguments)
+        // VNN-COMP semantics: the time limit is the budget, so no node budget unless asked for.
+        if arguments.value("--max-nodes") == nil { configuration.maxNodes = Int.max }
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)
