@@ -157,5 +157,7 @@ final class LabelledDatasetTests: XCTestCase {
         let identity = try NeuralNetwork(inputShape: [2], layers: [.affine(AffineLayer(inputSize: 2, outputSize: 2, weights: [1, 0, 0, 1], bias: [0, 0]))])
         let set = LabelledDataset(images: [0.9, 0.1, 0.2, 0.8, 0.5, 0.5, 0.7, 0.3], labels: [0, 1, 0, 1], dimension: 2)
         XCTAssertEqual(try set.correctCount(of: identity), 2)  // third is a tie, fourth is wrong
+        let foreign = LabelledDataset(images: [0.9, 0.1], labels: [2], dimension: 2)
+        XCTAssertThrowsError(try foreign.correctCount(of: identity)) { XCTAssertTrue("\($0)".contains("label 2 of image 0"), "\($0)") }
     }
 }

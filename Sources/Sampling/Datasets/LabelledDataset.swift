@@ -88,6 +88,11 @@ public struct LabelledDataset: Sendable {
                                             expected: classifier.inputSize, actual: dimension,
                                             fix: "give the test set of the classifier's dataset")
         }
+        if let bad = labels.firstIndex(where: { $0 >= classifier.outputSize }) {
+            throw NetworkError.sizeMismatch(context: "test set label \(labels[bad]) of image \(bad) for a classifier with \(classifier.outputSize) outputs",
+                                            expected: classifier.outputSize, actual: labels[bad] + 1,
+                                            fix: "give the test set of the classifier's classes (labels 0...\(classifier.outputSize - 1))")
+        }
         var correct = 0
         let batch = 1024
         var start = 0
@@ -97,7 +102,6 @@ public struct LabelledDataset: Sendable {
             let k = classifier.outputSize
             for i in 0..<(end - start) {
                 let label = labels[start + i]
-                guard label < k else { continue }
                 let row = outputs[(i * k)..<((i + 1) * k)]
                 let own = row[row.startIndex + label]
                 if own.isFinite, row.indices.allSatisfy({ $0 == row.startIndex + label || row[$0] < own }) { correct += 1 }
