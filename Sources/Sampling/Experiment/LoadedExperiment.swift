@@ -162,13 +162,21 @@ public struct LoadedExperiment: Sendable {
     static func bits(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
 
     /// The image `G_c(x)` (generator output, before the adapter).
+    /// - Precondition: `classIndex` is one of ``classes`` (callers validate user input first).
     public func image(classIndex: Int, noise: [Double]) -> [Double] {
-        generators[classIndex]!.evaluate(noise)
+        guard let generator = generators[classIndex] else { preconditionFailure(unknownClass(classIndex)) }
+        return generator.evaluate(noise)
     }
 
     /// The classifier's logits on the image `G_c(x)`: the plain float forward pass of `C ∘ a ∘ G_c`.
+    /// - Precondition: `classIndex` is one of ``classes``.
     public func logits(classIndex: Int, noise: [Double]) -> [Double] {
-        networks[classIndex]!.evaluate(noise)
+        guard let network = networks[classIndex] else { preconditionFailure(unknownClass(classIndex)) }
+        return network.evaluate(noise)
+    }
+
+    private func unknownClass(_ classIndex: Int) -> String {
+        "class \(classIndex) is not one of the experiment's classes \(classes)"
     }
 
     /// The box of sample `sampleIndex` of class `classIndex` is the eps-box around this noise.
