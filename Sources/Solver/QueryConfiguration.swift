@@ -58,6 +58,21 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// When set, every Z3 leaf query is also written there as an SMT-LIB2 file
     /// (`leaf-<n>.smt2`, numbered per solver) so another solver can re-check it.
     public var smt2Directory: String?
+    // MARK: leaf isolation (begin)
+    /// When set, every exact Z3 leaf of the split search runs in a child process,
+    /// `EXECUTABLE smt-leaf FILE ...` (the `verify` binary itself; see ``IsolatedLeaf``), which
+    /// is killed (SIGKILL) when it runs ``leafProcessGrace`` seconds past the leaf's Z3 time
+    /// limit, and by ``QuerySolver/interruptHandle``. Why: Debian's Z3 4.8.12 sometimes ignores
+    /// its own timeout and `Z3_interrupt` deep in its rational arithmetic, and `rlimit` does
+    /// not bound its time on big-M encodings; in this process such a leaf hangs its worker
+    /// thread, and with it a whole `verify robustness` run, forever. The cost is one process
+    /// start per leaf (Benchmarks/README.md). `nil` (the library default): Z3 in this process.
+    /// These two fields only choose where Z3 runs, so they are left out of ``description``
+    /// and thus out of the experiment identity (results files resume across the switch).
+    public var leafProcessExecutable: String? = nil
+    /// Seconds a leaf process may run past its Z3 time limit (start-up, parsing, answer).
+    public var leafProcessGrace: Double = 2
+    // MARK: leaf isolation (end)
 
     public init() {}
 }

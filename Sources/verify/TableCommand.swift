@@ -17,6 +17,7 @@ enum TableCommand: Subcommand {
             .value("--robust-samples", "N", "samples per class of the robustness runs (default 100)"),
             .value("--eps", "E", "eps of the robustness runs (default: the file's eps)"),
             .value("--jobs", "N", "worker threads of the robustness runs (default: all cores)"),
+            LeafProcessOption.option,
         ],
         discussion: """
         Rows are classifiers, columns generator families, in the order of the file. A cell is the \
@@ -43,6 +44,7 @@ enum TableCommand: Subcommand {
             robustness = RobustnessTableOptions(
                 directory: directory, samplesPerClass: try arguments.int("--robust-samples", minimum: 1) ?? 100, eps: eps,
                 jobs: try arguments.int("--jobs", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount)
+            robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments)
         } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil {
             throw UsageError(description: "verify table: --robust-samples and --eps need --robustness DIR")
         }

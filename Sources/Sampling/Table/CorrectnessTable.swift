@@ -122,6 +122,11 @@ public struct RobustnessTableOptions: Sendable {
     /// Overrides the matrix's eps.
     public var eps: Double?
     public var jobs: Int
+    // MARK: leaf isolation (begin)
+    /// Runs each Z3 leaf in a child process (``QueryConfiguration/leafProcessExecutable``);
+    /// not part of the experiment identity, so existing cell files still resume.
+    public var leafProcessExecutable: String?
+    // MARK: leaf isolation (end)
 
     public init(directory: String, samplesPerClass: Int, eps: Double? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.directory = directory
@@ -134,7 +139,9 @@ public struct RobustnessTableOptions: Sendable {
         var experiment = loaded.experiment
         experiment.samplesPerClass = samplesPerClass
         if let eps { experiment.eps = eps }
-        let cellExperiment = try LoadedExperiment(experiment, solverBase: loaded.queryConfiguration)
+        var solverBase = loaded.queryConfiguration
+        solverBase.leafProcessExecutable = leafProcessExecutable  // leaf isolation
+        let cellExperiment = try LoadedExperiment(experiment, solverBase: solverBase)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name + ".jsonl")
         let resume = FileManager.default.fileExists(atPath: path)

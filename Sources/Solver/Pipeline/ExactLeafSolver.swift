@@ -3,14 +3,16 @@ import Encoding
 import Network
 
 /// Stops a running query from another thread: sets a flag the search checks between
-/// nodes and interrupts the current Z3 call.
+/// nodes, interrupts the current Z3 call and kills a running leaf process.
 public struct QueryInterruptHandle: Sendable {
     let flag: InterruptFlag
     let z3: Z3InterruptHandle
+    let child: ChildProcessSlot
 
     public func interrupt() {
         flag.set(true)
         z3.interrupt()
+        child.kill()
     }
 }
 
@@ -31,16 +33,25 @@ enum LeafOutcome {
 }
 
 /// Decides an open sub-box exactly: big-M encoding with the sub-box's sound pre-activation
-/// bounds (design rule 3), solved by Z3 on a fresh solver with an `rlimit` budget.
+/// bounds (design rule 3), solved by Z3 on a fresh solver with an `rlimit` budget, in this
+/// process or, with ``isolation`` set, in a child process (``IsolatedLeaf``).
 final class ExactLeafSolver {
     let context: Z3Context
     let flag = InterruptFlag()
+    /// The running leaf process, if any (killed by ``interruptHandle``).
+    let child = ChildProcessSlot()
     /// Leaves solved so far (names the exported SMT-LIB2 files).
     var leafCount = 0
+    /// Where ``solve(network:box:bounds:property:resourceLimit:timeLimit:smt2Directory:)``
+    /// runs Z3: `nil` in this process, otherwise in a child process
+    /// (``QueryConfiguration/leafProcessExecutable``). ``relaxationExcludes(box:rows:)`` stays
+    /// in this process either way: a small LP over the inputs with a 2 s timeout, not the
+    /// big-M search that hangs.
+    var isolation: IsolatedLeaf?
 
     init() throws { context = try Z3Context() }
 
-    var interruptHandle: QueryInterruptHandle { QueryInterruptHandle(flag: flag, z3: context.interruptHandle) }
+    var interruptHandle: QueryInterruptHandle { QueryInterruptHandle(flag: flag, z3: context.interruptHandle, child: child) }
     var isInterrupted: Bool { flag.isSet }
     func resetInterrupt() { flag.set(false) }
 
@@ -93,6 +104,9 @@ final class ExactLeafSolver {
             let options = Z3QueryOptions(
                 resourceLimit: resourceLimit == 0 ? nil : UInt32(min(resourceLimit, UInt64(UInt32.max))),
                 timeoutMilliseconds: UInt32(max(1, min(timeLimit, 4_000_000)) * 1000))
+            if let isolation {
+                return isolation.solve(encoding.system, box: box, options: options, slot: child, flag: flag)
+            }
             let result = try context.solve(encoding.system, options: options)
             let used = result.statistics.resourceCount ?? 0
             switch result.outcome {

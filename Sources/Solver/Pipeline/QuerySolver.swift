@@ -37,6 +37,9 @@ public final class QuerySolver {
 
     public func solve(_ query: SafetyQuery) -> QueryResult {
         leafSolver.resetInterrupt()
+        leafSolver.isolation = configuration.leafProcessExecutable.map {
+            IsolatedLeaf(executable: $0, grace: configuration.leafProcessGrace)
+        }
         // The wall-clock safety net is enforced from outside as well: Z3 does not always
         // notice its own timeout promptly, so a watchdog interrupts the query one second
         // after the limit (the search then ends with UNKNOWN "time limit").

@@ -1,0 +1,89 @@
+import Foundation
+import Encoding
+
+/// An exact leaf solved in a child process, so that a Z3 call that ignores its own timeout
+/// and `Z3_interrupt` (Debian's Z3 4.8.12 can, deep in its rational arithmetic) costs one
+/// killed process instead of a hung worker thread.
+///
+/// ```
+/// parent: system.smtlib2() -> temp file
+///         EXECUTABLE smt-leaf FILE --timeout-ms T --rlimit R --exit-with-stdin
+///         wait at most T/1000 + grace seconds, else SIGKILL (process group); always reap
+///         parse stdout (LeafAnswer), delete the file
+/// child:  Z3 on the parsed text, prints unsat | unknown <reason> | sat + X_i p/q lines
+/// ```
+///
+/// The child's `sat` values go through the same conversion as the in-process model: the
+/// exact strings are `ExactRational.fractionString` of Z3's numerals, the point is each
+/// value's nearest Double. A value whose nearest Double lies outside the leaf's box (which
+/// a correct model never has: rounding to nearest is monotone and the box ends are Doubles)
+/// makes the answer malformed. Every failure of the child (killed, crashed, non-zero exit,
+/// malformed answer) is UNKNOWN with a reason naming it, never `sat` or `unsat`.
+struct IsolatedLeaf {
+    /// The executable that understands `smt-leaf` (the `verify` binary).
+    var executable: String
+    /// Seconds past the Z3 time limit before the child is killed.
+    var grace: Double
+
+    /// Solves `system` (inputs `X_0 ...` spanning `box`) in a child process.
+    /// - Returns: the outcome and the Z3 resource units the child reported (0 if none).
+    func solve(_ system: PiecewiseLinearSystem, box: Box, options: Z3QueryOptions,
+               slot: ChildProcessSlot, flag: InterruptFlag) -> (LeafOutcome, Double) {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("verify-leaf-\(getpid())-\(UUID().uuidString).smt2")
+        defer { try? FileManager.default.removeItem(at: file) }
+        do {
+            try system.smtlib2(phases: options.phases).write(to: file, atomically: false, encoding: .utf8)
+        } catch {
+            return (.unknown("z3 leaf process: cannot write \(file.path) (\(error.localizedDescription))"), 0)
+        }
+        let timeout = options.timeoutMilliseconds ?? UInt32.max
+        var arguments = ["smt-leaf", file.path, "--exit-with-stdin"]
+        if let limit = options.timeoutMilliseconds { arguments += ["--timeout-ms", "\(limit)"] }
+        if let limit = options.resourceLimit { arguments += ["--rlimit", "\(limit)"] }
+        let deadline = Double(timeout) / 1000 + grace
+        if flag.isSet { return (.unknown("z3: interrupted"), 0) }
+        let result: ChildProcessResult
+        do {
+            result = try ChildProcess.run(executable: executable, arguments: arguments, deadline: deadline,
+                                          slot: slot, shouldStop: { flag.isSet })
+        } catch {
+            return (.unknown("z3 leaf process: \(error)"), 0)
+        }
+        if flag.isSet { return (.unknown("z3: interrupted"), 0) }
+        let stderr = String(decoding: result.standardError, as: UTF8.self)
+            .split(whereSeparator: \.isNewline).first.map { ": " + $0.prefix(200) } ?? ""
+        switch result.ending {
+        case .exited(0):
+            break
+        case .exited(let code):
+            return (.unknown("z3 leaf process failed (exit \(code))\(stderr)"), 0)
+        case .signalled(let signal):
+            return (.unknown("z3 leaf process crashed (signal \(signal))\(stderr)"), 0)
+        case .killedAtDeadline:
+            return (.unknown("z3 leaf process killed after \(String(format: "%.1f", result.seconds)) s (Z3 did not stop at its \(String(format: "%g", Double(timeout) / 1000)) s limit)"), 0)
+        case .killedOnRequest:
+            return (.unknown("z3: interrupted"), 0)
+        case .killedForOutput:
+            return (.unknown("z3 leaf process killed: its answer passed 1 MiB"), 0)
+        case .vanished:
+            return (.unknown("z3 leaf process reaped elsewhere; no answer"), 0)
+        }
+        do {
+            let (answer, resources) = try LeafAnswer.parse(String(decoding: result.standardOutput, as: UTF8.self),
+                                                           inputCount: box.dimension)
+            switch answer {
+            case .unsat: return (.unsat, resources)
+            case .unknown(let reason): return (.unknown("z3: \(reason)"), resources)
+            case .sat(let values):
+                let nearest = values.map(\.nearestDouble)
+                for i in nearest.indices where !(box.lower[i] <= nearest[i] && nearest[i] <= box.upper[i]) {
+                    return (.unknown("z3 leaf process: malformed answer: X_\(i) = \(values[i]) lies outside the box [\(box.lower[i]), \(box.upper[i])]"), resources)
+                }
+                return (.sat(exact: values.map(\.description), nearest: nearest), resources)
+            }
+        } catch {
+            return (.unknown("z3 leaf process: \(error)"), 0)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+extension QueryConfiguration: CustomStringConvertible {
+    /// Fields that only choose where Z3 runs, never what a leaf means: left out of the text.
+    static let placementFields: Set<String> = ["leafProcessExecutable", "leafProcessGrace"]
+
+    /// Swift's default rendering of the struct, `QueryConfiguration(label: value, ...)` with
+    /// each value as `String(reflecting:)` writes it (exactly what `"\(configuration)"`
+    /// printed before this conformance), minus ``placementFields``.
+    ///
+    /// `LoadedExperiment` hashes this text into the experiment identity, so a field listed
+    /// here can change without orphaning results files: a run with leaf processes resumes a
+    /// file written in-process and vice versa. A new field that can change a verdict must
+    /// not be listed.
+    public var description: String {
+        let fields = Mirror(reflecting: self).children.compactMap { child -> String? in
+            guard let label = child.label else { return String(reflecting: child.value) }
+            return Self.placementFields.contains(label) ? nil : "\(label): \(String(reflecting: child.value))"
+        }
+        return "QueryConfiguration(" + fields.joined(separator: ", ") + ")"
+    }
+}
