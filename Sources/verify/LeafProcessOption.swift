@@ -1,18 +1,19 @@
 import Foundation
 
-/// `--leaf-process on|off` of the commands that run many queries on worker threads
-/// (`robustness`, `table --robustness`): with `on` (the default) every exact Z3 leaf runs in
-/// a child `verify smt-leaf` that is killed when it overruns, so one Z3 call that ignores its
-/// timeout cannot hang the run. `local` and `vnnlib` keep Z3 in-process: they answer one
-/// query and end the whole process at a hard deadline (``armHardDeadline(seconds:answer:resultFile:)``).
+/// `--leaf-process on|off`: with `on` every exact Z3 leaf runs in a child `verify smt-leaf`
+/// that is killed when it overruns, so one Z3 call that ignores its timeout cannot hang the
+/// caller. On by default where many queries run on worker threads (`robustness`,
+/// `table --robustness`): a hung worker would hang the whole run. Off by default for `local`
+/// and `vnnlib`: they answer one query and already end the whole process at a hard deadline
+/// (``armHardDeadline(seconds:answer:resultFile:)``), so the process start per leaf buys nothing.
 enum LeafProcessOption {
     static let option = OptionSpec.value(
         "--leaf-process", "on|off",
-        "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default on; off: in this process, no start-up cost)")
+        "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default: on for robustness and table, off for local and vnnlib)")
 
     /// The executable for ``QueryConfiguration/leafProcessExecutable``, or `nil` for off.
-    static func executable(_ arguments: ParsedArguments) throws -> String? {
-        switch arguments.value("--leaf-process") ?? "on" {
+    static func executable(_ arguments: ParsedArguments, defaultOn: Bool) throws -> String? {
+        switch arguments.value("--leaf-process") ?? (defaultOn ? "on" : "off") {
         case "on": return ownExecutable()
         case "off": return nil
         case let other:

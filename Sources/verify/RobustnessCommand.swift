@@ -17,7 +17,6 @@ enum RobustnessCommand: Subcommand {
             .flag("--quiet", "no progress on stderr"),
             .value("--json", "FILE", "write the summary (every number of the table, step shares, timing) as JSON"),
             .flag("--stop-early", "stop each class at the first deciding look of a sequential test (valid under repeated looks)"),
-            LeafProcessOption.option,
         ] + SamplingOptions.experimentOptions + SolverOptions.options.filter { $0.name != "--json" },
         discussion: """
         Verdicts per sample: robust (proved), not_robust (counterexample confirmed by the float \
@@ -68,7 +67,7 @@ enum RobustnessCommand: Subcommand {
             throw UsageError(description: "verify robustness: --stop-early needs every sample of a class in one run; drop --shard (or drop --stop-early and merge the shards)")
         }
         var solverBase = try SolverOptions.configuration(arguments)
-        solverBase.leafProcessExecutable = try LeafProcessOption.executable(arguments)
+        solverBase.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
         var experiment = try SamplingOptions.experiment(arguments)
         if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.timeLimit }
         if arguments.value("--rlimit") != nil { experiment.smtResourceLimit = solverBase.smtResourceLimit }

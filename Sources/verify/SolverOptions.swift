@@ -15,6 +15,7 @@ enum SolverOptions {
         // attack choice (end)
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
+        LeafProcessOption.option, // leaf isolation
     ]
 
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
@@ -44,6 +45,7 @@ enum SolverOptions {
             configuration.attackMethod = method
         }
         // attack choice (end)
+        configuration.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false) // leaf isolation
         configuration.smt2Directory = arguments.value("--smt2")
         if let directory = configuration.smt2Directory {
             do {

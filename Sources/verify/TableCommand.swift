@@ -44,7 +44,7 @@ enum TableCommand: Subcommand {
             robustness = RobustnessTableOptions(
                 directory: directory, samplesPerClass: try arguments.int("--robust-samples", minimum: 1) ?? 100, eps: eps,
                 jobs: try arguments.int("--jobs", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount)
-            robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments)
+            robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
         } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil {
             throw UsageError(description: "verify table: --robust-samples and --eps need --robustness DIR")
         }

@@ -99,11 +99,12 @@ enum ChildProcess {
         var open = [stdoutRead, stderrRead]
         var ending: ChildProcessEnding?
 
-        /// Reads what is ready on the open pipes, waiting at most `milliseconds`.
+        /// Reads what is ready on the open pipes, waiting at most `milliseconds`. With both
+        /// pipes closed the child is normally exiting: sleep 1 ms, not the whole slice.
         func pump(_ milliseconds: Int32) {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             guard !fds.isEmpty else {
-                if milliseconds > 0 { usleep(UInt32(milliseconds) * 1000) }
+                if milliseconds > 0 { usleep(1000) }
                 return
             }
             guard poll(&fds, nfds_t(fds.count), milliseconds) > 0 else { return }
