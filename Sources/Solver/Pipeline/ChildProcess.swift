@@ -1,14 +1,10 @@
 // One child process under a wall-clock deadline: spawned with posix_spawn, its stdout and
 // stderr captured, killed with SIGKILL when it overruns or when asked to stop, and always
-// reaped (waitpid) before `run` returns.
+// reaped (waitpid) before `run` returns. Linux (glibc): the package targets Debian's Z3.
 
 import Foundation
-import Synchronization
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
 /// How a child process ended.
 enum ChildProcessEnding: Equatable {
@@ -61,11 +57,7 @@ final class ChildProcessSlot: @unchecked Sendable {
 /// `kill(-pid, SIGKILL)`: the whole process group the child leads (it is spawned as the
 /// leader of a new group, so a shell script's own children die with it).
 private func sendKill(_ pid: pid_t) -> Int32 {
-    #if canImport(Glibc)
-    return Glibc.kill(-pid, SIGKILL)
-    #else
-    return Darwin.kill(-pid, SIGKILL)
-    #endif
+    Glibc.kill(-pid, SIGKILL)
 }
 
 enum ChildProcess {
