@@ -25,6 +25,8 @@ enum VNNLibCommand: Subcommand {
         var configuration = try SolverOptions.configuration(arguments)
         // VNN-COMP semantics: the time limit is the budget, so no node budget unless asked for.
         if arguments.value("--max-nodes") == nil { configuration.maxNodes = Int.max }
+        // One hard query, not thousands of samples: a stronger whole-box attack costs little.
+        configuration.attack = QueryConfiguration.vnnlibAttack
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)

@@ -83,6 +83,33 @@ final class BoundsSoundnessTests: XCTestCase {
         }
     }
 
+    /// A split search bounds a sub-box with its parent's bounds as `enclosing`: the result
+    /// must still contain every exact activation of the sub-box, and no layer may come out
+    /// looser than the parent's.
+    func testEnclosingBoundsOfASubBoxStaySoundAndNeverLooserThanTheParent() {
+        var subRng = BoundsRandom(seed: 77)
+        forRandomCases(.all, count: 300, seed: 10) { network, box, specification, _ in
+            let parent = BoundPropagation.bounds(of: network, over: box, specification: specification)
+            let cuts = (0..<box.dimension).map { _ in
+                (Double.random(in: 0...0.5, using: &subRng), Double.random(in: 0.5...1, using: &subRng))
+            }
+            let sub = try! Box(lower: box.lower.indices.map { box.lower[$0] + (box.upper[$0] - box.lower[$0]) * cuts[$0].0 },
+                               upper: box.lower.indices.map { box.lower[$0] + (box.upper[$0] - box.lower[$0]) * cuts[$0].1 })
+            let subBox = try! Box(lower: zip(sub.lower, box.lower).map { Swift.max($0, $1) },
+                                  upper: zip(sub.upper, box.upper).map { Swift.min($0, $1) })
+            let points = BoundsFixtures.samples(subBox, count: 40, using: &subRng)
+            let options = BoundOptions(enclosing: parent.layerBounds)
+            checkLinearContainsExact(network, subBox, specification, points, options: options)
+            let child = BoundPropagation.bounds(of: network, over: subBox, specification: specification, options: options)
+            for (k, (outer, inner)) in zip(parent.layerBounds, child.layerBounds).enumerated().dropFirst() {
+                for i in 0..<outer.count {
+                    XCTAssertGreaterThanOrEqual(inner.lower[i], outer.lower[i], "layer \(k) unit \(i)")
+                    XCTAssertLessThanOrEqual(inner.upper[i], outer.upper[i], "layer \(k) unit \(i)")
+                }
+            }
+        }
+    }
+
     /// Linear layer bounds and specification bounds contain the Float80 values at every
     /// sampled point, and `Λ x + c` lies below every specification row there.
     private func checkLinearContainsExact(_ network: NeuralNetwork, _ box: Box, _ specification: LinearSpecification,

@@ -63,6 +63,10 @@ public enum BoundPropagation {
                 forward!.apply(layers[k], relaxation: state.relaxations[k])
                 intersect(&state.bounds[k + 1], with: forward!.concretize())
             }
+            if let enclosing = options.enclosing {
+                precondition(enclosing.count == layers.count + 1, "enclosing bounds need one entry per layer and the input")
+                intersect(&state.bounds[k + 1], with: enclosing[k + 1])
+            }
             // Back-substitute an affine output that feeds an activation, for the units whose
             // relaxation is still loose.
             guard refineIntermediate, k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }

@@ -29,17 +29,26 @@ public struct BoundOptions: Sendable, Equatable {
     /// network (ACAS Xu shape) it saved up to ~45% at small radii; on the digits C∘G shape
     /// (6-32-64-32-32-10) it cost 5-45% more, hence off by default.
     public var forwardPassInputLimit: Int
+    /// Sound bounds of every layer over a box that contains this one (e.g. the parent node's
+    /// ``BoundResult/layerBounds`` in a split search), or nil. Each layer's bounds are
+    /// intersected with them before its units are classified and relaxed: a bound valid on a
+    /// superset box is valid on the box, so the result stays sound, units stable on the
+    /// enclosing box are never back-substituted again, and a child's bounds are never looser
+    /// than its parent's.
+    public var enclosing: [LayerBounds]?
 
     /// The default of ``forwardPassInputLimit`` (off).
     public static let defaultForwardPassInputLimit = 0
 
     public init(method: BoundMethod = .linear, intermediate: BoundMethod = .linear,
                 lowerSlopes: [Int: [Double]] = [:],
-                forwardPassInputLimit: Int = BoundOptions.defaultForwardPassInputLimit) {
+                forwardPassInputLimit: Int = BoundOptions.defaultForwardPassInputLimit,
+                enclosing: [LayerBounds]? = nil) {
         self.method = method
         self.intermediate = intermediate
         self.lowerSlopes = lowerSlopes
         self.forwardPassInputLimit = forwardPassInputLimit
+        self.enclosing = enclosing
     }
 }
 

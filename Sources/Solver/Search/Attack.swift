@@ -12,12 +12,23 @@ public struct AttackConfiguration: Sendable, Equatable {
     /// Step length in input units, the same in every dimension; `nil` (the pipeline's
     /// default) means `2.5 · width_i / steps` per dimension.
     public var stepSize: Double?
+    /// Uniform points of the box scored (one batched forward pass) before the gradient
+    /// steps; when positive, the random starts are the best-scoring of them instead of fresh
+    /// random points, and a sample that already reaches the goal is returned at once. 0: off.
+    public var samples: Int = 0
+    /// Shrink the step linearly over each start, `step_t = step · (1 - t / (steps + 1))`, so
+    /// that a start can settle into a violating region narrower than the first steps (sign
+    /// steps of a fixed length oscillate around it). Off: fixed steps.
+    public var decay: Bool = false
 
-    public init(restarts: Int = 4, steps: Int = 40, seed: UInt64 = 0x5EED, stepSize: Double? = nil) {
+    public init(restarts: Int = 4, steps: Int = 40, seed: UInt64 = 0x5EED, stepSize: Double? = nil,
+                samples: Int = 0, decay: Bool = false) {
         self.restarts = restarts
         self.steps = steps
         self.seed = seed
         self.stepSize = stepSize
+        self.samples = samples
+        self.decay = decay
     }
 }
 
@@ -40,15 +51,17 @@ public enum GradientAttack {
     /// The pipeline's entry point: a point of `box` in the unsafe set of `property` (ties
     /// count), or `nil`. The seed is mixed with the box dimension, as it always was.
     public static func run(
-        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration
+        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration,
+        starts: [[Double]] = []
     ) -> [Double]? {
         var seeded = configuration
         seeded.seed = configuration.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37)
         return search(network: network, box: box, goal: AttackGoal(property: property, strict: false),
-                      configuration: seeded).point
+                      configuration: seeded, starts: starts).point
     }
 
-    /// Runs the attack from the box centre and `restarts - 1` random starts, each for
+    /// Runs the attack from the box centre, the given `starts` (points of the box, e.g. the
+    /// minimiser of a linear bound), and `restarts - 1` random starts, each for
     /// `steps` gradient steps (`steps + 1` forward passes), until the goal is reached, the
     /// budget is spent or `deadline` passes (checked before every step).
     ///
@@ -56,7 +69,7 @@ public enum GradientAttack {
     /// `outputs == network.evaluate(point)` and `goal.isReached(outputs)`.
     public static func search(
         network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
-        deadline: AttackDeadline = .none
+        deadline: AttackDeadline = .none, starts: [[Double]] = []
     ) -> AttackOutcome {
         var rng = SplitMix64(seed: configuration.seed)
         var effort = AttackEffort()
@@ -64,10 +77,23 @@ public enum GradientAttack {
         let stepSizes = widths.map { width in
             configuration.stepSize ?? 2.5 * width / Double(max(configuration.steps, 1))
         }
-        for restart in 0..<max(configuration.restarts, 1) {
+        var sampledStarts: [[Double]] = []
+        if configuration.samples > 0 {
+            switch bestSamples(network: network, box: box, goal: goal, count: configuration.samples,
+                               keep: max(configuration.restarts - 1, 0), rng: &rng, effort: &effort) {
+            case .reached(let point, let outputs): return .found(point: point, outputs: outputs, effort: effort)
+            case .starts(let starts): sampledStarts = starts
+            }
+        }
+        let given = starts.filter { box.contains($0) }
+        for restart in 0..<(max(configuration.restarts, 1) + given.count) {
             effort.restarts += 1
-            var x = restart == 0 ? box.center : RandomSearchAttack.uniformPoint(in: box, using: &rng)
-            for _ in 0...configuration.steps {
+            var x: [Double]
+            if restart == 0 { x = box.center }
+            else if restart - 1 < given.count { x = given[restart - 1] }
+            else if restart - 1 - given.count < sampledStarts.count { x = sampledStarts[restart - 1 - given.count] }
+            else { x = RandomSearchAttack.uniformPoint(in: box, using: &rng) }
+            for step in 0...configuration.steps {
                 if deadline.hasPassed { return .timeLimit(effort) }
                 let outputs = network.evaluate(x)
                 effort.evaluations += 1
@@ -77,12 +103,50 @@ public enum GradientAttack {
                 guard let atom = goal.activeAtom(outputs) else { break }
                 let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
                 effort.gradients += 1
+                let factor = configuration.decay ? 1 - Double(step) / Double(configuration.steps + 1) : 1
                 for i in 0..<x.count where gradient[i] != 0 && widths[i] > 0 {
-                    x[i] -= gradient[i] > 0 ? stepSizes[i] : -stepSizes[i]
+                    x[i] -= gradient[i] > 0 ? stepSizes[i] * factor : -stepSizes[i] * factor
                     x[i] = min(max(x[i], box.lower[i]), box.upper[i])
                 }
             }
         }
         return .exhausted(effort)
+    }
+
+    private enum SampledStarts {
+        case reached(point: [Double], outputs: [Double])
+        case starts([[Double]])
+    }
+
+    /// Scores `count` uniform points of `box` in batches and returns the `keep` best (lowest
+    /// score first), or the first point that reaches the goal (re-evaluated one by one, so the
+    /// returned outputs are those of the plain forward pass).
+    private static func bestSamples(network: NeuralNetwork, box: Box, goal: AttackGoal, count: Int, keep: Int,
+                                    rng: inout SplitMix64, effort: inout AttackEffort) -> SampledStarts {
+        let batchSize = 256
+        var best: [(score: Double, point: [Double])] = []
+        var remaining = count
+        while remaining > 0 {
+            let n = min(batchSize, remaining)
+            remaining -= n
+            let points = (0..<n).map { _ in RandomSearchAttack.uniformPoint(in: box, using: &rng) }
+            let outputs = network.evaluate(batch: points.flatMap { $0 }, count: n)
+            effort.evaluations += n
+            let width = network.outputSize
+            for (index, point) in points.enumerated() {
+                let y = Array(outputs[(index * width)..<((index + 1) * width)])
+                if goal.isReached(y) {
+                    let single = network.evaluate(point)
+                    if goal.isReached(single) { return .reached(point: point, outputs: single) }
+                }
+                let score = goal.score(y)
+                if best.count < keep || (keep > 0 && score < best[best.count - 1].score) {
+                    let position = best.firstIndex { score < $0.score } ?? best.count
+                    best.insert((score, point), at: position)
+                    if best.count > keep { best.removeLast() }
+                }
+            }
+        }
+        return .starts(best.map(\.point))
     }
 }

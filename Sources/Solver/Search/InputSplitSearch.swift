@@ -4,30 +4,37 @@ import Network
 
 /// Branch and bound over the input box.
 ///
-/// Depth-first over sub-boxes (deterministic order: left half first). Per node:
+/// Depth-first over sub-boxes (deterministic order). Per node:
 /// 1. bound every open unsafe atom over the node (linear bounds, or interval when linear is
-///    off); a disjunct is excluded when one of its atoms has a lower bound `> 0`;
-///    conjunctions of several atoms are also tested against the LP over the atoms' linear
-///    lower bounds: a soundly checked dual certificate (``ConjunctionExclusion``), and Z3's
-///    exact LP (``ExactLeafSolver/relaxationExcludes(box:rows:)``) only when the float LP
-///    optimum is too close to zero to tell;
+///    off), with every layer's bounds intersected with the parent's (``BoundOptions/enclosing``:
+///    bounds on a superset box hold on the sub-box, so units stable in the parent stay stable
+///    and are not back-substituted again); a disjunct is excluded when one of its atoms has a
+///    lower bound `> 0`; conjunctions of several atoms are also tested against the LP over the
+///    atoms' linear lower bounds: a soundly checked dual certificate (``ConjunctionExclusion``),
+///    and Z3's exact LP (``ExactLeafSolver/relaxationExcludes(box:rows:)``) only when the float
+///    LP optimum is too close to zero to tell;
 /// 2. no disjunct left: the node is closed (``LeafMethod/bounds``);
-/// 3. otherwise a short attack on the node's open disjuncts (a float-confirmed point ends
-///    the query as VIOLATED);
+/// 3. otherwise a short attack on the node's open disjuncts, from the centre and from the
+///    vertex minimising each open disjunct's tightest linear bound (a float-confirmed point
+///    ends the query as VIOLATED);
 /// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) goes to
 ///    Z3 with the node's own bounds as big-M constants and a per-leaf budget; when Z3 runs
 ///    out of budget the node is split instead. At ``QueryConfiguration/maxDepth`` the node
-///    goes to Z3 with the query's remaining time whatever its unstable count; else
+///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
+///    are put off until no other node is left (a violated query is usually decided by a node
+///    attack first; the verdict does not depend on the order); else
 /// 5. split the dimension `i` maximising `width_i · Σ_r |Λ_ri|` over the open disjuncts'
 ///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
 ///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
 ///    dimension. A guard keeps boxes from becoming needles: when the chosen dimension is
 ///    more than ``QueryConfiguration/splitAspectRatio`` times narrower (relative to the root)
-///    than the relatively widest one, the widest is split instead.
+///    than the relatively widest one, the widest is split instead. The half whose centre
+///    scores closer to the unsafe set is searched first (left on ties).
 ///
 /// Budgets are counted (nodes, depth, Z3 `rlimit`) so the verdict is the same on every
-/// machine; the wall-clock limit is a safety net.
+/// machine; the wall-clock limit is a safety net. ``QueryStatistics/nodes`` counts bound
+/// computations (a put-off exact leaf is bounded twice).
 struct InputSplitSearch {
     let query: SafetyQuery
     let specification: LinearSpecification
@@ -65,6 +72,10 @@ struct InputSplitSearch {
         var box: Box
         var open: [Int]
         var depth: Int
+        /// The parent's layer bounds (valid on this sub-box too; see ``BoundOptions/enclosing``).
+        var enclosing: [LayerBounds]?
+        /// Already put off once as an exact leaf (see step 4): now it goes to Z3.
+        var deferred = false
     }
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
@@ -94,14 +105,22 @@ struct InputSplitSearch {
     }
 
     mutating func run(root: BoundResult?) -> Outcome {
-        var stack = [Node(box: query.box, open: Array(rows.indices), depth: 0)]
+        var stack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
         var pendingRoot = root
         var unknownReason: String?
         var unconfirmed: Counterexample?
         var usedSMT = false
         let method: BoundMethod = configuration.useLinear ? .linear : .interval
 
-        while let node = stack.popLast() {
+        // Exact leaves wait until every sub-box that bounds, attacks and splits can handle is
+        // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
+        // usually ends the search first. The verdict does not depend on the order.
+        var deferredLeaves: [Node] = []
+        while let node = stack.popLast() ?? {
+            stack = deferredLeaves.reversed()
+            deferredLeaves = []
+            return stack.popLast()
+        }() {
             if leafSolver.isInterrupted {
                 unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
                 break
@@ -112,15 +131,18 @@ struct InputSplitSearch {
             statistics.maxDepth = max(statistics.maxDepth, node.depth)
 
             let bounds = pendingRoot ?? BoundPropagation.bounds(
-                of: query.network, over: node.box, specification: specification, method: method)
+                of: query.network, over: node.box, specification: specification,
+                options: BoundOptions(method: method, enclosing: node.enclosing))
             pendingRoot = nil
             var open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
+            var dualWeights: [Int: [Double]] = [:]
             if configuration.useRelaxationLP, !bounds.inputCoefficients.isEmpty {
                 open = open.filter { disjunct in
                     guard rows[disjunct].count >= 2 else { return true }
                     let linear = rows[disjunct].map { (coefficients: bounds.inputCoefficients[$0], constant: bounds.inputConstants[$0]) }
                     let dual = ConjunctionExclusion.search(lower: node.box.lower, upper: node.box.upper, rows: linear)
                     if dual.excludes { statistics.dualExclusions += 1; return false }
+                    dualWeights[disjunct] = dual.weights
                     // The vertex search is exact up to rounding: ask Z3's exact LP only when the
                     // float optimum is too close to zero for the sound check to separate it.
                     guard dual.value > -1e-9 * dualScale(linear, node.box) else { return true }
@@ -136,7 +158,8 @@ struct InputSplitSearch {
             let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
             if configuration.useAttack, node.depth > 0,
                let point = GradientAttack.run(network: query.network, box: node.box, property: subProperty,
-                                              configuration: configuration.nodeAttack),
+                                              configuration: configuration.nodeAttack,
+                                              starts: boundMinimisers(node.box, bounds, open, dualWeights)),
                let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
                 return Outcome(verdict: .violated(found), decidedBySplit: true)
             }
@@ -146,6 +169,12 @@ struct InputSplitSearch {
             if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
                 guard configuration.useSMT else {
                     unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
+                    continue
+                }
+                if configuration.useSplit && !node.deferred {
+                    var later = node
+                    later.deferred = true
+                    deferredLeaves.append(later)
                     continue
                 }
                 usedSMT = true
@@ -187,8 +216,9 @@ struct InputSplitSearch {
 
             let dimension = splitDimension(node.box, bounds, open)
             let (left, right) = node.box.split(dimension: dimension)
-            stack.append(Node(box: right, open: open, depth: node.depth + 1))
-            stack.append(Node(box: left, open: open, depth: node.depth + 1))
+            let enclosing = method == .linear ? bounds.layerBounds : nil
+            stack.append(Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing))
+            stack.append(Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing))
         }
 
         if let unconfirmed, query.network.isPiecewiseLinear {
@@ -210,6 +240,32 @@ struct InputSplitSearch {
             for i in box.lower.indices { total += abs(row.coefficients[i]) * (box.upper[i] - box.lower[i]) }
             return total
         }.max() ?? 1
+    }
+
+    /// Per open disjunct (at most 2), the vertex of `box` that minimises a linear lower bound
+    /// of the disjunct: `x_i = l_i` where `a_i > 0`, `u_i` where `a_i < 0`, the centre where
+    /// `a_i = 0`, for `a = Σ_r λ_r Λ_r` with the LP dual weights `λ` of a conjunction
+    /// (``ConjunctionExclusion``: the minimiser of the weighted sum of its atoms' bounds), or
+    /// `a = Λ_r` of a single atom (the one with the highest lower bound). Where the relaxation
+    /// is tight, that is where the disjunct comes closest to the unsafe set, so a node attack
+    /// starts there. Empty with interval bounds.
+    private func boundMinimisers(_ box: Box, _ bounds: BoundResult, _ open: [Int],
+                                 _ dualWeights: [Int: [Double]]) -> [[Double]] {
+        guard !bounds.inputCoefficients.isEmpty else { return [] }
+        return open.prefix(2).map { disjunct in
+            var direction = [Double](repeating: 0, count: box.dimension)
+            if let weights = dualWeights[disjunct] {
+                for (weight, row) in zip(weights, rows[disjunct]) {
+                    for i in direction.indices { direction[i] += weight * bounds.inputCoefficients[row][i] }
+                }
+            } else {
+                let atom = rows[disjunct].max { bounds.specLower[$0] < bounds.specLower[$1] }!
+                direction = bounds.inputCoefficients[atom]
+            }
+            return box.lower.indices.map { i in
+                direction[i] > 0 ? box.lower[i] : direction[i] < 0 ? box.upper[i] : (box.lower[i] + box.upper[i]) / 2
+            }
+        }
     }
 
     /// See the type's documentation (step 5).

@@ -1,0 +1,75 @@
+import Encoding
+import Network
+@testable import Solver
+import XCTest
+
+/// The two options of the gradient attack that `verify vnnlib` uses: starts taken from the
+/// best of many uniform samples, and steps that shrink over each start.
+final class AttackSampledStartsTests: XCTestCase {
+    /// `y0 = relu(x0 - 0.95)`, `y1 = 0.01` on `[0, 1]^2`: class 0 wins (strictly) only where
+    /// `x0 > 0.96`, 4% of the box. Everywhere else the ReLU is off, so the gradient at the
+    /// centre is zero and projected gradient cannot move from there.
+    static let plateau = try! NeuralNetwork(inputShape: [2], layers: [
+        AttackFixtures.affine([[1, 0]], [-0.95]), .relu,
+        AttackFixtures.affine([[1], [0]], [0, 0.01]),
+    ])
+
+    /// `y0 = -|x0 - 0.3437|`, `y1 = -0.002`: class 0 wins only in the band `|x0 - 0.3437| < 0.002`.
+    /// Fixed sign steps of `2.5 / 40 = 0.0625` from the centre 0.5 land on 0.375 and 0.3125 and
+    /// oscillate between them (0.031 from the band); shrinking steps settle into it.
+    static let band = try! NeuralNetwork(inputShape: [2], layers: [
+        AttackFixtures.affine([[1, 0], [-1, 0]], [-0.3437, 0.3437]), .relu,
+        AttackFixtures.affine([[-1, -1], [0, 0]], [0, -0.002]),
+    ])
+
+    static let unit = try! Box(lower: [0, 0], upper: [1, 1])
+
+    private func check(_ outcome: AttackOutcome, _ network: NeuralNetwork, _ goal: AttackGoal,
+                       file: StaticString = #filePath, line: UInt = #line) {
+        guard case .found(let point, let outputs, _) = outcome else {
+            return XCTFail("expected a point, got \(outcome)", file: file, line: line)
+        }
+        XCTAssertTrue(Self.unit.contains(point), file: file, line: line)
+        XCTAssertEqual(outputs, network.evaluate(point), file: file, line: line)
+        XCTAssertTrue(goal.isReached(network.evaluate(point)), file: file, line: line)
+    }
+
+    func testSampledStartsReachARegionWithoutGradient() {
+        let goal = AttackGoal.target(outputCount: 2, target: 0)
+        let centreOnly = GradientAttack.search(network: Self.plateau, box: Self.unit, goal: goal,
+                                               configuration: AttackConfiguration(restarts: 1, steps: 40))
+        XCTAssertNil(centreOnly.point, "the centre has no gradient: the plain attack cannot move")
+        let sampled = GradientAttack.search(network: Self.plateau, box: Self.unit, goal: goal,
+                                            configuration: AttackConfiguration(restarts: 2, steps: 40, samples: 256))
+        check(sampled, Self.plateau, goal)
+        if case .found(let point, _, _) = sampled { XCTAssertGreaterThan(point[0], 0.96) }
+    }
+
+    func testShrinkingStepsSettleIntoANarrowBand() {
+        let goal = AttackGoal.target(outputCount: 2, target: 0)
+        let fixed = GradientAttack.search(network: Self.band, box: Self.unit, goal: goal,
+                                          configuration: AttackConfiguration(restarts: 1, steps: 40))
+        XCTAssertNil(fixed.point, "fixed steps oscillate around the band")
+        let shrinking = GradientAttack.search(network: Self.band, box: Self.unit, goal: goal,
+                                              configuration: AttackConfiguration(restarts: 1, steps: 40, decay: true))
+        check(shrinking, Self.band, goal)
+    }
+
+    func testGivenStartsAreTriedAfterTheCentre() {
+        let goal = AttackGoal.target(outputCount: 2, target: 0)
+        let outcome = GradientAttack.search(network: Self.plateau, box: Self.unit, goal: goal,
+                                            configuration: AttackConfiguration(restarts: 1, steps: 5),
+                                            starts: [[0.99, 0.5], [7, 7]])
+        check(outcome, Self.plateau, goal)
+        XCTAssertEqual(outcome.point, [0.99, 0.5], "the start outside the box is dropped, the given one is used as is")
+    }
+
+    /// The configuration text is part of the experiment identity: with the new options off it
+    /// must read exactly as before they existed, so older results files still resume.
+    func testConfigurationTextIsUnchangedWhileTheNewOptionsAreOff() {
+        XCTAssertEqual(String(reflecting: AttackConfiguration()),
+                       "Solver.AttackConfiguration(restarts: 4, steps: 40, seed: 24301, stepSize: nil)")
+        let text = String(reflecting: QueryConfiguration.vnnlibAttack)
+        XCTAssertTrue(text.contains("samples: 8192") && text.contains("decay: true"), text)
+    }
+}
