@@ -1,10 +1,14 @@
 extension QueryConfiguration: CustomStringConvertible {
     /// Fields that only choose where Z3 runs, never what a leaf means: left out of the text.
     static let placementFields: Set<String> = ["leafProcessExecutable", "leafProcessGrace"]
+    /// Fields added after results files existed, printed only while ``escalatedAttack`` is
+    /// set (robustness runs leave it unset, so their identities stay as they were).
+    static let escalationFields: Set<String> = ["escalatedAttack", "escalateAfterNodes"]
 
     /// Swift's default rendering of the struct, `QueryConfiguration(label: value, ...)` with
     /// each value as `String(reflecting:)` writes it (exactly what `"\(configuration)"`
-    /// printed before this conformance), minus ``placementFields``.
+    /// printed before this conformance), minus ``placementFields``, and minus
+    /// ``escalationFields`` while no escalated attack is set.
     ///
     /// `LoadedExperiment` hashes this text into the experiment identity, so a field listed
     /// here can change without orphaning results files: a run with leaf processes resumes a
@@ -13,7 +17,9 @@ extension QueryConfiguration: CustomStringConvertible {
     public var description: String {
         let fields = Mirror(reflecting: self).children.compactMap { child -> String? in
             guard let label = child.label else { return String(reflecting: child.value) }
-            return Self.placementFields.contains(label) ? nil : "\(label): \(String(reflecting: child.value))"
+            if Self.placementFields.contains(label) { return nil }
+            if Self.escalationFields.contains(label) && escalatedAttack == nil { return nil }
+            return "\(label): \(String(reflecting: child.value))"
         }
         return "QueryConfiguration(" + fields.joined(separator: ", ") + ")"
     }

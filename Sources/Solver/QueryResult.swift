@@ -43,6 +43,9 @@ public struct QueryStatistics: Sendable, Equatable {
     /// (``ConjunctionExclusion``), and by the exact LP on Z3 where no certificate was found.
     public var dualExclusions = 0
     public var lpExclusions = 0
+    /// The split search's one escalated whole-box attack (``QueryConfiguration/escalatedAttack``)
+    /// found the counterexample.
+    public var escalatedAttackFound = false
 }
 
 /// The full answer to a ``SafetyQuery``.

@@ -27,6 +27,7 @@ enum VNNLibCommand: Subcommand {
         if arguments.value("--max-nodes") == nil { configuration.maxNodes = Int.max }
         // One hard query, not thousands of samples: a stronger whole-box attack costs little.
         configuration.attack = QueryConfiguration.vnnlibAttack
+        configuration.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)

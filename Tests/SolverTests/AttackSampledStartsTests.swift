@@ -64,6 +64,31 @@ final class AttackSampledStartsTests: XCTestCase {
         XCTAssertEqual(outcome.point, [0.99, 0.5], "the start outside the box is dropped, the given one is used as is")
     }
 
+    /// The split search's one escalated attack: with the whole-box and node attacks reduced to
+    /// a look at the centre, the escalated one (sampled starts) decides the query at node 1,
+    /// and its counterexample reproduces; without it the verdict is the same, found otherwise.
+    func testEscalatedAttackRunsOnceTheSearchHasBoundedEnoughNodes() throws {
+        let query = SafetyQuery(network: Self.plateau, box: Self.unit,
+                                property: .misclassification(outputCount: 2, trueClass: 1))
+        var configuration = QueryConfiguration()
+        configuration.attack = AttackConfiguration(restarts: 1, steps: 0)
+        configuration.nodeAttack = AttackConfiguration(restarts: 1, steps: 0)
+        configuration.escalateAfterNodes = 1
+        configuration.escalatedAttack = AttackConfiguration(restarts: 2, steps: 10, samples: 256)
+        let escalated = try QuerySolver(configuration: configuration).solve(query)
+        XCTAssertTrue(escalated.statistics.escalatedAttackFound)
+        XCTAssertEqual(escalated.statistics.nodes, 1)
+        guard case .violated(let counterexample) = escalated.verdict else { return XCTFail("\(escalated.verdict)") }
+        XCTAssertGreaterThanOrEqual(Self.plateau.evaluate(counterexample.input)[0], 0.01)
+
+        configuration.escalatedAttack = nil
+        let plain = try QuerySolver(configuration: configuration).solve(query)
+        XCTAssertFalse(plain.statistics.escalatedAttackFound)
+        XCTAssertEqual(plain.verdict.label, escalated.verdict.label)
+        XCTAssertFalse(String(describing: configuration).contains("escalate"),
+                       "unset, the new fields stay out of the experiment identity text")
+    }
+
     /// The configuration text is part of the experiment identity: with the new options off it
     /// must read exactly as before they existed, so older results files still resume.
     func testConfigurationTextIsUnchangedWhileTheNewOptionsAreOff() {

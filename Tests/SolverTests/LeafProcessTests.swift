@@ -80,10 +80,19 @@ final class LeafProcessTests: XCTestCase {
         var fields = 0
         for child in Mirror(reflecting: plain).children {
             guard let label = child.label, !QueryConfiguration.placementFields.contains(label) else { continue }
+            if QueryConfiguration.escalationFields.contains(label) {
+                XCTAssertFalse(plain.description.contains(label), "\(label) is printed only when set")
+                continue
+            }
             fields += 1
             XCTAssertTrue(plain.description.contains("\(label): \(String(reflecting: child.value))"), label)
         }
         XCTAssertGreaterThan(fields, 10)
+        var escalated = plain
+        escalated.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
+        XCTAssertTrue(escalated.description.contains("escalatedAttack: Optional(Solver.AttackConfiguration(restarts: 256"),
+                      escalated.description)
+        XCTAssertTrue(escalated.description.contains("escalateAfterNodes: 2000"), escalated.description)
         var budget = plain
         budget.maxDepth = 7
         XCTAssertNotEqual(budget.description, plain.description)

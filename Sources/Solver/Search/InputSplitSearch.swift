@@ -32,6 +32,9 @@ import Network
 ///    than the relatively widest one, the widest is split instead. The half whose centre
 ///    scores closer to the unsafe set is searched first (left on ties).
 ///
+/// Once, after ``QueryConfiguration/escalateAfterNodes`` nodes, a much larger attack on the
+/// whole box runs when ``QueryConfiguration/escalatedAttack`` is set (`verify vnnlib`).
+///
 /// Budgets are counted (nodes, depth, Z3 `rlimit`) so the verdict is the same on every
 /// machine; the wall-clock limit is a safety net. ``QueryStatistics/nodes`` counts bound
 /// computations (a put-off exact leaf is bounded twice).
@@ -128,6 +131,14 @@ struct InputSplitSearch {
             if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break }
             if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break }
             statistics.nodes += 1
+            if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
+               let escalated = configuration.escalatedAttack,
+               let point = GradientAttack.run(network: query.network, box: query.box, property: query.property,
+                                              configuration: escalated),
+               let found = CounterexampleCheck.check(query, point: point, source: .attack) {
+                statistics.escalatedAttackFound = true
+                return Outcome(verdict: .violated(found), decidedBySplit: true)
+            }
             statistics.maxDepth = max(statistics.maxDepth, node.depth)
 
             let bounds = pendingRoot ?? BoundPropagation.bounds(
@@ -217,8 +228,19 @@ struct InputSplitSearch {
             let dimension = splitDimension(node.box, bounds, open)
             let (left, right) = node.box.split(dimension: dimension)
             let enclosing = method == .linear ? bounds.layerBounds : nil
-            stack.append(Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing))
-            stack.append(Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing))
+            var children = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing),
+                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing)]
+            // Once the search has escalated (a long search, likely around a tiny violating
+            // region or a tight proof), the half whose centre comes closer to the unsafe set
+            // goes first: the order never changes which boxes an unsat query must close.
+            if configuration.useAttack, configuration.escalatedAttack != nil,
+               statistics.nodes > configuration.escalateAfterNodes,
+               subProperty.violationScore(query.network.evaluate(right.center))
+                < subProperty.violationScore(query.network.evaluate(left.center)) {
+                children.swapAt(0, 1)
+            }
+            stack.append(children[1])
+            stack.append(children[0])
         }
 
         if let unconfirmed, query.network.isPiecewiseLinear {
