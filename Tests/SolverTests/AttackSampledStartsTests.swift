@@ -55,15 +55,6 @@ final class AttackSampledStartsTests: XCTestCase {
         check(shrinking, Self.band, goal)
     }
 
-    func testGivenStartsAreTriedAfterTheCentre() {
-        let goal = AttackGoal.target(outputCount: 2, target: 0)
-        let outcome = GradientAttack.search(network: Self.plateau, box: Self.unit, goal: goal,
-                                            configuration: AttackConfiguration(restarts: 1, steps: 5),
-                                            starts: [[0.99, 0.5], [7, 7]])
-        check(outcome, Self.plateau, goal)
-        XCTAssertEqual(outcome.point, [0.99, 0.5], "the start outside the box is dropped, the given one is used as is")
-    }
-
     /// The split search's one escalated attack: with the whole-box and node attacks reduced to
     /// a look at the centre, the escalated one (sampled starts) decides the query at node 1,
     /// and its counterexample reproduces; without it the verdict is the same, found otherwise.

@@ -51,17 +51,16 @@ public enum GradientAttack {
     /// The pipeline's entry point: a point of `box` in the unsafe set of `property` (ties
     /// count), or `nil`. The seed is mixed with the box dimension, as it always was.
     public static func run(
-        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration,
-        starts: [[Double]] = []
+        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration
     ) -> [Double]? {
         var seeded = configuration
         seeded.seed = configuration.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37)
         return search(network: network, box: box, goal: AttackGoal(property: property, strict: false),
-                      configuration: seeded, starts: starts).point
+                      configuration: seeded).point
     }
 
-    /// Runs the attack from the box centre, the given `starts` (points of the box, e.g. the
-    /// minimiser of a linear bound), and `restarts - 1` random starts, each for
+    /// Runs the attack from the box centre and `restarts - 1` random starts (the best of
+    /// ``AttackConfiguration/samples`` uniform points when set), each for
     /// `steps` gradient steps (`steps + 1` forward passes), until the goal is reached, the
     /// budget is spent or `deadline` passes (checked before every step).
     ///
@@ -69,7 +68,7 @@ public enum GradientAttack {
     /// `outputs == network.evaluate(point)` and `goal.isReached(outputs)`.
     public static func search(
         network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
-        deadline: AttackDeadline = .none, starts: [[Double]] = []
+        deadline: AttackDeadline = .none
     ) -> AttackOutcome {
         var rng = SplitMix64(seed: configuration.seed)
         var effort = AttackEffort()
@@ -85,13 +84,11 @@ public enum GradientAttack {
             case .starts(let starts): sampledStarts = starts
             }
         }
-        let given = starts.filter { box.contains($0) }
-        for restart in 0..<(max(configuration.restarts, 1) + given.count) {
+        for restart in 0..<max(configuration.restarts, 1) {
             effort.restarts += 1
             var x: [Double]
             if restart == 0 { x = box.center }
-            else if restart - 1 < given.count { x = given[restart - 1] }
-            else if restart - 1 - given.count < sampledStarts.count { x = sampledStarts[restart - 1 - given.count] }
+            else if restart - 1 < sampledStarts.count { x = sampledStarts[restart - 1] }
             else { x = RandomSearchAttack.uniformPoint(in: box, using: &rng) }
             for step in 0...configuration.steps {
                 if deadline.hasPassed { return .timeLimit(effort) }
