@@ -139,8 +139,9 @@ struct InputSplitSearch {
             statistics.nodes += 1
             if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
                let escalated = configuration.escalatedAttack,
-               let point = GradientAttack.run(network: query.network, box: query.box, property: query.property,
-                                              configuration: escalated),
+               let point = GradientAttack.search(
+                   network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
+                   configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed)).point,
                let found = CounterexampleCheck.check(query, point: point, source: .attack) {
                 statistics.escalatedAttackFound = true
                 return Outcome(verdict: .violated(found), decidedBySplit: true)
