@@ -72,7 +72,8 @@ enum CheckCommand: Subcommand {
                     }
                     return .init(lower: lower, upper: upper, method: method)
                 }
-                try CertificateChecker.checkProof(query, leaves: leaves, cvc5: cvc5, report: &report)
+                try CertificateChecker.checkProof(query, leaves: leaves, cvc5: cvc5,
+                                                  leafProcessExecutable: LeafProcessOption.ownExecutable(), report: &report)
             case "violated":
                 guard let counterexample = record["counterexample"] as? [String: Any], let input = numbers(counterexample["input"]) else {
                     throw fail(place, "a violated verdict without a counterexample input")

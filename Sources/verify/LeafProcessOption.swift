@@ -6,6 +6,7 @@ import Foundation
 /// `table --robustness`): a hung worker would hang the whole run. Off by default for `local`
 /// and `vnnlib`: they answer one query and already end the whole process at a hard deadline
 /// (``armHardDeadline(seconds:answer:resultFile:)``), so the process start per leaf buys nothing.
+/// `check` always re-solves its Z3 leaves in child processes (it has no other deadline).
 enum LeafProcessOption {
     static let option = OptionSpec.value(
         "--leaf-process", "on|off",

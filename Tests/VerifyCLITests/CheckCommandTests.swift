@@ -36,6 +36,29 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(invalid.stdout.contains("covered by no recorded sub-box"), invalid.stdout)
     }
 
+    /// A proof closed by Z3 (split off: the whole box is one exact leaf) is re-proved by Z3 in
+    /// a child `verify smt-leaf`. The network: `y0 = |x0| + |x1| - |x0 + x1| + 0.01` (through
+    /// ReLUs), `y1 = 0`, so class 0 wins everywhere (triangle inequality), which neither
+    /// interval nor linear bounds on `[-0.5, 0.5]^2` can show (the upper line of `|x0 + x1|`
+    /// costs up to 1), so the check's fresh bounds leave it to Z3.
+    func testZ3LeafIsReprovedInAChildProcess() throws {
+        let model = temporaryDirectory().appendingPathComponent("triangle.json")
+        try Data("""
+        { "input_shape": [2], "layers": [
+          { "type": "dense", "weights": [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1]], "bias": [0, 0, 0, 0, 0, 0] },
+          { "type": "relu" },
+          { "type": "dense", "weights": [[1, 1, 1, 1, -1, -1], [0, 0, 0, 0, 0, 0]], "bias": [0.01, 0] } ] }
+        """.utf8).write(to: model)
+        let (path, object) = try certificate(["local", "--model", model.path, "--point", "0,0", "--eps", "0.5",
+                                              "--class", "0", "--disable", "linear,split"])
+        XCTAssertEqual(object["verdict"] as? String, "holds")
+        XCTAssertEqual(object["method"] as? String, "smt")
+        let valid = try runVerify(["check", path, "--no-cvc5"])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("by Z3") && !valid.stdout.contains("0 by Z3"), valid.stdout)
+        XCTAssertTrue(valid.stdout.contains("certificate VALID"), valid.stdout)
+    }
+
     func testWrongClaimIsRejected() throws {
         // A proof for class 1 relabelled as a proof for class 8 must not re-prove.
         let (_, object) = try certificate(local + ["--eps", "0.05"])

@@ -36,9 +36,16 @@ public enum CertificateChecker {
     }
 
     /// Checks a proof that `query` holds.
-    public static func checkProof(_ query: SafetyQuery, leaves: [Leaf], cvc5: String?, report: inout Report) throws {
+    ///
+    /// `leafProcessExecutable`: when set, each Z3 leaf is re-solved in a child process of
+    /// that `verify` binary (``QueryConfiguration/leafProcessExecutable``), killed when it
+    /// overruns its 600 s limit, so a Z3 call that ignores its timeout makes the leaf "not
+    /// re-proved" instead of hanging the check.
+    public static func checkProof(_ query: SafetyQuery, leaves: [Leaf], cvc5: String?,
+                                  leafProcessExecutable: String? = nil, report: inout Report) throws {
         let (specification, rows) = query.specification
         let solver = try ExactLeafSolver()
+        solver.isolation = leafProcessExecutable.map { IsolatedLeaf(executable: $0, grace: QueryConfiguration().leafProcessGrace) }
         func closes(_ box: Box, _ method: LeafMethod) -> Bool {
             let bounds = BoundPropagation.bounds(of: query.network, over: box, specification: specification, method: .linear)
             var open = InputSplitSearch.openDisjuncts(bounds.specLower, rows: rows, among: Array(rows.indices))
