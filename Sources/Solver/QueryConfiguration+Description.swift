@@ -1,14 +1,18 @@
 extension QueryConfiguration: CustomStringConvertible {
     /// Fields that only choose where Z3 runs, never what a leaf means: left out of the text.
-    static let placementFields: Set<String> = ["leafProcessExecutable", "leafProcessGrace"]
+    static let placementFields: Set<String> = ["leafProcessExecutable", "leafProcessGrace", "searchThreads"]
     /// Fields added after results files existed, printed only while ``escalatedAttack`` is
     /// set (robustness runs leave it unset, so their identities stay as they were).
     static let escalationFields: Set<String> = ["escalatedAttack", "escalateAfterNodes"]
+    /// Fields added after results files existed, printed only while they differ from their
+    /// default (robustness runs keep the default).
+    static let defaultOmittedFields: Set<String> = ["searchBatch"]
 
     /// Swift's default rendering of the struct, `QueryConfiguration(label: value, ...)` with
     /// each value as `String(reflecting:)` writes it (exactly what `"\(configuration)"`
-    /// printed before this conformance), minus ``placementFields``, and minus
-    /// ``escalationFields`` while no escalated attack is set.
+    /// printed before this conformance), minus ``placementFields``, minus
+    /// ``escalationFields`` while no escalated attack is set, and minus
+    /// ``defaultOmittedFields`` while they keep their defaults.
     ///
     /// `LoadedExperiment` hashes this text into the experiment identity, so a field listed
     /// here can change without orphaning results files: a run with leaf processes resumes a
@@ -19,6 +23,7 @@ extension QueryConfiguration: CustomStringConvertible {
             guard let label = child.label else { return String(reflecting: child.value) }
             if Self.placementFields.contains(label) { return nil }
             if Self.escalationFields.contains(label) && escalatedAttack == nil { return nil }
+            if Self.defaultOmittedFields.contains(label) && searchBatch == 1 { return nil }
             return "\(label): \(String(reflecting: child.value))"
         }
         return "QueryConfiguration(" + fields.joined(separator: ", ") + ")"

@@ -77,6 +77,22 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// When set, every Z3 leaf query is also written there as an SMT-LIB2 file
     /// (`leaf-<n>.smt2`, numbered per solver) so another solver can re-check it.
     public var smt2Directory: String?
+    // MARK: parallel split search (begin)
+    /// Sub-boxes the split search takes off its stack at a time. Their bounds, dual checks
+    /// and (with several threads) node attacks are computed together on ``searchThreads``
+    /// threads, then handled one by one in stack order (Z3 calls stay sequential), and the
+    /// children of the first are searched first. The search order, and with it every verdict
+    /// and counterexample, depends on the batch size, never on the thread count.
+    /// 1 (the default): plain depth-first search, what robustness runs always did. Printed in
+    /// ``description`` only when not 1.
+    public var searchBatch = 1
+    /// Threads that prepare a batch (see ``searchBatch``): only wall-clock time depends on it,
+    /// so it is left out of ``description``.
+    public var searchThreads = 1
+    /// The batch of `verify vnnlib` and `verify local`: 8 sub-boxes (measured in
+    /// Benchmarks/README.md, "Parallel split search").
+    public static let oneShotSearchBatch = 8
+    // MARK: parallel split search (end)
     // MARK: leaf isolation (begin)
     /// When set, every exact Z3 leaf of the split search runs in a child process,
     /// `EXECUTABLE smt-leaf FILE ...` (the `verify` binary itself; see ``IsolatedLeaf``), which

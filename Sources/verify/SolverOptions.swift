@@ -18,6 +18,18 @@ enum SolverOptions {
         LeafProcessOption.option, // leaf isolation
     ]
 
+    /// The option of the one-query commands (`local`, `vnnlib`); robustness runs parallelise
+    /// over samples (`--jobs`) instead.
+    static let threadsOption = OptionSpec.value(
+        "--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it")
+
+    /// One query per run: the split search works on batches of sub-boxes
+    /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads.
+    static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
+        configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
+        configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
         var configuration = QueryConfiguration()
         if let timeout = try arguments.double("--timeout") {

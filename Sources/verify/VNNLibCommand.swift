@@ -13,7 +13,7 @@ enum VNNLibCommand: Subcommand {
             PositionalSpec(name: "PROPERTY", help: "VNN-LIB file describing the unsafe set"),
         ],
         options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
-            + SolverOptions.options,
+            + SolverOptions.options + [SolverOptions.threadsOption],
         discussion: """
         Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
         float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
@@ -28,6 +28,7 @@ enum VNNLibCommand: Subcommand {
         // One hard query, not thousands of samples: a stronger whole-box attack costs little.
         configuration.attack = QueryConfiguration.vnnlibAttack
         configuration.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
+        try SolverOptions.oneShotSearch(arguments, &configuration)
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)

@@ -80,7 +80,7 @@ final class LeafProcessTests: XCTestCase {
         var fields = 0
         for child in Mirror(reflecting: plain).children {
             guard let label = child.label, !QueryConfiguration.placementFields.contains(label) else { continue }
-            if QueryConfiguration.escalationFields.contains(label) {
+            if QueryConfiguration.escalationFields.contains(label) || QueryConfiguration.defaultOmittedFields.contains(label) {
                 XCTAssertFalse(plain.description.contains(label), "\(label) is printed only when set")
                 continue
             }

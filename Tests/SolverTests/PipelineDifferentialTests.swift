@@ -75,7 +75,7 @@ final class PipelineDifferentialTests: XCTestCase {
         return try! NeuralNetwork(inputShape: [inputs], layers: layers)
     }
 
-    func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws -> (robust: Int, violated: Int) {
+    static func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws -> (robust: Int, violated: Int) {
         var rng = Z3SeededGenerator(seed: seed)
         let solver = try QuerySolver(configuration: configuration)
         let oracle = try Z3Context()
@@ -111,7 +111,7 @@ final class PipelineDifferentialTests: XCTestCase {
     }
 
     func testDefaultPipelineAgreesWithNaiveZ3() throws {
-        let counts = try runDifferential(configuration: QueryConfiguration(), seed: 1, cases: 150)
+        let counts = try Self.runDifferential(configuration: QueryConfiguration(), seed: 1, cases: 150)
         XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
     }
@@ -124,7 +124,7 @@ final class PipelineDifferentialTests: XCTestCase {
         configuration.useLinear = false
         configuration.useSplit = false
         configuration.useRelaxationLP = false
-        let counts = try runDifferential(configuration: configuration, seed: 2, cases: 150)
+        let counts = try Self.runDifferential(configuration: configuration, seed: 2, cases: 150)
         XCTAssertGreaterThan(counts.robust, 10)
         XCTAssertGreaterThan(counts.violated, 10)
     }
@@ -136,7 +136,7 @@ final class PipelineDifferentialTests: XCTestCase {
         configuration.useAttack = false
         configuration.smtUnstableThreshold = 0
         configuration.maxDepth = 12
-        let counts = try runDifferential(configuration: configuration, seed: 3, cases: 100)
+        let counts = try Self.runDifferential(configuration: configuration, seed: 3, cases: 100)
         XCTAssertGreaterThan(counts.robust, 5)
         XCTAssertGreaterThan(counts.violated, 5)
     }

@@ -55,6 +55,7 @@ final class LocalAndVNNLibCommandTests: XCTestCase {
             (base + ["--eps", "-0.1"], "--eps must be >= 0"),
             (base + ["--eps", "0.1", "--class", "10"], "out of range"),
             (base + ["--eps", "0.1", "--disable", "magic"], "unknown step 'magic'"),
+            (base + ["--eps", "0.1", "--threads", "0"], "--threads"),
             (["local", "--model", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", "--point", "1,2", "--eps", "0.1"], "expected 5 but got 2"),
             (["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", unbalanced.path], "bad.vnnlib"),
             (["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", "Tests/Fixtures/vnncomp/vnncomp-test/test_tiny.vnnlib"], "test_tiny.vnnlib"),

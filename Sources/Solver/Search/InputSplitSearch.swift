@@ -4,7 +4,13 @@ import Network
 
 /// Branch and bound over the input box.
 ///
-/// Depth-first over sub-boxes (deterministic order). Per node:
+/// Depth-first over sub-boxes (deterministic order), taken off the stack
+/// ``QueryConfiguration/searchBatch`` at a time: the node-only work of a batch (bounds, dual
+/// certificates, with several threads the node attacks; ``SplitNodePreparation``) runs on
+/// ``QueryConfiguration/searchThreads`` threads, then the nodes are handled one by one in
+/// stack order and the first node's children are searched first. A batch of 1 is plain
+/// depth-first search; for a given batch size the thread count changes nothing but time.
+/// Per node:
 /// 1. bound every open unsafe atom over the node (linear bounds, or interval when linear is
 ///    off), with every layer's bounds intersected with the parent's (``BoundOptions/enclosing``:
 ///    bounds on a superset box hold on the sub-box, so units stable in the parent stay stable
@@ -120,131 +126,148 @@ struct InputSplitSearch {
         var unconfirmed: Counterexample?
         var usedSMT = false
         let method: BoundMethod = configuration.useLinear ? .linear : .interval
+        let batchSize = max(configuration.searchBatch, 1)
+        let threads = max(configuration.searchThreads, 1)
+        // With several threads the node attacks are run while preparing (a few are wasted
+        // when a node ends up closed by Z3's exact LP); with one, only where needed.
+        let preparation = SplitNodePreparation(
+            network: query.network, property: query.property, specification: specification, rows: rows,
+            method: method, useRelaxationLP: configuration.useRelaxationLP,
+            nodeAttack: configuration.useAttack && threads > 1 ? configuration.nodeAttack : nil)
 
         // Exact leaves wait until every sub-box that bounds, attacks and splits can handle is
         // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
         // usually ends the search first. The verdict does not depend on the order.
         var deferredLeaves: [Node] = []
-        while let node = stack.popLast() ?? {
-            stack = deferredLeaves.reversed()
-            deferredLeaves = []
-            return stack.popLast()
-        }() {
-            if leafSolver.isInterrupted {
-                unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
-                break
+        search: while true {
+            var batch: [Node] = []
+            while batch.count < batchSize {
+                if let node = stack.popLast() { batch.append(node); continue }
+                guard batch.isEmpty, !deferredLeaves.isEmpty else { break }
+                stack = deferredLeaves.reversed()
+                deferredLeaves = []
             }
-            if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break }
-            if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break }
-            statistics.nodes += 1
-            if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
-               let escalated = configuration.escalatedAttack,
-               let point = GradientAttack.search(
-                   network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
-                   configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed)).point,
-               let found = CounterexampleCheck.check(query, point: point, source: .attack) {
-                statistics.escalatedAttackFound = true
-                return Outcome(verdict: .violated(found), decidedBySplit: true)
-            }
-            statistics.maxDepth = max(statistics.maxDepth, node.depth)
-
-            let bounds = pendingRoot ?? BoundPropagation.bounds(
-                of: query.network, over: node.box, specification: specification,
-                options: BoundOptions(method: method, enclosing: node.enclosing))
+            if batch.isEmpty { break }
+            let rootBounds = pendingRoot
             pendingRoot = nil
-            var open = Self.openDisjuncts(bounds.specLower, rows: rows, among: node.open)
-            if configuration.useRelaxationLP, !bounds.inputCoefficients.isEmpty {
-                open = open.filter { disjunct in
-                    guard rows[disjunct].count >= 2 else { return true }
-                    let linear = rows[disjunct].map { (coefficients: bounds.inputCoefficients[$0], constant: bounds.inputConstants[$0]) }
-                    let dual = ConjunctionExclusion.search(lower: node.box.lower, upper: node.box.upper, rows: linear)
-                    if dual.excludes { statistics.dualExclusions += 1; return false }
-                    // The vertex search is exact up to rounding: ask Z3's exact LP only when the
-                    // float optimum is too close to zero for the sound check to separate it.
-                    guard dual.value > -1e-9 * dualScale(linear, node.box) else { return true }
-                    let excluded = leafSolver.relaxationExcludes(box: node.box, rows: linear)
-                    if excluded { statistics.lpExclusions += 1 }
-                    return !excluded
-                }
+            let prepared = ParallelMap.map(Array(batch.enumerated()), threads: threads) { index, node in
+                preparation.prepare(box: node.box, candidates: node.open, depth: node.depth,
+                                    enclosing: node.enclosing, root: index == 0 ? rootBounds : nil)
             }
-            if open.isEmpty { record(node.box, node.depth, .bounds); continue }
-
-            let subProperty = OutputProperty(outputCount: query.property.outputCount,
-                                             disjuncts: open.map { query.property.disjuncts[$0] })
-            let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
-            if configuration.useAttack, node.depth > 0,
-               let point = GradientAttack.run(network: query.network, box: node.box, property: subProperty,
-                                              configuration: configuration.nodeAttack),
-               let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
-                return Outcome(verdict: .violated(found), decidedBySplit: true)
+            // Children of each batch node, pushed after the batch so that the first node's
+            // children end on top (with a batch of 1: plain depth-first order).
+            var children: [[Node]] = []
+            defer {
+                for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) }
             }
+            for (node, ready) in zip(batch, prepared) {
+                if leafSolver.isInterrupted {
+                    unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
+                    break search
+                }
+                if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break search }
+                if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break search }
+                statistics.nodes += 1
+                if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
+                   let escalated = configuration.escalatedAttack,
+                   let point = GradientAttack.search(
+                       network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
+                       configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed)).point,
+                   let found = CounterexampleCheck.check(query, point: point, source: .attack) {
+                    statistics.escalatedAttackFound = true
+                    return Outcome(verdict: .violated(found), decidedBySplit: true)
+                }
+                statistics.maxDepth = max(statistics.maxDepth, node.depth)
 
-            let unstable = Self.unstableUnits(query.network, bounds)
-            let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
-            if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
-                guard configuration.useSMT else {
-                    unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
-                    continue
+                let bounds = ready.bounds
+                statistics.dualExclusions += ready.dualExclusions
+                var open = ready.open
+                if !ready.nearZero.isEmpty {
+                    open = open.filter { disjunct in
+                        guard ready.nearZero.contains(disjunct) else { return true }
+                        let excluded = leafSolver.relaxationExcludes(box: node.box, rows: preparation.linearRows(bounds, disjunct))
+                        if excluded { statistics.lpExclusions += 1 }
+                        return !excluded
+                    }
                 }
-                if configuration.useSplit && !node.deferred {
-                    var later = node
-                    later.deferred = true
-                    deferredLeaves.append(later)
-                    continue
+                if open.isEmpty { record(node.box, node.depth, .bounds); continue }
+
+                let subProperty = preparation.subProperty(open)
+                let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
+                if configuration.useAttack, node.depth > 0,
+                   let point = ready.attackRun && open == ready.open
+                       ? ready.attackPoint
+                       : preparation.attack(box: node.box, open: open, configuration: configuration.nodeAttack),
+                   let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
+                    return Outcome(verdict: .violated(found), decidedBySplit: true)
                 }
-                usedSMT = true
-                let start = DispatchTime.now()
-                let (outcome, resources) = leafSolver.solve(
-                    network: query.network, box: node.box, bounds: bounds, property: subProperty,
-                    resourceLimit: configuration.smtResourceLimit,
-                    timeLimit: max(min(configuration.timeLimit - elapsed,
-                                       lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
-                    smt2Directory: configuration.smt2Directory)
-                smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                statistics.smtLeaves += 1
-                statistics.smtResourceCount += resources
-                switch outcome {
-                case .unsat:
-                    statistics.smtUnsat += 1
-                    record(node.box, node.depth, .smt)
-                    continue
-                case .sat(let exact, let nearest):
-                    statistics.smtSat += 1
-                    let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
-                    guard candidate.isConfirmedInFloat else {
-                        // Exact arithmetic says violated, the float pass does not (rounding):
-                        // keep it, keep searching for a float-confirmed one.
-                        if unconfirmed == nil { unconfirmed = candidate }
-                        if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no float counterexample" }
+
+                let unstable = Self.unstableUnits(query.network, bounds)
+                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
+                if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
+                    guard configuration.useSMT else {
+                        unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
                         continue
                     }
-                    return Outcome(verdict: .violated(candidate), decidedBySplit: false)
-                case .unknown(let reason):
-                    statistics.smtUnknown += 1
-                    if lastLevel || leafSolver.isInterrupted {
-                        unknownReason = unknownReason ?? (elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : reason)
+                    if configuration.useSplit && !node.deferred {
+                        var later = node
+                        later.deferred = true
+                        deferredLeaves.append(later)
                         continue
                     }
-                    // Z3 ran out of budget on this sub-box: split it and go on.
+                    usedSMT = true
+                    let start = DispatchTime.now()
+                    let (outcome, resources) = leafSolver.solve(
+                        network: query.network, box: node.box, bounds: bounds, property: subProperty,
+                        resourceLimit: configuration.smtResourceLimit,
+                        timeLimit: max(min(configuration.timeLimit - elapsed,
+                                           lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
+                        smt2Directory: configuration.smt2Directory)
+                    smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                    statistics.smtLeaves += 1
+                    statistics.smtResourceCount += resources
+                    switch outcome {
+                    case .unsat:
+                        statistics.smtUnsat += 1
+                        record(node.box, node.depth, .smt)
+                        continue
+                    case .sat(let exact, let nearest):
+                        statistics.smtSat += 1
+                        let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+                        guard candidate.isConfirmedInFloat else {
+                            // Exact arithmetic says violated, the float pass does not (rounding):
+                            // keep it, keep searching for a float-confirmed one.
+                            if unconfirmed == nil { unconfirmed = candidate }
+                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no float counterexample" }
+                            continue
+                        }
+                        return Outcome(verdict: .violated(candidate), decidedBySplit: false)
+                    case .unknown(let reason):
+                        statistics.smtUnknown += 1
+                        if lastLevel || leafSolver.isInterrupted {
+                            unknownReason = unknownReason ?? (elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : reason)
+                            continue
+                        }
+                        // Z3 ran out of budget on this sub-box: split it and go on.
+                    }
                 }
-            }
 
-            let dimension = splitDimension(node.box, bounds, open)
-            let (left, right) = node.box.split(dimension: dimension)
-            let enclosing = method == .linear ? bounds.layerBounds : nil
-            var children = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing),
+                let dimension = splitDimension(node.box, bounds, open)
+                let (left, right) = node.box.split(dimension: dimension)
+                let enclosing = method == .linear ? bounds.layerBounds : nil
+                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing),
                             Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing)]
-            // Once the search has escalated (a long search, likely around a tiny violating
-            // region or a tight proof), the half whose centre comes closer to the unsafe set
-            // goes first: the order never changes which boxes an unsat query must close.
-            if configuration.useAttack, configuration.escalatedAttack != nil,
-               statistics.nodes > configuration.escalateAfterNodes,
-               subProperty.violationScore(query.network.evaluate(right.center))
-                < subProperty.violationScore(query.network.evaluate(left.center)) {
-                children.swapAt(0, 1)
+                // Once the search has escalated (a long search, likely around a tiny violating
+                // region or a tight proof), the half whose centre comes closer to the unsafe set
+                // goes first: the order never changes which boxes an unsat query must close.
+                if configuration.useAttack, configuration.escalatedAttack != nil,
+                   statistics.nodes > configuration.escalateAfterNodes,
+                   subProperty.violationScore(query.network.evaluate(right.center))
+                    < subProperty.violationScore(query.network.evaluate(left.center)) {
+                    pair.swapAt(0, 1)
+                }
+                children.append(pair)
             }
-            stack.append(children[1])
-            stack.append(children[0])
         }
 
         if let unconfirmed, query.network.isPiecewiseLinear {
@@ -257,15 +280,6 @@ struct InputSplitSearch {
     private mutating func record(_ box: Box, _ depth: Int, _ method: LeafMethod) {
         guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: box.lower, upper: box.upper, depth: depth, method: method))
-    }
-
-    /// `max_r |c_r| + Σ_i |Λ_ri| (u_i - l_i)`: the magnitude of the rows over the box.
-    private func dualScale(_ rows: [(coefficients: [Double], constant: Double)], _ box: Box) -> Double {
-        rows.map { row in
-            var total = abs(row.constant)
-            for i in box.lower.indices { total += abs(row.coefficients[i]) * (box.upper[i] - box.lower[i]) }
-            return total
-        }.max() ?? 1
     }
 
     /// See the type's documentation (step 5).

@@ -1,0 +1,130 @@
+import Dispatch
+import Encoding
+import Network
+
+/// The part of a split-search node's work that depends on the node alone, so that several
+/// nodes can be prepared at once on different threads: its bounds, the disjuncts that the
+/// bounds and the dual certificate leave open, and (optionally) the node attack on them.
+///
+/// Everything here is a pure function of the node, so preparing a batch on one thread or
+/// on many gives the same values; what needs a Z3 context (the exact LP of
+/// ``ExactLeafSolver/relaxationExcludes(box:rows:)``, exact leaves) stays with the search.
+struct SplitNodePreparation: Sendable {
+    let network: NeuralNetwork
+    let property: OutputProperty
+    let specification: LinearSpecification
+    let rows: [Range<Int>]
+    let method: BoundMethod
+    let useRelaxationLP: Bool
+    let nodeAttack: AttackConfiguration?
+
+    /// A node's prepared values.
+    struct Prepared: Sendable {
+        var bounds: BoundResult
+        /// Disjuncts that no atom lower bound `> 0` and no dual certificate excludes.
+        var open: [Int]
+        /// Those of ``open`` whose conjunction's float LP optimum is too close to zero for the
+        /// sound dual check: the search asks Z3's exact LP about them.
+        var nearZero: [Int]
+        /// Conjunctions excluded by a dual certificate.
+        var dualExclusions: Int
+        /// The node attack's point on ``open`` (float-reached, not yet checked), when the
+        /// attack was run here; `attackRun` says whether it was.
+        var attackPoint: [Double]?
+        var attackRun: Bool
+    }
+
+    /// Bounds `box` (``BoundOptions/enclosing`` when given; `root` instead when given) and
+    /// filters `candidates` (see ``InputSplitSearch``, step 1). The node attack runs when
+    /// ``nodeAttack`` is set, `depth > 0` and some disjunct is open.
+    func prepare(box: Box, candidates: [Int], depth: Int, enclosing: [LayerBounds]?,
+                 root: BoundResult? = nil) -> Prepared {
+        let bounds = root ?? BoundPropagation.bounds(
+            of: network, over: box, specification: specification,
+            options: BoundOptions(method: method, enclosing: enclosing))
+        var open = InputSplitSearch.openDisjuncts(bounds.specLower, rows: rows, among: candidates)
+        var nearZero: [Int] = []
+        var dualExclusions = 0
+        if useRelaxationLP, !bounds.inputCoefficients.isEmpty {
+            open = open.filter { disjunct in
+                guard rows[disjunct].count >= 2 else { return true }
+                let linear = linearRows(bounds, disjunct)
+                let dual = ConjunctionExclusion.search(lower: box.lower, upper: box.upper, rows: linear)
+                if dual.excludes { dualExclusions += 1; return false }
+                // The vertex search is exact up to rounding: only a float optimum too close
+                // to zero for the sound check to separate it goes to the exact LP.
+                if dual.value > -1e-9 * Self.dualScale(linear, box) { nearZero.append(disjunct) }
+                return true
+            }
+        }
+        var prepared = Prepared(bounds: bounds, open: open, nearZero: nearZero, dualExclusions: dualExclusions,
+                                attackPoint: nil, attackRun: false)
+        if let nodeAttack, depth > 0, !open.isEmpty {
+            prepared.attackPoint = attack(box: box, open: open, configuration: nodeAttack)
+            prepared.attackRun = true
+        }
+        return prepared
+    }
+
+    /// The node attack on the disjuncts `open` of ``property`` over `box`.
+    func attack(box: Box, open: [Int], configuration: AttackConfiguration) -> [Double]? {
+        GradientAttack.run(network: network, box: box, property: subProperty(open), configuration: configuration)
+    }
+
+    /// ``property`` restricted to the disjuncts `open`.
+    func subProperty(_ open: [Int]) -> OutputProperty {
+        OutputProperty(outputCount: property.outputCount, disjuncts: open.map { property.disjuncts[$0] })
+    }
+
+    /// The linear lower bounds `(Λ_r, c_r)` of the atoms of `disjunct`.
+    func linearRows(_ bounds: BoundResult, _ disjunct: Int) -> [(coefficients: [Double], constant: Double)] {
+        rows[disjunct].map { (coefficients: bounds.inputCoefficients[$0], constant: bounds.inputConstants[$0]) }
+    }
+
+    /// `max_r |c_r| + Σ_i |Λ_ri| (u_i - l_i)`: the magnitude of the rows over the box.
+    static func dualScale(_ rows: [(coefficients: [Double], constant: Double)], _ box: Box) -> Double {
+        rows.map { row in
+            var total = abs(row.constant)
+            for i in box.lower.indices { total += abs(row.coefficients[i]) * (box.upper[i] - box.lower[i]) }
+            return total
+        }.max() ?? 1
+    }
+}
+
+/// `items.map(body)` on up to `threads` threads (Dispatch's shared pool); the results keep
+/// the items' order. One thread, or one item, runs inline.
+enum ParallelMap {
+    static func map<Item: Sendable, Result: Sendable>(
+        _ items: [Item], threads: Int, _ body: @escaping @Sendable (Item) -> Result
+    ) -> [Result] {
+        guard threads > 1, items.count > 1 else { return items.map(body) }
+        let slots = Slots<Result>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: min(threads, items.count)) { _ in
+            while let index = slots.claim() { slots.store(index, body(items[index])) }
+        }
+        return slots.results()
+    }
+
+    /// Result slots and the next unclaimed index, behind one lock.
+    private final class Slots<Result>: @unchecked Sendable {
+        private let lock = DispatchSemaphore(value: 1)
+        private var values: [Result?]
+        private var next = 0
+
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+
+        func claim() -> Int? {
+            lock.wait(); defer { lock.signal() }
+            guard next < values.count else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func store(_ index: Int, _ value: Result) {
+            lock.wait(); defer { lock.signal() }
+            values[index] = value
+        }
+
+        func results() -> [Result] { values.map { $0! } }
+    }
+}
