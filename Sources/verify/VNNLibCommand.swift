@@ -28,6 +28,7 @@ enum VNNLibCommand: Subcommand {
         // One hard query, not thousands of samples: a stronger whole-box attack costs little.
         configuration.attack = QueryConfiguration.vnnlibAttack
         configuration.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
+        configuration.nodeAttack = QueryConfiguration.vnnlibNodeAttack
         try SolverOptions.oneShotSearch(arguments, &configuration)
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,

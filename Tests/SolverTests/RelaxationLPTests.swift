@@ -65,4 +65,28 @@ final class ConjunctionExclusionTests: XCTestCase {
         XCTAssertGreaterThan(excludedByZ3, 30, "the random systems should exercise exclusion")
         XCTAssertGreaterThan(excludedByDual, 30)
     }
+
+    /// The vertex witness that lets the split search skip the dual search: a value below zero
+    /// must mean the system is feasible (Z3's exact LP agrees), and it should find witnesses
+    /// often enough to matter.
+    func testVertexWitnessOnlyFlagsFeasibleSystems() throws {
+        let solver = try ExactLeafSolver()
+        var rng = SplitMix64(seed: 77)
+        func uniform(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
+        var witnessed = 0, feasible = 0
+        for trial in 0..<300 {
+            let n = 1 + trial % 5, m = 2 + trial % 3
+            let lower = (0..<n).map { _ in uniform(-1, 0) }
+            let upper = lower.map { $0 + uniform(0.01, 1) }
+            let rows = (0..<m).map { _ in (coefficients: (0..<n).map { _ in uniform(-2, 2) }, constant: uniform(-0.6, 0.6)) }
+            let excluded = solver.relaxationExcludes(box: try Box(lower: lower, upper: upper), rows: rows)
+            if !excluded { feasible += 1 }
+            if ConjunctionExclusion.bestVertexWitness(lower: lower, upper: upper, rows: rows) < 0 {
+                witnessed += 1
+                XCTAssertFalse(excluded, "trial \(trial): a witness on a system Z3 excludes")
+                XCTAssertFalse(ConjunctionExclusion.search(lower: lower, upper: upper, rows: rows).excludes, "trial \(trial)")
+            }
+        }
+        XCTAssertGreaterThan(witnessed, feasible / 3, "witnesses found for \(witnessed) of \(feasible) feasible systems")
+    }
 }

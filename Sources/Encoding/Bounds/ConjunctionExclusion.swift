@@ -68,6 +68,31 @@ public enum ConjunctionExclusion {
         return Search(weights: best, value: bestValue, certifiedValue: certifiedValue(best, lower: lower, upper: upper, rows: rows))
     }
 
+    /// `max_r (Λ_r · x + c_r)` at the best of a few box vertices `x` (in plain floating
+    /// point): the vertex minimising each row, and the one minimising their sum. A value
+    /// clearly below zero shows a point of the box where every row is negative, so the LP is
+    /// feasible and no dual certificate exists: callers skip ``search(lower:upper:rows:iterations:)``
+    /// (measured on ACAS Xu property 2: the search costs about 10% of a sub-box and almost
+    /// never succeeds). Only used to save work, never to claim exclusion.
+    public static func bestVertexWitness(lower: [Double], upper: [Double],
+                                         rows: [(coefficients: [Double], constant: Double)]) -> Double {
+        let n = lower.count
+        var directions = rows.map(\.coefficients)
+        directions.append((0..<n).map { i in rows.reduce(0) { $0 + $1.coefficients[i] } })
+        var best = Double.infinity
+        for direction in directions {
+            let vertex = (0..<n).map { direction[$0] > 0 ? lower[$0] : upper[$0] }
+            var worst = -Double.infinity
+            for row in rows {
+                var value = row.constant
+                for i in 0..<n { value += row.coefficients[i] * vertex[i] }
+                worst = max(worst, value)
+            }
+            best = min(best, worst.isNaN ? .infinity : worst)
+        }
+        return best
+    }
+
     /// The largest `g` over the vertices of the dual's piecewise-linear structure.
     ///
     /// `g` is linear on each cell of the arrangement of the hyperplanes `λ_r = 0` and

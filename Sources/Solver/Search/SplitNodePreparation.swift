@@ -49,11 +49,16 @@ struct SplitNodePreparation: Sendable {
             open = open.filter { disjunct in
                 guard rows[disjunct].count >= 2 else { return true }
                 let linear = linearRows(bounds, disjunct)
+                let scale = Self.dualScale(linear, box)
+                // A box vertex where every row is clearly negative: no certificate exists.
+                if ConjunctionExclusion.bestVertexWitness(lower: box.lower, upper: box.upper, rows: linear) < -1e-9 * scale {
+                    return true
+                }
                 let dual = ConjunctionExclusion.search(lower: box.lower, upper: box.upper, rows: linear)
                 if dual.excludes { dualExclusions += 1; return false }
                 // The vertex search is exact up to rounding: only a float optimum too close
                 // to zero for the sound check to separate it goes to the exact LP.
-                if dual.value > -1e-9 * Self.dualScale(linear, box) { nearZero.append(disjunct) }
+                if dual.value > -1e-9 * scale { nearZero.append(disjunct) }
                 return true
             }
         }
