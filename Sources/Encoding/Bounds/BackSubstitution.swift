@@ -32,6 +32,20 @@ struct BackSubstitution {
     var upperErrorWeights: [[Double]]
     /// `magnitudeSums[k] >= sum_i M_i` over `bounds[k]`.
     var magnitudeSums: [Double]
+    /// Whether ``lowerBounds(rows:constants:rowCount:top:coefficients:settle:)`` concretises
+    /// the rows of a `settle` pass (intermediate units) at intermediate layers, so that
+    /// `settle` can retire them; see ``earlyConcretisationWork``. Passes without `settle`
+    /// (specification rows: few, and their early bounds are often the best) always do.
+    let concretisesEarly: Bool
+
+    /// Early concretisation of intermediate units pays when a retired row saves expensive
+    /// steps: it is on when some affine layer has at least this many weights (`inputs x
+    /// outputs`). Measured (release, Benchmarks/README.md "Early concretisation"): on ACAS Xu
+    /// (2,500 weights per layer) turning it off saves about 25% of a sub-box's time with the
+    /// same node counts (4_9 prop_1 24 -> 18 s); on the digits models (at most 2,080) about
+    /// 10% at eps 0.5 with the same verdicts; on the MNIST C∘G networks (100,352) dropping it
+    /// made the eps 0.1 p90 246 -> 410 ms, so it stays on there.
+    static let earlyConcretisationWork = 10_000
 
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
@@ -47,6 +61,11 @@ struct BackSubstitution {
         errorWeights = [[Double]](repeating: [], count: layers.count)
         upperErrorWeights = errorWeights
         magnitudeSums = [Double](repeating: 0, count: layers.count)
+        let largestAffine = layers.map { layer -> Int in
+            if case .affine(let affine) = layer { return affine.inputSize * affine.outputSize }
+            return 0
+        }.max() ?? 0
+        concretisesEarly = largestAffine >= Self.earlyConcretisationWork
     }
 
     /// Appends the interval bounds of `layers[k]`'s output, once `bounds[k]` is final, and
@@ -125,7 +144,8 @@ struct BackSubstitution {
     ///
     /// Early concretisation: after each step to a layer `j >= 1`, every row is also bounded
     /// over the (sound) bounds of `v_j`, and the returned lower bound of a row is the best of
-    /// these and the final one (each is sound: `v_j` lies in `bounds[j]` on the box). With
+    /// these and the final one (each is sound: `v_j` lies in `bounds[j]` on the box); for a
+    /// pass with `settle` only when ``concretisesEarly``. With
     /// `settle`, called with the best bounds so far, a caller can retire rows whose purpose
     /// is met (e.g. a ReLU shown stable); retired rows stop, and their `coefficients` and
     /// `constants` are left meaningless (zero coefficients). Without `settle` every row
@@ -155,6 +175,7 @@ struct BackSubstitution {
             swap(&current, &next)
             // Rows are now over v_j.
             let width = sizes[j]
+            guard j == 0 || concretisesEarly || settle == nil else { j -= 1; continue }
             concretizeRows(live, width: width, constants: positionConstants, over: bounds[j]) { p, value in
                 best[ids[p]] = Swift.max(best[ids[p]], value)
             }
