@@ -88,4 +88,40 @@ final class AttackSampledStartsTests: XCTestCase {
         let text = String(reflecting: QueryConfiguration.vnnlibAttack)
         XCTAssertTrue(text.contains("samples: 8192") && text.contains("decay: true"), text)
     }
+
+    /// The escalated attack's restarts run on several threads once their starts are sampled:
+    /// the outcome (point, outputs, effort) must be exactly the one-thread outcome, found or
+    /// not. Random narrow bands `|x0 - c| < w` (class 0 wins there) and random networks.
+    func testParallelRestartsReturnTheOneThreadOutcome() throws {
+        var rng = SplitMix64(seed: 515)
+        var foundLate = 0, exhausted = 0
+        for trial in 0..<200 {
+            let network: NeuralNetwork, box: Box
+            if trial % 2 == 0 {
+                let c = Double.random(in: 0.05...0.95, using: &rng), w = Double.random(in: 0.002...0.02, using: &rng)
+                network = try NeuralNetwork(inputShape: [2], layers: [
+                    AttackFixtures.affine([[1, 0], [-1, 0]], [-c, c]), .relu,
+                    AttackFixtures.affine([[-1, -1], [0, 0]], [0, -w]),
+                ])
+                box = Self.unit
+            } else {
+                network = AttackFixtures.randomNetwork(&rng)
+                let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
+                box = try Box.linf(center: center, radius: [0.05, 0.3, 1].randomElement(using: &rng)!)
+            }
+            let goal = AttackGoal.target(outputCount: network.outputSize, target: 0)
+            let configuration = AttackConfiguration(restarts: 12, steps: 5, seed: UInt64(trial), samples: trial % 4 == 1 ? 1_300 : 11,
+                                                    decay: true)
+            let one = GradientAttack.search(network: network, box: box, goal: goal, configuration: configuration)
+            for threads in [2, 5] {
+                let many = GradientAttack.search(network: network, box: box, goal: goal, configuration: configuration,
+                                                 threads: threads)
+                XCTAssertEqual(one, many, "trial \(trial), \(threads) threads")
+            }
+            if case .found(_, _, let effort) = one, effort.restarts > 1 { foundLate += 1 }
+            if case .exhausted = one { exhausted += 1 }
+        }
+        XCTAssertGreaterThan(foundLate, 5, "some points must be found after the first restart")
+        XCTAssertGreaterThan(exhausted, 5, "some searches must use every restart")
+    }
 }

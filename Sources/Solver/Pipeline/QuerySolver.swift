@@ -114,7 +114,8 @@ struct PipelineRun {
             let found = timed("attack", {
                 // attack choice: the configured method (default: the gradient attack, as before)
                 AttackStep.run(network: network, box: box, property: property, method: configuration.attackMethod,
-                               gradient: configuration.attack, random: configuration.randomAttack)
+                               gradient: configuration.attack, random: configuration.randomAttack,
+                               threads: configuration.searchThreads)
                     .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
             }, decided: { $0 != nil })
             if let found { return finish(.violated(found)) }

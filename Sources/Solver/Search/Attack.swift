@@ -1,3 +1,4 @@
+import Dispatch
 import Encoding
 import Network
 
@@ -49,14 +50,16 @@ public struct AttackConfiguration: Sendable, Equatable {
 /// a false counterexample; it may miss real ones (that is what the exact steps are for).
 public enum GradientAttack {
     /// The pipeline's entry point: a point of `box` in the unsafe set of `property` (ties
-    /// count), or `nil`. The seed is mixed with the box dimension, as it always was.
+    /// count), or `nil`. The seed is mixed with the box dimension, as it always was. `threads`
+    /// as in ``search(network:box:goal:configuration:deadline:threads:)`` (same answer).
     public static func run(
-        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration
+        network: NeuralNetwork, box: Box, property: OutputProperty, configuration: AttackConfiguration,
+        threads: Int = 1
     ) -> [Double]? {
         var seeded = configuration
         seeded.seed = configuration.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37)
         return search(network: network, box: box, goal: AttackGoal(property: property, strict: false),
-                      configuration: seeded).point
+                      configuration: seeded, threads: threads).point
     }
 
     /// Runs the attack from the box centre and `restarts - 1` random starts (the best of
@@ -64,38 +67,129 @@ public enum GradientAttack {
     /// `steps` gradient steps (`steps + 1` forward passes), until the goal is reached, the
     /// budget is spent or `deadline` passes (checked before every step).
     ///
+    /// With `threads > 1` and every start already fixed by the sampling (``AttackConfiguration/samples``
+    /// `>= restarts - 1`), the restarts run on that many threads; the outcome is the one of the
+    /// lowest-numbered restart that ends the search, with the effort of the restarts up to it,
+    /// exactly what one thread returns (restarts are independent once their starts are fixed).
+    ///
     /// Postconditions: `.found(point, outputs, _)` has `box.contains(point)`,
     /// `outputs == network.evaluate(point)` and `goal.isReached(outputs)`.
     public static func search(
         network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
-        deadline: AttackDeadline = .none
+        deadline: AttackDeadline = .none, threads: Int = 1
     ) -> AttackOutcome {
         var rng = SplitMix64(seed: configuration.seed)
         var effort = AttackEffort()
-        let widths = box.widths
-        let stepSizes = widths.map { width in
-            configuration.stepSize ?? 2.5 * width / Double(max(configuration.steps, 1))
-        }
+        let descent = Descent(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline)
         var sampledStarts: [[Double]] = []
         if configuration.samples > 0 {
             switch bestSamples(network: network, box: box, goal: goal, count: configuration.samples,
-                               keep: max(configuration.restarts - 1, 0), rng: &rng, effort: &effort) {
+                               keep: max(configuration.restarts - 1, 0), rng: &rng, effort: &effort, threads: threads) {
             case .reached(let point, let outputs): return .found(point: point, outputs: outputs, effort: effort)
             case .starts(let starts): sampledStarts = starts
             }
         }
-        for restart in 0..<max(configuration.restarts, 1) {
-            effort.restarts += 1
-            var x: [Double]
+        let restarts = max(configuration.restarts, 1)
+        if threads > 1, restarts > 1, sampledStarts.count >= restarts - 1 {
+            let starts = [box.center] + sampledStarts.prefix(restarts - 1)
+            return parallelRestarts(descent, starts: starts, threads: threads, effort: effort)
+        }
+        for restart in 0..<restarts {
+            let x: [Double]
             if restart == 0 { x = box.center }
             else if restart - 1 < sampledStarts.count { x = sampledStarts[restart - 1] }
             else { x = RandomSearchAttack.uniformPoint(in: box, using: &rng) }
+            let (ending, used) = descent.run(from: x)
+            effort.add(used)
+            switch ending {
+            case .found(let point, let outputs): return .found(point: point, outputs: outputs, effort: effort)
+            case .timeLimit: return .timeLimit(effort)
+            case .exhausted: continue
+            }
+        }
+        return .exhausted(effort)
+    }
+
+    /// The restarts from fixed `starts` on `threads` threads; see ``search(network:box:goal:configuration:deadline:threads:)``.
+    /// Restarts are claimed in order, and a restart numbered after one that already ended the
+    /// search is skipped (its outcome could not be the answer).
+    private static func parallelRestarts(_ descent: Descent, starts: [[Double]], threads: Int,
+                                         effort: AttackEffort) -> AttackOutcome {
+        let firstEnding = FirstEnding()
+        let outcomes = ParallelMap.map(Array(starts.enumerated()), threads: threads) { index, start -> (Descent.Ending, AttackEffort)? in
+            guard !firstEnding.isBefore(index) else { return nil }
+            let outcome = descent.run(from: start)
+            if case .exhausted = outcome.0 {} else { firstEnding.record(index) }
+            return outcome
+        }
+        var total = effort
+        for outcome in outcomes {
+            guard let (ending, used) = outcome else { break }
+            total.add(used)
+            switch ending {
+            case .found(let point, let outputs): return .found(point: point, outputs: outputs, effort: total)
+            case .timeLimit: return .timeLimit(total)
+            case .exhausted: continue
+            }
+        }
+        return .exhausted(total)
+    }
+
+    /// The lowest restart number that ended the search so far (behind a lock).
+    private final class FirstEnding: @unchecked Sendable {
+        private let lock = DispatchSemaphore(value: 1)
+        private var index = Int.max
+
+        func isBefore(_ other: Int) -> Bool {
+            lock.wait(); defer { lock.signal() }
+            return index < other
+        }
+
+        func record(_ other: Int) {
+            lock.wait(); defer { lock.signal() }
+            index = min(index, other)
+        }
+    }
+
+    /// One restart: projected sign-gradient steps from a start.
+    private struct Descent: Sendable {
+        let network: NeuralNetwork
+        let box: Box
+        let goal: AttackGoal
+        let configuration: AttackConfiguration
+        let deadline: AttackDeadline
+        let widths: [Double]
+        let stepSizes: [Double]
+
+        enum Ending: Sendable {
+            case found(point: [Double], outputs: [Double])
+            case exhausted
+            case timeLimit
+        }
+
+        init(network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
+             deadline: AttackDeadline) {
+            self.network = network
+            self.box = box
+            self.goal = goal
+            self.configuration = configuration
+            self.deadline = deadline
+            widths = box.widths
+            stepSizes = widths.map { width in
+                configuration.stepSize ?? 2.5 * width / Double(max(configuration.steps, 1))
+            }
+        }
+
+        func run(from start: [Double]) -> (Ending, AttackEffort) {
+            var effort = AttackEffort()
+            effort.restarts = 1
+            var x = start
             for step in 0...configuration.steps {
-                if deadline.hasPassed { return .timeLimit(effort) }
+                if deadline.hasPassed { return (.timeLimit, effort) }
                 let outputs = network.evaluate(x)
                 effort.evaluations += 1
                 if goal.isReached(outputs) && box.contains(x) {
-                    return .found(point: x, outputs: outputs, effort: effort)
+                    return (.found(point: x, outputs: outputs), effort)
                 }
                 guard let atom = goal.activeAtom(outputs) else { break }
                 let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
@@ -106,8 +200,8 @@ public enum GradientAttack {
                     x[i] = min(max(x[i], box.lower[i]), box.upper[i])
                 }
             }
+            return (.exhausted, effort)
         }
-        return .exhausted(effort)
     }
 
     private enum SampledStarts {
@@ -117,30 +211,39 @@ public enum GradientAttack {
 
     /// Scores `count` uniform points of `box` in batches and returns the `keep` best (lowest
     /// score first), or the first point that reaches the goal (re-evaluated one by one, so the
-    /// returned outputs are those of the plain forward pass).
+    /// returned outputs are those of the plain forward pass). The points are drawn in order
+    /// from `rng`; with `threads > 1` the batches of a round of `threads * 4` are evaluated in
+    /// parallel and scanned in order, so the answer does not depend on `threads`.
     private static func bestSamples(network: NeuralNetwork, box: Box, goal: AttackGoal, count: Int, keep: Int,
-                                    rng: inout SplitMix64, effort: inout AttackEffort) -> SampledStarts {
+                                    rng: inout SplitMix64, effort: inout AttackEffort, threads: Int = 1) -> SampledStarts {
         let batchSize = 256
+        let width = network.outputSize
         var best: [(score: Double, point: [Double])] = []
         var remaining = count
         while remaining > 0 {
-            let n = min(batchSize, remaining)
-            remaining -= n
-            let points = (0..<n).map { _ in RandomSearchAttack.uniformPoint(in: box, using: &rng) }
-            let outputs = network.evaluate(batch: points.flatMap { $0 }, count: n)
-            effort.evaluations += n
-            let width = network.outputSize
-            for (index, point) in points.enumerated() {
-                let y = Array(outputs[(index * width)..<((index + 1) * width)])
-                if goal.isReached(y) {
-                    let single = network.evaluate(point)
-                    if goal.isReached(single) { return .reached(point: point, outputs: single) }
-                }
-                let score = goal.score(y)
-                if best.count < keep || (keep > 0 && score < best[best.count - 1].score) {
-                    let position = best.firstIndex { score < $0.score } ?? best.count
-                    best.insert((score, point), at: position)
-                    if best.count > keep { best.removeLast() }
+            var batches: [[[Double]]] = []
+            while remaining > 0 && batches.count < max(threads, 1) * 4 {
+                let n = min(batchSize, remaining)
+                remaining -= n
+                batches.append((0..<n).map { _ in RandomSearchAttack.uniformPoint(in: box, using: &rng) })
+            }
+            let evaluated = ParallelMap.map(batches, threads: threads) { points in
+                network.evaluate(batch: points.flatMap { $0 }, count: points.count)
+            }
+            for (points, outputs) in zip(batches, evaluated) {
+                effort.evaluations += points.count
+                for (index, point) in points.enumerated() {
+                    let y = Array(outputs[(index * width)..<((index + 1) * width)])
+                    if goal.isReached(y) {
+                        let single = network.evaluate(point)
+                        if goal.isReached(single) { return .reached(point: point, outputs: single) }
+                    }
+                    let score = goal.score(y)
+                    if best.count < keep || (keep > 0 && score < best[best.count - 1].score) {
+                        let position = best.firstIndex { score < $0.score } ?? best.count
+                        best.insert((score, point), at: position)
+                        if best.count > keep { best.removeLast() }
+                    }
                 }
             }
         }

@@ -16,7 +16,8 @@ public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
 /// `property` (ties count) in the plain float forward pass; the pipeline re-checks it anyway.
 enum AttackStep {
     static func run(network: NeuralNetwork, box: Box, property: OutputProperty,
-                    method: AttackMethod, gradient: AttackConfiguration, random: RandomSearchConfiguration) -> [Double]? {
+                    method: AttackMethod, gradient: AttackConfiguration, random: RandomSearchConfiguration,
+                    threads: Int = 1) -> [Double]? {
         func randomSearch() -> [Double]? {
             var seeded = random
             seeded.seed = random.seed ^ UInt64(truncatingIfNeeded: box.dimension &* 0x9E37)
@@ -24,10 +25,10 @@ enum AttackStep {
                                              configuration: seeded).point
         }
         switch method {
-        case .gradient: return GradientAttack.run(network: network, box: box, property: property, configuration: gradient)
+        case .gradient: return GradientAttack.run(network: network, box: box, property: property, configuration: gradient, threads: threads)
         case .random: return randomSearch()
         case .both:
-            return GradientAttack.run(network: network, box: box, property: property, configuration: gradient) ?? randomSearch()
+            return GradientAttack.run(network: network, box: box, property: property, configuration: gradient, threads: threads) ?? randomSearch()
         }
     }
 }

@@ -10,6 +10,13 @@ public struct AttackEffort: Sendable, Equatable {
     public var gradients = 0
 
     public init() {}
+
+    /// Adds another search's counts.
+    mutating func add(_ other: AttackEffort) {
+        restarts += other.restarts
+        evaluations += other.evaluations
+        gradients += other.gradients
+    }
 }
 
 /// What an attack returns. `.found` is validated: `point` lies in the box and the plain float

@@ -172,7 +172,8 @@ struct InputSplitSearch {
                    let escalated = configuration.escalatedAttack,
                    let point = GradientAttack.search(
                        network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
-                       configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed)).point,
+                       configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed),
+                       threads: threads).point,
                    let found = CounterexampleCheck.check(query, point: point, source: .attack) {
                     statistics.escalatedAttackFound = true
                     return Outcome(verdict: .violated(found), decidedBySplit: true)
