@@ -34,16 +34,25 @@ final class ConjunctionExclusionTests: XCTestCase {
         XCTAssertFalse(ConjunctionExclusion.search(lower: [0, 0], upper: [1, 1], rows: Array(rows.prefix(2))).excludes)
     }
 
+    /// A random box of `1 + trial % 5` dimensions and `2 + trial % 3` rows.
+    static func randomSystem(_ trial: Int, _ rng: inout SplitMix64)
+        -> (lower: [Double], upper: [Double], rows: [(coefficients: [Double], constant: Double)]) {
+        func uniform(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
+        let n = 1 + trial % 5, m = 2 + trial % 3
+        let lower = (0..<n).map { _ in uniform(-1, 0) }
+        let upper = lower.map { $0 + uniform(0.01, 1) }
+        let rows = (0..<m).map { _ in (coefficients: (0..<n).map { _ in uniform(-2, 2) }, constant: uniform(-0.6, 0.6)) }
+        return (lower, upper, rows)
+    }
+
     func testAgreesWithZ3OnRandomSystems() throws {
         let solver = try ExactLeafSolver()
         var rng = SplitMix64(seed: 2024)
         func uniform(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
         var excludedByZ3 = 0, excludedByDual = 0
         for trial in 0..<300 {
-            let n = 1 + trial % 5, m = 2 + trial % 3
-            let lower = (0..<n).map { _ in uniform(-1, 0) }
-            let upper = lower.map { $0 + uniform(0.01, 1) }
-            let rows = (0..<m).map { _ in (coefficients: (0..<n).map { _ in uniform(-2, 2) }, constant: uniform(-0.6, 0.6)) }
+            let (lower, upper, rows) = Self.randomSystem(trial, &rng)
+            let n = lower.count
             let box = try Box(lower: lower, upper: upper)
             let z3 = solver.relaxationExcludes(box: box, rows: rows)
             let dual = ConjunctionExclusion.search(lower: lower, upper: upper, rows: rows)
@@ -72,13 +81,9 @@ final class ConjunctionExclusionTests: XCTestCase {
     func testVertexWitnessOnlyFlagsFeasibleSystems() throws {
         let solver = try ExactLeafSolver()
         var rng = SplitMix64(seed: 77)
-        func uniform(_ a: Double, _ b: Double) -> Double { Double.random(in: a...b, using: &rng) }
         var witnessed = 0, feasible = 0
         for trial in 0..<300 {
-            let n = 1 + trial % 5, m = 2 + trial % 3
-            let lower = (0..<n).map { _ in uniform(-1, 0) }
-            let upper = lower.map { $0 + uniform(0.01, 1) }
-            let rows = (0..<m).map { _ in (coefficients: (0..<n).map { _ in uniform(-2, 2) }, constant: uniform(-0.6, 0.6)) }
+            let (lower, upper, rows) = Self.randomSystem(trial, &rng)
             let excluded = solver.relaxationExcludes(box: try Box(lower: lower, upper: upper), rows: rows)
             if !excluded { feasible += 1 }
             if ConjunctionExclusion.bestVertexWitness(lower: lower, upper: upper, rows: rows) < 0 {

@@ -101,11 +101,7 @@ public enum GradientAttack {
             else { x = RandomSearchAttack.uniformPoint(in: box, using: &rng) }
             let (ending, used) = descent.run(from: x)
             effort.add(used)
-            switch ending {
-            case .found(let point, let outputs): return .found(point: point, outputs: outputs, effort: effort)
-            case .timeLimit: return .timeLimit(effort)
-            case .exhausted: continue
-            }
+            if let outcome = ending.outcome(effort) { return outcome }
         }
         return .exhausted(effort)
     }
@@ -126,11 +122,7 @@ public enum GradientAttack {
         for outcome in outcomes {
             guard let (ending, used) = outcome else { break }
             total.add(used)
-            switch ending {
-            case .found(let point, let outputs): return .found(point: point, outputs: outputs, effort: total)
-            case .timeLimit: return .timeLimit(total)
-            case .exhausted: continue
-            }
+            if let outcome = ending.outcome(total) { return outcome }
         }
         return .exhausted(total)
     }
@@ -165,6 +157,15 @@ public enum GradientAttack {
             case found(point: [Double], outputs: [Double])
             case exhausted
             case timeLimit
+
+            /// The search's outcome when this restart ends it (with the effort so far), or nil.
+            func outcome(_ effort: AttackEffort) -> AttackOutcome? {
+                switch self {
+                case .found(let point, let outputs): return .found(point: point, outputs: outputs, effort: effort)
+                case .timeLimit: return .timeLimit(effort)
+                case .exhausted: return nil
+                }
+            }
         }
 
         init(network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
