@@ -6,7 +6,7 @@ extension QueryConfiguration: CustomStringConvertible {
     static let escalationFields: Set<String> = ["escalatedAttack", "escalateAfterNodes"]
     /// Fields added after results files existed, printed only while they differ from their
     /// default (robustness runs keep the default).
-    static let defaultOmittedFields: Set<String> = ["searchBatch"]
+    static let defaultOmittedFields: Set<String> = ["searchBatch", "strongBranchingDepth"]
 
     /// Swift's default rendering of the struct, `QueryConfiguration(label: value, ...)` with
     /// each value as `String(reflecting:)` writes it (exactly what `"\(configuration)"`
@@ -23,7 +23,8 @@ extension QueryConfiguration: CustomStringConvertible {
             guard let label = child.label else { return String(reflecting: child.value) }
             if Self.placementFields.contains(label) { return nil }
             if Self.escalationFields.contains(label) && escalatedAttack == nil { return nil }
-            if Self.defaultOmittedFields.contains(label) && searchBatch == 1 { return nil }
+            if label == "searchBatch" && searchBatch == 1 { return nil }
+            if label == "strongBranchingDepth" && strongBranchingDepth == 0 { return nil }
             return "\(label): \(String(reflecting: child.value))"
         }
         return "QueryConfiguration(" + fields.joined(separator: ", ") + ")"

@@ -97,6 +97,15 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// The batch of `verify vnnlib` and `verify local`: 8 sub-boxes (measured in
     /// Benchmarks/README.md, "Parallel split search").
     public static let oneShotSearchBatch = 8
+    /// Split-search nodes shallower than this choose their split by strong branching (both
+    /// halves of every input dimension bounded, the best pair kept; see ``InputSplitSearch``).
+    /// 0 (the default, what robustness runs always did): never. Printed in ``description``
+    /// only when not 0.
+    public var strongBranchingDepth = 0
+    /// The strong-branching depth of `verify vnnlib` and `verify local` (measured on ACAS Xu,
+    /// Benchmarks/README.md: depth 8 left 3_3 prop_2 worse, 12 and 16 better, 20 and 24
+    /// spend more on branching than they save).
+    public static let oneShotStrongBranchingDepth = 16
     // MARK: parallel split search (end)
     // MARK: leaf isolation (begin)
     /// When set, every exact Z3 leaf of the split search runs in a child process,

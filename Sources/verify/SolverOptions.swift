@@ -24,9 +24,11 @@ enum SolverOptions {
         "--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it")
 
     /// One query per run: the split search works on batches of sub-boxes
-    /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads.
+    /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and
+    /// chooses its top splits by strong branching (``QueryConfiguration/oneShotStrongBranchingDepth``).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
         configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
+        configuration.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
         configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 

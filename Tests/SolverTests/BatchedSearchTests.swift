@@ -7,10 +7,11 @@ import XCTest
 /// several threads: it must agree with the independent naive Z3 oracle, and the thread
 /// count must never change a result (verdict, counterexample, node count, proof leaves).
 final class BatchedSearchTests: XCTestCase {
-    func configuration(batch: Int, threads: Int) -> QueryConfiguration {
+    func configuration(batch: Int, threads: Int, strongBranchingDepth: Int = 0) -> QueryConfiguration {
         var configuration = QueryConfiguration()
         configuration.searchBatch = batch
         configuration.searchThreads = threads
+        configuration.strongBranchingDepth = strongBranchingDepth
         configuration.maxDepth = 14
         return configuration
     }
@@ -22,13 +23,23 @@ final class BatchedSearchTests: XCTestCase {
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
     }
 
+    /// Strong branching (``QueryConfiguration/strongBranchingDepth``) only changes which
+    /// dimension is split and hands the halves their bounds: verdicts must still agree with
+    /// the naive Z3 oracle.
+    func testStrongBranchingAgreesWithNaiveZ3() throws {
+        let counts = try PipelineDifferentialTests.runDifferential(
+            configuration: configuration(batch: 8, threads: 2, strongBranchingDepth: 6), seed: 43, cases: 120)
+        XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
+        XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
+    }
+
     /// Deep searches on random networks: unsafe sets just above the largest sampled outputs
     /// (a single atom and a conjunction, so that proofs need many sub-boxes and some end in
     /// counterexamples), no whole-box attack. One thread and four give identical results
-    /// for a batch of 8.
+    /// for a batch of 8 with strong branching in the top 3 levels.
     func testThreadCountNeverChangesTheResult() throws {
         var rng = Z3SeededGenerator(seed: 42)
-        var base = configuration(batch: 8, threads: 1)
+        var base = configuration(batch: 8, threads: 1, strongBranchingDepth: 3)
         base.attack = AttackConfiguration(restarts: 1, steps: 0)
         var parallel = base
         parallel.searchThreads = 4
@@ -86,8 +97,9 @@ final class BatchedSearchTests: XCTestCase {
         return try! NeuralNetwork(inputShape: [inputs], layers: layers)
     }
 
-    /// The batch size is part of what a result means (it orders the search), the thread
-    /// count is not: the experiment identity text follows.
+    /// The batch size and the strong-branching depth are part of what a result means (they
+    /// order and shape the search), the thread count is not: the experiment identity text
+    /// follows.
     func testBatchIsInTheIdentityTextAndThreadsAreNot() {
         let plain = QueryConfiguration()
         XCTAssertFalse(plain.description.contains("searchBatch"), plain.description)
@@ -98,5 +110,9 @@ final class BatchedSearchTests: XCTestCase {
         var batched = plain
         batched.searchBatch = QueryConfiguration.oneShotSearchBatch
         XCTAssertTrue(batched.description.contains("searchBatch: 8"), batched.description)
+        XCTAssertFalse(plain.description.contains("strongBranchingDepth"), plain.description)
+        var strong = plain
+        strong.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
+        XCTAssertTrue(strong.description.contains("strongBranchingDepth: 16"), strong.description)
     }
 }

@@ -30,7 +30,13 @@ import Network
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
 ///    attack first; the verdict does not depend on the order); else
-/// 5. split the dimension `i` maximising `width_i · Σ_r |Λ_ri|` over the open disjuncts'
+/// 5. split. Above ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib` and `local`:
+///    depth 16) by strong branching: both halves of every dimension are bounded and the
+///    dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
+///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 1,131 sub-boxes
+///    instead of 46,669, 4_2 prop_2 443,179 instead of 2.67 million (decided in 73 s instead
+///    of 403 s). Deeper, or with the option off, split the dimension `i` maximising
+///    `width_i · Σ_r |Λ_ri|` over the open disjuncts'
 ///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
 ///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
@@ -91,6 +97,8 @@ struct InputSplitSearch {
         var enclosing: [LayerBounds]?
         /// Already put off once as an exact leaf (see step 4): now it goes to Z3.
         var deferred = false
+        /// This node's bounds when strong branching already computed them (else nil).
+        var known: BoundResult? = nil
     }
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
@@ -152,7 +160,7 @@ struct InputSplitSearch {
             pendingRoot = nil
             let prepared = ParallelMap.map(Array(batch.enumerated()), threads: threads) { index, node in
                 preparation.prepare(box: node.box, candidates: node.open, depth: node.depth,
-                                    enclosing: node.enclosing, root: index == 0 ? rootBounds : nil)
+                                    enclosing: node.enclosing, root: index == 0 ? rootBounds ?? node.known : node.known)
             }
             // Children of each batch node, pushed after the batch so that the first node's
             // children end on top (with a batch of 1: plain depth-first order).
@@ -253,11 +261,13 @@ struct InputSplitSearch {
                     }
                 }
 
-                let dimension = splitDimension(node.box, bounds, open)
+                let strong = node.depth < configuration.strongBranchingDepth && method == .linear
+                    ? strongBranching(node.box, bounds, open, threads: threads) : nil
+                let dimension = strong?.dimension ?? splitDimension(node.box, bounds, open)
                 let (left, right) = node.box.split(dimension: dimension)
                 let enclosing = method == .linear ? bounds.layerBounds : nil
-                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing),
-                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing)]
+                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.left),
+                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.right)]
                 // Once the search has escalated (a long search, likely around a tiny violating
                 // region or a tight proof), the half whose centre comes closer to the unsafe set
                 // goes first: the order never changes which boxes an unsat query must close.
@@ -281,6 +291,36 @@ struct InputSplitSearch {
     private mutating func record(_ box: Box, _ depth: Int, _ method: LeafMethod) {
         guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: box.lower, upper: box.upper, depth: depth, method: method))
+    }
+
+    /// Strong branching (step 5, above ``QueryConfiguration/strongBranchingDepth``): both
+    /// halves of every splittable dimension are bounded inside the node's bounds; a half
+    /// scores `min` over the open disjuncts of the disjunct's largest atom lower bound (how
+    /// close it is to closing), and the dimension with the largest sum of its two halves'
+    /// scores wins (ties: the lowest index). Returns the dimension and its halves' bounds (the
+    /// children reuse them), or nil when no dimension splits.
+    private func strongBranching(_ box: Box, _ bounds: BoundResult, _ open: [Int], threads: Int)
+        -> (dimension: Int, left: BoundResult, right: BoundResult)? {
+        let widths = box.widths
+        let rootWidths = query.box.widths
+        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        guard !candidates.isEmpty else { return nil }
+        let halves = candidates.flatMap { d -> [Box] in let (l, r) = box.split(dimension: d); return [l, r] }
+        let network = query.network, specification = specification, enclosing = bounds.layerBounds
+        let results = ParallelMap.map(halves, threads: threads) { half in
+            BoundPropagation.bounds(of: network, over: half, specification: specification,
+                                    options: BoundOptions(method: .linear, enclosing: enclosing))
+        }
+        func score(_ lower: [Double]) -> Double {
+            open.map { disjunct in rows[disjunct].map { lower[$0] }.max() ?? -.infinity }.min() ?? .infinity
+        }
+        var best: (index: Int, score: Double)?
+        for index in candidates.indices {
+            let total = score(results[2 * index].specLower) + score(results[2 * index + 1].specLower)
+            if best == nil || total > best!.score { best = (index, total) }
+        }
+        guard let best else { return nil }
+        return (candidates[best.index], results[2 * best.index], results[2 * best.index + 1])
     }
 
     /// See the type's documentation (step 5).
