@@ -103,8 +103,8 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// only when not 0.
     public var strongBranchingDepth = 0
     /// The strong-branching depth of `verify vnnlib` and `verify local` (measured on ACAS Xu,
-    /// Benchmarks/README.md: depth 8 left 3_3 prop_2 worse, 12 and 16 better, 20 and 24
-    /// spend more on branching than they save).
+    /// Benchmarks/README.md: depth 8 left 3_3 prop_2 worse than none, 12 and 16 better, 20
+    /// and 24 spend more on branching than they save).
     public static let oneShotStrongBranchingDepth = 16
     // MARK: parallel split search (end)
     // MARK: leaf isolation (begin)

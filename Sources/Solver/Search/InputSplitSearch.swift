@@ -30,12 +30,12 @@ import Network
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
 ///    attack first; the verdict does not depend on the order); else
-/// 5. split. Above ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib` and `local`:
-///    depth 16) by strong branching: both halves of every dimension are bounded and the
-///    dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
-///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 1,131 sub-boxes
-///    instead of 46,669, 4_2 prop_2 443,179 instead of 2.67 million (decided in 73 s instead
-///    of 403 s). Deeper, or with the option off, split the dimension `i` maximising
+/// 5. split. Nodes shallower than ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib`
+///    and `local`: 16) use strong branching: both halves of every dimension are bounded and
+///    the dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
+///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 955 sub-boxes
+///    instead of 46,669, 4_2 prop_2 443,179 instead of 2.67 million (67 s instead of 403 s).
+///    Deeper, or with the option off, split the dimension `i` maximising
 ///    `width_i · Σ_r |Λ_ri|` over the open disjuncts'
 ///    best atoms `r` (the atom with the highest lower bound, i.e. the closest to closing),
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
@@ -54,8 +54,9 @@ import Network
 /// has to close.
 ///
 /// Budgets are counted (nodes, depth, Z3 `rlimit`) so the verdict is the same on every
-/// machine; the wall-clock limit is a safety net. ``QueryStatistics/nodes`` counts bound
-/// computations (a put-off exact leaf is bounded twice).
+/// machine; the wall-clock limit is a safety net. ``QueryStatistics/nodes`` counts the nodes
+/// handled (a put-off exact leaf counts twice; the halves strong branching bounds and does
+/// not keep are not counted).
 struct InputSplitSearch {
     let query: SafetyQuery
     let specification: LinearSpecification
