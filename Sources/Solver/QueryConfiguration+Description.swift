@@ -7,7 +7,8 @@ extension QueryConfiguration: CustomStringConvertible {
     /// Fields added after results files existed, printed only while they differ from their
     /// default (robustness runs keep the default): each label with whether it has its default.
     var defaultOmissions: [String: Bool] {
-        ["searchBatch": searchBatch == 1, "strongBranchingDepth": strongBranchingDepth == 0]
+        ["searchBatch": searchBatch == 1, "strongBranchingDepth": strongBranchingDepth == 0,
+         "plainTrackPeriod": plainTrackPeriod == 0]
     }
     /// The labels of ``defaultOmissions``.
     static let defaultOmittedFields = Set(QueryConfiguration().defaultOmissions.keys)

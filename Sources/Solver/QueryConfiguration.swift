@@ -106,6 +106,19 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// Benchmarks/README.md: depth 8 left 3_3 prop_2 worse than none, 12 and 16 better, 20
     /// and 24 spend more on branching than they save).
     public static let oneShotStrongBranchingDepth = 16
+    /// When not 0: once the search has handled ``escalateAfterNodes`` nodes, every n-th batch
+    /// comes from a second depth-first search of the whole box, the plain track, which splits
+    /// by the plain heuristic only (no strong branching) and orders its halves by the same
+    /// rule as the main search, counting its own nodes. It only looks for counterexamples:
+    /// its closed sub-boxes are not part of the proof and its exact leaves are dropped, so a
+    /// HOLDS verdict still comes from the main search alone. Why: strong branching reshapes
+    /// the tree, and a small violating region that the plain tree's node attacks reach can
+    /// lie where the strong tree does not look for minutes (ACAS Xu 1_9 prop_7, measured in
+    /// Benchmarks/README.md). 0 (the default, what robustness runs always did): no plain
+    /// track. Printed in ``description`` only when not 0.
+    public var plainTrackPeriod = 0
+    /// The plain-track period of `verify vnnlib` and `verify local` (Benchmarks/README.md).
+    public static let oneShotPlainTrackPeriod = 8
     // MARK: parallel split search (end)
     // MARK: leaf isolation (begin)
     /// When set, every exact Z3 leaf of the split search runs in a child process,

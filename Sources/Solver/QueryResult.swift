@@ -46,6 +46,11 @@ public struct QueryStatistics: Sendable, Equatable {
     /// The split search's one escalated whole-box attack (``QueryConfiguration/escalatedAttack``)
     /// found the counterexample.
     public var escalatedAttackFound = false
+    /// Nodes of the split search's plain track (``QueryConfiguration/plainTrackPeriod``),
+    /// included in ``nodes``.
+    public var plainTrackNodes = 0
+    /// A node attack of the plain track found the counterexample.
+    public var plainTrackFound = false
 }
 
 /// The full answer to a ``SafetyQuery``.

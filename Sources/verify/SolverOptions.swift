@@ -29,6 +29,7 @@ enum SolverOptions {
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
         configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
         configuration.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
+        configuration.plainTrackPeriod = QueryConfiguration.oneShotPlainTrackPeriod
         configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 

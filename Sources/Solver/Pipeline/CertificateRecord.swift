@@ -27,7 +27,8 @@ public enum CertificateRecord {
             "smt_sat": s.smtSat, "smt_unknown": s.smtUnknown, "smt_rlimit_count": s.smtResourceCount,
             "root_unstable_units": s.rootUnstableUnits,
             "dual_exclusions": s.dualExclusions, "lp_exclusions": s.lpExclusions,
-            "escalated_attack_found": s.escalatedAttackFound,
+            "escalated_attack_found": s.escalatedAttackFound, "plain_track_nodes": s.plainTrackNodes,
+            "plain_track_found": s.plainTrackFound,
         ] as [String: Any]
         record["root_atom_lower_bounds"] = result.rootAtomLowerBounds.map { $0.isFinite ? $0 as Any : NSNull() }
         switch result.verdict {

@@ -1,0 +1,97 @@
+import Encoding
+import Network
+@testable import Solver
+import XCTest
+
+/// The split search's plain track (``QueryConfiguration/plainTrackPeriod``) only looks for
+/// counterexamples: it must never change a proof (same verdict, same proof leaves, same
+/// main-search node count), every violation it reports must reproduce in the float forward
+/// pass (and never on a query the search without it proves), the verdicts must agree with
+/// the independent naive Z3 oracle, and the thread count must not change its results either.
+final class PlainTrackTests: XCTestCase {
+    /// Tiny random networks (naive Z3 decides them in milliseconds), the plain track started
+    /// after 2 nodes and given every second batch.
+    func testPlainTrackPipelineAgreesWithNaiveZ3() throws {
+        var configuration = QueryConfiguration()
+        configuration.searchBatch = 2
+        configuration.strongBranchingDepth = 4
+        configuration.maxDepth = 14
+        configuration.escalateAfterNodes = 2
+        configuration.plainTrackPeriod = 2
+        let counts = try PipelineDifferentialTests.runDifferential(configuration: configuration, seed: 79, cases: 120)
+        XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
+        XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
+    }
+
+    /// Deep searches on wider random networks (too big for the naive oracle): the search
+    /// without the plain track is the reference, and every counterexample is checked by the
+    /// float forward pass.
+    func testPlainTrackKeepsProofsAndFindsOnlyRealCounterexamples() throws {
+        var rng = Z3SeededGenerator(seed: 77)
+        var without = QueryConfiguration()
+        without.searchBatch = 4
+        without.strongBranchingDepth = 3
+        without.maxDepth = 14
+        without.escalateAfterNodes = 8
+        without.attack = AttackConfiguration(restarts: 1, steps: 0)
+        var with = without
+        with.plainTrackPeriod = 2
+        var withThreads = with
+        withThreads.searchThreads = 3
+        let plain = try QuerySolver(configuration: without)
+        let tracked = try QuerySolver(configuration: with)
+        let trackedThreads = try QuerySolver(configuration: withThreads)
+        var proofs = 0, plainTrackRuns = 0, plainTrackFinds = 0
+        for trial in 0..<40 {
+            let network = BatchedSearchTests.widerNetwork(&rng)
+            let box = try Box.linf(center: (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) },
+                                   radius: 1)
+            // Unsafe: output i at least a threshold near the largest sampled value (so that
+            // searches are long and some end in counterexamples).
+            var highest = [Double](repeating: -.infinity, count: 3), lowest = [Double](repeating: .infinity, count: 3)
+            for _ in 0..<2_000 {
+                let y = network.evaluate((0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) })
+                for i in 0..<3 { highest[i] = max(highest[i], y[i]); lowest[i] = min(lowest[i], y[i]) }
+            }
+            let slack = [-0.01, 0.005, 0.03].randomElement(using: &rng)!
+            let disjuncts = (0..<3).map { i -> [OutputAtom] in
+                var coefficients = [0.0, 0.0, 0.0]
+                coefficients[i] = -1
+                return [OutputAtom(coefficients: coefficients, constant: highest[i] + slack * (highest[i] - lowest[i]))]
+            }
+            let property = OutputProperty(outputCount: 3, disjuncts: disjuncts)
+            let query = SafetyQuery(network: network, box: box, property: property)
+            let reference = plain.solve(query), result = tracked.solve(query)
+            let threaded = trackedThreads.solve(query)
+            XCTAssertEqual(threaded.verdict, result.verdict, "trial \(trial)")
+            XCTAssertEqual(threaded.statistics, result.statistics, "trial \(trial)")
+            if result.statistics.plainTrackNodes > 0 { plainTrackRuns += 1 }
+            switch (result.verdict, reference.verdict) {
+            case (.holds, .holds):
+                proofs += 1
+                XCTAssertEqual(result.leaves, reference.leaves, "trial \(trial): the plain track changed the proof")
+                XCTAssertEqual(result.statistics.nodes - result.statistics.plainTrackNodes, reference.statistics.nodes,
+                               "trial \(trial)")
+            case (.violated(let counterexample), .violated), (.violated(let counterexample), .unknown):
+                if result.statistics.plainTrackFound { plainTrackFinds += 1 }
+                XCTAssertTrue(box.contains(counterexample.input), "trial \(trial)")
+                XCTAssertNotNil(property.violatedDisjunct(network.evaluate(counterexample.input)),
+                                "trial \(trial): the counterexample does not reproduce")
+            default:
+                XCTFail("trial \(trial): with the plain track \(result.verdict), without it \(reference.verdict)")
+            }
+        }
+        XCTAssertGreaterThan(proofs, 5, "the sample must exercise proofs")
+        XCTAssertGreaterThan(plainTrackRuns, 10, "the sample must run the plain track")
+        XCTAssertGreaterThan(plainTrackFinds, 0, "the sample must exercise counterexamples found by the plain track")
+    }
+
+    func testThePeriodIsInTheIdentityTextOnlyWhenSet() {
+        let plain = QueryConfiguration()
+        XCTAssertFalse(plain.description.contains("plainTrackPeriod"), plain.description)
+        var tracked = plain
+        tracked.plainTrackPeriod = QueryConfiguration.oneShotPlainTrackPeriod
+        XCTAssertTrue(tracked.description.contains("plainTrackPeriod: \(QueryConfiguration.oneShotPlainTrackPeriod)"),
+                      tracked.description)
+    }
+}
