@@ -51,7 +51,8 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// 3_3 prop_2, and no counterexample of the 186 instances came later with 2 steps (or
     /// with none); the whole-box and escalated attacks find them.
     public static let vnnlibNodeAttack = AttackConfiguration(restarts: 1, steps: 2)
-    /// Maximum number of boxes the split search may bound.
+    /// Maximum number of boxes the split search may bound (its main search: the plain track,
+    /// ``plainTrackPeriod``, is not counted).
     public var maxNodes = 20_000
     /// Aspect-ratio guard of the split heuristic: when the dimension with the largest
     /// `width · |Λ|` score is narrower (relative to the root box) than the relatively widest

@@ -6,7 +6,7 @@ enum SolverOptions {
     static let options: [OptionSpec] = [
         .value("--timeout", "SEC", "wall-clock safety net per query (default 60)"),
         .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default 20000000; 0 = none)"),
-        .value("--max-nodes", "N", "split-search budget in sub-boxes (default 20000 for local; none for vnnlib, where --timeout is the budget)"),
+        .value("--max-nodes", "N", "split-search budget in sub-boxes, plain track not counted (default 20000 for local; none for vnnlib, where --timeout is the budget)"),
         .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default 60)"),
         .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 0: only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),

@@ -24,8 +24,8 @@ final class PlainTrackTests: XCTestCase {
     }
 
     /// Deep searches on wider random networks (too big for the naive oracle): the search
-    /// without the plain track is the reference, and every counterexample is checked by the
-    /// float forward pass.
+    /// without the plain track is the reference, every counterexample is checked by the float
+    /// forward pass, and a search that ends on the node budget has spent it on the main search.
     func testPlainTrackKeepsProofsAndFindsOnlyRealCounterexamples() throws {
         var rng = Z3SeededGenerator(seed: 77)
         var without = QueryConfiguration()
@@ -33,6 +33,7 @@ final class PlainTrackTests: XCTestCase {
         without.strongBranchingDepth = 3
         without.maxDepth = 14
         without.escalateAfterNodes = 8
+        without.maxNodes = 100  // some searches end on the budget, which only the main search spends
         without.attack = AttackConfiguration(restarts: 1, steps: 0)
         var with = without
         with.plainTrackPeriod = 2
@@ -41,7 +42,7 @@ final class PlainTrackTests: XCTestCase {
         let plain = try QuerySolver(configuration: without)
         let tracked = try QuerySolver(configuration: with)
         let trackedThreads = try QuerySolver(configuration: withThreads)
-        var proofs = 0, plainTrackRuns = 0, plainTrackFinds = 0
+        var proofs = 0, plainTrackRuns = 0, plainTrackFinds = 0, budgetEnds = 0
         for trial in 0..<40 {
             let network = BatchedSearchTests.widerNetwork(&rng)
             let box = try Box.linf(center: (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) },
@@ -77,12 +78,17 @@ final class PlainTrackTests: XCTestCase {
                 XCTAssertTrue(box.contains(counterexample.input), "trial \(trial)")
                 XCTAssertNotNil(property.violatedDisjunct(network.evaluate(counterexample.input)),
                                 "trial \(trial): the counterexample does not reproduce")
+            case (.unknown, .unknown):
+                budgetEnds += 1
+                XCTAssertEqual(result.statistics.nodes - result.statistics.plainTrackNodes, without.maxNodes, "trial \(trial)")
+                XCTAssertEqual(reference.statistics.nodes, without.maxNodes, "trial \(trial)")
             default:
                 XCTFail("trial \(trial): with the plain track \(result.verdict), without it \(reference.verdict)")
             }
         }
         XCTAssertGreaterThan(proofs, 5, "the sample must exercise proofs")
         XCTAssertGreaterThan(plainTrackRuns, 10, "the sample must run the plain track")
+        XCTAssertGreaterThan(budgetEnds, 0, "the sample must exercise the node budget")
         XCTAssertGreaterThan(plainTrackFinds, 0, "the sample must exercise counterexamples found by the plain track")
     }
 

@@ -207,7 +207,9 @@ struct InputSplitSearch {
                     unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
                     break search
                 }
-                if statistics.nodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break search }
+                // The node budget is the main search's (the plain track adds at most one batch
+                // in ``QueryConfiguration/plainTrackPeriod``).
+                if statistics.nodes - statistics.plainTrackNodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break search }
                 if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break search }
                 statistics.nodes += 1
                 if onPlainTrack { statistics.plainTrackNodes += 1 }
