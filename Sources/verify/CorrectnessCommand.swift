@@ -9,13 +9,16 @@ enum CorrectnessCommand: Subcommand {
         summary: "Global delta-correctness of C∘G_c per class from batched forward passes, with confusion counts.",
         positionals: [PositionalSpec(name: "EXPERIMENT", help: "experiment file (JSON)")],
         options: SamplingOptions.experimentOptions + [
-            .value("--json", "FILE", "write the summary (counts, confusion, bounds, verdicts) as JSON"),
+            .value("--json", "FILE", "write the summary (counts, confusion, bounds, verdicts, every misclassified sample) as JSON"),
         ],
         discussion: """
         A sample is correct when the true class's logit is strictly the largest (a tie counts as \
         a misclassification). The noises are those of 'verify robustness' (same seed, class, index). \
         Exit codes: 0 HOLDS, 1 FAILS, 3 INCONCLUSIVE, 2 input error.
         """)
+
+    /// Misclassified sample indices printed per class (`--json` lists them all).
+    static let listedSamples = 8
 
     struct Summary: Encodable {
         var command = "correctness"
@@ -62,6 +65,10 @@ enum CorrectnessCommand: Subcommand {
                 .map { "\($0.offset): \($0.element)" }
             var line = "  class \(entry.classIndex) -> " + targets.joined(separator: ", ")
             if entry.ties > 0 { line += " (\(entry.ties) ties with the true class)" }
+            let misclassified = entry.misclassified ?? []
+            let shown = misclassified.prefix(Self.listedSamples).map { "\($0.index)" }
+            let more = misclassified.count > shown.count ? ", ..." : ""
+            line += "; samples \(shown.joined(separator: ", "))\(more)"
             lines.append(line)
         }
         if !anyWrong { lines.append("  none") }

@@ -23,23 +23,30 @@ final class RunnerTests: XCTestCase {
         let report = CorrectnessEvaluator.run(try LoadedExperiment(experiment))
         let classifier = try NetworkFile.load(Self.digits + "/classifier.onnx")
         XCTAssertEqual(report.classes.map(\.classIndex), Array(0..<10))
+        var misclassifiedTotal = 0
         for entry in report.classes {
             let c = entry.classIndex
             let network = try NeuralNetwork.composing(classifier: classifier, after: NetworkFile.load(Self.digits + "/generator_\(c).onnx"))
             var correct = 0
             var confusion = [Int](repeating: 0, count: 10)
+            var misclassified: [MisclassifiedSample] = []
             for i in 0..<300 {
                 let logits = network.evaluate(NoiseGenerator.noise(seed: 7, classIndex: c, sampleIndex: i, dimension: 6))
                 if logits.indices.allSatisfy({ $0 == c || logits[c] > logits[$0] }) { correct += 1; confusion[c] += 1 } else {
-                    confusion[logits.indices.filter { $0 != c }.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!] += 1
+                    let top = logits.indices.filter { $0 != c }.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!
+                    confusion[top] += 1
+                    misclassified.append(MisclassifiedSample(index: i, predicted: top, margin: logits[c] - logits[top]))
                 }
             }
             XCTAssertEqual(entry.samples, 300)
             XCTAssertEqual(entry.correct, correct, "class \(c)")
             XCTAssertEqual(entry.confusion, confusion, "class \(c)")
+            XCTAssertEqual(entry.misclassified, misclassified, "class \(c)")
+            misclassifiedTotal += misclassified.count
             let counts = report.assessment.classes[c].counts
             XCTAssertEqual(counts, VerdictCounts(robust: correct, notRobust: 300 - correct))
         }
+        XCTAssertGreaterThan(misclassifiedTotal, 0, "the sample must exercise misclassified samples")
     }
 
     func testPredictionCountsTiesAsMisclassified() {

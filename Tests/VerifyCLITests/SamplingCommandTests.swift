@@ -167,10 +167,22 @@ final class SamplingCommandTests: XCTestCase {
         let report = object["report"] as! [String: Any]
         let classes = report["classes"] as! [[String: Any]]
         XCTAssertEqual(classes.count, 10)
+        var listed = 0
         for entry in classes {
             XCTAssertEqual(entry["samples"] as? Int, 200)
             XCTAssertEqual((entry["confusion"] as! [Int]).reduce(0, +), 200)
+            let misclassified = entry["misclassified"] as! [[String: Any]]
+            XCTAssertEqual(misclassified.count, 200 - (entry["correct"] as! Int))
+            for sample in misclassified {
+                XCTAssertNotEqual(sample["predicted"] as? Int, entry["class"] as? Int)
+                XCTAssertLessThanOrEqual(sample["margin"] as! Double, 0)
+                listed += 1
+                if listed == 1 {  // the first one is printed in the confusion lines
+                    XCTAssertTrue(result.stdout.contains("samples \(sample["index"] as! Int)"), result.stdout)
+                }
+            }
         }
+        XCTAssertGreaterThan(listed, 0, "the sample must exercise misclassified samples")
     }
 
     func testPlanPrintsHoeffdingAndClopperPearsonSampleSizes() throws {

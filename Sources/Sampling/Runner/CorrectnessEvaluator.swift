@@ -3,6 +3,21 @@
 import Foundation
 import Network
 
+/// One misclassified sample of a class: noise `index` of the class (the noise `verify
+/// robustness` checks and `verify sample --start` draws at that index), the class it went to,
+/// and its float margin `y_c - y_predicted` (`<= 0`; nil when not finite).
+public struct MisclassifiedSample: Sendable, Hashable, Codable {
+    public var index: Int
+    public var predicted: Int
+    public var margin: Double?
+
+    public init(index: Int, predicted: Int, margin: Double?) {
+        self.index = index
+        self.predicted = predicted
+        self.margin = margin
+    }
+}
+
 /// The correctness counts of one class.
 public struct ClassCorrectness: Sendable, Hashable, Codable {
     public var classIndex: Int
@@ -13,9 +28,12 @@ public struct ClassCorrectness: Sendable, Hashable, Codable {
     public var confusion: [Int]
     /// Misclassified samples where the true class tied with the top class (counted as wrong).
     public var ties: Int
+    /// Every misclassified sample, in index order (the correct ones are the other indices);
+    /// nil where a summary leaves them out (the cells of `verify table`).
+    public var misclassified: [MisclassifiedSample]?
 
     enum CodingKeys: String, CodingKey {
-        case samples, correct, confusion, ties
+        case samples, correct, confusion, ties, misclassified
         case classIndex = "class"
     }
 }
@@ -55,10 +73,12 @@ public enum CorrectnessEvaluator {
             let classIndex = task.0
             var entry = byClass[classIndex] ?? ClassCorrectness(
                 classIndex: classIndex, samples: 0, correct: 0,
-                confusion: [Int](repeating: 0, count: experiment.outputCount), ties: 0)
+                confusion: [Int](repeating: 0, count: experiment.outputCount), ties: 0, misclassified: [])
             entry.samples += part!.samples
             entry.correct += part!.correct
             entry.ties += part!.ties
+            // The chunks of a class come in index order.
+            entry.misclassified = (entry.misclassified ?? []) + (part!.misclassified ?? [])
             for j in entry.confusion.indices { entry.confusion[j] += part!.confusion[j] }
             byClass[classIndex] = entry
         }
@@ -81,13 +101,19 @@ public enum CorrectnessEvaluator {
         let outputs = network.evaluate(batch: batch, count: samples.count)
         let width = network.outputSize
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
-                                      confusion: [Int](repeating: 0, count: width), ties: 0)
+                                      confusion: [Int](repeating: 0, count: width), ties: 0, misclassified: [])
         outputs.withUnsafeBufferPointer { y in
             for row in 0..<samples.count {
                 let logits = Array(y[(row * width)..<((row + 1) * width)])
                 let (predicted, tie) = prediction(logits, trueClass: classIndex)
                 result.confusion[predicted] += 1
-                if predicted == classIndex { result.correct += 1 }
+                if predicted == classIndex {
+                    result.correct += 1
+                } else {
+                    let margin = logits[classIndex] - logits[predicted]
+                    result.misclassified!.append(MisclassifiedSample(
+                        index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
+                }
                 if tie { result.ties += 1 }
             }
         }
