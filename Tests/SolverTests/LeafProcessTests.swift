@@ -23,6 +23,24 @@ final class LeafProcessTests: XCTestCase {
         }
     }
 
+    /// A parent killed while a leaf runs leaves its query file; the next run deletes the files
+    /// of processes that no longer exist and nothing else.
+    func testStaleLeafFilesOfDeadProcessesAreSwept() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stale-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = StaleLeafFiles.name(pid: finished.processIdentifier)
+        let kept = [StaleLeafFiles.name(pid: getpid()), StaleLeafFiles.name(pid: 1),
+                    "verify-leaf-abc-1.smt2", "verify-leaf-\(finished.processIdentifier)-1.txt", "other.smt2"]
+        for name in [dead] + kept { try "(check-sat)".write(to: directory.appendingPathComponent(name), atomically: false, encoding: .utf8) }
+        XCTAssertEqual(StaleLeafFiles.sweep(directory: directory), [dead])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)), Set(kept))
+    }
+
     func testMalformedAnswersAreRejected() {
         let cases = [
             "",                                  // nothing

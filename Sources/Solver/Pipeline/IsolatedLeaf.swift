@@ -9,7 +9,8 @@ import Encoding
 /// parent: system.smtlib2() -> temp file
 ///         EXECUTABLE smt-leaf FILE --timeout-ms T --rlimit R --exit-with-stdin
 ///         wait at most T/1000 + grace seconds, else SIGKILL (process group); always reap
-///         parse stdout (LeafAnswer), delete the file
+///         parse stdout (LeafAnswer), delete the file (a parent killed first leaves it;
+///         the next run's first leaf deletes it, see StaleLeafFiles)
 /// child:  Z3 on the parsed text, prints unsat | unknown <reason> | sat + X_i p/q lines
 /// ```
 ///
@@ -29,8 +30,8 @@ struct IsolatedLeaf {
     /// - Returns: the outcome and the Z3 resource units the child reported (0 if none).
     func solve(_ system: PiecewiseLinearSystem, box: Box, options: Z3QueryOptions,
                slot: ChildProcessSlot, flag: InterruptFlag) -> (LeafOutcome, Double) {
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("verify-leaf-\(getpid())-\(UUID().uuidString).smt2")
+        _ = StaleLeafFiles.sweptOnce  // files a killed earlier run could not delete
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(StaleLeafFiles.name(pid: getpid()))
         defer { try? FileManager.default.removeItem(at: file) }
         do {
             try system.smtlib2(phases: options.phases).write(to: file, atomically: false, encoding: .utf8)
