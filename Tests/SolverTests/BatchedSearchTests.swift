@@ -48,14 +48,7 @@ final class BatchedSearchTests: XCTestCase {
         var nodes = 0, longSearches = 0
         var verdicts = Set<String>()
         for trial in 0..<40 {
-            let network = Self.widerNetwork(&rng)
-            let box = try Box.linf(center: (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) },
-                                   radius: 1)
-            var highest = [Double](repeating: -.infinity, count: 3), lowest = [Double](repeating: .infinity, count: 3)
-            for _ in 0..<2_000 {
-                let y = network.evaluate((0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) })
-                for i in 0..<3 { highest[i] = max(highest[i], y[i]); lowest[i] = min(lowest[i], y[i]) }
-            }
+            let (network, box, highest, lowest) = try Self.sampledOutputRanges(&rng)
             func above(_ i: Int, _ fraction: Double) -> OutputAtom {  // unsafe: y_i >= threshold
                 var coefficients = [0.0, 0.0, 0.0]
                 coefficients[i] = -1
@@ -79,6 +72,22 @@ final class BatchedSearchTests: XCTestCase {
         XCTAssertGreaterThan(longSearches, 10, "the sample must exercise searches longer than a few batches")
         XCTAssertGreaterThan(nodes, 1_000)
         XCTAssertTrue(verdicts.isSuperset(of: ["holds", "violated"]), "\(verdicts)")
+    }
+
+    /// A ``widerNetwork(_:)``, a box of radius 1 around a random centre, and each output's
+    /// highest and lowest value over 2,000 uniform samples of the box (to place unsafe sets
+    /// just beyond what sampling reaches).
+    static func sampledOutputRanges(_ rng: inout Z3SeededGenerator) throws
+        -> (network: NeuralNetwork, box: Box, highest: [Double], lowest: [Double]) {
+        let network = widerNetwork(&rng)
+        let box = try Box.linf(center: (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) },
+                               radius: 1)
+        var highest = [Double](repeating: -.infinity, count: 3), lowest = [Double](repeating: .infinity, count: 3)
+        for _ in 0..<2_000 {
+            let y = network.evaluate((0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) })
+            for i in 0..<3 { highest[i] = max(highest[i], y[i]); lowest[i] = min(lowest[i], y[i]) }
+        }
+        return (network, box, highest, lowest)
     }
 
     /// A random ReLU network with 2-3 inputs, two hidden layers of 10-16 units and 3 outputs:

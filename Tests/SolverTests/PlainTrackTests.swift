@@ -44,16 +44,9 @@ final class PlainTrackTests: XCTestCase {
         let trackedThreads = try QuerySolver(configuration: withThreads)
         var proofs = 0, plainTrackRuns = 0, plainTrackFinds = 0, budgetEnds = 0
         for trial in 0..<40 {
-            let network = BatchedSearchTests.widerNetwork(&rng)
-            let box = try Box.linf(center: (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) },
-                                   radius: 1)
             // Unsafe: output i at least a threshold near the largest sampled value (so that
             // searches are long and some end in counterexamples).
-            var highest = [Double](repeating: -.infinity, count: 3), lowest = [Double](repeating: .infinity, count: 3)
-            for _ in 0..<2_000 {
-                let y = network.evaluate((0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) })
-                for i in 0..<3 { highest[i] = max(highest[i], y[i]); lowest[i] = min(lowest[i], y[i]) }
-            }
+            let (network, box, highest, lowest) = try BatchedSearchTests.sampledOutputRanges(&rng)
             let slack = [-0.01, 0.005, 0.03].randomElement(using: &rng)!
             let disjuncts = (0..<3).map { i -> [OutputAtom] in
                 var coefficients = [0.0, 0.0, 0.0]
