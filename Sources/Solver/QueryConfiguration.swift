@@ -103,9 +103,13 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// 0 (the default, what robustness runs always did): never. Printed in ``description``
     /// only when not 0.
     public var strongBranchingDepth = 0
-    /// The strong-branching depth of `verify vnnlib` and `verify local` (measured on ACAS Xu,
-    /// Benchmarks/README.md: depth 8 left 3_3 prop_2 worse than none, 12 and 16 better, 20
-    /// and 24 spend more on branching than they save).
+    /// The strong-branching depth of `verify vnnlib` (measured on ACAS Xu, Benchmarks/README.md:
+    /// depth 8 left 3_3 prop_2 worse than none, 12 and 16 better, 20 and 24 spend more on
+    /// branching than they save). `verify local` uses it only when asked
+    /// (`--strong-branching`): on the C∘G networks of the examples each strong node costs
+    /// 2 × (noise dimension) extra bounds through 1,000-2,000 units and the trees barely
+    /// shrink (measured on 10 MNIST and 10 digits queries that need the split search: 2-5
+    /// times slower, Benchmarks/README.md).
     public static let oneShotStrongBranchingDepth = 16
     /// When not 0: once the search has handled ``escalateAfterNodes`` nodes, every n-th batch
     /// comes from a second depth-first search of the whole box, the plain track, which splits
@@ -118,7 +122,8 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// Benchmarks/README.md). 0 (the default, what robustness runs always did): no plain
     /// track. Printed in ``description`` only when not 0.
     public var plainTrackPeriod = 0
-    /// The plain-track period of `verify vnnlib` and `verify local` (Benchmarks/README.md).
+    /// The plain-track period of `verify vnnlib` and `verify local` whenever they use strong
+    /// branching (Benchmarks/README.md).
     public static let oneShotPlainTrackPeriod = 8
     // MARK: parallel split search (end)
     // MARK: leaf isolation (begin)

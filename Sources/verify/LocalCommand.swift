@@ -17,7 +17,7 @@ enum LocalCommand: Subcommand {
             .value("--point", "V1,V2,...", "centre of the box in the model's input space (with --model)"),
             .value("--eps", "E", "L-infinity radius of the box (>= 0)"),
             .value("--class", "C", "the class that must be kept (default: the prediction at the centre)"),
-        ] + SolverOptions.options + [SolverOptions.threadsOption],
+        ] + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
         Verdicts: ROBUST (proved: bounds, split or smt), NOT ROBUST (counterexample re-checked by \
         the float forward pass), NOT ROBUST (unconfirmed in float: exact arithmetic only), UNKNOWN. \
@@ -27,7 +27,9 @@ enum LocalCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         var configuration = try SolverOptions.configuration(arguments)
-        try SolverOptions.oneShotSearch(arguments, &configuration)
+        // No strong branching by default: on C∘G networks it costs more than it saves
+        // (``QueryConfiguration/oneShotStrongBranchingDepth``).
+        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: 0)
         let (network, center, files) = try loadNetworkAndCenter(arguments)
         guard let eps = try arguments.double("--eps") else {
             throw UsageError(description: "verify local: give the box radius with --eps E")

@@ -18,18 +18,24 @@ enum SolverOptions {
         LeafProcessOption.option, // leaf isolation
     ]
 
-    /// The option of the one-query commands (`local`, `vnnlib`); robustness runs parallelise
-    /// over samples (`--jobs`) instead.
-    static let threadsOption = OptionSpec.value(
-        "--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it")
+    /// The options of the one-query commands (`local`, `vnnlib`); robustness runs parallelise
+    /// over samples (`--jobs`) instead and keep their experiment's search.
+    static let oneShotOptions: [OptionSpec] = [
+        .value("--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it"),
+        .value("--strong-branching", "DEPTH",
+               "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default 16 for vnnlib, 0 for local)"),
+    ]
 
     /// One query per run: the split search works on batches of sub-boxes
     /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and
-    /// chooses its top splits by strong branching (``QueryConfiguration/oneShotStrongBranchingDepth``).
-    static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
+    /// chooses its top splits by strong branching to `--strong-branching` levels (default
+    /// `strongBranching`), with the plain track (``QueryConfiguration/plainTrackPeriod``)
+    /// whenever strong branching is on (without it both tracks would be the same tree).
+    static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
+                              strongBranching: Int) throws {
         configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
-        configuration.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
-        configuration.plainTrackPeriod = QueryConfiguration.oneShotPlainTrackPeriod
+        configuration.strongBranchingDepth = try arguments.int("--strong-branching") ?? strongBranching
+        configuration.plainTrackPeriod = configuration.strongBranchingDepth > 0 ? QueryConfiguration.oneShotPlainTrackPeriod : 0
         configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 

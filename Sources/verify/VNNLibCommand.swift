@@ -13,7 +13,7 @@ enum VNNLibCommand: Subcommand {
             PositionalSpec(name: "PROPERTY", help: "VNN-LIB file describing the unsafe set"),
         ],
         options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
-            + SolverOptions.options + [SolverOptions.threadsOption],
+            + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
         Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
         float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
@@ -29,7 +29,7 @@ enum VNNLibCommand: Subcommand {
         configuration.attack = QueryConfiguration.vnnlibAttack
         configuration.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
         configuration.nodeAttack = QueryConfiguration.vnnlibNodeAttack
-        try SolverOptions.oneShotSearch(arguments, &configuration)
+        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth)
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)

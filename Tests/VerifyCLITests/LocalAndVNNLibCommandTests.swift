@@ -45,6 +45,30 @@ final class LocalAndVNNLibCommandTests: XCTestCase {
         XCTAssertTrue(wrongClass.stdout.contains("counterexample found by center"), wrongClass.stdout)
     }
 
+    /// `local` searches without strong branching unless asked: on a digits box that needs
+    /// the split search, `--strong-branching 0` reproduces the default search exactly (same
+    /// certificate statistics) and `--strong-branching 8` changes the tree, not the verdict.
+    func testLocalStrongBranchingIsOffByDefaultAndOnWhenAsked() throws {
+        let directory = temporaryDirectory()
+        let base = ["local", "--classifier", "examples/digits/classifier.onnx",
+                    "--generator", "examples/digits/generator_1.onnx", "--class", "1", "--eps", "0.3",
+                    "--noise", "0.33129651546390537,-0.6811822336031818,-0.08685546082535892,1.0640099851416747,-3.097196811269878,0.6800022838478539"]
+        func statistics(_ extra: [String], _ name: String) throws -> [String: Any] {
+            let json = directory.appendingPathComponent(name).path
+            let run = try runVerify(base + extra + ["--json", json])
+            XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+            XCTAssertTrue(run.stdout.hasPrefix("ROBUST (method: split)"), run.stdout)
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+            return object["statistics"] as! [String: Any]
+        }
+        let byDefault = try statistics([], "default.json")
+        let off = try statistics(["--strong-branching", "0"], "off.json")
+        let strong = try statistics(["--strong-branching", "8"], "strong.json")
+        XCTAssertEqual(byDefault["nodes"] as? Int, off["nodes"] as? Int)
+        XCTAssertGreaterThan(byDefault["nodes"] as! Int, 16, "the box must need a real split search")
+        XCTAssertNotEqual(strong["nodes"] as? Int, off["nodes"] as? Int)
+    }
+
     func testBadInputIsAOneLineErrorWithExitCodeTwo() throws {
         let directory = temporaryDirectory()
         let unbalanced = directory.appendingPathComponent("bad.vnnlib")
@@ -56,6 +80,7 @@ final class LocalAndVNNLibCommandTests: XCTestCase {
             (base + ["--eps", "0.1", "--class", "10"], "out of range"),
             (base + ["--eps", "0.1", "--disable", "magic"], "unknown step 'magic'"),
             (base + ["--eps", "0.1", "--threads", "0"], "--threads"),
+            (base + ["--eps", "0.1", "--strong-branching", "-1"], "--strong-branching"),
             (["local", "--model", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", "--point", "1,2", "--eps", "0.1"], "expected 5 but got 2"),
             (["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", unbalanced.path], "bad.vnnlib"),
             (["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", "Tests/Fixtures/vnncomp/vnncomp-test/test_tiny.vnnlib"], "test_tiny.vnnlib"),

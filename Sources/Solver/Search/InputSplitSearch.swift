@@ -30,8 +30,8 @@ import Network
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
 ///    attack first; the verdict does not depend on the order); else
-/// 5. split. Nodes shallower than ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib`
-///    and `local`: 16) use strong branching: both halves of every dimension are bounded and
+/// 5. split. Nodes shallower than ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib`:
+///    16; `local` with `--strong-branching`) use strong branching: both halves of every dimension are bounded and
 ///    the dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
 ///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 955 sub-boxes
 ///    instead of 46,669, 4_2 prop_2 443,179 instead of 2.67 million (67 s instead of 403 s).
@@ -53,7 +53,7 @@ import Network
 /// after the escalation keeps both. The order never changes which sub-boxes an unsat query
 /// has to close.
 ///
-/// With ``QueryConfiguration/plainTrackPeriod`` `n` set (`verify vnnlib` and `local`: 8),
+/// With ``QueryConfiguration/plainTrackPeriod`` `n` set (8 wherever strong branching is on),
 /// the search also starts a second depth-first search of the whole box once it has handled
 /// ``QueryConfiguration/escalateAfterNodes`` nodes: the plain track, which every `n`-th batch
 /// is taken from. It splits by the plain heuristic only, orders its halves by the rule above
