@@ -101,7 +101,8 @@ public enum CorrectnessEvaluator {
         let outputs = network.evaluate(batch: batch, count: samples.count)
         let width = network.outputSize
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
-                                      confusion: [Int](repeating: 0, count: width), ties: 0, misclassified: [])
+                                      confusion: [Int](repeating: 0, count: width), ties: 0, misclassified: nil)
+        var misclassified: [MisclassifiedSample] = []
         outputs.withUnsafeBufferPointer { y in
             for row in 0..<samples.count {
                 let logits = Array(y[(row * width)..<((row + 1) * width)])
@@ -111,12 +112,13 @@ public enum CorrectnessEvaluator {
                     result.correct += 1
                 } else {
                     let margin = logits[classIndex] - logits[predicted]
-                    result.misclassified!.append(MisclassifiedSample(
+                    misclassified.append(MisclassifiedSample(
                         index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
                 }
                 if tie { result.ties += 1 }
             }
         }
+        result.misclassified = misclassified
         return result
     }
 
