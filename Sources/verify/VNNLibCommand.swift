@@ -47,10 +47,17 @@ enum VNNLibCommand: Subcommand {
             results.append((query, result))
             switch result.verdict {
             case .holds: continue
-            case .violated(let counterexample) where property.isViolated(inputs: counterexample.input, outputs: counterexample.outputs):
+            case .violated(let counterexample):
+                // The query is the outward-rounded enlargement: only a point of the exact property is sat.
+                guard let input = property.confirmedViolation(network: network, candidate: counterexample.input) else {
+                    answer = "unknown"
+                    continue
+                }
                 answer = "sat"
                 witness = counterexample
-            case .violated, .violatedUnconfirmed:
+                witness?.input = input
+                witness?.outputs = network.evaluate(input)
+            case .violatedUnconfirmed:
                 answer = "unknown"
             case .unknown(let reason):
                 if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
