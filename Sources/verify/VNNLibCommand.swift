@@ -15,8 +15,9 @@ enum VNNLibCommand: Subcommand {
         options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
             + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
-        Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
-        float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
+        Exit codes: 0 unsat (the property holds), 1 sat (violated; the counterexample satisfies the \
+        file's constraints exactly, with the network evaluated in exact arithmetic and in the float forward \
+        pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
         <= and >= are non-strict).
         """)
 
