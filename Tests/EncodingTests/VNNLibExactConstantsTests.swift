@@ -314,6 +314,27 @@ final class VNNLibExactConstantsTests: XCTestCase {
         XCTAssertEqual(ExactRational(fraction: "1/3")!.roundedDown, 1.0 / 3)
     }
 
+    /// Directed rounding of random fractions p/q (p, q < 2^64, so the 128-bit fast path, and
+    /// wider ones, the long-division path): `roundedDown <= p/q <= roundedUp`, checked by
+    /// cross-multiplication, with no Double strictly between, and both equal to the nearest
+    /// Double (``ExactRational/nearestDouble``, tested against IEEE division) when it is exact.
+    func testDirectedRoundingBracketsRandomFractions() throws {
+        var rng = SplitMix64(seed: 15_006)
+        for trial in 0..<2_000 {
+            let wide = trial % 4 == 3
+            let p = rng.next() >> (rng.next() % 64), q = max(rng.next() >> (rng.next() % 64), 1)
+            var text = "\(p)/\(q)"
+            if wide { text = "\(p)\(rng.next() % 1000)/\(q)" }
+            let raw = try XCTUnwrap(ExactRational(fraction: rng.next() % 2 == 0 ? text : "-" + text))
+            let x = ExactRational.reduced(isNegative: raw.isNegative, numerator: raw.numerator, denominator: raw.denominator)
+            let (down, up) = (x.roundedDown, x.roundedUp)
+            XCTAssertTrue(ExactRational(down) <= x && x <= ExactRational(up), text)
+            XCTAssertTrue(down == up || down.nextUp == up, text)
+            XCTAssertTrue(down == x.nearestDouble || up == x.nearestDouble, text)
+            XCTAssertEqual(x.exactDouble != nil, down == up, text)
+        }
+    }
+
     /// A decimal in plain notation with 1…`digits` digits (so magnitude below 10^digits).
     static func randomDecimal(using rng: inout SplitMix64, digits: Int = 17) -> String {
         let count = Int(rng.next() % UInt64(digits)) + 1

@@ -103,10 +103,24 @@ extension BigNatural {
         return x
     }
 
-    /// `quotientAndRemainder` with a fast path when both operands fit 64 bits.
+    /// `floor(self / divisor)`, with fast paths when both operands fit 64 bits and when the
+    /// divisor fits one limb (short division, most significant limb first:
+    /// `(r · 2^32 + limb) / d` with `r < d < 2^32` fits 64 bits).
     func dividedExactly(by divisor: BigNatural) -> BigNatural {
+        precondition(!divisor.isZero, "division by zero")
         if divisor == BigNatural(1) { return self }
         if let x = uint64Value, let y = divisor.uint64Value { return BigNatural(x / y) }
+        if divisor.limbs.count == 1 {
+            let d = UInt64(divisor.limbs[0])
+            var quotient = limbs
+            var remainder: UInt64 = 0
+            for index in stride(from: limbs.count - 1, through: 0, by: -1) {
+                let current = remainder << 32 | UInt64(limbs[index])
+                quotient[index] = UInt32(current / d)
+                remainder = current % d
+            }
+            return BigNatural(normalizing: quotient)
+        }
         return quotientAndRemainder(dividingBy: divisor).quotient
     }
 

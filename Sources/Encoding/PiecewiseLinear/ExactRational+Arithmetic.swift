@@ -90,8 +90,8 @@ extension ExactRational: Comparable {
 
     /// The exact value as a `Double` when it is one (finite and equal), else `nil`.
     public var exactDouble: Double? {
-        let nearest = nearestDouble
-        guard nearest.isFinite, ExactRational(nearest) == self else { return nil }
+        let (nearest, order) = nearestAndOrder
+        guard nearest.isFinite, order == 0 else { return nil }
         return nearest + 0  // no negative zero
     }
 
@@ -101,18 +101,62 @@ extension ExactRational: Comparable {
     /// n = nearest(self);  n > self  ->  nextDown(n)   (round-to-nearest is off by < 1 ulp)
     /// ```
     public var roundedDown: Double {
-        let nearest = nearestDouble
+        let (nearest, order) = nearestAndOrder
         if nearest == .infinity { return .greatestFiniteMagnitude }
         if nearest == -.infinity { return -.infinity }
-        return self < ExactRational(nearest) ? nearest.nextDown : nearest + 0
+        return order > 0 ? nearest.nextDown : nearest + 0
     }
 
     /// The smallest `Double` that is `>= self` (`+infinity` above the finite range).
     public var roundedUp: Double {
-        let nearest = nearestDouble
+        let (nearest, order) = nearestAndOrder
         if nearest == -.infinity { return -.greatestFiniteMagnitude }
         if nearest == .infinity { return .infinity }
-        return ExactRational(nearest) < self ? nearest.nextUp : nearest + 0
+        return order < 0 ? nearest.nextUp : nearest + 0
+    }
+
+    /// The nearest `Double` `n` and the sign of `n - self` (for finite `n`).
+    private var nearestAndOrder: (nearest: Double, order: Int) {
+        if let fast = fastNearestAndOrder { return fast }
+        let nearest = nearestDouble
+        guard nearest.isFinite else { return (nearest, 0) }
+        let value = ExactRational(nearest)
+        return (nearest, value == self ? 0 : (value < self ? -1 : 1))
+    }
+
+    /// ``nearestDouble`` for numerator and denominator below 2^64 and a quotient below
+    /// 2^56, by one 128-by-64-bit division, with the order read off the dropped bits:
+    ///
+    /// ```
+    /// s = 55 - (bits(p) - bits(q)) >= 0,  Q = floor(p·2^s / q),  R = remainder  (2^54 <= Q < 2^56)
+    /// keep 53 bits of Q; the value is normal (its exponent is >= 54 - 119 > -1022)
+    /// |nearest| > |self|  iff it rounded up;  == iff no dropped bit and R = 0
+    /// ```
+    private var fastNearestAndOrder: (nearest: Double, order: Int)? {
+        guard let p = numerator.uint64Value, let q = denominator.uint64Value, p != 0 else {
+            return isZero ? (0, 0) : nil
+        }
+        let shift = 55 - ((64 - p.leadingZeroBitCount) - (64 - q.leadingZeroBitCount))
+        guard shift >= 0 else { return nil }
+        let high: UInt64, low: UInt64
+        if shift == 0 {
+            (high, low) = (0, p)
+        } else if shift < 64 {
+            (high, low) = (p >> UInt64(64 - shift), p << UInt64(shift))
+        } else {
+            (high, low) = (p << UInt64(shift - 64), 0)
+        }
+        let (quotient, remainder) = q.dividingFullWidth((high, low))
+        let bits = 64 - quotient.leadingZeroBitCount  // 55 or 56
+        let drop = bits - 53
+        var kept = quotient >> UInt64(drop)
+        let rest = quotient & ((1 << UInt64(drop)) - 1)
+        let half: UInt64 = 1 << UInt64(drop - 1)
+        let roundUp = rest > half || (rest == half && (remainder != 0 || kept & 1 == 1))
+        if roundUp { kept += 1 }
+        let magnitude = Double(sign: .plus, exponent: drop - shift, significand: Double(kept))
+        let magnitudeOrder = roundUp ? 1 : (rest == 0 && remainder == 0 ? 0 : -1)
+        return isNegative ? (-magnitude, -magnitudeOrder) : (magnitude, magnitudeOrder)
     }
 
     /// The exact value of a decimal numeral `[+-]? (d+ [. d*] | . d+) ([eE] [+-]? d+)?`, e.g.
