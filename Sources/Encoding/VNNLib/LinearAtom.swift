@@ -8,7 +8,7 @@
 ///
 /// Coefficients are stored sparsely: a missing index has coefficient zero, and no stored
 /// coefficient is zero. In atoms from ``VNNLibParser`` every coefficient and the constant
-/// are finite.
+/// lie within the range of the finite `Double`s (their nearest `Double`s are finite).
 ///
 /// The parser normalises every comparison into this form: `(<= a b)` and `(< a b)` become
 /// `a - b <= 0`; `(>= a b)` and `(> a b)` become `b - a <= 0`. Strict comparisons are read

@@ -57,7 +57,9 @@ public enum VNNLibError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedSort(file: String, location: VNNLibLocation, variable: String, sort: String)
     /// A bad declaration: a name other than `X_i`/`Y_i`, a duplicate, or a gap in the indices.
     case invalidDeclaration(file: String, location: VNNLibLocation, detail: String)
-    /// A token that looks like a number but is not a decimal numeral, or that overflows `Double`.
+    /// A token that looks like a number but is not a decimal numeral, whose magnitude lies
+    /// beyond the finite `Double`s, or whose exact value needs more than 1,200 decimal digits
+    /// (such as `1e-2000`).
     case badNumeral(file: String, location: VNNLibLocation, text: String)
     /// A coefficient or constant of a comparison lies beyond the finite `Double`s (e.g.
     /// `(* 1e200 1e200 X_0)`), or constant arithmetic outgrew the exact-arithmetic size bound.

@@ -64,7 +64,9 @@ extension VNNLibProperty {
     /// BOTH its exact replay (``replay(network:input:)``) and its plain float forward pass
     /// (``isViolated(inputs:outputs:)`` on `network.evaluate`, checked exactly) violate the
     /// exact property, so the reported input and outputs satisfy the file's constraints as
-    /// written. A point that satisfies only the enlarged sets is never returned.
+    /// written. A point that satisfies only the enlarged sets is never returned. As
+    /// everywhere in the parser, `<`/`>` are read as their closure (`<=`/`>=`), so a
+    /// returned point may lie on the boundary of a strict comparison.
     public func confirmedViolation(network: NeuralNetwork, candidate: [Double]) -> [Double]? {
         guard candidate.count == inputCount, candidate.allSatisfy(\.isFinite) else { return nil }
         var tried: [[Double]] = []
