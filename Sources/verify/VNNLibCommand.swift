@@ -48,8 +48,9 @@ enum VNNLibCommand: Subcommand {
             results.append((query, result))
             switch result.verdict {
             case .holds: continue
-            case .violated(let counterexample):
-                // The query is the outward-rounded enlargement: only a point of the exact property is sat.
+            case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
+                // The query is the outward-rounded enlargement: sat needs a point of the exact
+                // property, confirmed exactly and in the float forward pass.
                 guard let input = property.confirmedViolation(network: network, candidate: counterexample.input) else {
                     answer = "unknown"
                     continue
@@ -58,8 +59,6 @@ enum VNNLibCommand: Subcommand {
                 witness = counterexample
                 witness?.input = input
                 witness?.outputs = network.evaluate(input)
-            case .violatedUnconfirmed:
-                answer = "unknown"
             case .unknown(let reason):
                 if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
             }
