@@ -1,7 +1,7 @@
 import Encoding
 import Foundation
 import Network
-import Solver
+@testable import Solver
 import XCTest
 
 /// VNN-LIB instances whose answer depends on reading constants exactly, decided as
@@ -34,6 +34,25 @@ final class VNNLibExactSatTests: XCTestCase {
             }
         }
         return (answer, nil)
+    }
+
+    /// Z3 reads decimal numerals exactly with its own rational arithmetic: for random plain
+    /// decimals, its canonical `p/q` must be the parser's exact value, and the atom of
+    /// `(<= X_0 d)` must carry it.
+    func testNumeralsAgreeWithZ3() throws {
+        let context = try Z3Context()
+        var rng = SplitMix64(seed: 15_007)
+        for _ in 0..<300 {
+            let count = Int(rng.next() % 20) + 1
+            var digits = (0..<count).map { _ in String(rng.next() % 10) }.joined()
+            let point = Int(rng.next() % UInt64(count + 1))
+            digits = point == count ? digits : String(digits.prefix(point)) + "." + digits.dropFirst(point)
+            if digits.hasPrefix(".") { digits = "0" + digits }
+            let z3 = try context._numeralForTesting(digits)
+            let property = try VNNLibParser.parse(text: "(declare-const X_0 Real)\n(assert (<= X_0 \(digits)))")
+            let atom = try XCTUnwrap(property.disjuncts.first?.first)
+            XCTAssertEqual((-atom.constant).fractionString, z3, digits)
+        }
     }
 
     /// sign(b - d) exactly, for a Double b and a plain decimal d (glibc prints b exactly).
