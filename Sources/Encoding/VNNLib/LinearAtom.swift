@@ -70,6 +70,7 @@ public struct LinearAtom: Sendable, Hashable, CustomStringConvertible {
 
     /// The left-hand side at the given point, evaluated exactly (the `Double`s are taken as
     /// the rationals they denote). Indices beyond the arrays count as zero.
+    /// - Precondition: the values the atom mentions are finite.
     public func value(inputs: [Double], outputs: [Double]) -> ExactRational {
         var sum = constant
         for (index, a) in inputCoefficients where index < inputs.count { sum = sum + a * ExactRational(inputs[index]) }
@@ -78,9 +79,12 @@ public struct LinearAtom: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `value(inputs:outputs:) <= 0` in exact arithmetic (VNN-LIB's `<=` and `>=`
-    /// are non-strict: equality satisfies the atom). - Precondition: finite values.
+    /// are non-strict: equality satisfies the atom). `false` when a value the atom mentions
+    /// is not finite (an overflowed or NaN output proves no violation).
     public func holds(inputs: [Double], outputs: [Double]) -> Bool {
-        value(inputs: inputs, outputs: outputs).signum <= 0
+        for index in inputCoefficients.keys where index < inputs.count && !inputs[index].isFinite { return false }
+        for index in outputCoefficients.keys where index < outputs.count && !outputs[index].isFinite { return false }
+        return value(inputs: inputs, outputs: outputs).signum <= 0
     }
 
     /// `1.0*X_0 + -1.0*Y_2 + 0.5 <= 0`, terms in index order, inputs first; a number that is

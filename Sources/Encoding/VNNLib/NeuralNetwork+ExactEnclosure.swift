@@ -40,7 +40,8 @@ extension NeuralNetwork {
     ///
     /// Cost: one exact multiply-add per weight; the numbers are dyadic (denominators are
     /// powers of two) and grow by at most ~2,100 bits per layer in the worst case.
-    /// - Precondition: `input.count == inputSize` and every input is finite.
+    /// - Precondition: `input.count == inputSize`, every input and every parameter is finite
+    ///   (the loaders reject non-finite weights).
     public func exactOutputEnclosure(_ input: [Double]) -> [ExactInterval] {
         precondition(input.count == inputSize, "input has \(input.count) entries, network takes \(inputSize)")
         var values = input.map { ExactInterval(ExactRational($0)) }
