@@ -287,6 +287,10 @@ final class VNNLibExactConstantsTests: XCTestCase {
         XCTAssertTrue(enlarged.holds([0.09999999999999999]))
         XCTAssertNil(threshold.confirmedViolation(network: identity, candidate: [0.09999999999999999]))
         XCTAssertEqual(threshold.confirmedViolation(network: identity, candidate: [0.1]), [0.1])
+        // Overflowed or NaN outputs satisfy no atom.
+        XCTAssertFalse(threshold.isViolated(inputs: [0.5], outputs: [.infinity]))
+        XCTAssertFalse(threshold.isViolated(inputs: [0.5], outputs: [.nan]))
+        XCTAssertTrue(threshold.isViolated(inputs: [0.5], outputs: [0.5]))
     }
 
     // MARK: Exact arithmetic against Decimal
