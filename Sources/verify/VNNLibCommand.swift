@@ -15,8 +15,9 @@ enum VNNLibCommand: Subcommand {
         options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
             + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
-        Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
-        float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
+        Exit codes: 0 unsat (the property holds), 1 sat (violated; the counterexample satisfies the \
+        file's constraints exactly, with the network evaluated in exact arithmetic and in the float forward \
+        pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
         <= and >= are non-strict).
         """)
 
@@ -47,11 +48,17 @@ enum VNNLibCommand: Subcommand {
             results.append((query, result))
             switch result.verdict {
             case .holds: continue
-            case .violated(let counterexample) where property.isViolated(inputs: counterexample.input, outputs: counterexample.outputs):
+            case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
+                // The query is the outward-rounded enlargement: sat needs a point of the exact
+                // property, confirmed exactly and in the float forward pass.
+                guard let input = property.confirmedViolation(network: network, candidate: counterexample.input) else {
+                    answer = "unknown"
+                    continue
+                }
                 answer = "sat"
                 witness = counterexample
-            case .violated, .violatedUnconfirmed:
-                answer = "unknown"
+                witness?.input = input
+                witness?.outputs = network.evaluate(input)
             case .unknown(let reason):
                 if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
             }

@@ -192,9 +192,22 @@ final class VNNLibErrorTests: XCTestCase {
         XCTAssertEqual(
             parseError(header + "(assert (<= (* 1e200 1e200 X_0) 1))"),
             .arithmeticOverflow(file: "p.vnnlib", location: VNNLibLocation(line: 5, column: 9)))
+        // Exact arithmetic: 0 · (1e400 · X_0) is 0, so the comparison is (<= 0 1), true (in
+        // Double the product was 0 · inf = NaN). Only a coefficient or constant that the
+        // comparison itself leaves beyond the finite Doubles is an error.
+        XCTAssertEqual(try VNNLibParser.parse(text: header + "(assert (<= (* 0 (* 1e200 1e200 X_0)) 1))").disjuncts, [[]])
+        XCTAssertNoThrow(try VNNLibParser.parse(text: header + "(assert (<= (* 1e-200 (* 1e200 1e200 X_0)) 1))"))
         XCTAssertEqual(
-            parseError(header + "(assert (<= (* 0 (* 1e200 1e200 X_0)) 1))"),
+            parseError(header + "(assert (<= (+ 1e308 1e308) X_0))"),
             .arithmeticOverflow(file: "p.vnnlib", location: VNNLibLocation(line: 5, column: 9)))
+    }
+
+    /// Products of numerals grow exactly; past the size bound they are an error, not a hang.
+    func testExactArithmeticSizeBound() {
+        let factors = String(repeating: "1e-1000 ", count: 20)
+        XCTAssertEqual(
+            parseError(header + "(assert (<= (* \(factors)X_0) 1))"),
+            .arithmeticOverflow(file: "p.vnnlib", location: VNNLibLocation(line: 5, column: 13)))
     }
 
     func testInvalidDeclarations() {

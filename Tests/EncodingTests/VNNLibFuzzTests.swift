@@ -56,9 +56,9 @@ final class VNNLibFuzzTests: XCTestCase {
                 let property = try VNNLibParser.parse(text: text, fileName: "fuzz.vnnlib")
                 parsed += 1
                 for atom in property.disjuncts.joined() {
-                    XCTAssertTrue(atom.constant.isFinite)
-                    XCTAssertTrue(atom.inputCoefficients.allSatisfy { $0.key >= 0 && $0.key < property.inputCount && $0.value.isFinite && $0.value != 0 })
-                    XCTAssertTrue(atom.outputCoefficients.allSatisfy { $0.key >= 0 && $0.key < property.outputCount && $0.value.isFinite && $0.value != 0 })
+                    XCTAssertTrue(atom.constant.nearestDouble.isFinite)
+                    XCTAssertTrue(atom.inputCoefficients.allSatisfy { $0.key >= 0 && $0.key < property.inputCount && $0.value.nearestDouble.isFinite && !$0.value.isZero })
+                    XCTAssertTrue(atom.outputCoefficients.allSatisfy { $0.key >= 0 && $0.key < property.outputCount && $0.value.nearestDouble.isFinite && !$0.value.isZero })
                 }
                 if let regions = try? property.inputRegions() {
                     regionsBuilt += 1

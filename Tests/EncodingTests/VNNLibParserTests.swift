@@ -27,18 +27,29 @@ final class VNNLibParserTests: XCTestCase {
         XCTAssertEqual(property.outputCount, 5)
         XCTAssertEqual(property.disjuncts.count, 1)
         XCTAssertEqual(property.disjuncts[0].count, 11)
-        // (<= X_0 0.679857769) is X_0 - 0.679857769 <= 0; (>= X_0 0.6) is -X_0 + 0.6 <= 0.
-        XCTAssertEqual(property.disjuncts[0][0], LinearAtom(inputCoefficients: [0: 1], constant: -0.679857769))
-        XCTAssertEqual(property.disjuncts[0][1], LinearAtom(inputCoefficients: [0: -1], constant: 0.6))
+        // (<= X_0 0.679857769) is X_0 - 679857769/10^9 <= 0; (>= X_0 0.6) is -X_0 + 3/5 <= 0 (exact).
+        XCTAssertEqual(
+            property.disjuncts[0][0],
+            LinearAtom(exactInputCoefficients: [0: .one], exactConstant: ExactRational(fraction: "-679857769/1000000000")!))
+        XCTAssertEqual(
+            property.disjuncts[0][1], LinearAtom(exactInputCoefficients: [0: -.one], exactConstant: ExactRational(fraction: "3/5")!))
         XCTAssertEqual(property.disjuncts[0][0].location, VNNLibLocation(line: 16, column: 9))
 
         let regions = try property.inputRegions()
         XCTAssertEqual(regions.count, 1)
-        XCTAssertEqual(regions[0].lower, [0.6, -0.5, -0.5, 0.45, -0.5])
-        XCTAssertEqual(regions[0].upper, [0.679857769, 0.5, 0.5, 0.5, -0.45])
-        // (>= Y_0 3.991125645861615) is -Y_0 + 3.991125645861615 <= 0.
+        // The exact bounds rounded outward (oracle: Python's fractions.Fraction and math.nextafter):
+        // 0.6 and -0.5 are below their decimals already; 0.45 is above, so the lower bound is the
+        // Double below it; 0.679857769 and -0.45 round up to the Double above.
+        XCTAssertEqual(regions[0].lower, [0.6, -0.5, -0.5, 0.44999999999999996, -0.5])
+        XCTAssertEqual(regions[0].upper, [0.6798577690000001, 0.5, 0.5, 0.5, -0.44999999999999996])
+        // (>= Y_0 3.991125645861615) is -Y_0 + 798225129172323/200000000000000 <= 0, exactly;
+        // its Double form has the constant rounded down (the unsafe set grows).
         XCTAssertEqual(
-            regions[0].outputConstraints, [LinearAtom(outputCoefficients: [0: -1], constant: 3.991125645861615)])
+            regions[0].outputConstraints,
+            [LinearAtom(exactOutputCoefficients: [0: -.one], exactConstant: ExactRational(fraction: "798225129172323/200000000000000")!)])
+        XCTAssertEqual(
+            try property.enlargedOutputAtom(regions[0].outputConstraints[0]),
+            OutputAtom(coefficients: [-1, 0, 0, 0, 0], constant: 3.9911256458616147))
     }
 
     func testAcasProperty2IsAConjunctionOfFourComparisons() throws {
@@ -83,10 +94,11 @@ final class VNNLibParserTests: XCTestCase {
         let regions = try VNNLibParser.parse(contentsOf: vnnlibFixture("acasxu/prop_6.vnnlib")).inputRegions()
         XCTAssertEqual(regions.count, 8)
         // First box (X_1 in [0.11140846, 0.499999896]) with each of the 4 output cases, then the second.
-        XCTAssertEqual(regions[0].lower[1], 0.11140846)
-        XCTAssertEqual(regions[3].upper[1], 0.499999896)
-        XCTAssertEqual(regions[4].lower[1], -0.499999896)
-        XCTAssertEqual(regions[7].upper[1], -0.11140846)
+        // Rounded outward (oracle: Python's fractions.Fraction).
+        XCTAssertEqual(regions[0].lower[1], 0.11140845999999999)
+        XCTAssertEqual(regions[3].upper[1], 0.49999989600000005)
+        XCTAssertEqual(regions[4].lower[1], -0.49999989600000005)
+        XCTAssertEqual(regions[7].upper[1], -0.11140845999999999)
         for (k, region) in regions.enumerated() {
             XCTAssertEqual(region.outputConstraints, [LinearAtom(outputCoefficients: [k % 4 + 1: 1, 0: -1], constant: 0)])
         }
@@ -115,21 +127,32 @@ final class VNNLibParserTests: XCTestCase {
         let regions = try prop.inputRegions()
         XCTAssertEqual(regions.count, 1)
         XCTAssertEqual(regions[0].lower[0], -0.30353115613746867)
-        XCTAssertEqual(regions[0].upper[2], 0.49999999998567607)
+        XCTAssertEqual(regions[0].upper[2], 0.4999999999856761)  // rounded up (Python fractions)
         XCTAssertEqual(regions[0].outputConstraints.count, 4)
     }
 
     // MARK: Numbers
 
-    func testExponentNotationParsesLikeDoubleFromString() throws {
-        for text in ["1e-05", "-1.5E+3", "2.5e3", "1E5", "1e+05", "-0.5", ".5", "2.", "-.25", "0.1", "7",
-                     "0.30000000000000004441", "9007199254740993", "2.2250738585072011e-308", "1e-400",
-                     "1.7976931348623157e308"] {
+    /// Every numeral is its exact rational (oracle: Python's `fractions.Fraction(text)`), not
+    /// the nearest Double: `0.1` is `1/10`, `9007199254740993` (2^53 + 1) stays odd, `1e-400`
+    /// is not zero.
+    func testNumeralsAreReadAsExactRationals() throws {
+        let cases = [
+            ("1e-05", "1/100000"), ("-1.5E+3", "-1500"), ("2.5e3", "2500"), ("1E5", "100000"), ("1e+05", "100000"),
+            ("-0.5", "-1/2"), (".5", "1/2"), ("2.", "2"), ("-.25", "-1/4"), ("0.1", "1/10"), ("7", "7"),
+            ("0.30000000000000004441", "30000000000000004441/100000000000000000000"),
+            ("9007199254740993", "9007199254740993"),
+            ("2.2250738585072011e-308", "22250738585072011/1" + String(repeating: "0", count: 324)),
+            ("1e-400", "1/1" + String(repeating: "0", count: 400)),
+            ("1.7976931348623157e308", "17976931348623157" + String(repeating: "0", count: 292)),
+            ("0.000", "0"), ("-0", "0"), ("00012.50e-1", "5/4"),
+        ]
+        for (text, fraction) in cases {
             let property = try VNNLibParser.parse(text: vnnlibText(inputs: 0, outputs: 1, "(assert (<= Y_0 \(text)))"))
-            XCTAssertEqual(property.disjuncts, [[LinearAtom(outputCoefficients: [0: 1], constant: -Double(text)!)]], text)
+            let value = try XCTUnwrap(ExactRational(fraction: fraction))
+            XCTAssertEqual(
+                property.disjuncts, [[LinearAtom(exactOutputCoefficients: [0: .one], exactConstant: -value)]], text)
         }
-        XCTAssertEqual(Double("1e-05"), 0.00001)
-        XCTAssertEqual(Double("-1.5E+3"), -1500)
     }
 
     func testNegativeLiteralsAndUnaryMinusAgree() throws {

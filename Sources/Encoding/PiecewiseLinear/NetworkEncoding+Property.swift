@@ -28,21 +28,30 @@ extension NetworkEncoding {
     }
 
     /// Adds `OR_k AND_i atom_ki <= 0` for VNN-LIB atoms over inputs `X_i` and outputs `Y_j`
-    /// (an empty list of clauses is `false`).
+    /// (an empty list of clauses is `false`). The atoms' exact numbers must be `Double`s.
     /// - Throws: ``PiecewiseLinearError/invalidProperty(problem:)`` for an index outside the
-    ///   network or a non-finite number.
+    ///   network or a number that is not a finite `Double`.
     public mutating func addDisjunction(of clauses: [[LinearAtom]]) throws {
         let inputs = system.inputs, outputs = system.outputs
         let converted = try clauses.map { atoms in
             try atoms.map { atom -> PiecewiseLinearSystem.Constraint in
-                var form = PiecewiseLinearSystem.LinearForm(constants: [atom.constant])
-                for (i, a) in atom.inputCoefficients.sorted(by: { $0.key < $1.key }) {
+                func exact(_ value: ExactRational) throws -> Double {
+                    guard let double = value.exactDouble else {
+                        throw PiecewiseLinearError.invalidProperty(
+                            problem: "the atom \(atom) has a number that is not a Double (\(value)); the encoding takes Doubles exactly")
+                    }
+                    return double
+                }
+                var form = PiecewiseLinearSystem.LinearForm(constants: [try exact(atom.constant)])
+                for (i, exactA) in atom.inputCoefficients.sorted(by: { $0.key < $1.key }) {
+                    let a = try exact(exactA)
                     guard inputs.indices.contains(i) else {
                         throw PiecewiseLinearError.invalidProperty(problem: "X_\(i) does not exist (the network has \(inputs.count) inputs)")
                     }
                     form.terms.append(.init(a, inputs[i]))
                 }
-                for (j, b) in atom.outputCoefficients.sorted(by: { $0.key < $1.key }) {
+                for (j, exactB) in atom.outputCoefficients.sorted(by: { $0.key < $1.key }) {
+                    let b = try exact(exactB)
                     guard outputs.indices.contains(j) else {
                         throw PiecewiseLinearError.invalidProperty(problem: "Y_\(j) does not exist (the network has \(outputs.count) outputs)")
                     }

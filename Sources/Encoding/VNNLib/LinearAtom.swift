@@ -8,61 +8,59 @@
 ///
 /// Coefficients are stored sparsely: a missing index has coefficient zero, and no stored
 /// coefficient is zero. In atoms from ``VNNLibParser`` every coefficient and the constant
-/// are finite.
+/// lie within the range of the finite `Double`s (their nearest `Double`s are finite).
 ///
 /// The parser normalises every comparison into this form: `(<= a b)` and `(< a b)` become
 /// `a - b <= 0`; `(>= a b)` and `(> a b)` become `b - a <= 0`. Strict comparisons are read
 /// as their closure (VNN-COMP's convention: the unsafe set is taken closed, and a verifier
 /// that proves the closed set empty has proved the strict one empty).
 ///
-/// Numbers are rounded to the nearest `Double` when the file is parsed (exactly as
-/// `Double(String)` does), and constant arithmetic inside a term (`(* 0.5 (+ 1 X_0))`,
-/// collecting like terms, moving the right-hand side over) is done in `Double`, rounded to
-/// nearest. Downstream, the verifier treats the resulting `Double`s as the exact rationals
-/// they denote. For the usual VNN-LIB shapes (`(<= X_0 c)`, `(>= Y_0 Y_1)`,
-/// `(>= Y_0 c)`) no rounding beyond reading the numeral happens.
+/// Every coefficient and the constant is the EXACT rational the file denotes: numerals are
+/// read exactly (`0.1` is `1/10`) and constant arithmetic inside a term (`(* 0.5 (+ 1 X_0))`,
+/// `(+ X_0 0.1 0.1 0.1)`, collecting like terms, moving the right-hand side over) is exact.
+/// Rounding to `Double` happens only where the property meets the floating-point solver,
+/// and then outward (``VNNLibProperty/inputRegions()`` and
+/// ``VNNLibProperty/enlargedOutputAtom(_:)``).
 ///
 /// Two atoms are equal when they state the same inequality; ``location`` is not compared.
 public struct LinearAtom: Sendable, Hashable, CustomStringConvertible {
     /// Nonzero coefficients of the inputs `X_i`, by index.
-    public var inputCoefficients: [Int: Double]
+    public var inputCoefficients: [Int: ExactRational]
     /// Nonzero coefficients of the outputs `Y_j`, by index.
-    public var outputCoefficients: [Int: Double]
+    public var outputCoefficients: [Int: ExactRational]
     /// The constant term.
-    public var constant: Double
+    public var constant: ExactRational
     /// Where the comparison that produced this atom starts in the file, if it came from one.
     public var location: VNNLibLocation?
 
-    /// Zero coefficients are dropped.
+    /// An atom with exact coefficients; zero coefficients are dropped.
+    public init(
+        exactInputCoefficients: [Int: ExactRational] = [:], exactOutputCoefficients: [Int: ExactRational] = [:],
+        exactConstant: ExactRational, location: VNNLibLocation? = nil
+    ) {
+        self.inputCoefficients = exactInputCoefficients.filter { !$0.value.isZero }
+        self.outputCoefficients = exactOutputCoefficients.filter { !$0.value.isZero }
+        self.constant = exactConstant
+        self.location = location
+    }
+
+    /// An atom whose coefficients and constant are the exact values of the given finite
+    /// `Double`s; zero coefficients are dropped. - Precondition: every number is finite.
     public init(
         inputCoefficients: [Int: Double] = [:], outputCoefficients: [Int: Double] = [:],
         constant: Double, location: VNNLibLocation? = nil
     ) {
-        self.inputCoefficients = inputCoefficients.filter { $0.value != 0 }
-        self.outputCoefficients = outputCoefficients.filter { $0.value != 0 }
-        self.constant = constant
-        self.location = location
+        self.init(
+            exactInputCoefficients: inputCoefficients.mapValues { ExactRational($0) },
+            exactOutputCoefficients: outputCoefficients.mapValues { ExactRational($0) },
+            exactConstant: ExactRational(constant), location: location)
     }
 
     /// The coefficient of `X_index` (zero when absent).
-    public func inputCoefficient(_ index: Int) -> Double { inputCoefficients[index] ?? 0 }
+    public func inputCoefficient(_ index: Int) -> ExactRational { inputCoefficients[index] ?? .zero }
 
     /// The coefficient of `Y_index` (zero when absent).
-    public func outputCoefficient(_ index: Int) -> Double { outputCoefficients[index] ?? 0 }
-
-    /// The input coefficients as a dense array of length `count`.
-    public func denseInputCoefficients(count: Int) -> [Double] {
-        var dense = [Double](repeating: 0, count: count)
-        for (index, a) in inputCoefficients where index < count { dense[index] = a }
-        return dense
-    }
-
-    /// The output coefficients as a dense array of length `count`.
-    public func denseOutputCoefficients(count: Int) -> [Double] {
-        var dense = [Double](repeating: 0, count: count)
-        for (index, b) in outputCoefficients where index < count { dense[index] = b }
-        return dense
-    }
+    public func outputCoefficient(_ index: Int) -> ExactRational { outputCoefficients[index] ?? .zero }
 
     /// Whether the atom mentions some input.
     public var involvesInputs: Bool { !inputCoefficients.isEmpty }
@@ -70,30 +68,33 @@ public struct LinearAtom: Sendable, Hashable, CustomStringConvertible {
     /// Whether the atom mentions some output.
     public var involvesOutputs: Bool { !outputCoefficients.isEmpty }
 
-    /// The left-hand side at the given point, evaluated in `Double` (indices in increasing
-    /// order, then the constant). Indices beyond the arrays count as zero.
-    public func value(inputs: [Double], outputs: [Double]) -> Double {
-        var sum = 0.0
-        for index in inputCoefficients.keys.sorted() where index < inputs.count {
-            sum += inputCoefficients[index]! * inputs[index]
-        }
-        for index in outputCoefficients.keys.sorted() where index < outputs.count {
-            sum += outputCoefficients[index]! * outputs[index]
-        }
-        return sum + constant
+    /// The left-hand side at the given point, evaluated exactly (the `Double`s are taken as
+    /// the rationals they denote). Indices beyond the arrays count as zero.
+    /// - Precondition: the values the atom mentions are finite.
+    public func value(inputs: [Double], outputs: [Double]) -> ExactRational {
+        var sum = constant
+        for (index, a) in inputCoefficients where index < inputs.count { sum = sum + a * ExactRational(inputs[index]) }
+        for (index, b) in outputCoefficients where index < outputs.count { sum = sum + b * ExactRational(outputs[index]) }
+        return sum
     }
 
-    /// Whether `value(inputs:outputs:) <= 0` in floating point.
+    /// Whether `value(inputs:outputs:) <= 0` in exact arithmetic (VNN-LIB's `<=` and `>=`
+    /// are non-strict: equality satisfies the atom). `false` when a value the atom mentions
+    /// is not finite (an overflowed or NaN output proves no violation).
     public func holds(inputs: [Double], outputs: [Double]) -> Bool {
-        value(inputs: inputs, outputs: outputs) <= 0
+        for index in inputCoefficients.keys where index < inputs.count && !inputs[index].isFinite { return false }
+        for index in outputCoefficients.keys where index < outputs.count && !outputs[index].isFinite { return false }
+        return value(inputs: inputs, outputs: outputs).signum <= 0
     }
 
-    /// `1.0*X_0 + -1.0*Y_2 + 0.5 <= 0`, terms in index order, inputs first.
+    /// `1.0*X_0 + -1.0*Y_2 + 0.5 <= 0`, terms in index order, inputs first; a number that is
+    /// a `Double` is written as one, any other rational as `p/q`.
     public var description: String {
+        func shown(_ value: ExactRational) -> String { value.exactDouble.map { "\($0)" } ?? value.fractionString }
         var terms: [String] = []
-        for index in inputCoefficients.keys.sorted() { terms.append("\(inputCoefficients[index]!)*X_\(index)") }
-        for index in outputCoefficients.keys.sorted() { terms.append("\(outputCoefficients[index]!)*Y_\(index)") }
-        terms.append("\(constant)")
+        for index in inputCoefficients.keys.sorted() { terms.append("\(shown(inputCoefficients[index]!))*X_\(index)") }
+        for index in outputCoefficients.keys.sorted() { terms.append("\(shown(outputCoefficients[index]!))*Y_\(index)") }
+        terms.append(shown(constant))
         return terms.joined(separator: " + ") + " <= 0"
     }
 

@@ -57,10 +57,17 @@ public enum VNNLibError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedSort(file: String, location: VNNLibLocation, variable: String, sort: String)
     /// A bad declaration: a name other than `X_i`/`Y_i`, a duplicate, or a gap in the indices.
     case invalidDeclaration(file: String, location: VNNLibLocation, detail: String)
-    /// A token that looks like a number but is not a decimal numeral, or that overflows `Double`.
+    /// A token that looks like a number but is not a decimal numeral, whose magnitude lies
+    /// beyond the finite `Double`s, or whose exact value needs more than 1,200 decimal digits
+    /// (such as `1e-2000`).
     case badNumeral(file: String, location: VNNLibLocation, text: String)
-    /// Constant arithmetic in a term overflowed `Double` (e.g. `(* 1e200 1e200 X_0)`).
+    /// A coefficient or constant of a comparison lies beyond the finite `Double`s (e.g.
+    /// `(* 1e200 1e200 X_0)`), or constant arithmetic outgrew the exact-arithmetic size bound.
     case arithmeticOverflow(file: String, location: VNNLibLocation)
+    /// An output constraint whose coefficients no positive scaling turns into `Double`s all at
+    /// once (as `0.1·Y_0 - 0.3·Y_1` becomes `Y_0 - 3·Y_1`), so the floating-point solver
+    /// cannot take it exactly and no outward rounding of the constant alone enlarges it.
+    case inexactOutputCoefficients(file: String, location: VNNLibLocation, atom: String)
     /// A well-parenthesised expression in the wrong shape (wrong arity, a term where a
     /// constraint is expected, an empty list, ...).
     case malformed(file: String, location: VNNLibLocation, detail: String)
@@ -89,6 +96,7 @@ public enum VNNLibError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidDeclaration(let file, _, _),
             .badNumeral(let file, _, _),
             .arithmeticOverflow(let file, _),
+            .inexactOutputCoefficients(let file, _, _),
             .malformed(let file, _, _),
             .tooManyDisjuncts(let file, _, _),
             .tooManyAtoms(let file, _, _),
@@ -116,6 +124,7 @@ public enum VNNLibError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidDeclaration(_, let at, _),
             .badNumeral(_, let at, _),
             .arithmeticOverflow(_, let at),
+            .inexactOutputCoefficients(_, let at, _),
             .malformed(_, let at, _),
             .tooManyDisjuncts(_, let at, _),
             .tooManyAtoms(_, let at, _),
@@ -171,7 +180,10 @@ public enum VNNLibError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badNumeral(_, _, let text):
             return "bad numeral '\(Self.shown(text))'; write a finite decimal number such as 3, -0.5, 1.25 or 1e-05"
         case .arithmeticOverflow:
-            return "constant arithmetic overflows Double; use smaller constants"
+            return "a coefficient or constant overflows Double; use smaller constants"
+        case .inexactOutputCoefficients(_, _, let atom):
+            return "the output constraint \(Self.shown(atom, limit: 500)) has coefficients that are not Doubles "
+                + "even after scaling; write its coefficients with fewer significant digits (ratios such as 1, 0.5, 0.1)"
         case .malformed(_, _, let detail):
             return Self.shown(detail, limit: 500)
         case .tooManyDisjuncts(_, _, let limit):

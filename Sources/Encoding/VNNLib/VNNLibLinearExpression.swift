@@ -1,25 +1,41 @@
-// Linear terms while they are being read: sparse coefficients and a constant.
+// Linear terms while they are being read: sparse exact coefficients and an exact constant.
 
 /// `Σ inputs[i]·X_i + Σ outputs[j]·Y_j + constant`, with no zero coefficient stored.
-/// Arithmetic is in `Double`, rounded to nearest; overflow shows up as a non-finite value,
-/// which the reader turns into an error when the atom is built.
+///
+/// Arithmetic is exact (``ExactRational``): `(+ X_0 0.1 0.1 0.1)` has the constant `3/10`,
+/// not the `Double` sum `0.30000000000000004`. Numbers only grow through products of
+/// numerals, so ``isWithinLimits`` (at most ``maxBits`` bits in every numerator and
+/// denominator) bounds time and memory; the reader turns a violation into
+/// ``VNNLibError/arithmeticOverflow(file:location:)``.
 struct _VNNLibLinearExpression: Sendable {
-    var inputs: [Int: Double] = [:]
-    var outputs: [Int: Double] = [:]
-    var constant: Double = 0
+    var inputs: [Int: ExactRational] = [:]
+    var outputs: [Int: ExactRational] = [:]
+    var constant: ExactRational = .zero
 
-    init(constant: Double) { self.constant = constant }
+    /// Bound on the bits of every numerator and denominator (a `Double` needs at most 1,075;
+    /// a numeral at most about 4,000).
+    static let maxBits = 16_384
 
-    init(input index: Int) { inputs[index] = 1 }
+    init(constant: ExactRational) { self.constant = constant }
 
-    init(output index: Int) { outputs[index] = 1 }
+    init(input index: Int) { inputs[index] = .one }
+
+    init(output index: Int) { outputs[index] = .one }
 
     /// Whether no variable appears.
     var isConstant: Bool { inputs.isEmpty && outputs.isEmpty }
 
-    /// Whether every coefficient and the constant are finite.
-    var isFinite: Bool {
-        constant.isFinite && inputs.values.allSatisfy(\.isFinite) && outputs.values.allSatisfy(\.isFinite)
+    /// Whether every number stays within ``maxBits``.
+    var isWithinLimits: Bool {
+        constant.bitWidth <= Self.maxBits && inputs.values.allSatisfy { $0.bitWidth <= Self.maxBits }
+            && outputs.values.allSatisfy { $0.bitWidth <= Self.maxBits }
+    }
+
+    /// Whether every coefficient and the constant lie within the finite range of `Double`
+    /// (their nearest `Double`s are finite), so that rounding them outward bounds something.
+    var isInDoubleRange: Bool {
+        constant.nearestDouble.isFinite && inputs.values.allSatisfy { $0.nearestDouble.isFinite }
+            && outputs.values.allSatisfy { $0.nearestDouble.isFinite }
     }
 
     /// The first variable, in `X` then `Y` order, for error messages.
@@ -29,22 +45,22 @@ struct _VNNLibLinearExpression: Sendable {
         return nil
     }
 
-    /// `self + factor · other`.
-    mutating func add(_ other: _VNNLibLinearExpression, times factor: Double = 1) {
+    /// `self + factor · other`, exactly.
+    mutating func add(_ other: _VNNLibLinearExpression, times factor: ExactRational = .one) {
         for (i, a) in other.inputs { Self.accumulate(&inputs, i, factor * a) }
         for (j, b) in other.outputs { Self.accumulate(&outputs, j, factor * b) }
-        constant += factor * other.constant
+        constant = constant + factor * other.constant
     }
 
-    /// `factor · self`.
-    func scaled(by factor: Double) -> _VNNLibLinearExpression {
-        var result = _VNNLibLinearExpression(constant: 0)
+    /// `factor · self`, exactly.
+    func scaled(by factor: ExactRational) -> _VNNLibLinearExpression {
+        var result = _VNNLibLinearExpression(constant: .zero)
         result.add(self, times: factor)
         return result
     }
 
-    private static func accumulate(_ terms: inout [Int: Double], _ index: Int, _ delta: Double) {
-        let sum = (terms[index] ?? 0) + delta
-        terms[index] = sum == 0 ? nil : sum
+    private static func accumulate(_ terms: inout [Int: ExactRational], _ index: Int, _ delta: ExactRational) {
+        let sum = (terms[index] ?? .zero) + delta
+        terms[index] = sum.isZero ? nil : sum
     }
 }

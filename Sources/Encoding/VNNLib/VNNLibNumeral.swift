@@ -1,4 +1,4 @@
-// Decimal numerals of VNN-LIB, read into Double.
+// Decimal numerals of VNN-LIB, read as exact rationals.
 
 enum _VNNLibNumeral {
     /// Whether `text` is meant as a number: it starts with a digit, a `.`, a sign followed by
@@ -14,43 +14,24 @@ enum _VNNLibNumeral {
         return false
     }
 
-    /// The value of a decimal numeral, rounded to the nearest `Double` exactly as
-    /// `Double(String)` rounds; `nil` when `text` is not a numeral or its value overflows.
+    /// The exact value of a decimal numeral (see ``ExactRational/init(decimal:maxDigits:)``);
+    /// `nil` when `text` is not a numeral, when its magnitude lies beyond the largest finite
+    /// `Double` (it could not be written to the solvers' floating-point side), or when its
+    /// reduced numerator or denominator would exceed ``maxDigits`` decimal digits (the
+    /// smallest positive numeral accepted is about `1e-1200`; every `Double` fits).
     ///
     /// Accepted: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`, e.g. `3`,
     /// `-0.5`, `.5`, `2.`, `1e-05`, `-1.5E+3`. Not accepted: hexadecimal, `inf`, `nan`,
-    /// underscores, anything trailing. Magnitudes below the smallest subnormal round to
-    /// (signed) zero, as `Double(String)` does.
-    static func value(_ text: String) -> Double? {
-        let bytes = Array(text.utf8)
-        var i = 0
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") { i += 1 }
-        var mantissaDigits = 0
-        while i < bytes.count, isDigit(bytes[i]) {
-            i += 1
-            mantissaDigits += 1
+    /// underscores, anything trailing. Nothing is rounded: `0.1` is `1/10`.
+    static func value(_ text: String) -> ExactRational? {
+        guard let value = ExactRational(decimal: text, maxDigits: maxDigits), value.nearestDouble.isFinite else {
+            return nil
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < bytes.count, isDigit(bytes[i]) {
-                i += 1
-                mantissaDigits += 1
-            }
-        }
-        guard mantissaDigits > 0 else { return nil }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") { i += 1 }
-            var exponentDigits = 0
-            while i < bytes.count, isDigit(bytes[i]) {
-                i += 1
-                exponentDigits += 1
-            }
-            guard exponentDigits > 0 else { return nil }
-        }
-        guard i == bytes.count, let value = Double(text), value.isFinite else { return nil }
         return value
     }
+
+    /// Bound on the decimal digits of a numeral's reduced numerator and denominator.
+    static let maxDigits = 1_200
 
     private static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")

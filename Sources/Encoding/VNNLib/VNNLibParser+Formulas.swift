@@ -69,20 +69,25 @@ extension _VNNLibInterpreter {
         return _VNNLibNormalForm(conjunction: atoms)
     }
 
-    /// Appends the atom `lhs - rhs <= 0`. Returns `true` when it is a false constant
-    /// comparison (so the whole conjunction is false); a true one is not appended.
+    /// Appends the atom `lhs - rhs <= 0`, with exact coefficients. Returns `true` when it is
+    /// a false constant comparison (so the whole conjunction is false); a true one is not
+    /// appended. Constant comparisons are decided in exact arithmetic. An atom whose
+    /// coefficients or constant lie beyond the range of `Double` is an
+    /// ``VNNLibError/arithmeticOverflow(file:location:)``.
     private func appendAtom(
         _ lhs: _VNNLibLinearExpression, minus rhs: _VNNLibLinearExpression, at: VNNLibLocation,
         to atoms: inout [LinearAtom]
     ) throws(VNNLibError) -> Bool {
         var difference = lhs
-        difference.add(rhs, times: -1)
-        guard difference.isFinite else { throw .arithmeticOverflow(file: file, location: at) }
-        if difference.isConstant { return !(difference.constant <= 0) }
+        difference.add(rhs, times: -.one)
+        guard difference.isWithinLimits else { throw .arithmeticOverflow(file: file, location: at) }
+        // Decided exactly: (<= (+ 0.1 0.2) 0.3) is true.
+        if difference.isConstant { return difference.constant.signum > 0 }
+        guard difference.isInDoubleRange else { throw .arithmeticOverflow(file: file, location: at) }
         atoms.append(
             LinearAtom(
-                inputCoefficients: difference.inputs, outputCoefficients: difference.outputs,
-                constant: difference.constant, location: at))
+                exactInputCoefficients: difference.inputs, exactOutputCoefficients: difference.outputs,
+                exactConstant: difference.constant, location: at))
         return false
     }
 
@@ -104,27 +109,30 @@ extension _VNNLibInterpreter {
                 guard !arguments.isEmpty else {
                     throw .malformed(file: file, location: at, detail: "'+' needs at least one term, as in (+ X_0 1)")
                 }
-                var sum = _VNNLibLinearExpression(constant: 0)
+                var sum = _VNNLibLinearExpression(constant: .zero)
                 for argument in arguments { sum.add(try term(argument)) }
-                return sum
+                return try checked(sum, at: at)
             case "-":
                 guard let first = arguments.first else {
                     throw .malformed(file: file, location: at, detail: "'-' needs at least one term, as in (- X_0 1)")
                 }
                 var result = try term(first)
-                if arguments.count == 1 { return result.scaled(by: -1) }
-                for argument in arguments.dropFirst() { result.add(try term(argument), times: -1) }
-                return result
+                if arguments.count == 1 { return result.scaled(by: -.one) }
+                for argument in arguments.dropFirst() { result.add(try term(argument), times: -.one) }
+                return try checked(result, at: at)
             case "*":
                 guard !arguments.isEmpty else {
                     throw .malformed(file: file, location: at, detail: "'*' needs at least one factor, as in (* 2 X_0)")
                 }
-                var factor = 1.0
+                var factor = ExactRational.one
                 var variablePart: (term: _VNNLibLinearExpression, source: _VNNLibSExpression)?
                 for argument in arguments {
                     let value = try term(argument)
                     if value.isConstant {
-                        factor *= value.constant
+                        factor = factor * value.constant
+                        if factor.bitWidth > _VNNLibLinearExpression.maxBits {
+                            throw .arithmeticOverflow(file: file, location: at)
+                        }
                     } else if let previous = variablePart {
                         throw .nonLinearTerm(
                             file: file, location: at,
@@ -134,7 +142,7 @@ extension _VNNLibInterpreter {
                     }
                 }
                 guard let variablePart else { return _VNNLibLinearExpression(constant: factor) }
-                return variablePart.term.scaled(by: factor)
+                return try checked(variablePart.term.scaled(by: factor), at: at)
             case _ where Self.comparisons.contains(head) || Self.connectives.contains(head):
                 throw .malformed(
                     file: file, location: at,
@@ -144,6 +152,15 @@ extension _VNNLibInterpreter {
                 throw .unknownFunction(file: file, location: items[0].location, name: head)
             }
         }
+    }
+
+    /// `expression`, or ``VNNLibError/arithmeticOverflow(file:location:)`` when its numbers
+    /// outgrow ``_VNNLibLinearExpression/maxBits``.
+    private func checked(
+        _ expression: _VNNLibLinearExpression, at: VNNLibLocation
+    ) throws(VNNLibError) -> _VNNLibLinearExpression {
+        guard expression.isWithinLimits else { throw .arithmeticOverflow(file: file, location: at) }
+        return expression
     }
 
     /// `X_i` or `Y_j`, declared earlier in the file.

@@ -20,10 +20,13 @@ import Foundation
 ///
 /// Semantics: every assertion holds at once (a conjunction); strict comparisons are read as
 /// their closure (VNN-COMP's convention, see ``LinearAtom``); a comparison between
-/// constants only is evaluated, so `(<= 0 1)` is true and `(<= 1 0)` removes the
-/// disjuncts it is part of. Numerals are rounded to the nearest `Double` at parse time,
-/// and the verifier then treats those `Double`s as exact. Variables must be declared before
-/// they are used and the indices of each kind must run `0, 1, …, n-1` without gaps.
+/// constants only is evaluated exactly, so `(<= 0 1)` and `(<= (+ 0.1 0.2) 0.3)` are true
+/// and `(<= 1 0)` removes the disjuncts it is part of. Numerals are exact rationals (`0.1`
+/// is `1/10`) and constant arithmetic is exact (``ExactRational``); the property is the one
+/// the file states, over the reals. Rounding to `Double` happens once, outward, where the
+/// property meets the floating-point solver (``VNNLibProperty/inputRegions()``,
+/// ``VNNLibProperty/enlargedOutputAtom(_:)``). Variables must be declared before they are
+/// used and the indices of each kind must run `0, 1, …, n-1` without gaps.
 ///
 /// No input makes the parser crash: malformed text, deep nesting and huge normal forms all
 /// end in a ``VNNLibError``.

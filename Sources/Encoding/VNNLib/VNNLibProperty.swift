@@ -38,7 +38,9 @@ public struct VNNLibProperty: Sendable, Equatable {
         self.inputDeclarations = inputDeclarations
     }
 
-    /// Whether the point `(inputs, outputs)` lies in the unsafe set, evaluated in `Double`.
+    /// Whether the point `(inputs, outputs)` lies in the unsafe set, evaluated EXACTLY: the
+    /// `Double`s are taken as the rationals they denote and every atom is checked in
+    /// rational arithmetic (a point on the boundary satisfies `<=`/`>=`).
     public func isViolated(inputs: [Double], outputs: [Double]) -> Bool {
         disjuncts.contains { atoms in atoms.allSatisfy { $0.holds(inputs: inputs, outputs: outputs) } }
     }
@@ -47,29 +49,49 @@ public struct VNNLibProperty: Sendable, Equatable {
     ///
     /// In each disjunct every atom that mentions inputs must be a bound on ONE input,
     /// `a·X_i + c <= 0`, which gives `X_i <= -c/a` for `a > 0` and `X_i >= -c/a` for
-    /// `a < 0`; the tightest bounds are kept. When `a` is not `±1` the quotient is rounded,
-    /// so it is widened by one ulp outward: the box always contains the exact set. The
-    /// remaining atoms (outputs only) are the region's ``VNNLibInputRegion/outputConstraints``.
+    /// `a < 0`; the tightest bounds are kept, compared exactly. Only then is each bound
+    /// rounded to `Double`, OUTWARD: a lower bound down, an upper bound up. So the box always
+    /// contains the exact input set (and is the smallest `Double` box that does). The
+    /// remaining atoms (outputs only) are the region's
+    /// ``VNNLibInputRegion/outputConstraints``, still exact; ``enlargedOutputAtom(_:)``
+    /// turns them into `Double` atoms.
+    ///
+    /// Why enlarging is sound: the property is violated iff some `x` in the exact input set
+    /// has `f(x)` in the exact unsafe output set. Both sets only grow (the box by outward
+    /// rounding, the output atoms by ``enlargedOutputAtom(_:)``), so a proof that no `x` of
+    /// the larger box reaches the larger unsafe set (`unsat`) covers the exact property. A
+    /// point found in the larger sets proves nothing about the exact property; it must be
+    /// confirmed against the exact atoms (``confirmedViolation(network:candidate:)``) before
+    /// anyone answers `sat`.
     ///
     /// Errors, naming the variable and the disjunct (numbered from 1):
     /// ``VNNLibError/unsupportedInputConstraint(file:location:detail:)`` for an atom over
     /// several inputs or over inputs and outputs;
     /// ``VNNLibError/unboundedInput(file:location:variable:side:disjunct:)`` when an input
-    /// lacks a lower or upper bound;
+    /// lacks a lower or upper bound (or its bound lies beyond the finite `Double`s);
     /// ``VNNLibError/lowerAboveUpper(file:location:variable:lower:upper:disjunct:)`` when
-    /// the box is empty.
+    /// the exact box is empty; ``VNNLibError/inexactOutputCoefficients(file:location:atom:)``
+    /// when an output atom has no exact `Double` form (see ``enlargedOutputAtom(_:)``).
     public func inputRegions() throws(VNNLibError) -> [VNNLibInputRegion] {
         var regions: [VNNLibInputRegion] = []
         regions.reserveCapacity(disjuncts.count)
         for (k, atoms) in disjuncts.enumerated() {
-            regions.append(try region(atoms, number: k + 1))
+            let bounds = try exactBounds(atoms, number: k + 1)
+            for atom in bounds.outputConstraints { _ = try enlargedOutputAtom(atom) }
+            regions.append(
+                VNNLibInputRegion(
+                    lower: bounds.lower.map { $0.roundedDown + 0 }, upper: bounds.upper.map { $0.roundedUp + 0 },
+                    outputConstraints: bounds.outputConstraints))
         }
         return regions
     }
 
-    private func region(_ atoms: [LinearAtom], number: Int) throws(VNNLibError) -> VNNLibInputRegion {
-        var lower = [Double](repeating: -.infinity, count: inputCount)
-        var upper = [Double](repeating: .infinity, count: inputCount)
+    /// The exact bounds of each input in one disjunct, and its output atoms.
+    func exactBounds(
+        _ atoms: [LinearAtom], number: Int
+    ) throws(VNNLibError) -> (lower: [ExactRational], upper: [ExactRational], outputConstraints: [LinearAtom]) {
+        var lower = [ExactRational?](repeating: nil, count: inputCount)
+        var upper = [ExactRational?](repeating: nil, count: inputCount)
         var lowerSite = [VNNLibLocation?](repeating: nil, count: inputCount)
         var upperSite = [VNNLibLocation?](repeating: nil, count: inputCount)
         var outputConstraints: [LinearAtom] = []
@@ -98,44 +120,43 @@ public struct VNNLibProperty: Sendable, Equatable {
             guard index >= 0 && index < inputCount else {
                 throw .indexOutOfRange(file: fileName, location: at, variable: "X_\(index)", declaredCount: inputCount)
             }
-            var bound = -atom.constant / a
-            if a > 0 {
-                if abs(a) != 1 { bound = bound.nextUp }
-                if bound < upper[index] {
+            let bound = -atom.constant / a
+            if a.signum > 0 {
+                if upper[index].map({ bound < $0 }) ?? true {
                     upper[index] = bound
                     upperSite[index] = at
                 }
             } else {
-                if abs(a) != 1 { bound = bound.nextDown }
-                if bound > lower[index] {
+                if lower[index].map({ $0 < bound }) ?? true {
                     lower[index] = bound
                     lowerSite[index] = at
                 }
             }
         }
 
+        var exactLower: [ExactRational] = []
+        var exactUpper: [ExactRational] = []
         for index in 0..<inputCount {
             let declaration = index < inputDeclarations.count ? inputDeclarations[index] : unknown
-            // A bound that overflowed to infinity bounds nothing.
-            if lower[index] == -.infinity {
+            // A bound beyond the finite Doubles bounds nothing the solver can represent.
+            guard let low = lower[index], low.roundedDown.isFinite else {
                 throw .unboundedInput(
                     file: fileName, location: declaration, variable: "X_\(index)", side: "lower", disjunct: number)
             }
-            if upper[index] == .infinity {
+            guard let high = upper[index], high.roundedUp.isFinite else {
                 throw .unboundedInput(
                     file: fileName, location: declaration, variable: "X_\(index)", side: "upper", disjunct: number)
             }
-            if lower[index] > upper[index] {
+            if high < low {
                 let site = max(lowerSite[index] ?? unknown, upperSite[index] ?? unknown)
                 throw .lowerAboveUpper(
-                    file: fileName, location: site, variable: "X_\(index)", lower: lower[index], upper: upper[index],
-                    disjunct: number)
+                    file: fileName, location: site, variable: "X_\(index)", lower: low.nearestDouble,
+                    upper: high.nearestDouble, disjunct: number)
             }
-            // -0.0 + 0.0 == +0.0: report zero bounds without a sign.
-            lower[index] += 0
-            upper[index] += 0
+            exactLower.append(low)
+            exactUpper.append(high)
         }
-        return VNNLibInputRegion(lower: lower, upper: upper, outputConstraints: outputConstraints)
+        return (exactLower, exactUpper, outputConstraints)
     }
 }
 
@@ -143,11 +164,12 @@ public struct VNNLibProperty: Sendable, Equatable {
 /// violates it iff some `x` with `lower <= x <= upper` has outputs satisfying every atom of
 /// `outputConstraints`.
 public struct VNNLibInputRegion: Sendable, Equatable {
-    /// Lower bound of each input; finite.
+    /// Lower bound of each input; finite. From a file: the exact bound rounded down.
     public var lower: [Double]
-    /// Upper bound of each input; finite, and `lower[i] <= upper[i]`.
+    /// Upper bound of each input; finite, and `lower[i] <= upper[i]`. From a file: the
+    /// exact bound rounded up.
     public var upper: [Double]
-    /// The atoms of the disjunct that mention outputs only (no input coefficient).
+    /// The atoms of the disjunct that mention outputs only (no input coefficient), exact.
     public var outputConstraints: [LinearAtom]
 
     public init(lower: [Double], upper: [Double], outputConstraints: [LinearAtom]) {

@@ -2,8 +2,11 @@ import Encoding
 import Network
 
 /// Turns a VNN-LIB property into ``SafetyQuery``s: one per distinct input box of its normal
-/// form, each with the output conjunctions of the disjuncts that share that box. The
-/// property is violated iff some query is.
+/// form, each with the output conjunctions of the disjuncts that share that box. Boxes and
+/// output atoms are the outward-rounded ENLARGEMENTS of the exact property
+/// (``VNNLibProperty/inputRegions()``, ``VNNLibProperty/enlargedOutputAtom(_:)``): if no
+/// query is violated the property holds; a violation of a query must be confirmed with
+/// ``VNNLibProperty/confirmedViolation(network:candidate:)`` before it means `sat`.
 public enum VNNLibQueries {
     public static func queries(for property: VNNLibProperty, network: NeuralNetwork) throws -> [SafetyQuery] {
         var order: [Box] = []
@@ -11,9 +14,8 @@ public enum VNNLibQueries {
         for region in try property.inputRegions() {
             let box = try Box(lower: region.lower, upper: region.upper)
             let key = box.lower + box.upper
-            let atoms = region.outputConstraints.map {
-                OutputAtom(coefficients: $0.denseOutputCoefficients(count: property.outputCount), constant: $0.constant)
-            }
+            var atoms: [OutputAtom] = []
+            for atom in region.outputConstraints { atoms.append(try property.enlargedOutputAtom(atom)) }
             if grouped[key] == nil { order.append(box) }
             grouped[key, default: []].append(atoms)
         }
