@@ -30,6 +30,6 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Network", "Encoding"]),
         .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver"]),
         .testTarget(name: "SamplingTests", dependencies: ["Network", "Sampling"]),
-        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network", "Solver"]),
+        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network", "Solver", "Sampling"]),
     ]
 )

@@ -1,10 +1,12 @@
 import Foundation
+import Sampling
 import Solver
 import XCTest
 
 /// The defaults that `--help` prints are the values the commands run with: each "default X"
 /// in an option line of the solver commands is compared with the library's configuration
-/// (``QueryConfiguration``), which is what `SolverOptions` starts from.
+/// (``QueryConfiguration``), which is what `SolverOptions` starts from, and those of
+/// `verify attack` with ``RealisticAdversarialSearch``'s.
 final class HelpDefaultsTests: XCTestCase {
     /// `(option, default as printed)` for every option line whose help says "default X" (not
     /// "default: ...", which describes rather than states a value). A clause that lists one
@@ -40,8 +42,9 @@ final class HelpDefaultsTests: XCTestCase {
             "--max-depth": ["\(configuration.maxDepth)"],
             "--smt-threshold": ["\(configuration.smtUnstableThreshold)"],
             "--attack": [configuration.attackMethod.rawValue],
-            // vnnlib's preset, then local's: no strong branching on C∘G networks (design
-            // decision measured in Benchmarks/README.md, "strong branching").
+            // vnnlib's preset, then local's 0 (no strong branching on C∘G networks, measured
+            // in Benchmarks/README.md), which LocalAndVNNLibCommandTests checks is what runs:
+            // the default search equals --strong-branching 0.
             "--strong-branching": ["\(QueryConfiguration.oneShotStrongBranchingDepth)", "0"],
             // The identity adapter.
             "--adapter-scale": ["1"],
@@ -49,18 +52,7 @@ final class HelpDefaultsTests: XCTestCase {
         ]
         var checked: Set<String> = []
         for command in ["vnnlib", "local", "robustness", "correctness"] {
-            let help = try runVerify([command, "--help"])
-            XCTAssertEqual(help.status, 0, help.stderr)
-            var seen: [String: [String]] = [:]
-            for (option, value) in Self.printedDefaults(help.stdout) { seen[option, default: []].append(value) }
-            for (option, values) in seen {
-                guard let want = expected[option] else {
-                    XCTFail("verify \(command) --help: \(option) prints 'default \(values[0])' that this test does not know; add its source to `expected`")
-                    continue
-                }
-                XCTAssertEqual(values, want, "verify \(command) --help: \(option)")
-                checked.insert(option)
-            }
+            checked.formUnion(try checkDefaults(command, expected))
         }
         // The drift that started this test: --rlimit's help once said 20000000 while the
         // code ran 5000000.
@@ -68,6 +60,42 @@ final class HelpDefaultsTests: XCTestCase {
                        "--strong-branching", "--adapter-scale", "--adapter-shift"] {
             XCTAssertTrue(checked.contains(option), "no default printed for \(option)")
         }
+    }
+
+    func testEveryDefaultInTheAttackHelpIsTheSearchsValue() throws {
+        let search = RealisticAdversarialSearch(classIndex: 0)
+        XCTAssertEqual(search.target, .anyOther)
+        XCTAssertNil(search.stepSize)
+        XCTAssertNil(search.seconds)
+        let checked = try checkDefaults("attack", [
+            "--target": ["any"],
+            "--samples": ["\(search.samples)"],
+            "--start": ["\(search.startSample)"],
+            "--steps": ["\(search.steps)"],
+            "--restarts": ["\(search.restarts)"],
+            "--candidates": ["\(search.candidates)"],
+            "--seed": ["\(search.seed)"],
+            "--step-size": ["eps"],  // nil: eps / steps
+            "--seconds": ["none"],   // nil: no cap
+        ])
+        XCTAssertEqual(checked.count, 9)
+    }
+
+    /// Compares every printed default of `verify COMMAND --help` with `expected`; returns the
+    /// options seen. An option that prints a default missing from `expected` fails.
+    func checkDefaults(_ command: String, _ expected: [String: [String]]) throws -> Set<String> {
+        let help = try runVerify([command, "--help"])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        var seen: [String: [String]] = [:]
+        for (option, value) in Self.printedDefaults(help.stdout) { seen[option, default: []].append(value) }
+        for (option, values) in seen {
+            guard let want = expected[option] else {
+                XCTFail("verify \(command) --help: \(option) prints 'default \(values[0])' that this test does not know; add its source to `expected`")
+                continue
+            }
+            XCTAssertEqual(values, want, "verify \(command) --help: \(option)")
+        }
+        return Set(seen.keys)
     }
 
     func testParserReadsDefaultsAndSkipsDescriptions() {
