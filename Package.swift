@@ -16,18 +16,20 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
-        .target(name: "Network"),
-        .target(name: "Encoding", dependencies: ["Network"]),
+        .target(name: "Codecs"),
+        .target(name: "Network", dependencies: ["Codecs"]),
+        .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
         .target(name: "Solver", dependencies: ["Network", "Encoding", "CZ3"]),
-        .target(name: "Sampling", dependencies: ["Network", "Encoding", "Solver"]),
+        .target(name: "Sampling", dependencies: ["Codecs", "Network", "Encoding", "Solver"]),
         .executableTarget(name: "verify", dependencies: ["Network", "Encoding", "Solver", "Sampling"]),
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "EncodingTests", dependencies: ["Network", "Encoding"]),
         .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver"]),
         .testTarget(name: "SamplingTests", dependencies: ["Network", "Sampling"]),
-        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network"]),
+        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network", "Solver", "Sampling"]),
     ]
 )

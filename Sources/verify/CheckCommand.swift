@@ -46,7 +46,12 @@ enum CheckCommand: Subcommand {
             records = [root]
         } else {
             var adapter: Adapter?
-            if let object = root["adapter"] as? [String: Any], let scale = object["scale"] as? Double, let shift = object["shift"] as? Double {
+            if let object = root["adapter"] {
+                // Each of scale and shift: one number, or one number per element.
+                func values(_ value: Any?) -> [Double]? { (value as? Double).map { [$0] } ?? numbers(value) }
+                guard let object = object as? [String: Any], let scale = values(object["scale"]), let shift = values(object["shift"]) else {
+                    throw fail("adapter", "expected {\"scale\": number or list, \"shift\": number or list}")
+                }
                 adapter = Adapter(scale: scale, shift: shift)
             }
             network = try NeuralNetwork.composing(classifier: NetworkFile.load(try file("classifier")),

@@ -11,7 +11,9 @@ enum LocalCommand: Subcommand {
         options: [
             .value("--classifier", "FILE", "classifier network (with --generator)"),
             .value("--generator", "FILE", "generator network: the box is over its noise input"),
-            .value("--adapter", "S,T", "scalar adapter between generator and classifier: image * S + T"),
+            .value("--adapter-scale", "S[,S...]", "adapter between generator and classifier, image * S + T: scale (one value or one per element; default 1)"),
+            .value("--adapter-shift", "T[,T...]", "adapter shift T (one value or one per element; default 0)"),
+            .value("--adapter", "S,T", "shorthand for --adapter-scale S --adapter-shift T"),
             .value("--noise", "V1,V2,...", "centre of the box in noise space (with --generator)"),
             .value("--model", "FILE", "a single network instead of --classifier/--generator"),
             .value("--point", "V1,V2,...", "centre of the box in the model's input space (with --model)"),
@@ -29,7 +31,7 @@ enum LocalCommand: Subcommand {
         var configuration = try SolverOptions.configuration(arguments)
         // No strong branching by default: on C∘G networks it costs more than it saves
         // (``QueryConfiguration/oneShotStrongBranchingDepth``).
-        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: 0)
+        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: SolverOptions.localStrongBranchingDepth)
         let (network, center, files) = try loadNetworkAndCenter(arguments)
         guard let eps = try arguments.double("--eps") else {
             throw UsageError(description: "verify local: give the box radius with --eps E")
@@ -50,8 +52,10 @@ enum LocalCommand: Subcommand {
         report(result, trueClass: trueClass, eps: eps)
         if let path = arguments.value("--json") {
             var context: [String: Any] = ["class": trueClass, "eps": eps, "center": center, "kind": "local-robustness"]
-            if let adapter = try arguments.value("--adapter").map({ try parseVector($0, place: "--adapter") }) {
-                context["adapter"] = ["scale": adapter[0], "shift": adapter[1]]
+            if let adapter = try adapter(arguments) {
+                // One number for a scalar, else the list (what `verify check` reads back).
+                func json(_ values: [Double]) -> Any { values.count == 1 ? values[0] : values }
+                context["adapter"] = ["scale": json(adapter.scale), "shift": json(adapter.shift)]
             }
             for (role, file) in files {
                 context[role] = file
@@ -72,6 +76,9 @@ enum LocalCommand: Subcommand {
             guard arguments.value("--classifier") == nil, arguments.value("--generator") == nil else {
                 throw UsageError(description: "verify local: give either --model or --classifier/--generator, not both")
             }
+            guard try adapter(arguments) == nil else {
+                throw UsageError(description: "verify local: the adapter sits between --generator and --classifier; drop --adapter-scale/--adapter-shift/--adapter with --model")
+            }
             guard let point = arguments.value("--point") else {
                 throw UsageError(description: "verify local: --model needs --point V1,V2,...")
             }
@@ -86,19 +93,32 @@ enum LocalCommand: Subcommand {
         guard let noise = arguments.value("--noise") else {
             throw UsageError(description: "verify local: give the noise with --noise V1,V2,...")
         }
-        var adapter: Adapter?
-        if let text = arguments.value("--adapter") {
-            let values = try parseVector(text, place: "--adapter")
-            guard values.count == 2 else {
-                throw UsageError(description: "verify local: --adapter takes two numbers S,T (scale, shift), got \(values.count)")
-            }
-            adapter = Adapter(scale: values[0], shift: values[1])
-        }
         let network = try NeuralNetwork.composing(
-            classifier: NetworkFile.load(classifierPath), after: NetworkFile.load(generatorPath), adapter: adapter)
+            classifier: NetworkFile.load(classifierPath), after: NetworkFile.load(generatorPath), adapter: adapter(arguments))
         let center = try parseVector(noise, place: "--noise")
         try checkSize(center, network, "--noise")
         return (network, center, [("classifier", classifierPath), ("generator", generatorPath)])
+    }
+
+    /// The adapter `image * scale + shift` between generator and classifier, from
+    /// `--adapter-scale S[,S...]` and `--adapter-shift T[,T...]` (as in `robustness` and
+    /// `info --compose`; a missing one is the identity's 1 or 0), or from the shorthand
+    /// `--adapter S,T` (two scalars); `nil` when none is given.
+    static func adapter(_ arguments: ParsedArguments) throws -> Adapter? {
+        let scale = try arguments.value("--adapter-scale").map { try parseVector($0, place: "--adapter-scale") }
+        let shift = try arguments.value("--adapter-shift").map { try parseVector($0, place: "--adapter-shift") }
+        if let text = arguments.value("--adapter") {
+            guard scale == nil, shift == nil else {
+                throw UsageError(description: "verify local: give --adapter S,T or --adapter-scale/--adapter-shift, not both")
+            }
+            let values = try parseVector(text, place: "--adapter")
+            guard values.count == 2 else {
+                throw UsageError(description: "verify local: --adapter takes two numbers S,T (scale, shift), got \(values.count); for one value per element use --adapter-scale S,S,... --adapter-shift T,T,...")
+            }
+            return Adapter(scale: values[0], shift: values[1])
+        }
+        guard scale != nil || shift != nil else { return nil }
+        return Adapter(scale: scale ?? [1], shift: shift ?? [0])
     }
 
     static func checkSize(_ center: [Double], _ network: NeuralNetwork, _ flag: String) throws {

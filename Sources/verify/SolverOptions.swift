@@ -3,15 +3,23 @@ import Solver
 
 /// Options shared by the commands that run the exact pipeline (`local`, `vnnlib`).
 enum SolverOptions {
+    /// Where every default printed below comes from: the library's configuration, so that
+    /// the help cannot drift from what runs.
+    private static let defaults = QueryConfiguration()
+
+    /// `--strong-branching` of `verify local`: off (``QueryConfiguration/oneShotStrongBranchingDepth``
+    /// says why); `verify vnnlib` uses ``QueryConfiguration/oneShotStrongBranchingDepth``.
+    static let localStrongBranchingDepth = 0
+
     static let options: [OptionSpec] = [
-        .value("--timeout", "SEC", "wall-clock safety net per query (default 60)"),
-        .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default 20000000; 0 = none)"),
-        .value("--max-nodes", "N", "split-search budget in sub-boxes, plain track not counted (default 20000 for local; none for vnnlib, where --timeout is the budget)"),
-        .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default 60)"),
-        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default 0: only once linear, or at the depth limit)"),
+        .value("--timeout", "SEC", "wall-clock safety net per query (default \(helpNumber(defaults.timeLimit)))"),
+        .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default \(defaults.smtResourceLimit); 0 = none)"),
+        .value("--max-nodes", "N", "split-search budget in sub-boxes, plain track not counted (default \(defaults.maxNodes); none for vnnlib, where --timeout is the budget)"),
+        .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default \(defaults.maxDepth))"),
+        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default \(defaults.smtUnstableThreshold); 0 = only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
         // attack choice (begin)
-        .value("--attack", "METHOD", "whole-box attack step: gradient (default), random or both"),
+        .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attackMethod.rawValue))"),
         // attack choice (end)
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
@@ -23,8 +31,13 @@ enum SolverOptions {
     static let oneShotOptions: [OptionSpec] = [
         .value("--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it"),
         .value("--strong-branching", "DEPTH",
-               "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default 16 for vnnlib, 0 for local)"),
+               "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default \(QueryConfiguration.oneShotStrongBranchingDepth) for vnnlib, \(localStrongBranchingDepth) for local)"),
     ]
+
+    /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
+    static func helpNumber(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
 
     /// One query per run: the split search works on batches of sub-boxes
     /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and

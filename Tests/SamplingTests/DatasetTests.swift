@@ -23,61 +23,6 @@ func runPython(_ script: String, input: [UInt8] = []) throws -> [UInt8]? {
     return [UInt8](output)
 }
 
-/// Inflate and gzip are checked against Python's zlib (an independent compressor) on data of
-/// every kind: empty, incompressible, runs, text, at levels 0 (stored blocks), 1 and 9
-/// (fixed and dynamic Huffman blocks).
-final class InflateTests: XCTestCase {
-    static func payloads() -> [[UInt8]] {
-        var rng = SplitMix64(seed: 42)
-        let random = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-        let runs = (0..<50_000).map { UInt8(($0 / 300) % 7) }
-        let text = Array(String(repeating: "global robustness of C∘G, eps = 0.05; ", count: 900).utf8)
-        let small = (0..<300).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4) }
-        return [[], [7], random, runs, text, small]
-    }
-
-    func testGzipOfPythonMatchesAtEveryLevel() throws {
-        for (index, payload) in Self.payloads().enumerated() {
-            for level in [0, 1, 6, 9] {
-                let script = "import sys, gzip; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read(), compresslevel=\(level)))"
-                guard let compressed = try runPython(script, input: payload) else { throw XCTSkip("python3 is not installed") }
-                XCTAssertEqual(try Gzip.decompress(compressed), payload, "payload \(index) level \(level)")
-            }
-        }
-    }
-
-    func testRawDeflateWithSmallWindowsAndStrategies() throws {
-        // Strategy 2 = Z_HUFFMAN_ONLY, 3 = Z_RLE, 4 = Z_FIXED; wbits -9 = raw deflate, 512-byte window.
-        for payload in Self.payloads() {
-            for strategy in [0, 2, 3, 4] {
-                let script = "import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, -9, 9, \(strategy)); "
-                    + "sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())"
-                guard let compressed = try runPython(script, input: payload) else { throw XCTSkip("python3 is not installed") }
-                let (output, end) = try Inflate.decompress(compressed)
-                XCTAssertEqual(output, payload, "strategy \(strategy)")
-                XCTAssertEqual(end, compressed.count)
-            }
-        }
-    }
-
-    func testHandMadeStoredBlock() throws {
-        // BFINAL=1, BTYPE=00, LEN=3, NLEN=~3, "abc".
-        let stream: [UInt8] = [0x01, 0x03, 0x00, 0xFC, 0xFF, 0x61, 0x62, 0x63]
-        XCTAssertEqual(try Inflate.decompress(stream).output, Array("abc".utf8))
-    }
-
-    func testCorruptionIsAnError() throws {
-        let script = "import sys, gzip; sys.stdout.buffer.write(gzip.compress(b'0123456789' * 1000))"
-        guard var compressed = try runPython(script) else { throw XCTSkip("python3 is not installed") }
-        XCTAssertThrowsError(try Gzip.decompress(Array(compressed.prefix(compressed.count - 5))))
-        compressed[compressed.count - 8] ^= 0x01  // CRC-32
-        XCTAssertThrowsError(try Gzip.decompress(compressed)) { error in
-            XCTAssertTrue("\(error)".contains("CRC-32"), "\(error)")
-        }
-        XCTAssertThrowsError(try Inflate.decompress([0x07]))  // block type 3
-    }
-}
-
 /// IDX and CSV test sets written by the tests themselves (big-endian headers built by hand).
 final class LabelledDatasetTests: XCTestCase {
     static func idx(type: UInt8, shape: [Int], payload: [UInt8]) -> [UInt8] {

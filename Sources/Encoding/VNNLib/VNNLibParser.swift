@@ -5,6 +5,7 @@
 // SMT-LIB 2 script over real variables X_0… (inputs) and Y_0… (outputs) whose assertions,
 // taken together, describe the UNSAFE set.
 
+import Codecs
 import Foundation
 
 /// Reads VNN-LIB properties.
@@ -59,7 +60,8 @@ public enum VNNLibParser {
             expectedOutputs: expectedOutputs, maxDisjuncts: maxDisjuncts, maxAtoms: maxAtoms)
     }
 
-    /// Reads and parses the VNN-LIB file at `path`; error messages name `path` as given.
+    /// Reads and parses the VNN-LIB file at `path`, gzipped or not; error messages name
+    /// `path` as given.
     public static func parse(
         contentsOf path: String,
         expectedInputs: Int? = nil,
@@ -69,7 +71,7 @@ public enum VNNLibParser {
     ) throws(VNNLibError) -> VNNLibProperty {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = Data(try Gzip.contentsOfFile(atPath: path))
         } catch {
             throw .cannotRead(file: path, reason: error.localizedDescription)
         }

@@ -1,6 +1,7 @@
 // The IDX format of MNIST / Fashion-MNIST (gzipped or not).
 
 import Foundation
+import Codecs
 
 /// A tensor read from an IDX file (the format MNIST and Fashion-MNIST are distributed in).
 ///

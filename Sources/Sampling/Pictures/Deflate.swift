@@ -5,6 +5,8 @@
 // RFC 1951 (1996); P. Deutsch, J.-L. Gailly, "ZLIB Compressed Data Format Specification
 // version 3.3", RFC 1950 (1996).
 
+import Codecs
+
 /// Packs bits least significant bit first, as deflate requires (RFC 1951, section 3.1.1).
 struct BitWriter {
     private(set) var bytes: [UInt8] = []

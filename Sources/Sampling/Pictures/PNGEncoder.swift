@@ -4,6 +4,7 @@
 // ISO/IEC 15948:2003 (chunks, filters, CRC); zlib stream from ``Deflate``.
 
 import Foundation
+import Codecs
 
 /// Encodes a ``RasterImage`` as a PNG file:
 ///

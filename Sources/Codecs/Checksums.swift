@@ -1,4 +1,4 @@
-// The two checksums of PNG files: CRC-32 (every chunk) and Adler-32 (the zlib stream).
+// CRC-32 (PNG chunks, the gzip trailer) and Adler-32 (the zlib stream of PNG files).
 //
 // References: ISO 3309 / ITU-T V.42 CRC-32 as used by PNG (RFC 2083, section 15; W3C PNG
 // specification, annex D); Adler-32 in RFC 1950, section 8.2.
