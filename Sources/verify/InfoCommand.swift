@@ -19,6 +19,8 @@ enum InfoCommand: Subcommand {
         for (index, (layer, inputSize)) in zip(network.layers, network.layerInputSizes).enumerated() {
             let number = String(index).leftPadded(4)
             switch layer {
+            case .affine(let affine) where affine.diagonalScale != nil:
+                print("\(number)  affine element-wise on \(affine.inputSize) units (kept apart: folding it would round)")
             case .affine(let affine):
                 print("\(number)  affine \(affine.inputSize) -> \(affine.outputSize)  (\(affine.parameterCount) parameters)")
             default:
@@ -26,6 +28,12 @@ enum InfoCommand: Subcommand {
             }
         }
         print("parameters:     \(network.parameterCount)")
+        if network.roundedConstants.isEmpty {
+            print("rounded constants: none (the layers are exactly the file's weights)")
+        } else {
+            print("rounded constants: \(network.roundedConstants.count) (no exact Double; stored correctly rounded, verdicts are about the stored values)")
+            for constant in network.roundedConstants { print("      \(constant)") }
+        }
         print("ReLU-like units: \(network.piecewiseUnitCount) (relu, leaky relu, clip)")
         if network.isPiecewiseLinear {
             print("piecewise linear: yes (exact verification possible)")
