@@ -229,3 +229,42 @@ final class ExactMergeTests: XCTestCase {
         XCTAssertEqual(diagonal.diagonalScale, [1.0 / 3, 1])
     }
 }
+
+/// Element-wise layers take the `O(n)` path in the forward pass and gradients; it must give
+/// the same Doubles as the dense formulas `y_i = fl(Σ_j W_ij x_j) + b_i`, `g'_j = Σ_i g_i W_ij`.
+final class ElementWiseLayerTests: XCTestCase {
+    func testElementWiseForwardAndGradientEqualTheDenseFormulas() throws {
+        var rng = SeededGenerator(seed: 5)
+        let n = 7
+        let scale = (0..<n).map { _ in Double.random(in: -2...2, using: &rng) }
+        let shift = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+        let layer = AffineLayer.diagonal(scale: scale, shift: shift)
+        XCTAssertEqual(layer.diagonalScale, scale)
+        XCTAssertNil(randomAffine(n, n, using: &rng).diagonalScale)
+        XCTAssertNil(AffineLayer(inputSize: 2, outputSize: 1, weights: [1, 0], bias: [0]).diagonalScale)
+        let dense = randomAffine(n, 3, using: &rng)
+        let network = try NeuralNetwork(inputShape: [n], layers: [.affine(layer), .tanh, .affine(dense)])
+        for _ in 0..<20 {
+            let x = (0..<n).map { _ in Double.random(in: -3...3, using: &rng) }
+            let expected = (0..<n).map { i in
+                var sum = 0.0
+                for j in 0..<n { sum += layer.weights[i * n + j] * x[j] }
+                return sum + layer.bias[i]
+            }
+            XCTAssertEqual(Layer.affine(layer).apply(x), expected)
+            XCTAssertEqual(network.activations(x)[1], expected)
+            XCTAssertEqual(network.evaluate(batch: x + x, count: 2), network.evaluate(x) + network.evaluate(x))
+            XCTAssertEqual(network.evaluate(x), Layer.affine(dense).apply(expected.map { Foundation.tanh($0) }))
+            let weights = [1.0, -2, 0.5]
+            let (_, gradient) = network.valueAndGradient(at: x, outputWeights: weights)
+            // Chain rule by hand: through the dense layer, tanh, then diag(scale).
+            let t = expected.map { Foundation.tanh($0) }
+            let expectedGradient = (0..<n).map { j in
+                var pulled = 0.0
+                for i in 0..<3 { pulled += weights[i] * dense.weights[i * n + j] }
+                return pulled * (1 - t[j] * t[j]) * scale[j]
+            }
+            XCTAssertEqual(gradient, expectedGradient)
+        }
+    }
+}
