@@ -1,6 +1,7 @@
 import Network
 
-/// `verify info MODEL`: shapes, layers, parameter and ReLU-like unit counts, piecewise linearity.
+/// `verify info MODEL`: shapes, layers, parameter and ReLU-like unit counts, the constants
+/// stored rounded (``NeuralNetwork/roundedConstants``), piecewise linearity.
 enum InfoCommand: Subcommand {
     static let spec = CommandSpec(
         name: "info",
@@ -20,7 +21,7 @@ enum InfoCommand: Subcommand {
             let number = String(index).leftPadded(4)
             switch layer {
             case .affine(let affine) where affine.diagonalScale != nil:
-                print("\(number)  affine element-wise on \(affine.inputSize) units (kept apart: folding it would round)")
+                print("\(number)  affine element-wise on \(affine.inputSize) units (y_i = s_i x_i + t_i)")
             case .affine(let affine):
                 print("\(number)  affine \(affine.inputSize) -> \(affine.outputSize)  (\(affine.parameterCount) parameters)")
             default:
