@@ -25,9 +25,9 @@ import Foundation
 /// An inexact `r_i` is recorded as a ``RoundedConstant`` (`.nnetInputRange`, relative error
 /// 2^-53). ``NeuralNetwork/mergingAffineLayers()`` then folds neighbours only where the
 /// folded weights are exact, so the loaded network is the file's network with `1/range`
-/// stored as `fl(1/range)`. The input minimums and maximums are returned as the input domain (they are
-/// where the network is meant to be used; a verifier's box should lie inside them) and are
-/// not applied as a clamp. Outputs are the network's raw (normalised) outputs, the values
+/// stored as `fl(1/range)`. The input minimums and maximums are returned as the input domain
+/// (they are where the network is meant to be used; a verifier's box should lie inside them)
+/// and are not applied as a clamp. Outputs are the network's raw (normalised) outputs, the values
 /// the ACAS Xu properties in VNN-LIB refer to; the output mean and range are returned.
 public struct NNetFile: Sendable {
     public var network: NeuralNetwork
@@ -96,6 +96,7 @@ public enum NNetLoader {
         let maximums = try nextLine("input maximums", count: inputSize)
         let means = try nextLine("means", count: inputSize + 1)
         let ranges = try nextLine("ranges", count: inputSize + 1)
+        let rangesLine = lines[cursor - 1].number
         guard ranges.allSatisfy({ $0 != 0 }) else {
             throw fail("line \(lines[cursor - 1].number)", "a range is zero (division by zero in the normalisation)")
         }
@@ -115,7 +116,7 @@ public enum NNetLoader {
                                             shift: (0..<inputSize).map { -means[$0] })
         let reciprocals = (0..<inputSize).map { RoundedConstant.reciprocal(ranges[$0]) }
         guard reciprocals.allSatisfy({ $0.value.isFinite && $0.value != 0 }) else {
-            throw fail("ranges", "1/range overflows or underflows for some input")
+            throw fail("line \(rangesLine)", "1/range overflows for some input (a range nearer to zero than 5.6e-309)")
         }
         let scaling = AffineLayer.diagonal(scale: reciprocals.map(\.value), shift: zeros)
         let rounded = reciprocals.indices.filter { !reciprocals[$0].exact }.map {
