@@ -32,7 +32,8 @@ public struct RoundedConstant: Sendable, Equatable, CustomStringConvertible {
     /// Index (in ``NeuralNetwork/layers``) of the affine layer holding the rounded weights.
     public var layerIndex: Int
     public var origin: Origin
-    /// Number of stored entries that differ from the exact value.
+    /// Number of the file's values stored rounded: distinct divisors (`Div`), channels
+    /// (batch normalisation), inputs (`.nnet`), products (`Gemm`).
     public var count: Int
     /// Bound on `|stored - exact| / |exact|` of each such entry (2^-53 for a correctly
     /// rounded value).
