@@ -44,8 +44,11 @@ extension NeuralNetwork {
     /// The composition `C ∘ a ∘ G` of a classifier `C` after a generator `G`, with an optional
     /// element-wise affine adapter `a` in between: noise in, classifier outputs out.
     ///
-    /// The adapter is merged into the classifier's first affine layer when there is one
-    /// (`W (s ⊙ y + t) + b = (W diag(s)) y + (W t + b)`), so composing adds no layer.
+    /// The adapter is merged into a neighbouring affine layer when the merge is exact
+    /// (`W (s ⊙ y + t) + b = (W diag(s)) y + (W t + b)`, see
+    /// ``mergingAffineLayers()``); otherwise it stays an element-wise layer of its own, so
+    /// the result is exactly `C ∘ a ∘ G` in real arithmetic. Rounded constants of both
+    /// networks are kept (``roundedConstants``).
     /// - Throws: ``NetworkError/sizeMismatch(context:expected:actual:fix:)`` naming both
     ///   sizes when the generator's output size differs from the classifier's input size.
     public static func composing(
@@ -61,9 +64,16 @@ extension NeuralNetwork {
         if let adapter {
             layers.append(.affine(try adapter.affineLayer(size: generator.outputSize)))
         }
+        let offset = layers.count
         layers.append(contentsOf: classifier.layers)
+        let shifted = classifier.roundedConstants.map { constant in
+            var moved = constant
+            moved.layerIndex += offset
+            return moved
+        }
         let composed = try NeuralNetwork(
-            inputShape: generator.inputShape, outputShape: classifier.outputShape, layers: layers)
+            inputShape: generator.inputShape, outputShape: classifier.outputShape, layers: layers,
+            roundedConstants: generator.roundedConstants + shifted)
         return composed.mergingAffineLayers()
     }
 }

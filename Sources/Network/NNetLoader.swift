@@ -15,11 +15,19 @@ import Foundation
 /// ```
 /// Every layer but the last is followed by a ReLU.
 ///
-/// Input normalisation `x̂_i = (x_i - mean_i) / range_i` is folded into the first layer:
-/// `W x̂ + b = (W diag(1/range)) x + (b - W diag(1/range) mean)`, so the loaded network takes
-/// raw inputs. The input minimums and maximums are returned as the input domain (they are
-/// where the network is meant to be used; a verifier's box should lie inside them) and are
-/// not applied as a clamp. Outputs are the network's raw (normalised) outputs, the values
+/// Input normalisation `x̂_i = (x_i - mean_i) / range_i` becomes two element-wise layers in
+/// front of the first dense layer, so the loaded network takes raw inputs:
+/// ```
+/// x -> x - mean                 (scale 1, shift -mean: exact)
+///   -> r ⊙ (x - mean)           r_i = fl(1/range_i), exact when range_i is ±2^k
+///   -> W (...) + b
+/// ```
+/// An inexact `r_i` is recorded as a ``RoundedConstant`` (`.nnetInputRange`, relative error
+/// 2^-53). ``NeuralNetwork/mergingAffineLayers()`` then folds neighbours only where the
+/// folded weights are exact, so the loaded network is the file's network with `1/range`
+/// stored as `fl(1/range)`. The input minimums and maximums are returned as the input domain
+/// (they are where the network is meant to be used; a verifier's box should lie inside them)
+/// and are not applied as a clamp. Outputs are the network's raw (normalised) outputs, the values
 /// the ACAS Xu properties in VNN-LIB refer to; the output mean and range are returned.
 public struct NNetFile: Sendable {
     public var network: NeuralNetwork
@@ -88,6 +96,7 @@ public enum NNetLoader {
         let maximums = try nextLine("input maximums", count: inputSize)
         let means = try nextLine("means", count: inputSize + 1)
         let ranges = try nextLine("ranges", count: inputSize + 1)
+        let rangesLine = lines[cursor - 1].number
         guard ranges.allSatisfy({ $0 != 0 }) else {
             throw fail("line \(lines[cursor - 1].number)", "a range is zero (division by zero in the normalisation)")
         }
@@ -102,13 +111,21 @@ public enum NNetLoader {
             layers.append(.affine(AffineLayer(inputSize: columns, outputSize: rows, weights: weights, bias: bias)))
             if k < layerCount - 1 { layers.append(.relu) }
         }
-        let normalisation = AffineLayer.diagonal(
-            scale: (0..<inputSize).map { 1 / ranges[$0] },
-            shift: (0..<inputSize).map { -means[$0] / ranges[$0] })
-        if case .affine(let first) = layers[0] {
-            layers[0] = .affine(first.composed(after: normalisation))
+        let zeros = [Double](repeating: 0, count: inputSize)
+        let centring = AffineLayer.diagonal(scale: [Double](repeating: 1, count: inputSize),
+                                            shift: (0..<inputSize).map { -means[$0] })
+        let reciprocals = (0..<inputSize).map { RoundedConstant.reciprocal(ranges[$0]) }
+        guard reciprocals.allSatisfy({ $0.value.isFinite && $0.value != 0 }) else {
+            throw fail("line \(rangesLine)", "1/range overflows for some input (a range nearer to zero than 5.6e-309)")
         }
-        let network = try NeuralNetwork(inputShape: [inputSize], outputShape: [outputSize], layers: layers)
+        let scaling = AffineLayer.diagonal(scale: reciprocals.map(\.value), shift: zeros)
+        let rounded = reciprocals.indices.filter { !reciprocals[$0].exact }.map {
+            RoundedConstant(layerIndex: 1, origin: .nnetInputRange(input: $0), count: 1,
+                            relativeError: RoundedConstant.correctlyRounded)
+        }
+        layers = [.affine(centring), .affine(scaling)] + layers
+        let network = try NeuralNetwork(inputShape: [inputSize], outputShape: [outputSize], layers: layers,
+                                        roundedConstants: rounded).mergingAffineLayers()
         return NNetFile(network: network, inputMinimums: minimums, inputMaximums: maximums,
                         outputMean: means[inputSize], outputRange: ranges[inputSize])
     }

@@ -17,7 +17,8 @@ extension NeuralNetwork {
     /// Evaluates the network on `count` inputs stored row-major in `batch`
     /// (`count x inputSize`) and returns the outputs row-major (`count x outputSize`).
     ///
-    /// Affine layers run as a cache-blocked matrix product `Y = X W^T + b`: tiles of
+    /// Affine layers run as a cache-blocked matrix product `Y = X W^T + b` (an element-wise
+    /// layer, ``AffineLayer/diagonalScale``, as `y_i = W_ii x_i + b_i`): tiles of
     /// ``forwardBlockRows`` samples by ``forwardBlockColumns`` output units reuse the loaded
     /// weight rows, and the only allocations are the two ping-pong buffers per call.
     public func evaluate(batch: [Double], count: Int) -> [Double] {
@@ -63,6 +64,14 @@ extension NeuralNetwork {
         _ layer: AffineLayer, x: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>, count: Int
     ) {
         let m = layer.inputSize, n = layer.outputSize
+        if let scale = layer.diagonalScale {
+            // y_i = W_ii x_i + b_i: the dense sum below adds exact zeros to the one product,
+            // so this gives the same Doubles (for finite inputs).
+            for sample in 0..<count {
+                for i in 0..<n { y[sample * n + i] = scale[i] * x[sample * n + i] + layer.bias[i] }
+            }
+            return
+        }
         layer.weights.withUnsafeBufferPointer { w in
             var rowStart = 0
             while rowStart < count {
@@ -105,6 +114,7 @@ extension Layer {
         switch self {
         case .affine(let affine):
             precondition(x.count == affine.inputSize)
+            if let scale = affine.diagonalScale { return (0..<x.count).map { scale[$0] * x[$0] + affine.bias[$0] } }
             var y = affine.bias
             for i in 0..<affine.outputSize {
                 var sum = 0.0

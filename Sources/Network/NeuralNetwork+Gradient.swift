@@ -20,6 +20,10 @@ extension NeuralNetwork {
             let input = values[index]
             switch layers[index] {
             case .affine(let affine):
+                if let scale = affine.diagonalScale {
+                    for i in gradient.indices { gradient[i] *= scale[i] }
+                    continue
+                }
                 var pulled = [Double](repeating: 0, count: affine.inputSize)
                 for row in 0..<affine.outputSize where gradient[row] != 0 {
                     let g = gradient[row]

@@ -10,13 +10,18 @@ public struct NeuralNetwork: Sendable, Equatable {
     /// Original output tensor shape (batch dimension dropped).
     public var outputShape: [Int]
     public var layers: [Layer]
+    /// The file's constants that are stored rounded (see ``RoundedConstant``), each naming
+    /// the layer that holds it; empty when the layers are exactly the file's network.
+    public var roundedConstants: [RoundedConstant]
 
     /// Creates a network, checking that affine layers chain.
     /// - Throws: ``NetworkError/sizeMismatch(context:expected:actual:fix:)`` when a layer's
     ///   input size differs from the size produced before it.
-    public init(inputShape: [Int], outputShape: [Int]? = nil, layers: [Layer]) throws {
+    public init(inputShape: [Int], outputShape: [Int]? = nil, layers: [Layer],
+                roundedConstants: [RoundedConstant] = []) throws {
         self.inputShape = inputShape
         self.layers = layers
+        self.roundedConstants = roundedConstants
         let inputSize = inputShape.reduce(1, *)
         var size = inputSize
         for (index, layer) in layers.enumerated() {
@@ -77,24 +82,57 @@ public struct NeuralNetwork: Sendable, Equatable {
     /// True when every layer is piecewise linear, so exact (SMT) verification is possible.
     public var isPiecewiseLinear: Bool { layers.allSatisfy(\.isPiecewiseLinear) }
 
-    /// The same function with every run of consecutive affine layers merged into one,
-    /// when merging does not increase the number of weights (a wide convolution lowered to
-    /// a dense layer is kept apart rather than multiplied into a huge dense matrix).
-    /// Identity affine layers are dropped.
+    /// The same function, in exact real arithmetic, with consecutive affine layers merged
+    /// where the merge is exact (``AffineLayer/exactlyComposed(after:)``) and does not
+    /// increase the number of weights (a wide convolution lowered to a dense layer is kept
+    /// apart rather than multiplied into a huge dense matrix). Identity affine layers are
+    /// dropped. A merge that would round keeps the layers apart, so the result computes
+    /// exactly the function of `self`. ``roundedConstants`` follow their layers.
     public func mergingAffineLayers() -> NeuralNetwork {
         var merged: [Layer] = []
+        // newIndex[k]: position in `merged` of the layer that holds old layer k's weights.
+        var newIndex: [Int] = []
         for layer in layers {
-            guard case .affine(let next) = layer else { merged.append(layer); continue }
-            if next.inputSize == next.outputSize, next == .identity(size: next.inputSize) { continue }
+            guard case .affine(let next) = layer else {
+                merged.append(layer)
+                newIndex.append(merged.count - 1)
+                continue
+            }
+            if next.isIdentity {
+                newIndex.append(merged.count)
+                continue
+            }
             if case .affine(let previous)? = merged.last,
-               next.outputSize * previous.inputSize <= next.weights.count + previous.weights.count {
-                merged[merged.count - 1] = .affine(next.composed(after: previous))
+               next.outputSize * previous.inputSize <= next.weights.count + previous.weights.count,
+               let composed = next.exactlyComposed(after: previous) {
+                merged[merged.count - 1] = .affine(composed)
             } else {
                 merged.append(layer)
             }
+            newIndex.append(merged.count - 1)
         }
         var result = self
         result.layers = merged
+        let last = max(merged.count - 1, 0)
+        result.roundedConstants = roundedConstants.map { constant in
+            var moved = constant
+            moved.layerIndex = min(newIndex[constant.layerIndex], last)
+            return moved
+        }
         return result
+    }
+
+    /// `self ∘ first`: the network that applies the affine map `first` (taking inputs of
+    /// shape `inputShape`) and then `self`; ``roundedConstants`` keep naming their layers.
+    /// - Throws: ``NetworkError/sizeMismatch(context:expected:actual:fix:)`` when `first`
+    ///   does not produce this network's input size.
+    public func prepending(_ first: AffineLayer, inputShape: [Int]) throws -> NeuralNetwork {
+        let shifted = roundedConstants.map { constant in
+            var moved = constant
+            moved.layerIndex += 1
+            return moved
+        }
+        return try NeuralNetwork(inputShape: inputShape, outputShape: outputShape,
+                                 layers: [.affine(first)] + layers, roundedConstants: shifted)
     }
 }

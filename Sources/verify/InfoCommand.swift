@@ -1,6 +1,7 @@
 import Network
 
-/// `verify info MODEL`: shapes, layers, parameter and ReLU-like unit counts, piecewise linearity.
+/// `verify info MODEL`: shapes, layers, parameter and ReLU-like unit counts, the constants
+/// stored rounded (``NeuralNetwork/roundedConstants``), piecewise linearity.
 enum InfoCommand: Subcommand {
     static let spec = CommandSpec(
         name: "info",
@@ -19,6 +20,8 @@ enum InfoCommand: Subcommand {
         for (index, (layer, inputSize)) in zip(network.layers, network.layerInputSizes).enumerated() {
             let number = String(index).leftPadded(4)
             switch layer {
+            case .affine(let affine) where affine.diagonalScale != nil:
+                print("\(number)  affine element-wise on \(affine.inputSize) units (y_i = s_i x_i + t_i)")
             case .affine(let affine):
                 print("\(number)  affine \(affine.inputSize) -> \(affine.outputSize)  (\(affine.parameterCount) parameters)")
             default:
@@ -26,6 +29,12 @@ enum InfoCommand: Subcommand {
             }
         }
         print("parameters:     \(network.parameterCount)")
+        if network.roundedConstants.isEmpty {
+            print("rounded constants: none (the layers are exactly the file's weights)")
+        } else {
+            print("rounded constants: \(network.roundedConstants.count) (no exact Double; stored correctly rounded, verdicts are about the stored values)")
+            for constant in network.roundedConstants { print("      \(constant)") }
+        }
         print("ReLU-like units: \(network.piecewiseUnitCount) (relu, leaky relu, clip)")
         if network.isPiecewiseLinear {
             print("piecewise linear: yes (exact verification possible)")

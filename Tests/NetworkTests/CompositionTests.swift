@@ -16,8 +16,12 @@ final class CompositionTests: XCTestCase {
         let composed = try NeuralNetwork.composing(classifier: classifier, after: generator, adapter: adapter)
         XCTAssertEqual(composed.inputSize, 3)
         XCTAssertEqual(composed.outputSize, 3)
+        // Seeded: `Double.random(in: -1...1)` weights lie on the 2^-52 grid, and here every
+        // product 0.5 W_ij and every bias sum 0.5 Σ_j W_ij + b_i is exact (checked with
+        // TwoSum), so the adapter merges into the classifier's first affine layer.
+        // ExactMergeTests covers merges that are refused.
         XCTAssertEqual(composed.layers.count, generator.layers.count + classifier.layers.count,
-                       "the adapter is merged into the classifier's first affine layer")
+                       "the adapter is merged exactly into the classifier's first affine layer")
         for _ in 0..<200 {
             let noise = (0..<3).map { _ in Double.random(in: -3...3, using: &rng) }
             let image = generator.evaluate(noise).map { 0.5 * $0 + 0.5 }

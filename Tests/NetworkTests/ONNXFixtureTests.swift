@@ -35,7 +35,11 @@ final class ONNXFixtureTests: XCTestCase {
         let network = try Self.assertMatchesOnnxRuntime("mlp_gemm")
         XCTAssertEqual(network.inputShape, [6])
         XCTAssertEqual(network.outputShape, [4])
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine", "relu", "affine"])
+        // BatchNorm1d's scale/sqrt(var + eps) has no exact Double and multiplies the float32
+        // Gemm weights inexactly, so it stays an element-wise layer and is recorded.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "affine", "relu", "affine", "relu", "affine"])
+        XCTAssertEqual(network.roundedConstants.map(\.origin), [.onnxBatchNormalization(node: "/bn/BatchNormalization")])
+        XCTAssertEqual(network.roundedConstants.map(\.layerIndex), [1])
     }
 
     func testMatMulAddLeakyReluClipMlpMatchesOnnxRuntime() throws {
@@ -54,9 +58,11 @@ final class ONNXFixtureTests: XCTestCase {
         let network = try Self.assertMatchesOnnxRuntime("small_cnn")
         XCTAssertEqual(network.inputShape, [1, 8, 8])
         XCTAssertEqual(network.outputShape, [10])
-        // conv1 (4x4x4 = 64 outputs), conv2 with batch norm folded in (128), the final Gemm.
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine", "relu", "affine"])
-        XCTAssertEqual(network.layerOutputSizes, [64, 64, 128, 128, 10])
+        // conv1 (4x4x4 = 64 outputs), conv2 (128) with the batch norm's mean folded into its
+        // bias, the batch norm's rounded scale kept element-wise (recorded), the final Gemm.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine", "affine", "relu", "affine"])
+        XCTAssertEqual(network.layerOutputSizes, [64, 64, 128, 128, 128, 10])
+        XCTAssertEqual(network.roundedConstants.map(\.layerIndex), [3])
         XCTAssertEqual(network.piecewiseUnitCount, 64 + 128)
     }
 
@@ -71,14 +77,19 @@ final class ONNXFixtureTests: XCTestCase {
     func testNormalisationInFrontAndTanhSigmoidMatchOnnxRuntime() throws {
         let network = try Self.assertMatchesOnnxRuntime("normalized_tanh_sigmoid")
         XCTAssertEqual(network.inputShape, [3, 2, 2])
-        // Sub and Div fold into the first Gemm: no separate normalisation layer.
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "tanh", "affine", "sigmoid"])
+        // Sub and Div by per-channel float32 constants: 1/c is rounded (recorded), and neither
+        // folds exactly into the first Gemm, so both stay element-wise layers.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "affine", "affine", "tanh", "affine", "sigmoid"])
+        XCTAssertEqual(network.roundedConstants.map(\.origin), [.onnxDivision(node: "/Div")])
         XCTAssertFalse(network.isPiecewiseLinear)
     }
 
     func testDoublePrecisionModelMatchesOnnxRuntimeToDoubleAccuracy() throws {
         let network = try Self.assertMatchesOnnxRuntime("mlp_double", tolerance: 1e-10)
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine"])
+        // `c - x` before the first Gemm and `Mul` by a scalar after the last one do not fold
+        // exactly into float64 weights, so they stay element-wise layers.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "affine", "relu", "affine", "affine"])
+        XCTAssertTrue(network.roundedConstants.isEmpty)
     }
 
     func testIdentityTransposeLeftMatMulAndClipAttributesMatchOnnxRuntime() throws {

@@ -47,11 +47,16 @@ struct BackSubstitution {
     /// made the eps 0.1 p90 246 -> 410 ms, so it stays on there.
     static let earlyConcretisationWork = 10_000
 
+    /// Whether element-wise affine layers take the `O(n)` substitution step (the default);
+    /// tests turn it off to compare with the dense step, which computes the same Doubles.
+    let substitutesElementWise: Bool
+
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
     private var next: [Double] = []
 
-    init(network: NeuralNetwork, box: Box, linear: Bool) {
+    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true) {
+        self.substitutesElementWise = substitutesElementWise
         layers = network.layers
         sizes = [network.inputSize] + network.layerOutputSizes
         recordsLinearData = linear
@@ -62,8 +67,8 @@ struct BackSubstitution {
         upperErrorWeights = errorWeights
         magnitudeSums = [Double](repeating: 0, count: layers.count)
         let largestAffine = layers.map { layer -> Int in
-            if case .affine(let affine) = layer { return affine.inputSize * affine.outputSize }
-            return 0
+            guard case .affine(let affine) = layer else { return 0 }
+            return affine.diagonalScale == nil ? affine.inputSize * affine.outputSize : affine.inputSize
         }.max() ?? 0
         concretisesEarly = largestAffine >= Self.earlyConcretisationWork
     }
@@ -231,9 +236,19 @@ struct BackSubstitution {
 
     /// One affine step `current (rows over v_{j+1}) -> next (rows over v_j)`; see
     /// ``lowerBounds(rows:constants:rowCount:top:coefficients:)``.
+    ///
+    /// An element-wise layer (``AffineLayer/diagonalScale``, `W = diag(s)`) takes `O(n)` per
+    /// row: `λ'_i = fl(λ_i s_i)`, `β = fl(Σ_i λ_i b_i)`, `q = fl(Σ_i |λ_i| w_i)`. These are the
+    /// same Doubles the dense loop computes (its other terms are exact zeros added to one
+    /// product), so the dense step's error bound `γ_k Q + k η (1 + Σ_j M_j)` applies unchanged
+    /// (a single product errs by at most `u |λ_i s_i| + η/2`, below it).
     private mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, constants: inout [Double], rowCount: Int) {
         let n = affine.outputSize, m = affine.inputSize
         let sumM = magnitudeSums[j]
+        if substitutesElementWise, let scale = affine.diagonalScale {
+            substituteDiagonal(scale, affine.bias, layer: j, constants: &constants, rowCount: rowCount)
+            return
+        }
         current.withUnsafeBufferPointer { cur in
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
@@ -257,6 +272,34 @@ struct BackSubstitution {
                                                             extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The element-wise affine step of ``substituteAffine(_:layer:constants:rowCount:)``.
+    private mutating func substituteDiagonal(_ scale: [Double], _ bias: [Double], layer j: Int,
+                                             constants: inout [Double], rowCount: Int) {
+        let n = scale.count
+        let sumM = magnitudeSums[j]
+        current.withUnsafeBufferPointer { cur in
+            next.withUnsafeMutableBufferPointer { nxt in
+                errorWeights[j].withUnsafeBufferPointer { weight in
+                    for r in 0..<rowCount {
+                        let src = cur.baseAddress! + r * n
+                        let dst = nxt.baseAddress! + r * n
+                        var beta = 0.0, q = 0.0, terms = 0
+                        for i in 0..<n {
+                            let lambda = src[i]
+                            if lambda == 0 { dst[i] = 0; continue }
+                            terms += 1
+                            dst[i] = lambda * scale[i]
+                            beta += lambda * bias[i]
+                            q += lambda.magnitude * weight[i]
+                        }
+                        constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
+                                                    extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
                     }
                 }
             }

@@ -29,7 +29,19 @@ enum IntervalPropagation {
     /// The term `w_ij e_j` is computed as `max(w, 0) l + min(w, 0) u`: one of the two
     /// products is an exact zero, so each term carries a single rounding (`VectorKernels`,
     /// which sums in four partial sums; the bound holds for any order).
+    ///
+    /// An element-wise layer (``AffineLayer/diagonalScale``) takes ``diagonal(_:_:_:)``
+    /// instead, every other layer ``dense(_:_:)``.
     static func affine(_ layer: AffineLayer, _ input: LayerBounds) -> (bounds: LayerBounds, rowMagnitudes: [Double]) {
+        if let scale = layer.diagonalScale {
+            precondition(input.count == scale.count, "interval input size \(input.count) != affine input \(scale.count)")
+            return diagonal(scale, layer.bias, input)
+        }
+        return dense(layer, input)
+    }
+
+    /// The dense form of ``affine(_:_:)`` (any layer, `O(n m)`).
+    static func dense(_ layer: AffineLayer, _ input: LayerBounds) -> (bounds: LayerBounds, rowMagnitudes: [Double]) {
         let n = layer.outputSize, m = layer.inputSize
         precondition(input.count == m, "interval input size \(input.count) != affine input \(m)")
         var lower = [Double](repeating: 0, count: n)
@@ -56,6 +68,40 @@ enum IntervalPropagation {
                     }
                 }
             }
+        }
+        return (LayerBounds(lower: lower, upper: upper), rowMagnitudes)
+    }
+
+    /// Bounds of the element-wise affine map `y_i = s_i x_i + b_i` for `x` in `[lower, upper]`
+    /// in `O(n)`, and the row magnitudes `R_i >= |s_i| M_i`:
+    ///
+    /// ```
+    /// e_i = s_i >= 0 ? l_i : u_i        f_i = s_i >= 0 ? u_i : l_i
+    /// l'_i = RD(RD(s_i e_i) + b_i)      u'_i = RU(RU(s_i f_i) + b_i)      R_i = RU(|s_i| M_i)
+    /// ```
+    /// Rounding: one product and one sum per unit, each rounded outward (``DirectedRounding``),
+    /// instead of the dense row's `gamma_m` error term. Soundness: `s_i x_i >= s_i e_i >=
+    /// RD(s_i e_i)` exactly, and the float forward pass's `fl(s_i x_i) >= RD(s_i x_i) >=
+    /// RD(s_i e_i)` (`RD` is monotone and below round-to-nearest); adding `b_i` with `RD`
+    /// keeps both orders (`fl(fl(s x) + b) >= RD(RD(s e) + b)`). So `[l', u']` contains the
+    /// exact value and the value of `NeuralNetwork.evaluate`, which computes `fl(s_i x_i) + b_i`
+    /// (the same Doubles as its dense sum, whose other terms are exact zeros). A zero scale
+    /// gives the point `b_i` (`mulDown` returns an exact zero).
+    static func diagonal(_ scale: [Double], _ bias: [Double], _ input: LayerBounds)
+        -> (bounds: LayerBounds, rowMagnitudes: [Double]) {
+        let n = scale.count
+        var lower = [Double](repeating: 0, count: n)
+        var upper = [Double](repeating: 0, count: n)
+        var rowMagnitudes = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let s = scale[i]
+            let (e, f) = s >= 0 ? (input.lower[i], input.upper[i]) : (input.upper[i], input.lower[i])
+            lower[i] = DirectedRounding.saneLower(
+                DirectedRounding.addDown(DirectedRounding.mulDown(s, e), bias[i]))
+            upper[i] = DirectedRounding.saneUpper(
+                DirectedRounding.addUp(DirectedRounding.mulUp(s, f), bias[i]))
+            rowMagnitudes[i] = DirectedRounding.saneUpper(
+                DirectedRounding.mulUp(s.magnitude, DirectedRounding.magnitude(input.lower[i], input.upper[i])))
         }
         return (LayerBounds(lower: lower, upper: upper), rowMagnitudes)
     }

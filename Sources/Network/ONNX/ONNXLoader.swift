@@ -6,8 +6,12 @@ import Foundation
 /// Pipeline: protobuf wire decoding (`ProtobufReader`, `ONNXProto+Decoding.swift`) →
 /// the graph as a chain from its one data input to its one output (``ONNXChain``) →
 /// lowering node by node to layers while tracking the tensor shape (``ONNXLowering``) →
-/// folding element-wise constants into neighbouring dense layers (``ONNXAffinePieces``) →
-/// ``NeuralNetwork/mergingAffineLayers()``.
+/// folding element-wise constants into neighbouring dense layers where exact
+/// (``ONNXAffinePieces``) → ``NeuralNetwork/mergingAffineLayers()`` (exact merges only).
+/// The loaded network computes, in exact real arithmetic, the file's function with the
+/// file's (float) weights, except for the constants listed in
+/// ``NeuralNetwork/roundedConstants`` (`Div` by a constant whose reciprocal is not a
+/// `Double`, batch normalisation's `scale / sqrt(var + epsilon)`), stored correctly rounded.
 ///
 /// Shapes: a first dimension that is symbolic (e.g. `batch_size`) or 1 in a shape of rank
 /// >= 2 is the batch dimension and is dropped from ``NeuralNetwork/inputShape`` and
@@ -70,7 +74,7 @@ public enum ONNXLoader {
                     fix: "the file is corrupted or was written incorrectly; re-export the model")
             }
         }
-        let layers = try lowering.pieces.layers(file: file, maxDenseEntries: maxDenseEntries)
+        let (layers, rounded) = try lowering.pieces.layers(file: file, maxDenseEntries: maxDenseEntries)
         for (index, layer) in layers.enumerated() {
             if case .affine(let affine) = layer,
                !affine.weights.allSatisfy(\.isFinite) || !affine.bias.allSatisfy(\.isFinite) {
@@ -82,7 +86,7 @@ public enum ONNXLoader {
         }
         let network = try NeuralNetwork(
             inputShape: Self.droppingBatch(inputShape), outputShape: Self.droppingBatch(lowering.shape),
-            layers: layers)
+            layers: layers, roundedConstants: rounded)
         return network.mergingAffineLayers()
     }
 

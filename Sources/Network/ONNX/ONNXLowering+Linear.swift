@@ -10,7 +10,10 @@ extension ONNXLowering {
     /// ```
     /// Y[m, n] = Σ_k (alpha * B'[k, n]) * A[m, k] + beta * C[m, n]
     /// ```
-    /// so each row is the affine map with weights `W[n][k] = alpha * B'[k, n]`.
+    /// so each row is the affine map with weights `W[n][k] = alpha * B'[k, n]` and bias
+    /// `beta * C`. Float32 operands make these products exact in `Double`; a product that is
+    /// not (double tensors) is stored correctly rounded and recorded as a
+    /// ``RoundedConstant`` (`.onnxGemmScaling`).
     /// `transA = 1` is rejected (it would transpose the data).
     mutating func applyGemm(_ node: ONNXNodeContext) throws {
         guard node.dataIndex == 0 else {
@@ -35,10 +38,12 @@ extension ONNXLowering {
         let n = b.shape[transB ? 0 : 1]
         try checkDenseSize(rows: rows * n, columns: rows * k, node)
         var weights = [Double](repeating: 0, count: n * k)
+        var inexact = 0
         for out in 0..<n {
             for inner in 0..<k {
                 let value = transB ? b.values[out * k + inner] : b.values[inner * n + out]
                 weights[out * k + inner] = alpha * value
+                if alpha != 1 && ExactArithmetic.product(alpha, value) == nil { inexact += 1 }
             }
         }
         var bias = [Double](repeating: 0, count: rows * n)
@@ -49,8 +54,13 @@ extension ONNXLowering {
                                    fix: ONNXNodeContext.reexport)
             }
             bias = expanded.values.map { beta * $0 }
+            if beta != 1 { inexact += expanded.values.filter { ExactArithmetic.product(beta, $0) == nil }.count }
         }
-        try appendBlockDiagonal(blocks: rows, weights: weights, outputs: n, inputs: k, bias: bias, node)
+        let rounded = inexact == 0 ? [] : [RoundedConstant(
+            layerIndex: 0, origin: .onnxGemmScaling(node: node.step.displayName),
+            count: inexact, relativeError: RoundedConstant.correctlyRounded)]
+        try appendBlockDiagonal(blocks: rows, weights: weights, outputs: n, inputs: k, bias: bias,
+                                rounded: rounded, node)
         shape = [rows, n]
     }
 
@@ -116,10 +126,12 @@ extension ONNXLowering {
 
     /// Appends `I_blocks ⊗ W` (W: `outputs x inputs`, row-major) with the given bias.
     mutating func appendBlockDiagonal(
-        blocks: Int, weights: [Double], outputs: Int, inputs: Int, bias: [Double], _ node: ONNXNodeContext
+        blocks: Int, weights: [Double], outputs: Int, inputs: Int, bias: [Double],
+        rounded: [RoundedConstant] = [], _ node: ONNXNodeContext
     ) throws {
         guard blocks > 1 else {
-            pieces.appendDense(AffineLayer(inputSize: inputs, outputSize: outputs, weights: weights, bias: bias))
+            pieces.appendDense(AffineLayer(inputSize: inputs, outputSize: outputs, weights: weights, bias: bias),
+                               rounded: rounded)
             return
         }
         try checkDenseSize(rows: blocks * outputs, columns: blocks * inputs, node)
@@ -131,7 +143,8 @@ extension ONNXLowering {
                 for column in 0..<inputs { full[target + column] = weights[row * inputs + column] }
             }
         }
-        pieces.appendDense(AffineLayer(inputSize: columns, outputSize: blocks * outputs, weights: full, bias: bias))
+        pieces.appendDense(AffineLayer(inputSize: columns, outputSize: blocks * outputs, weights: full, bias: bias),
+                           rounded: rounded)
     }
 
     /// Numpy (unidirectional) broadcasting of a constant to `shape`: the constant's shape,

@@ -154,8 +154,7 @@ public struct LoadedExperiment: Sendable {
         for j in 0..<p { weights[(noiseOffset + j) * p + j] = 1 }
         bias[classOffset + c] = 1
         let prefix = AffineLayer(inputSize: p, outputSize: outputs, weights: weights, bias: bias)
-        return try NeuralNetwork(inputShape: [p], outputShape: generator.outputShape,
-                                 layers: [.affine(prefix)] + generator.layers)
+        return try generator.prepending(prefix, inputShape: [p])
     }
 
     /// A Double's exact bit pattern (hashing must not depend on decimal formatting).
