@@ -16,6 +16,9 @@ enum CheckCommand: Subcommand {
             .value("--property", "FILE", "the VNN-LIB file of a vnnlib certificate (default: the recorded path)"),
             .value("--classifier", "FILE", "the classifier of a local certificate (default: the recorded path)"),
             .value("--generator", "FILE", "the generator of a local certificate (default: the recorded path)"),
+            .value("--center", "V1,V2,...", "a local certificate must be about this centre (noise or point)"),
+            .value("--eps", "E", "a local certificate must be about this eps"),
+            .value("--class", "C", "a local certificate must be about this class"),
             .value("--cvc5", "PATH", "cvc5 binary for a second opinion on Z3 leaves (default: cvc5 on PATH, if any)"),
             .flag("--no-cvc5", "do not use cvc5"),
         ],
@@ -42,7 +45,11 @@ enum CheckCommand: Subcommand {
             if let file = arguments.value("--\(role.rawValue)") { files[role] = file }
         }
         let cvc5 = arguments.flag("--no-cvc5") ? nil : (arguments.value("--cvc5") ?? findOnPath("cvc5"))
-        let options = CertificateChecker.Options(files: files, cvc5: cvc5, leafProcessExecutable: LeafProcessOption.ownExecutable())
+        let expected = CertificateChecker.ExpectedLocalQuestion(
+            center: try arguments.value("--center").map { try parseVector($0, place: "--center") },
+            eps: try arguments.double("--eps"), trueClass: try arguments.int("--class"))
+        let options = CertificateChecker.Options(files: files, cvc5: cvc5, leafProcessExecutable: LeafProcessOption.ownExecutable(),
+                                                 expected: expected)
         let report = try CertificateChecker.check(root, file: path, options: options)
 
         print("written by: \(report.writtenBy?.description ?? "not recorded")")

@@ -215,6 +215,11 @@ final class CertificateTamperTests: XCTestCase {
         var shrunk = object
         shrunk["eps"] = 0.2
         try expectInvalid(shrunk, "box is not the one")
+        // The question the user asks pins the certificate's values.
+        try expectValid(path, ["--center", "0.5", "--eps", "0.25", "--class", "0"])
+        try expectInvalid(path: path, "the certificate is about eps 0.25, not the 0.3 asked for", ["--eps", "0.3"])
+        try expectInvalid(path: path, "the certificate is about class 0, not the 1 asked for", ["--class", "1"])
+        try expectInvalid(path: path, "the certificate is about centre [0.5]", ["--center", "0.4"])
     }
 
     // MARK: version stamp

@@ -37,6 +37,11 @@ extension CertificateChecker {
         let preparation = SplitNodePreparation(
             network: query.network, property: query.property, specification: specification, rows: rows,
             method: .linear, useRelaxationLP: true, nodeAttack: nil)
+        let malformed = leaves.filter { $0.lower.count != query.box.dimension || $0.upper.count != query.box.dimension }
+        guard malformed.isEmpty else {
+            report.problems.append(.strayLeaves(place: place, count: malformed.count))
+            return
+        }
         let withPaths = !leaves.isEmpty && leaves.allSatisfy { $0.path != nil }
 
         struct Node {

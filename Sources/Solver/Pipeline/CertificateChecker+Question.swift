@@ -55,7 +55,23 @@ extension CertificateChecker {
                 paths[role] = path
             }
             guard report.problems.isEmpty else { return nil }
-            return isVNNLib ? try vnnlib(fields, paths) : try local(fields, paths)
+            if isVNNLib { return try vnnlib(fields, paths) }
+            let question = try local(fields, paths)
+            compare(fields, options.expected, report: &report)
+            return question
+        }
+
+        /// The certificate's centre, eps and class against those the user expects.
+        static func compare(_ fields: CertificateFields, _ expected: ExpectedLocalQuestion, report: inout Report) {
+            if let center = expected.center, let recorded = CertificateFields.numbers(fields.object["center"]), recorded != center {
+                report.problems.append(.otherQuestion(field: "centre", recorded: "\(recorded)", expected: "\(center)"))
+            }
+            if let eps = expected.eps, let recorded = fields.object["eps"] as? Double, recorded != eps {
+                report.problems.append(.otherQuestion(field: "eps", recorded: "\(recorded)", expected: "\(eps)"))
+            }
+            if let trueClass = expected.trueClass, let recorded = try? fields.int("class"), recorded != trueClass {
+                report.problems.append(.otherQuestion(field: "class", recorded: "\(recorded)", expected: "\(trueClass)"))
+            }
         }
 
         static func vnnlib(_ fields: CertificateFields, _ paths: [FileRole: String]) throws -> Question {

@@ -33,11 +33,28 @@ public enum CertificateChecker {
         public var cvc5: String?
         /// Re-solve Z3 leaves in child processes of this `verify` binary, or nil for in-process.
         public var leafProcessExecutable: String?
+        /// The local-robustness question the user expects (each nil: any); a certificate
+        /// about another centre, eps or class is INVALID.
+        public var expected: ExpectedLocalQuestion
 
-        public init(files: [FileRole: String] = [:], cvc5: String? = nil, leafProcessExecutable: String? = nil) {
+        public init(files: [FileRole: String] = [:], cvc5: String? = nil, leafProcessExecutable: String? = nil,
+                    expected: ExpectedLocalQuestion = ExpectedLocalQuestion()) {
             self.files = files
             self.cvc5 = cvc5
             self.leafProcessExecutable = leafProcessExecutable
+            self.expected = expected
+        }
+    }
+
+    /// Values of a local-robustness question that the certificate must have.
+    public struct ExpectedLocalQuestion: Sendable {
+        public var center: [Double]?
+        public var eps: Double?
+        public var trueClass: Int?
+        public init(center: [Double]? = nil, eps: Double? = nil, trueClass: Int? = nil) {
+            self.center = center
+            self.eps = eps
+            self.trueClass = trueClass
         }
     }
 

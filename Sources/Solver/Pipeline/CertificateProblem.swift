@@ -15,6 +15,8 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
         case notUnsafe = "does not reach the unsafe set in the float forward pass"
     }
 
+    /// The certificate's centre, eps or class is not the one the user asked about.
+    case otherQuestion(field: String, recorded: String, expected: String)
     /// A file's SHA-256 differs from the digest recorded for its role.
     case digestMismatch(role: String, file: String, recorded: String, actual: String)
     /// A query of the re-derived property has no record in the certificate.
@@ -44,6 +46,8 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case let .otherQuestion(field, recorded, expected):
+            return "the certificate is about \(field) \(recorded), not the \(expected) asked for"
         case let .digestMismatch(role, file, recorded, actual):
             return "the \(role) file \(file) has SHA-256 \(actual.prefix(16))…, the certificate was written for \(recorded.prefix(16))…: it is about another file"
         case .missingQuery(let place):
