@@ -80,6 +80,25 @@ final class CertificateTamperTests: XCTestCase {
         try expectInvalid(relabelled, "has verdict violated, not holds")
     }
 
+    /// `sat` rests on the records with verdict violated: an unconfirmed counterexample on
+    /// another record claims nothing, and without a violated record nothing is shown.
+    func testSatNeedsAViolatedRecord() throws {
+        let (_, object) = try certificate(["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx",
+                                           "Tests/Fixtures/vnncomp/vnncomp-test/test_prop.vnnlib"])
+        let record = (object["queries"] as! [[String: Any]])[0]
+        var unconfirmed = record
+        unconfirmed["verdict"] = "violated-unconfirmed"
+        var counterexample = record["counterexample"] as! [String: Any]
+        counterexample["input"] = (counterexample["input"] as! [Double]).map { $0 + 100 }
+        unconfirmed["counterexample"] = counterexample
+        var both = object
+        both["queries"] = [unconfirmed, record]
+        try expectValid(try write(both))
+        var none = object
+        none["queries"] = [unconfirmed]
+        try expectInvalid(none, "no query record has verdict violated")
+    }
+
     func testEveryInputBoxOfTheProperty() throws {
         let model = try file("line.json", Self.line), property = try file("two.vnnlib", Self.twoBoxes)
         let (path, object) = try certificate(["vnnlib", model, property])

@@ -178,14 +178,20 @@ public enum CertificateChecker {
         }
     }
 
-    /// Some record's counterexample must lie in the input region and be unsafe in float.
+    /// The counterexamples of the records with verdict `violated` must lie in the input
+    /// region and be unsafe in float, and there must be one. (Records with other verdicts,
+    /// e.g. a counterexample unconfirmed in float on an earlier query, claim nothing.)
     static func checkViolated(_ question: Question, fields: CertificateFields, report: inout Report) throws {
         var found = false
         for (index, object) in question.records.enumerated() {
             let record = CertificateFields(object: object, file: fields.file)
             let place = question.place(index)
             if index < question.queries.count { compareCopies(record, question.queries[index], place: place, report: &report) }
-            guard let counterexample = object["counterexample"] as? [String: Any] else { continue }
+            guard object["verdict"] as? String == "violated" else { continue }
+            guard let counterexample = object["counterexample"] as? [String: Any] else {
+                report.problems.append(.counterexampleMalformed(place: place))
+                continue
+            }
             found = true
             guard let input = CertificateFields.numbers(counterexample["input"]), input.count == question.network.inputSize else {
                 report.problems.append(.counterexampleMalformed(place: place))

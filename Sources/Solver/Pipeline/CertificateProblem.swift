@@ -71,7 +71,7 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
         case let .cvc5Disagrees(place, box):
             return "\(place): cvc5 does not confirm unsat on sub-box \(box.lower)...\(box.upper)"
         case .noCounterexample:
-            return "a violation is claimed but no query record carries a counterexample"
+            return "a violation is claimed but no query record has verdict violated with a counterexample"
         case .counterexampleMalformed(let place):
             return "\(place): the counterexample's input is missing or has the wrong size"
         case let .counterexampleFails(place, failure):
