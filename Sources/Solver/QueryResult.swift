@@ -22,6 +22,10 @@ public struct ClosedLeaf: Sendable, Equatable {
     public var upper: [Double]
     public var depth: Int
     public var method: LeafMethod
+    /// The dimension split at each ancestor, from the root (`path.count == depth`): with
+    /// it, `verify check` rebuilds the search's bisection tree node for node and bounds each
+    /// node inside its parent's bounds, as the search did.
+    public var path: [Int]
 }
 
 /// Counters of one query.

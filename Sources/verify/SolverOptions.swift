@@ -47,6 +47,8 @@ enum SolverOptions {
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                               strongBranching: Int) throws {
         configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
+        // A certificate (`--json`) is checkable only with every closed sub-box in it.
+        if arguments.value("--json") != nil { configuration.maxRecordedLeaves = .max }
         configuration.strongBranchingDepth = try arguments.int("--strong-branching") ?? strongBranching
         configuration.plainTrackPeriod = configuration.strongBranchingDepth > 0 ? QueryConfiguration.oneShotPlainTrackPeriod : 0
         configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount

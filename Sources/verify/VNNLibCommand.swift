@@ -79,7 +79,7 @@ enum VNNLibCommand: Subcommand {
                 CertificateRecord.object(query: query, result: result, context: [:])
             }
             let context: [String: Any] = [
-                "model": modelPath, "model_sha256": try fileDigest(modelPath),
+                "kind": "vnnlib", "model": modelPath, "model_sha256": try fileDigest(modelPath),
                 "property": propertyPath, "property_sha256": try fileDigest(propertyPath),
                 "answer": answer, "queries": records,
             ]

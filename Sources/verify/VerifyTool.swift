@@ -1,5 +1,6 @@
 import Foundation
 import Network
+import Solver
 
 /// Entry point: dispatches to a subcommand and maps errors to exit codes.
 enum VerifyTool {
@@ -9,7 +10,7 @@ enum VerifyTool {
         var lines = [
             "verify: exact global correctness and robustness of classifiers on generative models (Z3).",
             "",
-            "usage: verify SUBCOMMAND [arguments] [options]",
+            "usage: verify SUBCOMMAND [arguments] [options]    (verify --version: tool version, commit, Z3 version)",
             "",
             "subcommands:",
         ]
@@ -25,6 +26,10 @@ enum VerifyTool {
         guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
             print(topLevelHelp())
             return arguments.isEmpty ? .inputError : .success
+        }
+        if name == "--version" {
+            print(ToolVersion.current.description)
+            return .success
         }
         guard let command = subcommands.first(where: { $0.spec.name == name }) else {
             printError("verify: unknown subcommand '\(name)'; run 'verify --help' for the list")

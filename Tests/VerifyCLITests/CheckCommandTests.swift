@@ -92,14 +92,23 @@ final class CheckCommandTests: XCTestCase {
         tampered["queries"] = queries
         let invalid = try runVerify(["check", try write(tampered), "--no-cvc5"])
         XCTAssertEqual(invalid.status, 1, invalid.stdout + invalid.stderr)
-        XCTAssertTrue(invalid.stdout.contains("not inside the box"), invalid.stdout)
+        XCTAssertTrue(invalid.stdout.contains("not inside the property's input region"), invalid.stdout)
     }
 
-    func testChangedNetworkFileIsAnInputError() throws {
+    /// A certificate written for another file proves nothing about this one: INVALID.
+    func testChangedNetworkFileIsInvalid() throws {
         var (_, object) = try certificate(local + ["--eps", "0.05"])
         object["classifier_sha256"] = String(repeating: "0", count: 64)
         let result = try runVerify(["check", try write(object)])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("the certificate was written for 0000000000000000"), result.stdout)
+    }
+
+    func testMissingNetworkFileIsAnInputError() throws {
+        var (_, object) = try certificate(local + ["--eps", "0.05"])
+        object["classifier"] = "no/such/classifier.onnx"
+        let result = try runVerify(["check", try write(object)])
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("does not match the SHA-256"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("no/such/classifier.onnx") && result.stderr.contains("--classifier"), result.stderr)
     }
 }

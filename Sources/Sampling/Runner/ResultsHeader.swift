@@ -1,6 +1,7 @@
 // The first line of a results file: which experiment the samples belong to.
 
 import Foundation
+import Solver
 
 /// The look schedule of `--stop-early` (see ``SequentialTest``): looks at
 /// `ceil(initial * growth^(k-1))` samples per class, alpha spent by `spending`.
@@ -30,6 +31,9 @@ public struct StopEarlySchedule: Sendable, Hashable, Codable {
 /// `verify summary` uses them as defaults.
 public struct ResultsHeader: Sendable, Hashable, Codable {
     public var kind = "header"
+    /// The build that wrote the header (``ToolVersion/current``); nil in files written before
+    /// it was recorded.
+    public var tool: ToolVersion? = ToolVersion.current
     public var format: String
     /// ``LoadedExperiment/hash``.
     public var experiment: String
@@ -50,6 +54,7 @@ public struct ResultsHeader: Sendable, Hashable, Codable {
     public var shard: String?
 
     enum CodingKeys: String, CodingKey {
+        case tool
         case kind, format, experiment, identity, classes, eps, delta, confidence, bound, digests, shard
         case experimentFile = "experiment_file"
         case samplesPerClass = "samples_per_class"

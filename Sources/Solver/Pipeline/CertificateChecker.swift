@@ -4,143 +4,214 @@ import Network
 
 /// Independent re-validation of a certificate (`verify check`).
 ///
-/// - A counterexample is re-run through the plain float forward pass: it must lie in the box
-///   and reach the unsafe set.
-/// - A proof is re-proved leaf by leaf from scratch. The recorded sub-boxes must tile the box
-///   exactly as bisection would produce them (the tiling is rebuilt by splitting at midpoints,
-///   so a missing or overlapping sub-box is found); each sub-box closed by bounds must close
-///   again under freshly computed bounds; each sub-box closed by Z3 is re-encoded with fresh
-///   bounds and re-solved by a fresh Z3 context and, when a `cvc5` binary is given, by cvc5 on
-///   the exported SMT-LIB2 file. A root proof by bounds (no sub-boxes) is re-bounded.
+/// The certificate is evidence, never the question. The question is re-derived from the
+/// inputs it names (``CertificateChecker+Question``): a VNN-LIB certificate from the model
+/// and property files (the queries are what ``VNNLibQueries`` makes of the parsed property:
+/// every input box with its output disjuncts), a local-robustness certificate from the model
+/// files, the centre, eps and class. The files are identified by their SHA-256 digests in
+/// the certificate; a file that does not match is a problem, and nothing else is checked.
+///
+/// The claimed answer must then follow from evidence checked here:
+/// - `unsat` / ROBUST: every re-derived query has a proof, re-proved by
+///   ``checkProof(_:leaves:cvc5:leafProcessExecutable:report:)`` over the re-derived box and
+///   unsafe set (the certificate's copies of both are only compared);
+/// - `sat` / NOT ROBUST: a counterexample whose plain float forward pass is unsafe and which
+///   lies in the property's input region;
+/// - anything else (unknown, timeout, a counterexample unconfirmed in float) proves nothing.
 public enum CertificateChecker {
+    /// The files a certificate names.
+    public enum FileRole: String, Sendable, CaseIterable {
+        case model, property, classifier, generator
+    }
+
+    /// How to check.
+    public struct Options: Sendable {
+        /// Files to read instead of the paths recorded in the certificate (they must still
+        /// match the recorded SHA-256 digests).
+        public var files: [FileRole: String]
+        /// A cvc5 binary for a second opinion on Z3 leaves, or nil.
+        public var cvc5: String?
+        /// Re-solve Z3 leaves in child processes of this `verify` binary, or nil for in-process.
+        public var leafProcessExecutable: String?
+        /// The local-robustness question the user expects (each nil: any); a certificate
+        /// about another centre, eps or class is INVALID.
+        public var expected: ExpectedLocalQuestion
+
+        public init(files: [FileRole: String] = [:], cvc5: String? = nil, leafProcessExecutable: String? = nil,
+                    expected: ExpectedLocalQuestion = ExpectedLocalQuestion()) {
+            self.files = files
+            self.cvc5 = cvc5
+            self.leafProcessExecutable = leafProcessExecutable
+            self.expected = expected
+        }
+    }
+
+    /// Values of a local-robustness question that the certificate must have.
+    public struct ExpectedLocalQuestion: Sendable {
+        public var center: [Double]?
+        public var eps: Double?
+        public var trueClass: Int?
+        public init(center: [Double]? = nil, eps: Double? = nil, trueClass: Int? = nil) {
+            self.center = center
+            self.eps = eps
+            self.trueClass = trueClass
+        }
+    }
+
+    /// What the certificate claims.
+    public enum Claim: Sendable, Equatable, CustomStringConvertible {
+        /// `unsat` (VNN-LIB) or ROBUST (local): no input of the box reaches the unsafe set.
+        case holds
+        /// `sat` (VNN-LIB) or NOT ROBUST (local), with a counterexample.
+        case violated
+        /// A verdict that is no proof (`unknown`, `timeout`, `violated-unconfirmed`).
+        case nothing(verdict: String)
+
+        public var description: String {
+            switch self {
+            case .holds: return "the property holds (unsat / robust)"
+            case .violated: return "the property is violated (sat / not robust)"
+            case .nothing(let verdict): return "no verdict (\(verdict))"
+            }
+        }
+    }
+
+    /// The result of a check.
+    public enum Outcome: Sendable, Equatable {
+        /// The claim follows from evidence checked here.
+        case valid
+        /// Something does not check out: the certificate proves nothing about its inputs.
+        case invalid
+        /// The certificate claims no verdict (and nothing else is wrong).
+        case provesNothing
+    }
+
+    /// A leaf of a recorded proof: a closed sub-box, how it was closed, and the dimensions
+    /// split above it (nil in certificates that do not record them).
     public struct Leaf: Sendable {
         public var lower: [Double]
         public var upper: [Double]
         public var method: LeafMethod
-        public init(lower: [Double], upper: [Double], method: LeafMethod) {
+        public var path: [Int]?
+        public init(lower: [Double], upper: [Double], method: LeafMethod, path: [Int]? = nil) {
             self.lower = lower
             self.upper = upper
             self.method = method
+            self.path = path
         }
     }
 
     public struct Report: Sendable {
+        /// The re-derived question, in words.
+        public var question = ""
+        public var claim = Claim.nothing(verdict: "missing")
+        /// The build that wrote the certificate, when recorded.
+        public var writtenBy: ToolVersion?
+        /// Recorded proof leaves accounted for (closed at the leaf or above it).
         public var leavesChecked = 0
+        /// Nodes of the rebuilt bisection trees that were bounded.
+        public var nodesBounded = 0
         public var reprovedByBounds = 0
         public var reprovedByZ3 = 0
         public var confirmedByCVC5 = 0
         public var counterexamplesReplayed = 0
-        /// Anything that does not check out. Empty means the certificate is valid.
-        public var problems: [String] = []
+        /// Anything that does not check out. Empty means the evidence supports the claim.
+        public var problems: [CertificateProblem] = []
         public init() {}
+
+        public var outcome: Outcome {
+            if !problems.isEmpty { return .invalid }
+            if case .nothing = claim { return .provesNothing }
+            return .valid
+        }
     }
 
-    /// Checks a proof that `query` holds.
+    /// Checks `certificate` (the parsed JSON of the file `file`).
     ///
-    /// `leafProcessExecutable`: when set, each Z3 leaf is re-solved in a child process of
-    /// that `verify` binary (``QueryConfiguration/leafProcessExecutable``), killed when it
-    /// overruns its 600 s limit, so a Z3 call that ignores its timeout makes the leaf "not
-    /// re-proved" instead of hanging the check.
-    public static func checkProof(_ query: SafetyQuery, leaves: [Leaf], cvc5: String?,
-                                  leafProcessExecutable: String? = nil, report: inout Report) throws {
-        let (specification, rows) = query.specification
-        let solver = try ExactLeafSolver()
-        solver.isolation = leafProcessExecutable.map { IsolatedLeaf(executable: $0, grace: QueryConfiguration().leafProcessGrace) }
-        func closes(_ box: Box, _ method: LeafMethod) -> Bool {
-            let bounds = BoundPropagation.bounds(of: query.network, over: box, specification: specification, method: .linear)
-            var open = InputSplitSearch.openDisjuncts(bounds.specLower, rows: rows, among: Array(rows.indices))
-            open = open.filter { disjunct in
-                rows[disjunct].count < 2 || !solver.relaxationExcludes(
-                    box: box, rows: rows[disjunct].map { (bounds.inputCoefficients[$0], bounds.inputConstants[$0]) })
-            }
-            if open.isEmpty { report.reprovedByBounds += 1; return true }
-            guard method == .smt else { return false }
-            let property = OutputProperty(outputCount: query.property.outputCount,
-                                          disjuncts: open.map { query.property.disjuncts[$0] })
-            let (outcome, _) = solver.solve(network: query.network, box: box, bounds: bounds, property: property,
-                                            resourceLimit: 0, timeLimit: 600, smt2Directory: nil)
-            guard case .unsat = outcome else { return false }
-            report.reprovedByZ3 += 1
-            if let cvc5 {
-                guard confirmByCVC5(query.network, box, bounds, property, cvc5) else {
-                    report.problems.append("cvc5 does not confirm unsat on sub-box \(box.lower)...\(box.upper)")
-                    return false
-                }
-                report.confirmedByCVC5 += 1
-            }
-            return true
+    /// - Throws: ``NetworkError`` when the certificate is malformed or a file it needs cannot
+    ///   be read or parsed (input errors, not verdicts).
+    public static func check(_ certificate: [String: Any], file: String, options: Options) throws -> Report {
+        var report = Report()
+        report.writtenBy = ToolVersion(jsonObject: certificate["tool"])
+        let fields = CertificateFields(object: certificate, file: file)
+        let question = try Question.derive(fields, options: options, report: &report)
+        guard let question else { return report }
+        report.question = question.description
+        report.claim = question.claim
+        switch question.claim {
+        case .nothing:
+            return report
+        case .holds:
+            try checkHolds(question, fields: fields, options: options, report: &report)
+        case .violated:
+            try checkViolated(question, fields: fields, report: &report)
         }
-        if leaves.isEmpty {
-            report.leavesChecked = 1
-            if !closes(query.box, .bounds) { report.problems.append("the bounds over the whole box do not exclude the unsafe set") }
-            return
-        }
-        var remaining = Dictionary(leaves.map { ($0.lower + $0.upper, $0) }, uniquingKeysWith: { first, _ in first })
-        // Rebuild the bisection tree: a box that is not a leaf must have been split at the
-        // midpoint of a dimension that no recorded leaf inside it straddles (and at which at
-        // least one has a face). When several dimensions qualify, either order of the splits
-        // yields the same tiling.
-        var stack = [query.box]
-        while let box = stack.popLast() {
-            if let leaf = remaining.removeValue(forKey: box.lower + box.upper) {
-                report.leavesChecked += 1
-                if !closes(box, leaf.method) {
-                    report.problems.append("sub-box \(box.lower)...\(box.upper) (\(leaf.method.rawValue)) does not close when re-proved")
-                }
-                continue
-            }
-            let inside = remaining.values.filter { leaf in
-                leaf.lower.indices.allSatisfy { leaf.lower[$0] >= box.lower[$0] && leaf.upper[$0] <= box.upper[$0] }
-            }
-            let dimension = box.lower.indices.first { d in
-                let middle = box.split(dimension: d).0.upper[d]
-                guard middle > box.lower[d] && middle < box.upper[d] else { return false }
-                return inside.allSatisfy { $0.upper[d] <= middle || $0.lower[d] >= middle }
-                    && inside.contains { $0.lower[d] == middle || $0.upper[d] == middle }
-            }
-            guard let dimension else {
-                report.problems.append("sub-box \(box.lower)...\(box.upper) is covered by no recorded sub-box")
-                continue
-            }
-            let (left, right) = box.split(dimension: dimension)
-            stack.append(right)
-            stack.append(left)
-        }
-        if !remaining.isEmpty { report.problems.append("\(remaining.count) recorded sub-boxes are not part of the box's bisection") }
+        return report
     }
 
-    /// Checks a counterexample: inside the box, unsafe under the plain float forward pass.
-    public static func checkCounterexample(_ query: SafetyQuery, input: [Double], report: inout Report) {
-        report.counterexamplesReplayed += 1
-        guard input.count == query.box.dimension, query.box.contains(input) else {
-            report.problems.append("the counterexample is not inside the box")
-            return
+    /// Every re-derived query needs a record with verdict `holds` whose proof re-checks.
+    static func checkHolds(_ question: Question, fields: CertificateFields, options: Options, report: inout Report) throws {
+        let records = question.records
+        if records.count > question.queries.count {
+            report.problems.append(.extraRecords(count: records.count - question.queries.count, queries: question.queries.count))
         }
-        if query.property.violatedDisjunct(query.network.evaluate(input)) == nil {
-            report.problems.append("the counterexample does not reach the unsafe set in the float forward pass")
+        for (index, query) in question.queries.enumerated() {
+            let place = question.place(index)
+            guard index < records.count else {
+                report.problems.append(.missingQuery(place: place))
+                continue
+            }
+            let record = CertificateFields(object: records[index], file: fields.file)
+            compareCopies(record, query, place: place, report: &report)
+            let verdict = record.object["verdict"] as? String ?? "missing"
+            guard verdict == "holds" else {
+                report.problems.append(.queryNotProved(place: place, verdict: verdict))
+                continue
+            }
+            if record.object["proof_leaves_truncated"] as? Bool == true {
+                report.problems.append(.truncatedProof(place: place))
+                continue
+            }
+            let leaves = try record.leaves(place: place)
+            try checkProof(query, leaves: leaves, cvc5: options.cvc5, leafProcessExecutable: options.leafProcessExecutable,
+                           place: place, report: &report)
         }
     }
 
-    /// Runs `cvc5` on the exported SMT-LIB2 of a leaf; true when it answers `unsat`.
-    static func confirmByCVC5(_ network: NeuralNetwork, _ box: Box, _ bounds: BoundResult,
-                              _ property: OutputProperty, _ cvc5: String) -> Bool {
-        let layers = network.layers.indices.filter { if case .affine = network.layers[$0] { return false }; return true }
-        let pre = layers.map { PreActivationBounds(lower: bounds.preActivationBounds(ofLayer: $0).lower,
-                                                   upper: bounds.preActivationBounds(ofLayer: $0).upper) }
-        guard let encoding = try? NetworkEncoder().encode(network, inputLower: box.lower, inputUpper: box.upper,
-                                                          preActivationBounds: pre, property: property) else { return false }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("verify-check-\(UUID().uuidString).smt2")
-        defer { try? FileManager.default.removeItem(at: file) }
-        guard (try? encoding.system.smtlib2().write(to: file, atomically: true, encoding: .utf8)) != nil else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: cvc5)
-        process.arguments = ["--lang", "smt2", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        guard (try? process.run()) != nil else { return false }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text.split(separator: "\n").contains("unsat")
+    /// The counterexamples of the records with verdict `violated` must lie in the input
+    /// region and be unsafe in float, and there must be one. (Records with other verdicts,
+    /// e.g. a counterexample unconfirmed in float on an earlier query, claim nothing.)
+    static func checkViolated(_ question: Question, fields: CertificateFields, report: inout Report) throws {
+        var found = false
+        for (index, object) in question.records.enumerated() {
+            let record = CertificateFields(object: object, file: fields.file)
+            let place = question.place(index)
+            if index < question.queries.count { compareCopies(record, question.queries[index], place: place, report: &report) }
+            guard object["verdict"] as? String == "violated" else { continue }
+            guard let counterexample = object["counterexample"] as? [String: Any] else {
+                report.problems.append(.counterexampleMalformed(place: place))
+                continue
+            }
+            found = true
+            guard let input = CertificateFields.numbers(counterexample["input"]), input.count == question.network.inputSize else {
+                report.problems.append(.counterexampleMalformed(place: place))
+                continue
+            }
+            report.counterexamplesReplayed += 1
+            // A failing counterexample next to a confirmed one still makes the certificate wrong.
+            if let failure = question.replay(input) { report.problems.append(.counterexampleFails(place: place, failure)) }
+        }
+        if !found { report.problems.append(.noCounterexample) }
+    }
+
+    /// The certificate's copies of a query's box and unsafe set must equal the re-derived ones.
+    static func compareCopies(_ record: CertificateFields, _ query: SafetyQuery, place: String, report: inout Report) {
+        let box = record.object["box"] as? [String: Any]
+        if CertificateFields.numbers(box?["lower"]) != query.box.lower || CertificateFields.numbers(box?["upper"]) != query.box.upper {
+            report.problems.append(.copyDiffers(place: place, what: .box))
+        }
+        if record.unsafeSet() != query.property.disjuncts {
+            report.problems.append(.copyDiffers(place: place, what: .unsafeSet))
+        }
     }
 }

@@ -3,8 +3,11 @@ import Encoding
 import Network
 
 /// The JSON certificate of one query: what was asked, the verdict, how it was reached, and
-/// enough to re-check it (the sub-boxes of a split proof with the method that closed each,
-/// the counterexample with its exact rational form where Z3 produced it).
+/// enough to re-check it (the sub-boxes of a split proof with the method that closed each and
+/// the dimensions split above it, the counterexample with its exact rational form where Z3
+/// produced it). `verify check` re-derives the question itself from the files and values the
+/// certificate names (see ``CertificateChecker``); the copies of the box and unsafe set here
+/// are for people and are only compared.
 ///
 /// Numbers are written by ``JSONText`` with shortest round-trip digits, so a reader recovers
 /// the same Doubles.
@@ -35,7 +38,8 @@ public enum CertificateRecord {
         case .holds(let method):
             record["method"] = method.rawValue
             record["proof_leaves"] = result.leaves.map {
-                ["lower": $0.lower, "upper": $0.upper, "depth": $0.depth, "method": $0.method.rawValue] as [String: Any]
+                ["lower": $0.lower, "upper": $0.upper, "depth": $0.depth, "method": $0.method.rawValue,
+                 "path": $0.path] as [String: Any]
             }
             record["proof_leaves_truncated"] = result.leavesTruncated
         case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
@@ -58,8 +62,11 @@ public enum CertificateRecord {
         return object
     }
 
-    /// Serialises a record (sorted keys, pretty-printed) for writing to a file.
+    /// Serialises a certificate (sorted keys, pretty-printed) for writing to a file, with the
+    /// running tool's ``ToolVersion`` under `"tool"`.
     public static func data(_ object: [String: Any]) -> Data {
-        Data((JSONText.encode(object, pretty: true) + "\n").utf8)
+        var object = object
+        object["tool"] = ToolVersion.current.jsonObject
+        return Data((JSONText.encode(object, pretty: true) + "\n").utf8)
     }
 }

@@ -110,6 +110,8 @@ struct InputSplitSearch {
         var deferred = false
         /// This node's bounds when strong branching already computed them (else nil).
         var known: BoundResult? = nil
+        /// The dimensions split on the way from the root (recorded with a proof leaf).
+        var path: [Int] = []
     }
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
@@ -237,7 +239,7 @@ struct InputSplitSearch {
                     }
                 }
                 if open.isEmpty {
-                    if !onPlainTrack { record(node.box, node.depth, .bounds) }
+                    if !onPlainTrack { record(node, .bounds) }
                     continue
                 }
 
@@ -282,7 +284,7 @@ struct InputSplitSearch {
                     switch outcome {
                     case .unsat:
                         statistics.smtUnsat += 1
-                        record(node.box, node.depth, .smt)
+                        record(node, .smt)
                         continue
                     case .sat(let exact, let nearest):
                         statistics.smtSat += 1
@@ -310,8 +312,10 @@ struct InputSplitSearch {
                 let dimension = strong?.dimension ?? splitDimension(node.box, bounds, open)
                 let (left, right) = node.box.split(dimension: dimension)
                 let enclosing = method == .linear ? bounds.layerBounds : nil
-                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.left),
-                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.right)]
+                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.left,
+                                 path: node.path + [dimension]),
+                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.right,
+                                 path: node.path + [dimension])]
                 // Once the search has escalated (a long search, likely around a tiny violating
                 // region or a tight proof), the half whose centre comes closer to the unsafe set
                 // goes first: the order never changes which boxes an unsat query must close.
@@ -333,9 +337,10 @@ struct InputSplitSearch {
         return Outcome(verdict: .holds(usedSMT ? .smt : .split), decidedBySplit: !usedSMT)
     }
 
-    private mutating func record(_ box: Box, _ depth: Int, _ method: LeafMethod) {
+    private mutating func record(_ node: Node, _ method: LeafMethod) {
         guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
-        leaves.append(ClosedLeaf(lower: box.lower, upper: box.upper, depth: depth, method: method))
+        leaves.append(ClosedLeaf(lower: node.box.lower, upper: node.box.upper, depth: node.depth, method: method,
+                                 path: node.path))
     }
 
     /// Strong branching (step 5, above ``QueryConfiguration/strongBranchingDepth``): both
