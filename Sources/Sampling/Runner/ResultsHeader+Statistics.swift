@@ -36,6 +36,12 @@ public struct StatisticalSettingChange: Sendable, Hashable, Codable {
     /// The value of this command (experiment file and flags).
     public var requested: String
 
+    public init(setting: StatisticalSetting, recorded: String, requested: String) {
+        self.setting = setting
+        self.recorded = recorded
+        self.requested = requested
+    }
+
     /// The command-line words that request the recorded value
     /// (`--delta 0.01`, `--stop-early`, `no --stop-early`).
     public var recordedFlag: String {
