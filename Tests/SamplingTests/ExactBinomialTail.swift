@@ -10,6 +10,13 @@ struct OracleNatural: Comparable {
         trim()
     }
 
+    /// A decimal digit string.
+    init(decimal: String) {
+        var value = OracleNatural(0)
+        for digit in decimal { value = value * OracleNatural(10) + OracleNatural(UInt64(String(digit))!) }
+        self = value
+    }
+
     private init(limbs: [UInt32]) {
         self.limbs = limbs
         trim()

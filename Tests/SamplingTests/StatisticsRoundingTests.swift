@@ -62,4 +62,49 @@ final class StatisticsRoundingTests: XCTestCase {
         XCTAssertEqual(StatisticalVerdict(lower: 0.75, upper: 0.75, delta: 0.25), .holds)
         XCTAssertEqual(StatisticalVerdict(lower: 0.5, upper: 0.75, delta: 0.25), .inconclusive)
     }
+
+    /// Whether the double `x` in `[0, 1]` is `<=` (or `>=`) the decimal `0.digits` (exactly).
+    func compare(_ x: Double, _ digits: String) -> (atMost: Bool, atLeast: Bool) {
+        let (m, e) = exact(x)
+        let d = OracleNatural(decimal: digits)
+        var power = OracleNatural(1)
+        for _ in 0..<digits.count { power = power * OracleNatural(10) }
+        // x = m / 2^e,  decimal = d / 10^digits.count
+        let left = m * power, right = d.shifted(e)
+        return (!(right < left), !(left < right))
+    }
+
+    func testHoeffdingBoundsAreRoundedOutward() {
+        // Exact bounds k/n -+ sqrt(ln(1/alpha) / (2n)), 45 digits by mpmath (80-digit
+        // arithmetic), truncated: the exact value lies in [0.digits, 0.digits + 10^-45].
+        // Each case is one where round-to-nearest lands on the wrong side, e.g. the double
+        // nearest to 0.8 - sqrt(ln 20 / 20) is 0.4129772439795051 > 0.41297724397950506701...
+        let lower: [(Int, Int, Double, String)] = [
+            (8, 10, 0.05, "412977243979505067014995398660517089667674477"),
+            (9, 50, 0.05, "0069181617397714677853090672915239194495308286"),
+            (13, 100, 0.05, "00761265846595917381512211425446107691541165436"),
+            (41, 1000, 0.05, "00229772439795050670149953986605170896676744772"),
+        ]
+        for (k, n, alpha, digits) in lower {
+            let bound = Hoeffding.lowerBound(successes: k, trials: n, alpha: alpha)
+            XCTAssertTrue(compare(bound, digits).atMost, "lower(\(k), \(n), \(alpha)) = \(bound)")
+            XCTAssertEqual(bound, Double("0." + digits)!, accuracy: 1e-14)
+        }
+        let upper: [(Int, Int, Double, String)] = [
+            (0, 10, 0.001, "587697000119199903647335289772651866870657418"),
+            (0, 50, 0.05, "173081838260228532214690932708476080550469171"),
+            (0, 100, 0.05, "122387341534040826184877885745538923084588346"),
+            (0, 1000, 0.001, "0587697000119199903647335289772651866870657418"),
+        ]
+        for (k, n, alpha, digits) in upper {
+            let bound = Hoeffding.upperBound(successes: k, trials: n, alpha: alpha)
+            // bound >= 0.digits + 10^-len: the decimal one unit up in the last place.
+            let next = OracleNatural(decimal: digits) + OracleNatural(1)
+            let (m, e) = exact(bound)
+            var power = OracleNatural(1)
+            for _ in 0..<digits.count { power = power * OracleNatural(10) }
+            XCTAssertFalse(m * power < next.shifted(e), "upper(\(k), \(n), \(alpha)) = \(bound)")
+            XCTAssertEqual(bound, Double("0." + digits)!, accuracy: 1e-14)
+        }
+    }
 }

@@ -96,10 +96,7 @@ struct RoundedUp: Sendable, Hashable, Comparable {
         let a = big.significand
         let b = Double(sign: .plus, exponent: -shift, significand: small.significand)
         let t = a + b
-        let bVirtual = t - a
-        let aVirtual = t - bVirtual
-        let error = (a - aVirtual) + (b - bVirtual)
-        return Self.normalized(error > 0 ? t.nextUp : t, big.exponent)
+        return Self.normalized(DirectedArithmetic.sumError(a, b, t) > 0 ? t.nextUp : t, big.exponent)
     }
 
     /// Exact comparison of the represented values.
@@ -119,13 +116,47 @@ enum Complement {
     /// ```
     static func bounds(of x: Double) -> (down: Double, up: Double) {
         precondition(x >= 0 && x <= 1, "the complement needs x in [0, 1], got \(x)")
-        let a = 1.0, b = -x
-        let t = a + b
-        let bVirtual = t - a
-        let aVirtual = t - bVirtual
-        let error = (a - aVirtual) + (b - bVirtual)
+        let t = 1 - x
+        let error = DirectedArithmetic.sumError(1, -x, t)
         if error < 0 { return (t.nextDown, t) }
         if error > 0 { return (t, t.nextUp) }
         return (t, t)
+    }
+}
+
+/// Directed rounding of single operations on doubles, by error-free transformations.
+enum DirectedArithmetic {
+    /// The exact error `e = (a + b) - fl(a + b)` (TwoSum; exact when the sum is finite).
+    static func sumError(_ a: Double, _ b: Double, _ s: Double) -> Double {
+        let bVirtual = s - a
+        let aVirtual = s - bVirtual
+        return (a - aVirtual) + (b - bVirtual)
+    }
+
+    /// `RU(a + b)`.
+    static func addUp(_ a: Double, _ b: Double) -> Double {
+        let s = a + b
+        return sumError(a, b, s) > 0 ? s.nextUp : s
+    }
+
+    /// `RD(a - b)`.
+    static func subtractDown(_ a: Double, _ b: Double) -> Double {
+        let s = a - b
+        return sumError(a, -b, s) < 0 ? s.nextDown : s
+    }
+
+    /// `(RD(k / n), RU(k / n))` for integers `0 <= k <= n < 2^53`, `n > 0`.
+    ///
+    /// ```
+    /// q = fl(k / n),  r = fma(-q, n, k) = k - q n   (exact)
+    /// r > 0: q below k/n;  r < 0: q above k/n;  r = 0: exact
+    /// ```
+    static func quotient(_ k: Int, _ n: Int) -> (down: Double, up: Double) {
+        let numerator = Double(k), denominator = Double(n)
+        let q = numerator / denominator
+        let r = numerator.addingProduct(-q, denominator)
+        if r > 0 { return (q, q.nextUp) }
+        if r < 0 { return (q.nextDown, q) }
+        return (q, q)
     }
 }
