@@ -108,7 +108,7 @@ enum RobustnessCommand: Subcommand {
                                                   interrupted: outcome.interrupted), to: path)
         }
         if outcome.interrupted {
-            printError("interrupted: \(outcome.records.count) finished samples are in \(resultsPath); the statistics above cover the finished part")
+            printError("interrupted: \(outcome.records.count) finished samples are in \(resultsPath); the statistics above cover the finished part and carry no guarantee until every planned sample is in")
             printError("resume with: \(resumeCommand())")
             return .unknown
         }

@@ -21,7 +21,9 @@ enum SummaryCommand: Subcommand {
         with the same sequential test. The verdicts carry the confidence guarantee only with the \
         settings recorded in the results header at the first run: --delta, --confidence, \
         --bound or --samples with another value recompute them for exploration, print \
-        EXPLORATORY, and exit with code 4 whatever the verdict. \
+        EXPLORATORY, and exit with code 4 whatever the verdict; so does an unfinished \
+        fixed-size run (a class with fewer counted samples than planned), whose verdicts hold \
+        only once every planned sample is in (--stop-early runs are valid at every look). \
         Exit codes: 0 HOLDS, 1 FAILS, 3 INCONCLUSIVE, 4 exploratory (settings changed after the \
         samples were recorded: no guarantee), 2 input error.
         """)
@@ -47,17 +49,28 @@ enum SummaryCommand: Subcommand {
         let assessment = ResultsAssessment(records: records, classes: header.classes, samplesPerClass: requested.samplesPerClass,
                                            configuration: requested.statistics, stopEarly: header.stopEarly, shard: shard)
         print("experiment \(header.experiment.prefix(12)) (\(header.experimentFile ?? "?")), \(records.count) records from \(arguments.positionals.count) file\(arguments.positionals.count == 1 ? "" : "s")")
-        let warning = exploratoryWarning(changes, files: arguments.positionals)
-        if let warning { print(warning) }
+        let warnings = [exploratoryWarning(changes, files: arguments.positionals), unfinishedWarning(assessment)].compactMap { $0 }
+        for warning in warnings { print(warning) }
         print(StatisticsTable.robustness(assessment, eps: header.eps))
         print("")
         print(RobustnessCommand.stepsLine(assessment))
-        if let warning { printError(warning) }
+        for warning in warnings { printError(warning) }
         if let path = arguments.value("--json") {
             try SamplingOptions.writeJSON(RobustnessCommand.Summary(resultsFiles: arguments.positionals, header: header, assessment: assessment,
                                                                     interrupted: false, exploratory: changes.isEmpty ? nil : changes), to: path)
         }
-        return changes.isEmpty ? SamplingOptions.exitCode(assessment.verdict) : .exploratory
+        return warnings.isEmpty ? SamplingOptions.exitCode(assessment.verdict) : .exploratory
+    }
+
+    /// The line that says an unfinished fixed-size run carries no guarantee yet; nil when
+    /// every class has its planned samples (or the run stops early by a sequential test).
+    static func unfinishedWarning(_ assessment: ResultsAssessment) -> String? {
+        let unfinished = assessment.unfinishedClasses
+        guard !unfinished.isEmpty else { return nil }
+        let list = unfinished.map { "class \($0.classIndex) \($0.counts.n) of \($0.planned)" }.joined(separator: ", ")
+        return "EXPLORATORY: unfinished run (\(list) planned samples counted): a verdict before the planned sample size "
+            + "does NOT carry the stated statistical guarantee (stopping when a look is favourable is optional stopping); "
+            + "finish the run with --resume, or run with --stop-early (exit code 4)"
     }
 
     /// The line that says the verdicts carry no guarantee; nil when nothing was changed.

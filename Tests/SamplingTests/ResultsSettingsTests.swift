@@ -119,4 +119,27 @@ final class ResultsSettingsTests: XCTestCase {
         try ResultsFile.write(odd, header: file.header, records: file.records.filter { $0.index % 2 == 1 })
         XCTAssertEqual(try ResultsMerge.join([even, odd]).records, file.records)
     }
+
+    /// A fixed-size assessment with fewer counted than planned samples is unfinished; a
+    /// sequential one is not (its test is valid at every look).
+    func testAssessmentReportsUnfinishedClasses() throws {
+        let path = temporaryFile("r.jsonl")
+        let outcome = try run(path, try experiment())
+        let configuration = StatisticsConfiguration(delta: 0.2, alpha: 0.1, method: .clopperPearson)
+        let complete = ResultsAssessment(records: outcome.records, classes: [0, 1], samplesPerClass: 4, configuration: configuration)
+        XCTAssertEqual(complete.classes.map(\.planned), [4, 4])
+        XCTAssertTrue(complete.unfinishedClasses.isEmpty)
+        let partial = outcome.records.filter { !($0.classIndex == 1 && $0.sample == 2) }
+        let unfinished = ResultsAssessment(records: partial, classes: [0, 1], samplesPerClass: 4, configuration: configuration)
+        XCTAssertEqual(unfinished.unfinishedClasses.map(\.classIndex), [1])
+        XCTAssertEqual(unfinished.classes[1].counts.n, 2)
+        let sequential = ResultsAssessment(records: partial, classes: [0, 1], samplesPerClass: 4, configuration: configuration,
+                                           stopEarly: StopEarlySchedule(initialSampleSize: 2, growthFactor: 1.5))
+        XCTAssertTrue(sequential.unfinishedClasses.isEmpty)
+        // A shard plans its own part: shard 1/2 of 2 classes x 4 samples holds global indices 1, 3, 5, 7 (class 1).
+        let shard = ResultsAssessment(records: outcome.records.filter { $0.index % 2 == 1 }, classes: [0, 1], samplesPerClass: 4,
+                                      configuration: configuration, shard: Shard(index: 1, count: 2))
+        XCTAssertEqual(shard.classes.map(\.planned), [0, 4])
+        XCTAssertTrue(shard.unfinishedClasses.isEmpty)
+    }
 }

@@ -93,4 +93,21 @@ final class StatisticsSettingsCommandTests: XCTestCase {
         let summary = try runVerify(["summary", "--help"])
         XCTAssertTrue(summary.stdout.contains("4 exploratory"), summary.stdout)
     }
+
+    func testSummaryOfAnUnfinishedRunIsExploratory() throws {
+        let path = temporaryDirectory().appendingPathComponent("r.jsonl").path
+        var arguments = small
+        arguments[arguments.firstIndex(of: "--samples")! + 1] = "2"
+        let full = try runVerify(["robustness", experiment, "--results", path] + arguments)
+        XCTAssertNotEqual(full.status, 2, full.stderr)
+        let finished = try runVerify(["summary", path])
+        XCTAssertEqual(finished.status, full.status, finished.stderr)
+        XCTAssertFalse(finished.stdout.contains("EXPLORATORY"), finished.stdout)
+        // Drop the last complete record (global index 3: class 1, sample 1).
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let unfinished = try runVerify(["summary", path])
+        XCTAssertEqual(unfinished.status, 4, unfinished.stderr)
+        XCTAssertTrue(unfinished.stdout.contains("EXPLORATORY: unfinished run (class 1 1 of 2 planned samples counted)"), unfinished.stdout)
+    }
 }
