@@ -36,8 +36,10 @@ public struct ClassReport: Sendable, Hashable, Codable {
 /// records are one shard) up to the first one missing, at most `samples_per_class`. An
 /// interrupted run finishes easy samples before hard ones, so counting every finished sample
 /// would bias the estimate toward ROBUST; the unbroken prefix is a sample size fixed
-/// independently of the outcomes. With `--stop-early` the sequential test replays its looks
-/// over the same prefix and stops at the first deciding look.
+/// independently of the outcomes. The fixed-size guarantee holds once the prefix reaches the
+/// planned size (``unfinishedClasses`` lists the classes that have not). With `--stop-early`
+/// the sequential test replays its looks over the same prefix and stops at the first
+/// deciding look.
 public struct ResultsAssessment: Sendable, Codable {
     public var configuration: StatisticsConfiguration
     public var samplesPerClass: Int
