@@ -8,4 +8,9 @@ enum ExitCode: Int32 {
     case inputError = 2
     /// The verification ran but could not decide (timeout, budget, unknown).
     case unknown = 3
+    /// Exploratory statistics: `verify summary` recomputed the verdicts with a statistical
+    /// setting (delta, confidence, bound, samples) other than the one the results file
+    /// recorded at its first run. Choosing a setting after seeing the samples voids the
+    /// confidence guarantee, whatever verdict is printed.
+    case exploratory = 4
 }

@@ -11,7 +11,12 @@ enum MergeCommand: Subcommand {
             PositionalSpec(name: "SHARD", help: "results files to join", variadic: true),
         ],
         options: [.flag("--force", "overwrite OUT if it exists")],
-        discussion: "Then 'verify summary OUT' gives the statistics over all samples.")
+        discussion: """
+        The files must share the experiment hash and the statistical settings recorded in their \
+        headers (delta, confidence, bound, samples per class, stop-early), and must not overlap. \
+        Then 'verify summary OUT' gives the statistics over all samples. \
+        Exit codes: 0 merged, 2 input error (mismatch or overlap).
+        """)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let out = arguments.positionals[0]

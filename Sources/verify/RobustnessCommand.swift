@@ -13,7 +13,7 @@ enum RobustnessCommand: Subcommand {
             .value("--results", "FILE", "JSON-lines results file, one line per sample (required)"),
             .value("--jobs", "N", "worker threads, one Z3 context each (default: number of cores)"),
             .value("--shard", "I/K", "run only the samples whose global index is I mod K (0 <= I < K)"),
-            .flag("--resume", "continue FILE: skip finished samples (the file must be from the same experiment)"),
+            .flag("--resume", "continue FILE: skip finished samples (same experiment, and the delta, confidence, bound, samples and stop-early its header recorded)"),
             .flag("--quiet", "no progress on stderr"),
             .value("--json", "FILE", "write the summary (every number of the table, step shares, timing) as JSON"),
             .flag("--stop-early", "stop each class at the first deciding look of a sequential test (valid under repeated looks)"),
@@ -25,6 +25,9 @@ enum RobustnessCommand: Subcommand {
         --shard and after --resume. Ctrl-C or SIGTERM stops the run, keeps every finished sample \
         and prints the command that resumes it. --timeout, --rlimit and --max-nodes override the \
         experiment's time_limit, rlimit and max_nodes. \
+        The first run records delta, confidence, bound, samples per class and --stop-early in \
+        the header of FILE; --resume with another value is refused (exit code 2): those settings \
+        are the claim, and choosing them after seeing samples voids its guarantee. \
         Exit codes: 0 HOLDS, 1 FAILS, 3 INCONCLUSIVE or interrupted, 2 input error.
         """)
 
@@ -39,9 +42,12 @@ enum RobustnessCommand: Subcommand {
         var samplesPerSecond: Double?
         var jobs: Int?
         var interrupted: Bool
+        /// `verify summary` with settings other than the recorded ones: the verdicts carry no
+        /// guarantee. Nil (absent) otherwise.
+        var exploratory: [StatisticalSettingChange]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case command, header, assessment, jobs, interrupted
+            case command, header, assessment, jobs, interrupted, exploratory
             case resultsFiles = "results_files"
             case newSamples = "new_samples"
             case resumedSamples = "resumed_samples"
@@ -102,7 +108,7 @@ enum RobustnessCommand: Subcommand {
                                                   interrupted: outcome.interrupted), to: path)
         }
         if outcome.interrupted {
-            printError("interrupted: \(outcome.records.count) finished samples are in \(resultsPath); the statistics above cover the finished part")
+            printError("interrupted: \(outcome.records.count) finished samples are in \(resultsPath); the statistics above cover the finished part and carry no guarantee until every planned sample is in")
             printError("resume with: \(resumeCommand())")
             return .unknown
         }

@@ -9,6 +9,12 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     case invalidResults(file: String, place: String, problem: String, fix: String)
     /// A noises file is invalid at `place`.
     case invalidNoises(file: String, place: String, problem: String, fix: String)
+    /// A command requests another statistical setting than the results file recorded at its
+    /// first run (``StatisticalSetting``): resuming it would change the claim after looking.
+    case statisticsChanged(file: String, change: StatisticalSettingChange)
+    /// Two results files to be joined record different statistical settings: `change.recorded`
+    /// is `other`'s value, `change.requested` is `file`'s.
+    case statisticsDiffer(file: String, other: String, change: StatisticalSettingChange)
 
     public var description: String {
         switch self {
@@ -16,6 +22,13 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
              let .invalidResults(file, place, problem, fix),
              let .invalidNoises(file, place, problem, fix):
             return "\(file): \(place): \(problem); \(fix)"
+        case let .statisticsChanged(file, change):
+            return "\(file): header: records \(change.setting) \(change.recorded), this run requests \(change.requested); "
+                + "statistical settings are fixed when a results file is started (changing them after seeing samples voids the guarantee); "
+                + "resume with \(change.recordedFlag), or start a new results file"
+        case let .statisticsDiffer(file, other, change):
+            return "\(file): header: records \(change.setting) \(change.requested), but \(other) records \(change.recorded); "
+                + "files of one claim share its statistical settings; join only files run with the same settings, or start a new results file"
         }
     }
 }

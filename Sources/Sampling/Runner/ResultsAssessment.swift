@@ -7,6 +7,8 @@ public struct ClassReport: Sendable, Hashable, Codable {
     public var classIndex: Int
     /// Records of this class present (all of them, counted or not).
     public var recorded: Int
+    /// Samples of this class the run plans (`samples_per_class`, or this shard's part of them).
+    public var planned: Int
     /// Records left out of the statistics: after the first missing sample (an unfinished
     /// run), beyond `samples_per_class`, or after an early stop.
     public var excluded: Int
@@ -22,7 +24,7 @@ public struct ClassReport: Sendable, Hashable, Codable {
     public var counts: VerdictCounts { assessment.counts }
 
     enum CodingKeys: String, CodingKey {
-        case recorded, excluded, unconfirmed, assessment, verdict
+        case recorded, planned, excluded, unconfirmed, assessment, verdict
         case classIndex = "class"
         case sequentialLook = "sequential_look"
     }
@@ -34,8 +36,10 @@ public struct ClassReport: Sendable, Hashable, Codable {
 /// records are one shard) up to the first one missing, at most `samples_per_class`. An
 /// interrupted run finishes easy samples before hard ones, so counting every finished sample
 /// would bias the estimate toward ROBUST; the unbroken prefix is a sample size fixed
-/// independently of the outcomes. With `--stop-early` the sequential test replays its looks
-/// over the same prefix and stops at the first deciding look.
+/// independently of the outcomes. The fixed-size guarantee holds once the prefix reaches the
+/// planned size (``unfinishedClasses`` lists the classes that have not). With `--stop-early`
+/// the sequential test replays its looks over the same prefix and stops at the first
+/// deciding look.
 public struct ResultsAssessment: Sendable, Codable {
     public var configuration: StatisticsConfiguration
     public var samplesPerClass: Int
@@ -85,9 +89,12 @@ public struct ResultsAssessment: Sendable, Codable {
             let samples = byClass[classIndex] ?? [:]
             // The unbroken prefix of expected samples.
             var prefix: [SampleRecord] = []
+            var planned = 0
+            var broken = false
             for i in 0..<samplesPerClass {
                 guard let g = schedule.globalIndex(classIndex: classIndex, sample: i), shard.contains(g) else { continue }
-                guard let record = samples[i] else { break }
+                planned += 1
+                guard !broken, let record = samples[i] else { broken = true; continue }
                 prefix.append(record)
             }
             var counted = prefix
@@ -122,7 +129,7 @@ public struct ResultsAssessment: Sendable, Codable {
             let assessment = ClassAssessment(classIndex: classIndex, counts: counts, alpha: alpha,
                                              delta: configuration.delta, method: configuration.method)
             let verdict: StatisticalVerdict = stopEarly == nil ? assessment.verdict : (look?.verdict ?? .inconclusive)
-            reports.append(ClassReport(classIndex: classIndex, recorded: samples.count, excluded: samples.count - counted.count,
+            reports.append(ClassReport(classIndex: classIndex, recorded: samples.count, planned: planned, excluded: samples.count - counted.count,
                                        unconfirmed: unconfirmed, assessment: assessment, sequentialLook: look, verdict: verdict))
         }
         self.classes = reports
@@ -130,6 +137,15 @@ public struct ResultsAssessment: Sendable, Codable {
         decidedBy = decided
         unknownLimits = limits
         querySeconds = seconds
+    }
+
+    /// Classes of a fixed-sample-size assessment that count fewer samples than planned (an
+    /// unfinished run). Their bounds are computed at the counted size, but that size was not
+    /// fixed in advance: stopping a run when an intermediate look is favourable is optional
+    /// stopping, and the fixed-size guarantee holds only at the planned size. Empty with
+    /// `--stop-early`, whose sequential test is valid at every look.
+    public var unfinishedClasses: [ClassReport] {
+        stopEarly == nil ? classes.filter { $0.counts.n < $0.planned } : []
     }
 
     /// With `--stop-early`: the sample size per class at which class `c` stopped, or nil if

@@ -27,8 +27,9 @@ public struct StopEarlySchedule: Sendable, Hashable, Codable {
 ///
 /// `experiment` (the hash) decides whether samples belong together: resume and merge refuse a
 /// file whose hash differs. The statistical settings (delta, confidence, bound, samples per
-/// class, stop-early) are not part of the hash: they do not change any sample's verdict, and
-/// `verify summary` uses them as defaults.
+/// class, stop-early) are not part of the hash (they do not change any sample's verdict) but
+/// are fixed at the first run: resume and merge refuse other values, and `verify summary`
+/// marks verdicts recomputed with other values as exploratory (``StatisticalSetting``).
 public struct ResultsHeader: Sendable, Hashable, Codable {
     public var kind = "header"
     /// The build that wrote the header (``ToolVersion/current``); nil in files written before

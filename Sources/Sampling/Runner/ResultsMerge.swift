@@ -7,8 +7,10 @@ public enum ResultsMerge {
     /// The common header and all records sorted by index.
     ///
     /// - Throws: ``ExperimentError/invalidResults(file:place:problem:fix:)`` when a file
-    ///   belongs to another experiment (different hash), uses other statistical settings, or
-    ///   holds a sample index that another file holds too (an overlap).
+    ///   belongs to another experiment (different hash) or holds a sample index that another
+    ///   file holds too (an overlap); ``ExperimentError/statisticsDiffer(file:other:change:)``
+    ///   when it records other statistical settings (delta, confidence, bound, samples per
+    ///   class, stop-early) than the first file.
     /// - Returns: also the files whose partially written last line was left out.
     public static func join(_ paths: [String]) throws -> (header: ResultsHeader, records: [SampleRecord], partialLines: [String]) {
         precondition(!paths.isEmpty, "nothing to join")
@@ -21,21 +23,16 @@ public enum ResultsMerge {
             let file = try ResultsFile.read(path)
             if file.discardedPartialLine { partial.append(path) }
             shards.insert(file.header.shard)
-            if var first = header {
+            if let first = header {
                 guard file.header.experiment == first.experiment else {
                     throw ExperimentError.invalidResults(
                         file: path, place: "header",
                         problem: "belongs to experiment \(file.header.experiment.prefix(12)), but \(paths[0]) to \(first.experiment.prefix(12)) (different networks, eps, noises or solver budgets)",
                         fix: "join only results of the same experiment")
                 }
-                guard file.header.delta == first.delta, file.header.confidence == first.confidence,
-                      file.header.bound == first.bound, file.header.stopEarly == first.stopEarly else {
-                    throw ExperimentError.invalidResults(
-                        file: path, place: "header", problem: "has other statistical settings (delta, confidence, bound or stop-early) than \(paths[0])",
-                        fix: "run every shard with the same flags")
+                if let change = first.statisticalChanges(requested: file.header).first {
+                    throw ExperimentError.statisticsDiffer(file: path, other: paths[0], change: change)
                 }
-                first.samplesPerClass = max(first.samplesPerClass, file.header.samplesPerClass)
-                header = first
             } else {
                 header = file.header
             }

@@ -12,7 +12,8 @@ public struct RobustnessRunOptions: Sendable {
     /// Worker threads, each with its own ``QuerySolver`` (Z3 context).
     public var jobs: Int
     public var shard: Shard
-    /// Continue an existing results file (it must belong to the same experiment and shard).
+    /// Continue an existing results file (it must belong to the same experiment and shard, and
+    /// request the statistical settings its header recorded: ``StatisticalSetting``).
     public var resume: Bool
     /// Stop each class at the first deciding look of this schedule; nil = fixed sample size.
     public var stopEarly: StopEarlySchedule?
@@ -98,11 +99,13 @@ public enum RobustnessRunner {
             prefixLength[classIndex] = length
             return reachedLook
         }
+        // The level of each class's test, as the final assessment computes it (union bound).
+        let perClassAlpha = UnionBound.perClassAlpha(overall: statistics.alpha, classCount: schedule.classes.count)
         func refreshStops(_ classIndex: Int) {
             guard let stopEarly = options.stopEarly, state.stopAt[classIndex] == nil, advancePrefix(classIndex) else { return }
             let records = Array((outcomes[classIndex] ?? [:]).values)
             let assessment = ResultsAssessment(records: records, classes: [classIndex], samplesPerClass: schedule.samplesPerClass,
-                                               configuration: StatisticsConfiguration(delta: statistics.delta, alpha: statistics.alpha / Double(schedule.classes.count), method: statistics.method),
+                                               configuration: StatisticsConfiguration(delta: statistics.delta, alpha: perClassAlpha, method: statistics.method),
                                                stopEarly: stopEarly)
             if let size = assessment.stoppedSampleSize(of: classIndex) { state.stop(classIndex, at: size) }
         }
@@ -185,6 +188,10 @@ public enum RobustnessRunner {
 
     /// Creates or resumes the results file; returns its records, an appender, and whether a
     /// partial last line was discarded.
+    ///
+    /// - Throws: ``ExperimentError/statisticsChanged(file:change:)`` when resuming with other
+    ///   statistical settings (delta, confidence, bound, samples per class, stop-early) than
+    ///   the header recorded at the first run.
     static func openResults(options: RobustnessRunOptions, header: ResultsHeader) throws
         -> ([SampleRecord], ResultsAppender, Bool) {
         let path = options.resultsPath
@@ -209,9 +216,12 @@ public enum RobustnessRunner {
                 file: path, place: "header", problem: "holds shard \(file.header.shard ?? "all") but this run is shard \(header.shard ?? "all")",
                 fix: "resume with --shard \(file.header.shard ?? "0/1")")
         }
+        if let change = file.header.statisticalChanges(requested: header).first {
+            throw ExperimentError.statisticsChanged(file: path, change: change)
+        }
         if file.header != header {
-            // Statistical settings changed (samples per class, delta, stop-early, ...): keep
-            // the samples, record the new settings.
+            // Same experiment and claim, other descriptive fields (e.g. the experiment file's
+            // path): keep the samples, record the current header.
             try ResultsFile.write(path, header: header, records: file.records)
             return (file.records, try ResultsAppender(path: path, truncatingTo: nil), file.discardedPartialLine)
         }

@@ -73,12 +73,24 @@ public struct SequentialTest: Sendable, Hashable {
         self.looks = looks
     }
 
-    /// The level `alpha_k` of look `k` (1-based).
+    /// The level `alpha_k` of look `k` (1-based), rounded down so that the levels sum to at
+    /// most `alpha` exactly.
+    ///
+    /// Basel: `alpha 6 / (π^2 k^2)` takes five roundings and `Double.pi` (relative error
+    /// below `u = 2^-53` each, `k^2` exact for `k < 2^26`), so the computed value is within
+    /// `6u` relative of the exact one; eight `nextDown` steps (each at least `u` relative)
+    /// put it below. Geometric: `alpha 2^-k` is exact (a power-of-two scaling), stepped down
+    /// once only if it falls into the subnormal range.
     public func alpha(atLook k: Int) -> Double {
         precondition(k >= 1, "looks are numbered from 1, got \(k)")
         switch spending {
-        case .basel: return alpha * 6 / (Double.pi * Double.pi * Double(k) * Double(k))
-        case .geometric: return alpha * Foundation.pow(0.5, Double(k))
+        case .basel:
+            var level = alpha * 6 / (Double.pi * Double.pi * Double(k) * Double(k))
+            for _ in 0..<8 { level = level.nextDown }
+            return max(level, 0)
+        case .geometric:
+            let level = alpha * Double(sign: .plus, exponent: -k, significand: 1)
+            return level.isNormal ? level : max(level.nextDown, 0)
         }
     }
 

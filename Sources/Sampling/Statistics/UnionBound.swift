@@ -12,10 +12,18 @@
 /// so all `m` bounds hold simultaneously, and the per-class verdicts and the overall verdict
 /// are all right together, with confidence `1 - alpha`.
 public enum UnionBound {
-    /// `alpha / classCount`, the level each of `classCount` classes uses.
+    /// `alpha / classCount` rounded down, the level each of `classCount` classes uses (so
+    /// that the `m` levels sum to at most `alpha` exactly).
+    ///
+    /// ```
+    /// q = fl(alpha / m),  r = fma(-q, m, alpha) = alpha - q m   (exact)
+    /// r < 0 means q > alpha / m: return nextDown(q)
+    /// ```
     public static func perClassAlpha(overall alpha: Double, classCount: Int) -> Double {
         precondition(alpha > 0 && alpha < 1, "alpha must lie in (0, 1), got \(alpha)")
         precondition(classCount >= 1, "the union bound needs at least one class, got \(classCount)")
-        return alpha / Double(classCount)
+        let m = Double(classCount)
+        let q = alpha / m
+        return alpha.addingProduct(-q, m) < 0 ? q.nextDown : q
     }
 }
