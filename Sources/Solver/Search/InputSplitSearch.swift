@@ -287,11 +287,12 @@ struct InputSplitSearch {
                     case .sat(let exact, let nearest):
                         statistics.smtSat += 1
                         let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
-                        guard candidate.isConfirmedInFloat else {
-                            // Exact arithmetic says violated, the float pass does not (rounding):
-                            // keep it, keep searching for a float-confirmed one.
+                        guard candidate.isConfirmed else {
+                            // Z3's rational point is unsafe, its nearest Double point is not
+                            // (or, tanh/sigmoid, cannot be shown to be): keep it, keep searching
+                            // for a confirmed one.
                             if unconfirmed == nil { unconfirmed = candidate }
-                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no float counterexample" }
+                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no confirmed counterexample" }
                             continue
                         }
                         return Outcome(verdict: .violated(candidate), decidedBySplit: false)

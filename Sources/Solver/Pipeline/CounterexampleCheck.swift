@@ -1,0 +1,108 @@
+import Encoding
+import Network
+
+/// Whether the network's outputs at one point lie in an unsafe set, in exact real arithmetic
+/// (design rule 8: a tie, an atom exactly `0`, is unsafe, as VNN-LIB's `<=` says).
+public enum ViolationCheck: Sendable, Equatable {
+    /// Every atom of disjunct `disjunct` is `<= 0` at the exact outputs.
+    case violated(disjunct: Int, CheckEvidence)
+    /// Every disjunct has an atom `> 0` at the exact outputs.
+    case safe(CheckEvidence)
+    /// Neither could be shown: a tanh/sigmoid network whose float error bound straddles 0.
+    case undecided
+
+    public var isViolated: Bool {
+        if case .violated = self { return true }
+        return false
+    }
+
+    /// `violated (exact)`, `safe (error_bound)`, `undecided`: the check and its evidence.
+    public var label: String {
+        switch self {
+        case .violated(_, let evidence): return "violated (\(evidence.rawValue))"
+        case .safe(let evidence): return "safe (\(evidence.rawValue))"
+        case .undecided: return "undecided"
+        }
+    }
+}
+
+/// The one check every pipeline step uses to turn a candidate point into a counterexample.
+///
+/// ```
+/// violated at x  <=>  exists d: for all atoms a in d: a(f(x)) <= 0,   f in exact arithmetic
+/// ```
+///
+/// decided first from the float pass with a sound error bound (``PointEnclosure``: an atom
+/// whose enclosure lies in `(-inf, 0]` holds, one in `(0, inf)` fails), and, where some atom's
+/// enclosure contains 0, from the exact dyadic pass (``NeuralNetwork/evaluateExactly(_:)``).
+/// The float64 and float32 passes are recorded beside it and never decide.
+public enum CounterexampleCheck {
+    /// The counterexample at `point` (clamped into the box) when the exact check confirms a
+    /// violation, otherwise `nil`.
+    public static func check(_ query: SafetyQuery, point: [Double], source: CounterexampleSource) -> Counterexample? {
+        let candidate = evaluate(query, point: point, exact: nil, source: source)
+        return candidate.isConfirmed ? candidate : nil
+    }
+
+    /// The candidate at `point` (clamped into the box) with its exact check, confirmed or not.
+    public static func evaluate(_ query: SafetyQuery, point: [Double], exact: [String]?,
+                                source: CounterexampleSource) -> Counterexample {
+        let input = query.box.clamp(point)
+        let network = query.network
+        let enclosure = network.enclosure(input)
+        var exactOutputs: [ExactDyadic]??
+        func exactly() -> [ExactDyadic]? {
+            if exactOutputs == nil { exactOutputs = .some(network.evaluateExactly(input)) }
+            return exactOutputs!
+        }
+        let violation = violationCheck(query.property, enclosure: enclosure, exact: exactly)
+        let classification = CheckedClassification(enclosure: enclosure, exact: exactly)
+        let float32 = network.evaluateFloat32(input)
+        let float32Outputs = float32.map(Double.init)
+        return Counterexample(input: input, outputs: enclosure.values,
+                              floatScore: query.property.violationScore(enclosure.values),
+                              exactInput: exact, source: source, check: violation, classification: classification,
+                              float32Outputs: float32Outputs,
+                              float32Score: query.property.violationScore(float32Outputs))
+    }
+
+    /// ``ViolationCheck`` of `property` from the float enclosure of the outputs, falling back
+    /// to the exact outputs `exact()` where an atom's enclosure contains 0.
+    public static func violationCheck(_ property: OutputProperty, enclosure: PointEnclosure,
+                                      exact: () -> [ExactDyadic]?) -> ViolationCheck {
+        let atoms = property.disjuncts.flatMap { $0 }
+        let weights = atoms.flatMap(\.coefficients)
+        let values = enclosure.affine(weights: weights, bias: atoms.map(\.constant))
+        // Three-valued atoms from the enclosure: true (<= 0), false (> 0), nil (contains 0).
+        let decided: [Bool?] = atoms.indices.map { k in
+            let v = values.values[k], e = values.errors[k]
+            if ((v + e).nextUp) <= 0 { return true }
+            if ((v - e).nextDown) > 0 { return false }
+            return nil
+        }
+        var offsets: [Int] = []
+        var offset = 0
+        for atoms in property.disjuncts { offsets.append(offset); offset += atoms.count }
+        func atomsOf(_ d: Int) -> Range<Int> { offsets[d]..<(offsets[d] + property.disjuncts[d].count) }
+
+        if let d = property.disjuncts.indices.first(where: { d in atomsOf(d).allSatisfy { decided[$0] == true } }) {
+            return .violated(disjunct: d, .errorBound)
+        }
+        if property.disjuncts.indices.allSatisfy({ d in atomsOf(d).contains { decided[$0] == false } }) {
+            return .safe(.errorBound)
+        }
+        guard let outputs = exact(), atoms.allSatisfy({ $0.constant.isFinite && $0.coefficients.allSatisfy(\.isFinite) }) else {
+            return .undecided
+        }
+        func exactValue(_ atom: OutputAtom) -> ExactDyadic {
+            var sum = ExactDyadic(atom.constant)
+            for (a, y) in zip(atom.coefficients, outputs) where a != 0 { sum = sum + ExactDyadic(a) * y }
+            return sum
+        }
+        for d in property.disjuncts.indices {
+            let holds = atomsOf(d).allSatisfy { k in decided[k] ?? (exactValue(atoms[k]).signum <= 0) }
+            if holds { return .violated(disjunct: d, .exactArithmetic) }
+        }
+        return .safe(.exactArithmetic)
+    }
+}
