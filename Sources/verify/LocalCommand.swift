@@ -37,7 +37,14 @@ enum LocalCommand: Subcommand {
         guard eps >= 0 else {
             throw UsageError(description: "verify local: --eps must be >= 0, got \(eps)")
         }
-        let prediction = network.evaluate(center).argmax
+        // Without --class: the centre's class in exact arithmetic; for a tie the lowest tied
+        // class (the centre check then reports it NOT ROBUST: a tie is no class).
+        let prediction: Int
+        switch network.checkedClassification(center) {
+        case .decided(.class(let c), _): prediction = c
+        case .decided(.tie(let classes), _): prediction = classes[0]
+        case .undecided(let float): prediction = float.classIndex ?? network.evaluate(center).argmax
+        }
         let trueClass = try arguments.int("--class") ?? prediction
         guard trueClass < network.outputSize else {
             throw UsageError(description: "verify local: --class \(trueClass) is out of range; the network has \(network.outputSize) outputs (classes 0...\(network.outputSize - 1))")
@@ -116,7 +123,7 @@ enum LocalCommand: Subcommand {
             print("NOT ROBUST class \(trueClass), eps \(eps): counterexample found by \(counterexample.source.rawValue)")
             describe(counterexample, trueClass)
         case .violatedUnconfirmed(let counterexample):
-            print("NOT ROBUST (unconfirmed in float) class \(trueClass), eps \(eps): Z3 found a violation in exact arithmetic that the float forward pass does not reproduce")
+            print("NOT ROBUST (unconfirmed) class \(trueClass), eps \(eps): Z3 found a violation at a rational point that the exact check at its nearest double point does not confirm")
             describe(counterexample, trueClass)
         case .unknown(let reason):
             print("UNKNOWN class \(trueClass), eps \(eps): \(reason)")
@@ -128,10 +135,21 @@ enum LocalCommand: Subcommand {
         if !result.exact { print("note: the network has tanh/sigmoid layers; verdicts are sound, exactness is not claimed") }
     }
 
+    /// The counterexample: its input, the exact check, and the float64 and float32 re-runs.
     static func describe(_ counterexample: Counterexample, _ trueClass: Int) {
-        let predicted = counterexample.outputs.argmax
+        func margin(_ outputs: [Double]) -> String {
+            let other = outputs.indices.filter { $0 != trueClass }.map { outputs[$0] }.max() ?? -.infinity
+            return format(outputs[trueClass] - other, digits: 6)
+        }
+        let exactClass = counterexample.classification.classification.map(\.description) ?? "undecided"
         print("  input:   " + counterexample.input.map { format($0, digits: 17) }.joined(separator: ","))
-        print("  outputs: " + counterexample.outputs.map { format($0, digits: 9) }.joined(separator: ","))
-        print("  predicted class \(predicted); margin y[\(trueClass)] - max other = \(format(-counterexample.floatScore, digits: 6)) (float)")
+        print("  exact:   class \(exactClass); check \(counterexample.check.label)")
+        print("  float64: outputs " + counterexample.outputs.map { format($0, digits: 9) }.joined(separator: ",")
+              + "; class \(counterexample.float64Classification); margin y[\(trueClass)] - max other = \(margin(counterexample.outputs))")
+        print("  float32: outputs " + counterexample.float32Outputs.map { format($0, digits: 9) }.joined(separator: ",")
+              + "; class \(counterexample.float32Classification); margin y[\(trueClass)] - max other = \(margin(counterexample.float32Outputs))")
+        if counterexample.precisionsDisagree {
+            print("  note: float32 and float64 disagree at this input (a float32 runtime sees class \(counterexample.float32Classification))")
+        }
     }
 }

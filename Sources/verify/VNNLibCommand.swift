@@ -15,9 +15,9 @@ enum VNNLibCommand: Subcommand {
         options: [.value("--result", "FILE", "write the VNN-COMP result file (verdict, counterexample ((X_0 v) ... (Y_0 v)))")]
             + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
-        Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample re-checked in the \
-        float forward pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
-        <= and >= are non-strict).
+        Exit codes: 0 unsat (the property holds), 1 sat (violated, counterexample confirmed in exact \
+        arithmetic and re-run in float64 and float32, reported on stderr), 3 timeout or unknown, \
+        2 input error. Ties count as violations (VNN-LIB <= and >= are non-strict).
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -58,6 +58,13 @@ enum VNNLibCommand: Subcommand {
             if answer == "sat" { break }
         }
         print(answer)
+        if let witness {
+            // stderr: stdout stays the VNN-COMP answer line.
+            let float32 = witness.isConfirmedInFloat32 ? "unsafe" : "safe"
+            let float64 = witness.isConfirmedInFloat ? "unsafe" : "safe"
+            printError("counterexample: check \(witness.check.label); float64 pass \(float64); float32 pass \(float32)"
+                       + (witness.precisionsDisagree ? " (float32 and float64 disagree)" : ""))
+        }
         if let path = arguments.value("--result") {
             var text = answer + "\n"
             if let witness {
