@@ -253,7 +253,9 @@ struct InputSplitSearch {
                 }
 
                 let unstable = Self.unstableUnits(query.network, bounds)
-                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
+                // A box no dimension of which splits (a point, or every side already cut to
+                // 2^-20 of the root's) is a last level too: splitting it changes nothing.
+                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth || !hasSplittableDimension(node.box)
                 if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
                     // The plain track only looks for counterexamples: its exact leaves are
                     // the main search's to decide.
@@ -367,6 +369,13 @@ struct InputSplitSearch {
         }
         guard let best else { return nil }
         return (candidates[best.index], results[2 * best.index], results[2 * best.index + 1])
+    }
+
+    /// Whether some side of `box` is wider than 0 and than 2^-20 of the root box's side (the
+    /// dimensions ``splitDimension(_:_:_:)`` may split).
+    private func hasSplittableDimension(_ box: Box) -> Bool {
+        let widths = box.widths, rootWidths = query.box.widths
+        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
     }
 
     /// See the type's documentation (step 5).
