@@ -56,6 +56,16 @@ extension NeuralNetwork {
         return values
     }
 
+    /// `count` rows of `layer` applied to the row-major `batch` (the kernel of
+    /// ``evaluate(batch:count:)``, also used by the error bound of ``PointEnclosure``).
+    static func affine(_ layer: AffineLayer, batch: [Double], count: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: count * layer.outputSize)
+        batch.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in affineBatch(layer, x: x, y: y, count: count) }
+        }
+        return out
+    }
+
     static let forwardBlockRows = 4
     static let forwardBlockColumns = 64
 

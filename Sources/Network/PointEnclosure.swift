@@ -52,51 +52,63 @@ public struct PointEnclosure: Sendable, Equatable {
     /// The enclosure of `weights · values + bias` (row-major `weights`, `rows x values.count`),
     /// computed as the forward pass computes an affine layer.
     public func affine(weights: [Double], bias: [Double]) -> PointEnclosure {
-        let m = values.count
-        precondition(weights.count == bias.count * m)
-        let n = Double(m + 1)
-        let gamma = (n * 0x1p-53) / (1 - n * 0x1p-53)
-        let inflation = 1 + (n + 4) * 0x1p-50
-        var out = [Double](repeating: 0, count: bias.count)
-        var err = [Double](repeating: 0, count: bias.count)
-        for row in bias.indices {
-            var sum = 0.0, magnitude = 0.0, propagated = 0.0
-            for j in 0..<m {
-                let w = weights[row * m + j]
-                sum += w * values[j]
-                magnitude += abs(w) * abs(values[j])
-                propagated += abs(w) * errors[j]
-            }
-            out[row] = sum + bias[row]
-            magnitude += abs(bias[row])
-            let bound = ((gamma * magnitude + propagated) * inflation + Double(m) * 0x1p-1074).nextUp
-            err[row] = out[row].isFinite && bound.isFinite ? bound : .infinity
-        }
+        let layer = AffineLayer(inputSize: values.count, outputSize: bias.count, weights: weights, bias: bias)
+        let (out, err) = Self.affine(layer, values: values, errors: errors, count: 1)
         return PointEnclosure(values: out, errors: err)
     }
 
-    /// The enclosure after an element-wise layer (see the type for each case).
+    /// The enclosure after one layer (see the type for each case).
     public func applying(_ layer: Layer) -> PointEnclosure {
+        let (out, err) = Self.apply(layer, values: values, errors: errors, count: 1)
+        return PointEnclosure(values: out, errors: err)
+    }
+
+    /// One layer on `count` enclosed vectors stored row-major (see the type for the bounds).
+    /// Affine layers use the forward pass's kernel for the values (bit-identical floats) and
+    /// the same kernel on `|W|` for the bound, written as
+    ///
+    /// ```
+    /// γ_n (Σ|w_j||x̂_j| + |b|) + Σ|w_j| e_j + m 2^-1074  =  Σ|w_j| (γ_n |x̂_j| + e_j) + γ_n |b| + m 2^-1074
+    /// ```
+    ///
+    /// whose own rounding (at most `n + 3` roundings of non-negative terms, and `m · 2^-1075`
+    /// from underflowing products) the inflation and a second `m · 2^-1074` cover.
+    static func apply(_ layer: Layer, values: [Double], errors: [Double], count: Int) -> ([Double], [Double]) {
         switch layer {
         case .affine(let affine):
-            return self.affine(weights: affine.weights, bias: affine.bias)
+            return Self.affine(affine, values: values, errors: errors, count: count)
         case .relu, .clip:
-            return PointEnclosure(values: values.map { layer.apply($0) }, errors: errors)
+            return (values.map { layer.apply($0) }, errors)
         case .leakyRelu(let alpha):
             let lipschitz = max(1, abs(alpha))
             let out = values.map { layer.apply($0) }
             let err = zip(out, errors).map { y, e in
                 Self.finite(y, ((lipschitz * e + 0x1p-53 * abs(y)) * (1 + 0x1p-50) + 0x1p-1074).nextUp)
             }
-            return PointEnclosure(values: out, errors: err)
+            return (out, err)
         case .tanh, .sigmoid:
             let lipschitz = layer == .tanh ? 1.0 : 0.25
             let out = values.map { layer.apply($0) }
             let err = zip(out, errors).map { y, e in
                 Self.finite(y, ((lipschitz * e + Self.libraryULPs * 0x1p-53 * abs(y)) * (1 + 0x1p-50) + 0x1p-1070).nextUp)
             }
-            return PointEnclosure(values: out, errors: err)
+            return (out, err)
         }
+    }
+
+    static func affine(_ layer: AffineLayer, values: [Double], errors: [Double], count: Int) -> ([Double], [Double]) {
+        let m = layer.inputSize
+        let n = Double(m + 1)
+        let gamma = (n * 0x1p-53) / (1 - n * 0x1p-53)
+        let inflation = 1 + (n + 4) * 0x1p-50
+        let out = NeuralNetwork.affine(layer, batch: values, count: count)
+        let absolute = AffineLayer(inputSize: m, outputSize: layer.outputSize, weights: layer.weights.map(abs),
+                                   bias: layer.bias.map { gamma * abs($0) })
+        let scaled = zip(values, errors).map { x, e in gamma * abs(x) + e }
+        let sums = NeuralNetwork.affine(absolute, batch: scaled, count: count)
+        let underflow = 2 * Double(m) * 0x1p-1074
+        let err = zip(out, sums).map { y, s in finite(y, (s * inflation + underflow).nextUp) }
+        return (out, err)
     }
 
     /// A sound lower bound of `exact_a - exact_b`.
@@ -120,8 +132,18 @@ extension NeuralNetwork {
     /// ``evaluate(_:)``; its `values` are the same floats `evaluate` returns.
     public func enclosure(_ input: [Double]) -> PointEnclosure {
         precondition(input.count == inputSize, "input has \(input.count) entries, network takes \(inputSize)")
-        var current = PointEnclosure(exact: input)
-        for layer in layers { current = current.applying(layer) }
-        return current
+        let (values, errors) = enclosure(batch: input, count: 1)
+        return PointEnclosure(values: values, errors: errors)
+    }
+
+    /// ``enclosure(_:)`` of `count` inputs stored row-major in `batch`; the values and error
+    /// bounds come back row-major (`count x outputSize`), the values bit-identical to
+    /// ``evaluate(batch:count:)``.
+    public func enclosure(batch: [Double], count: Int) -> (values: [Double], errors: [Double]) {
+        precondition(batch.count == count * inputSize, "batch must be count x inputSize")
+        var values = batch
+        var errors = [Double](repeating: 0, count: batch.count)
+        for layer in layers { (values, errors) = PointEnclosure.apply(layer, values: values, errors: errors, count: count) }
+        return (values, errors)
     }
 }

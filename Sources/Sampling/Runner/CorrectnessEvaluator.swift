@@ -104,16 +104,23 @@ public enum CorrectnessEvaluator {
         return CorrectnessReport(samplesPerClass: n, classes: entries, assessment: assessment, seconds: seconds)
     }
 
-    /// Counts of class `classIndex` over the samples `samples`.
+    /// Counts of class `classIndex` over the samples `samples` (one batched forward pass with
+    /// its error bound, ``NeuralNetwork/enclosure(batch:count:)``; the exact pass only for
+    /// samples whose bound does not separate the top outputs).
     static func evaluate(_ experiment: LoadedExperiment, classIndex: Int, samples: Range<Int>) -> ClassCorrectness {
         let network = experiment.networks[classIndex]!
         let width = network.outputSize
+        var batch: [Double] = []
+        batch.reserveCapacity(samples.count * network.inputSize)
+        for i in samples { batch += experiment.noise(classIndex: classIndex, sampleIndex: i) }
+        let (values, errors) = network.enclosure(batch: batch, count: samples.count)
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
                                       confusion: [Int](repeating: 0, count: width), ties: 0, undecided: nil, misclassified: nil)
         var misclassified: [MisclassifiedSample] = []
-        for i in samples {
-            let noise = experiment.noise(classIndex: classIndex, sampleIndex: i)
-            let enclosure = network.enclosure(noise)
+        for row in 0..<samples.count {
+            let outputs = (row * width)..<((row + 1) * width)
+            let enclosure = PointEnclosure(values: Array(values[outputs]), errors: Array(errors[outputs]))
+            let noise = Array(batch[(row * network.inputSize)..<((row + 1) * network.inputSize)])
             let checked = CheckedClassification(enclosure: enclosure, exact: { network.evaluateExactly(noise) })
             guard let classification = checked.classification else {
                 result.undecided = (result.undecided ?? 0) + 1
@@ -126,7 +133,8 @@ public enum CorrectnessEvaluator {
             } else {
                 let logits = enclosure.values
                 let margin = logits[classIndex] - logits[predicted]
-                misclassified.append(MisclassifiedSample(index: i, predicted: predicted, margin: margin.isFinite ? margin : nil))
+                misclassified.append(MisclassifiedSample(
+                    index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
             }
             if tie { result.ties += 1 }
         }
