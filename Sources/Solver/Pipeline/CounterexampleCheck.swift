@@ -40,22 +40,47 @@ public enum CounterexampleCheck {
     /// The counterexample at `point` (clamped into the box) when the exact check confirms a
     /// violation, otherwise `nil`.
     public static func check(_ query: SafetyQuery, point: [Double], source: CounterexampleSource) -> Counterexample? {
-        let candidate = evaluate(query, point: point, exact: nil, source: source)
-        return candidate.isConfirmed ? candidate : nil
+        let candidate = Candidate(query, point: point)
+        guard candidate.violation.isViolated else { return nil }
+        return candidate.counterexample(exact: nil, source: source)
     }
 
     /// The candidate at `point` (clamped into the box) with its exact check, confirmed or not.
     public static func evaluate(_ query: SafetyQuery, point: [Double], exact: [String]?,
                                 source: CounterexampleSource) -> Counterexample {
-        let input = query.box.clamp(point)
-        let network = query.network
-        let enclosure = network.enclosure(input)
-        var exactOutputs: [ExactDyadic]??
+        Candidate(query, point: point).counterexample(exact: exact, source: source)
+    }
+
+    /// A point, its enclosure and its exact check; the exact outputs computed at most once.
+    private final class Candidate {
+        let query: SafetyQuery
+        let input: [Double]
+        let enclosure: PointEnclosure
+        private var exactOutputs: [ExactDyadic]??
+        private(set) var violation = ViolationCheck.undecided
+
+        init(_ query: SafetyQuery, point: [Double]) {
+            self.query = query
+            self.input = query.box.clamp(point)
+            self.enclosure = query.network.enclosure(input)
+            self.violation = violationCheck(query.property, enclosure: enclosure, exact: exactly)
+        }
+
         func exactly() -> [ExactDyadic]? {
-            if exactOutputs == nil { exactOutputs = .some(network.evaluateExactly(input)) }
+            if exactOutputs == nil { exactOutputs = .some(query.network.evaluateExactly(input)) }
             return exactOutputs!
         }
-        let violation = violationCheck(query.property, enclosure: enclosure, exact: exactly)
+
+        func counterexample(exact: [String]?, source: CounterexampleSource) -> Counterexample {
+            CounterexampleCheck.counterexample(query, input: input, enclosure: enclosure, violation: violation,
+                                               exact: exact, source: source, exactly: exactly)
+        }
+    }
+
+    private static func counterexample(_ query: SafetyQuery, input: [Double], enclosure: PointEnclosure,
+                                       violation: ViolationCheck, exact: [String]?, source: CounterexampleSource,
+                                       exactly: () -> [ExactDyadic]?) -> Counterexample {
+        let network = query.network
         let classification = CheckedClassification(enclosure: enclosure, exact: exactly)
         let float32 = network.evaluateFloat32(input)
         let float32Outputs = float32.map(Double.init)
