@@ -7,7 +7,7 @@ import Solver
 enum LocalCommand: Subcommand {
     static let spec = CommandSpec(
         name: "local",
-        summary: "Exact local robustness: is argmax constant on the eps-box around one noise (or point)?",
+        summary: "Exact local robustness: is the class kept on the whole eps-box around one noise (or point)?",
         options: [
             .value("--classifier", "FILE", "classifier network (with --generator)"),
             .value("--generator", "FILE", "generator network: the box is over its noise input"),
@@ -16,12 +16,15 @@ enum LocalCommand: Subcommand {
             .value("--model", "FILE", "a single network instead of --classifier/--generator"),
             .value("--point", "V1,V2,...", "centre of the box in the model's input space (with --model)"),
             .value("--eps", "E", "L-infinity radius of the box (>= 0)"),
-            .value("--class", "C", "the class that must be kept (default: the prediction at the centre)"),
+            .value("--class", "C", "the class that must be kept (default: the centre's class; for a tie, the lowest tied class)"),
         ] + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
-        Verdicts: ROBUST (proved: bounds, split or smt), NOT ROBUST (counterexample re-checked by \
-        the float forward pass), NOT ROBUST (unconfirmed in float: exact arithmetic only), UNKNOWN. \
-        A tie between the class and another class counts as not robust. \
+        Verdicts are about the loaded weights in exact real arithmetic: ROBUST (proved: bounds, \
+        split or smt), NOT ROBUST (a counterexample whose double input is misclassified in exact \
+        arithmetic; its float64 and float32 forward passes are printed, with a note when they \
+        disagree), NOT ROBUST (unconfirmed: Z3 found a rational counterexample that its nearest \
+        double point does not reproduce), UNKNOWN. Classified as C means y_C > y_j strictly for \
+        every other j: a tie counts as not robust. \
         Exit codes: 0 robust, 1 not robust, 3 unknown, 2 input error.
         """)
 

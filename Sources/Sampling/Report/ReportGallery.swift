@@ -18,7 +18,8 @@ enum ReportGallery {
         func key(_ r: SampleRecord) -> (Int, Int, Double, Int, Int) {
             let cx = r.counterexample!
             let confirmed = cx.confirmed ?? cx.confirmedInFloat
-            return (confirmed ? 0 : 1, r.centerMargin > 0 ? 0 : 1, cx.margin, r.classIndex, r.sample)
+            let centerCorrect = Classification(scores: r.centerLogits).isClass(r.classIndex)
+            return (confirmed ? 0 : 1, centerCorrect ? 0 : 1, cx.margin, r.classIndex, r.sample)
         }
         let sorted = records.filter { $0.counterexample != nil }.sorted { key($0) < key($1) }
         return Array(sorted.prefix(max(0, limit)))
