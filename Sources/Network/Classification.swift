@@ -21,7 +21,14 @@ public enum Classification: Sendable, Hashable, CustomStringConvertible {
     /// - Precondition: `scores` is not empty.
     public init<Score: Comparable>(scores: [Score]) {
         precondition(!scores.isEmpty, "no outputs to classify")
-        let unbeaten = scores.indices.filter { i in !scores.indices.contains { scores[$0] > scores[i] } }
+        let unbeaten: [Int]
+        if scores.allSatisfy({ $0 == $0 }) {
+            // A total order (no NaN): the unbeaten indices are those equal to the maximum.
+            let top = scores.max()!
+            unbeaten = scores.indices.filter { !(scores[$0] < top) }
+        } else {
+            unbeaten = scores.indices.filter { i in !scores.indices.contains { scores[$0] > scores[i] } }
+        }
         if unbeaten.count == 1, scores.indices.allSatisfy({ $0 == unbeaten[0] || scores[unbeaten[0]] > scores[$0] }) {
             self = .class(unbeaten[0])
         } else {
