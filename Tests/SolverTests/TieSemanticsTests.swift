@@ -196,4 +196,28 @@ final class TieSemanticsTests: XCTestCase {
                                                          property: .misclassification(outputCount: 2, trueClass: 0)))
         guard case .holds = robust.verdict else { return XCTFail("\(robust.verdict.label)") }
     }
+
+    /// Z3's models sit on the boundary of the unsafe set; their nearest Double may fall just
+    /// outside. `y = (-3x, -1)`, class 0: unsafe iff `x >= 1/3`. The nearest Double to 1/3 is
+    /// below it (1/3 = 0.0101...b, the dropped bits are below half an ulp), so the exact
+    /// check refuses it; the nudge along the gradient finds a Double `x >= 1/3`, checked
+    /// here by `3x - 1 >= 0` in exact dyadic arithmetic. Fails without the nudge (the
+    /// in-process and leaf-process runs of IsolatedLeafTests then disagree: one Z3 model's
+    /// nearest Double is outside, the other's inside).
+    func testModelOnTheBoundaryIsNudgedIntoTheUnsafeSet() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 2, weights: [-3, 0], bias: [0, -1])),
+        ])
+        let query = SafetyQuery(network: network, box: try Box(lower: [0], upper: [1]),
+                                property: .misclassification(outputCount: 2, trueClass: 0))
+        let third = 1.0 / 3
+        XCTAssertTrue(ExactDyadic(3) * ExactDyadic(third) < ExactDyadic(1), "the nearest Double is below 1/3")
+        let nearest = CounterexampleCheck.evaluate(query, point: [third], exact: ["1/3"], source: .smt)
+        XCTAssertFalse(nearest.isConfirmed)
+        let nudged = try XCTUnwrap(CounterexampleCheck.confirmNear(query, nearest: [third], exact: ["1/3"], source: .smt))
+        XCTAssertTrue(nudged.isConfirmed)
+        XCTAssertEqual(nudged.exactInput, ["1/3"])
+        XCTAssertGreaterThanOrEqual((ExactDyadic(3) * ExactDyadic(nudged.input[0]) - ExactDyadic(1)).signum, 0)
+        XCTAssertLessThanOrEqual(nudged.input[0] - third, 1e-12, "a nudge, not a jump")
+    }
 }

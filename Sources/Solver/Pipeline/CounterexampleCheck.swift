@@ -51,6 +51,41 @@ public enum CounterexampleCheck {
         Candidate(query, point: point).counterexample(exact: exact, source: source)
     }
 
+    /// Z3's model of an unsafe leaf is usually a vertex of the encoding's polytope, on the
+    /// boundary of the unsafe set (some atom exactly 0), so its nearest `Double` point lies
+    /// outside about half the time. This tries the `Double` points
+    ///
+    /// ```
+    /// x_i = nearest_i - k · step_i · sign(∂s/∂x_i),   step_i = max(ulp(nearest_i), width_i · 2^-52),
+    /// k = 1, 2^4, 2^8, ..., 2^28
+    /// ```
+    ///
+    /// (clamped into the box), moving into the unsafe set along the float gradient of the
+    /// violation score `s` (``AttackGoal``, its active atom), and returns the first one the
+    /// exact check confirms, its ``Counterexample/exactInput`` still Z3's model. The moves are
+    /// a search heuristic only: what it returns passed the same exact check as every other
+    /// counterexample.
+    static func confirmNear(_ query: SafetyQuery, nearest: [Double], exact: [String]?,
+                            source: CounterexampleSource) -> Counterexample? {
+        let start = query.box.clamp(nearest)
+        let goal = AttackGoal(property: query.property, strict: false)
+        guard let atom = goal.activeAtom(query.network.evaluate(start)) else { return nil }
+        let gradient = query.network.valueAndGradient(at: start, outputWeights: atom.coefficients).gradient
+        let widths = query.box.widths
+        var k = 1.0
+        while k <= 0x1p28 {
+            let point = start.indices.map { i -> Double in
+                guard gradient[i] != 0, gradient[i].isFinite else { return start[i] }
+                let step = max(start[i].ulp, widths[i] * 0x1p-52) * k
+                return gradient[i] > 0 ? start[i] - step : start[i] + step
+            }
+            let candidate = Candidate(query, point: point)
+            if candidate.violation.isViolated { return candidate.counterexample(exact: exact, source: source) }
+            k *= 16
+        }
+        return nil
+    }
+
     /// A point, its enclosure and its exact check; the exact outputs computed at most once.
     private final class Candidate {
         let query: SafetyQuery

@@ -288,7 +288,11 @@ struct InputSplitSearch {
                         continue
                     case .sat(let exact, let nearest):
                         statistics.smtSat += 1
-                        let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+                        var candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+                        if !candidate.isConfirmed,
+                           let near = CounterexampleCheck.confirmNear(subQuery, nearest: nearest, exact: exact, source: .smt) {
+                            candidate = near
+                        }
                         guard candidate.isConfirmed else {
                             // Z3's rational point is unsafe, its nearest Double point is not
                             // (or, tanh/sigmoid, cannot be shown to be): keep it, keep searching
