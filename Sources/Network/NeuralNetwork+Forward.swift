@@ -3,9 +3,10 @@ import Foundation
 /// Float semantics: every network is evaluated in IEEE-754 `Double` (binary64), with the
 /// weights exactly as stored (a `float32` ONNX weight is widened exactly to `Double`). Sums
 /// are accumulated left to right in index order, in single and batched evaluation alike, so
-/// both give bit-identical results. PyTorch and onnxruntime evaluate `float32` models in
-/// `float32`; the two differ by float32 rounding (relative ~1e-7 per operation), which the
-/// counterexample check reports as the float margin rather than hiding it.
+/// both give bit-identical results. Verdicts are not about this pass but about the same
+/// weights in exact real arithmetic (``evaluateExactly(_:)``, ``enclosure(_:)``,
+/// ``checkedClassification(_:)``); PyTorch and onnxruntime evaluate `float32` models in
+/// `float32` (``evaluateFloat32(_:)``), and counterexamples report all three.
 extension NeuralNetwork {
     /// Evaluates the network on one flat input vector.
     /// - Precondition: `input.count == inputSize`.
@@ -55,6 +56,16 @@ extension NeuralNetwork {
         var values = [input]
         for layer in layers { values.append(layer.apply(values[values.count - 1])) }
         return values
+    }
+
+    /// `count` rows of `layer` applied to the row-major `batch` (the kernel of
+    /// ``evaluate(batch:count:)``, also used by the error bound of ``PointEnclosure``).
+    static func affine(_ layer: AffineLayer, batch: [Double], count: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: count * layer.outputSize)
+        batch.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in affineBatch(layer, x: x, y: y, count: count) }
+        }
+        return out
     }
 
     static let forwardBlockRows = 4
@@ -130,7 +141,9 @@ extension Layer {
 
 extension Array where Element == Double {
     /// Index of the largest entry; ties go to the lowest index (as `numpy.argmax`).
-    /// NaN entries are never chosen unless all entries are NaN.
+    /// NaN entries are never chosen unless all entries are NaN. Not the tool's meaning of
+    /// "classified as" (a tie is no class: ``Classification``); used only where a class must
+    /// be picked, such as the default class of `verify local` for a tanh/sigmoid network.
     public var argmax: Int {
         var best = 0
         for index in indices where self[index] > self[best] || (self[best].isNaN && !self[index].isNaN) {

@@ -7,7 +7,7 @@ import Solver
 enum LocalCommand: Subcommand {
     static let spec = CommandSpec(
         name: "local",
-        summary: "Exact local robustness: is argmax constant on the eps-box around one noise (or point)?",
+        summary: "Exact local robustness: is the class kept on the whole eps-box around one noise (or point)?",
         options: [
             .value("--classifier", "FILE", "classifier network (with --generator)"),
             .value("--generator", "FILE", "generator network: the box is over its noise input"),
@@ -18,12 +18,15 @@ enum LocalCommand: Subcommand {
             .value("--model", "FILE", "a single network instead of --classifier/--generator"),
             .value("--point", "V1,V2,...", "centre of the box in the model's input space (with --model)"),
             .value("--eps", "E", "L-infinity radius of the box (>= 0)"),
-            .value("--class", "C", "the class that must be kept (default: the prediction at the centre)"),
+            .value("--class", "C", "the class that must be kept (default: the centre's class; for a tie, the lowest tied class)"),
         ] + SolverOptions.options + SolverOptions.oneShotOptions,
         discussion: """
-        Verdicts: ROBUST (proved: bounds, split or smt), NOT ROBUST (counterexample re-checked by \
-        the float forward pass), NOT ROBUST (unconfirmed in float: exact arithmetic only), UNKNOWN. \
-        A tie between the class and another class counts as not robust. \
+        Verdicts are about the loaded weights in exact real arithmetic: ROBUST (proved: bounds, \
+        split or smt), NOT ROBUST (a counterexample whose double input is misclassified in exact \
+        arithmetic; its float64 and float32 forward passes are printed, with a note when they \
+        disagree), NOT ROBUST (unconfirmed: Z3 found a rational counterexample that its nearest \
+        double point does not reproduce), UNKNOWN. Classified as C means y_C > y_j strictly for \
+        every other j: a tie counts as not robust. \
         Exit codes: 0 robust, 1 not robust, 3 unknown, 2 input error.
         """)
 
@@ -39,7 +42,14 @@ enum LocalCommand: Subcommand {
         guard eps >= 0 else {
             throw UsageError(description: "verify local: --eps must be >= 0, got \(eps)")
         }
-        let prediction = network.evaluate(center).argmax
+        // Without --class: the centre's class in exact arithmetic; for a tie the lowest tied
+        // class (the centre check then reports it NOT ROBUST: a tie is no class).
+        let prediction: Int
+        switch network.checkedClassification(center) {
+        case .decided(.class(let c), _): prediction = c
+        case .decided(.tie(let classes), _): prediction = classes[0]
+        case .undecided(let float): prediction = float.classIndex ?? network.evaluate(center).argmax
+        }
         let trueClass = try arguments.int("--class") ?? prediction
         guard trueClass < network.outputSize else {
             throw UsageError(description: "verify local: --class \(trueClass) is out of range; the network has \(network.outputSize) outputs (classes 0...\(network.outputSize - 1))")
@@ -136,7 +146,7 @@ enum LocalCommand: Subcommand {
             print("NOT ROBUST class \(trueClass), eps \(eps): counterexample found by \(counterexample.source.rawValue)")
             describe(counterexample, trueClass)
         case .violatedUnconfirmed(let counterexample):
-            print("NOT ROBUST (unconfirmed in float) class \(trueClass), eps \(eps): Z3 found a violation in exact arithmetic that the float forward pass does not reproduce")
+            print("NOT ROBUST (unconfirmed) class \(trueClass), eps \(eps): Z3 found a violation at a rational point that the exact check at its nearest double point does not confirm")
             describe(counterexample, trueClass)
         case .unknown(let reason):
             print("UNKNOWN class \(trueClass), eps \(eps): \(reason)")
@@ -148,10 +158,21 @@ enum LocalCommand: Subcommand {
         if !result.exact { print("note: the network has tanh/sigmoid layers; verdicts are sound, exactness is not claimed") }
     }
 
+    /// The counterexample: its input, the exact check, and the float64 and float32 re-runs.
     static func describe(_ counterexample: Counterexample, _ trueClass: Int) {
-        let predicted = counterexample.outputs.argmax
+        func margin(_ outputs: [Double]) -> String {
+            let other = outputs.indices.filter { $0 != trueClass }.map { outputs[$0] }.max() ?? -.infinity
+            return format(outputs[trueClass] - other, digits: 6)
+        }
+        let exactClass = counterexample.classification.classification.map(\.description) ?? "undecided"
         print("  input:   " + counterexample.input.map { format($0, digits: 17) }.joined(separator: ","))
-        print("  outputs: " + counterexample.outputs.map { format($0, digits: 9) }.joined(separator: ","))
-        print("  predicted class \(predicted); margin y[\(trueClass)] - max other = \(format(-counterexample.floatScore, digits: 6)) (float)")
+        print("  exact:   class \(exactClass); check \(counterexample.check.label)")
+        print("  float64: outputs " + counterexample.outputs.map { format($0, digits: 9) }.joined(separator: ",")
+              + "; class \(counterexample.float64Classification); margin y[\(trueClass)] - max other = \(margin(counterexample.outputs))")
+        print("  float32: outputs " + counterexample.float32Outputs.map { format($0, digits: 9) }.joined(separator: ",")
+              + "; class \(counterexample.float32Classification); margin y[\(trueClass)] - max other = \(margin(counterexample.float32Outputs))")
+        if counterexample.precisionsDisagree {
+            print("  note: float32 and float64 disagree at this input (a float32 runtime sees class \(counterexample.float32Classification))")
+        }
     }
 }

@@ -20,8 +20,8 @@ enum SampleCommand: Subcommand {
         The images are G_c(x_i) for the experiment's noises x_i (the same noises every \
         correctness/robustness run checks), shown with the experiment's "image" layout or one \
         inferred from the generator. An image is misclassified when the logit of class C is not \
-        strictly larger than every other logit (ties count as misclassified, labelled TIE when \
-        the argmax is C); it is framed in red with the predicted class underneath.
+        strictly larger than every other logit, decided in exact arithmetic (a tie for the top \
+        logit is no class: labelled TIE); it is framed in red with the predicted class underneath.
         Example: verify sample examples/digits/experiment.json --class 3 --grid 4x8 --png grid.png
         """)
 

@@ -17,8 +17,8 @@ enum VNNLibCommand: Subcommand {
         discussion: """
         Exit codes: 0 unsat (the property holds), 1 sat (violated; the counterexample satisfies the \
         file's constraints exactly, with the network evaluated in exact arithmetic and in the float forward \
-        pass), 3 timeout or unknown, 2 input error. Ties count as violations (VNN-LIB \
-        <= and >= are non-strict).
+        pass; its float32 re-run is reported on stderr), 3 timeout or unknown, 2 input error. Ties count \
+        as violations (VNN-LIB <= and >= are non-strict).
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -65,6 +65,13 @@ enum VNNLibCommand: Subcommand {
             if answer == "sat" { break }
         }
         print(answer)
+        if let witness {
+            // stderr: stdout stays the VNN-COMP answer line.
+            let float32 = witness.isConfirmedInFloat32 ? "unsafe" : "safe"
+            let float64 = witness.isConfirmedInFloat ? "unsafe" : "safe"
+            printError("counterexample: check \(witness.check.label); float64 pass \(float64); float32 pass \(float32)"
+                       + (witness.precisionsDisagree ? " (float32 and float64 disagree)" : ""))
+        }
         if let path = arguments.value("--result") {
             var text = answer + "\n"
             if let witness {

@@ -62,7 +62,7 @@ enum WalkCommand: Subcommand {
         print("walk: class \(classIndex), start sample \(startSample), \(steps) steps of size \(format(stepSize)), seed \(seed) (\(PictureOptions.describe(layout)))")
         for rowStart in stride(from: 0, to: pictures.count, by: 16) {
             let row = pictures[rowStart..<min(pictures.count, rowStart + 16)]
-            let labels = row.map { $0.isMisclassified ? "\($0.predictedLabel)*" : "\($0.predicted)" }
+            let labels = row.map { $0.isMisclassified ? "\($0.predictedLabel)*" : $0.predictedLabel }
             print("  t=\(rowStart)...\(rowStart + row.count - 1): \(labels.joined(separator: " "))")
         }
         let wrong = pictures.filter(\.isMisclassified).count

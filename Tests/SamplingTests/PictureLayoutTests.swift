@@ -145,7 +145,7 @@ final class PictureLayoutTests: XCTestCase {
         XCTAssertTrue(picture([1, 1], 0).isMisclassified)
         XCTAssertEqual(picture([1, 1], 0).predictedLabel, "TIE")
         XCTAssertTrue(picture([1, 1], 1).isMisclassified)
-        XCTAssertEqual(picture([1, 1], 1).predictedLabel, "0")
+        XCTAssertEqual(picture([1, 1], 1).predictedLabel, "TIE", "a tie is no class, whichever class is tied")
         XCTAssertTrue(picture([.nan, 0], 0).isMisclassified)
         XCTAssertTrue(picture([0, .nan], 0).isMisclassified)
     }

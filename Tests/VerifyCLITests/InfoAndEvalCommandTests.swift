@@ -31,17 +31,18 @@ final class InfoAndEvalCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("ReLU-like units: 160"), result.stdout)
     }
 
-    /// x = (1, 2): hidden (-1, 2) -> relu (0, 2) -> outputs (2, 2), argmax 0 (first of ties).
-    /// x = (0, 3): hidden (-3, 0.5) -> (0, 0.5) -> (0.5, 0.5).
-    func testEvalPrintsOutputsAndArgmax() throws {
+    /// x = (1, 2): hidden (-1, 2) -> relu (0, 2) -> outputs (2, 2): a tie, no class (the old
+    /// `argmax: 0`, lowest index, fails this test).
+    /// x = (0, 3): hidden (-3, 0.5) -> (0, 0.5) -> (0.5, 0.5): a tie again.
+    func testEvalPrintsOutputsAndTies() throws {
         let path = try writeTiny()
         let single = try runVerify(["eval", path, "--input", "1,2"])
         XCTAssertEqual(single.status, 0, single.stderr)
-        XCTAssertEqual(single.stdout, "outputs: 2,2  argmax: 0\n")
+        XCTAssertEqual(single.stdout, "outputs: 2,2  class: TIE(0,1)\n")
         let inputs = temporaryDirectory().appendingPathComponent("inputs.txt")
         try "# two vectors\n1 2\n\n0,3\n".write(to: inputs, atomically: true, encoding: .utf8)
         let batch = try runVerify(["eval", path, "--input-file", inputs.path])
-        XCTAssertEqual(batch.stdout, "outputs: 2,2  argmax: 0\noutputs: 0.5,0.5  argmax: 0\n")
+        XCTAssertEqual(batch.stdout, "outputs: 2,2  class: TIE(0,1)\noutputs: 0.5,0.5  class: TIE(0,1)\n")
     }
 
     func testEvalComposedMatchesClassifierOnGeneratedImage() throws {
@@ -53,8 +54,8 @@ final class InfoAndEvalCommandTests: XCTestCase {
                                       "--compose", "examples/digits/generator_4.onnx",
                                       "--input", "0.1,-0.2,0.3,0,0.5,-1"])
         XCTAssertEqual(composed.status, 0, composed.stderr)
-        let argmax = { (text: String) in text.components(separatedBy: "argmax: ").last! }
-        XCTAssertEqual(argmax(composed.stdout), argmax(direct.stdout))
+        let label = { (text: String) in text.components(separatedBy: "class: ").last! }
+        XCTAssertEqual(label(composed.stdout), label(direct.stdout))
     }
 
     func testErrorsAreOneLineWithExitCodeTwo() throws {

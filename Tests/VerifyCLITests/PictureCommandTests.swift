@@ -48,7 +48,7 @@ final class PictureCommandTests: XCTestCase {
         return points
     }
 
-    /// Argmax of `classifier ∘ generator_c` on each noise, by `verify eval`.
+    /// The class of `classifier ∘ generator_c` on each noise, by `verify eval` (a tie is -1).
     func evalArgmax(classIndex: Int, noises: [[Double]], directory: URL) throws -> [Int] {
         let file = directory.appendingPathComponent("noises-\(classIndex).txt")
         let text = noises.map { $0.map { String(format: "%.17g", $0) }.joined(separator: ",") }.joined(separator: "\n")
@@ -57,7 +57,7 @@ final class PictureCommandTests: XCTestCase {
                                     "examples/digits/generator_\(classIndex).onnx", "--input-file", file.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         return result.stdout.split(separator: "\n").compactMap { line in
-            line.range(of: "argmax: ").flatMap { Int(line[$0.upperBound...]) }
+            line.range(of: "class: ").map { Int(line[$0.upperBound...]) ?? -1 }
         }
     }
 

@@ -5,11 +5,12 @@ import Solver
 /// A realistic adversarial example: two noises of class `c` at L-infinity distance `<= eps`
 /// whose generated images `G_c(x)`, `G_c(x')` the classifier labels differently.
 ///
-/// Validated by the plain float forward pass before it is returned
-/// (``RealisticAdversarialPair/validate(in:)``): `x` is classified `c` alone
-/// (`margin > 0`), `x'` lies in the eps-box around `x`, and `x'` reaches the target
-/// (``AdversarialTarget``): for `any`, `adversarialMargin = y'_c - max_{j != c} y'_j <= 0`
-/// (a tie counts, as in the exact pipeline); for a class `t`, `argmax y' = t` alone.
+/// Validated in exact arithmetic before it is returned (``validated(in:classIndex:target:method:eps:sampleIndex:noise:adversarialNoise:samplesTried:seconds:effort:)``,
+/// with ``NeuralNetwork/checkedClassification(_:)``, the tool's one meaning of "classified
+/// as"): `x` is classified `c`, `x'` lies in the eps-box around `x`, and `x'` reaches the
+/// target (``AdversarialTarget``): for `any`, `x'` is not classified `c` (a tie counts, as in
+/// the exact pipeline); for a class `t`, `x'` is classified `t`. The logits and margins are
+/// the float forward pass's, for display.
 public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
     public var classIndex: Int
     public var target: AdversarialTarget
@@ -25,9 +26,13 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
     /// `C(a(G_c(x)))` and `C(a(G_c(x')))`.
     public var logits: [Double]
     public var adversarialLogits: [Double]
-    /// Argmax of the logits (ties to the lowest index).
+    /// The class of `x` (always `c`), and the class of `x'`; for a tie at `x'`, the lowest
+    /// tied class other than `c` (``isTie`` says so).
     public var prediction: Int
     public var adversarialPrediction: Int
+    /// `x'` is a tie (no class wins alone in exact arithmetic; `any` only): reported, as the
+    /// pipeline counts it.
+    public var isTie: Bool
     /// `y_c - max_{j != c} y_j` at `x` (> 0) and at `x'` (<= 0).
     public var margin: Double
     public var adversarialMargin: Double
@@ -42,11 +47,9 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
     public var evaluations: Int
     public var gradients: Int
 
-    /// `x'` reaches the target with a tie (`any` only): reported, as the pipeline counts it.
-    public var isTie: Bool { adversarialMargin == 0 }
-
-    /// Recomputes everything from the two noises by the plain float forward pass and checks
-    /// the definition; `nil` when the pair is not a realistic adversarial example.
+    /// Recomputes everything from the two noises and checks the definition in exact
+    /// arithmetic; `nil` when the pair is not (or, for a tanh/sigmoid network within its
+    /// error bound of a tie, cannot be shown to be) a realistic adversarial example.
     public static func validated(
         in experiment: LoadedExperiment, classIndex c: Int, target: AdversarialTarget, method: RealisticAttackMethod,
         eps: Double, sampleIndex: Int, noise x: [Double], adversarialNoise xPrime: [Double],
@@ -55,7 +58,18 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
         guard let box = try? Box.linf(center: x, radius: eps), box.contains(xPrime) else { return nil }
         let logits = experiment.logits(classIndex: c, noise: x)
         let adversarialLogits = experiment.logits(classIndex: c, noise: xPrime)
-        guard logits.margin(of: c) > 0, target.isReached(trueClass: c, logits: adversarialLogits) else { return nil }
+        let network = experiment.networks[c]!
+        guard case .decided(.class(c), _) = network.checkedClassification(x),
+              case .decided(let reached, _) = network.checkedClassification(xPrime) else { return nil }
+        switch target {
+        case .anyOther: guard !reached.isClass(c) else { return nil }
+        case .label(let t): guard reached.isClass(t) else { return nil }
+        }
+        let adversarialPrediction: Int
+        switch reached {
+        case .class(let j): adversarialPrediction = j
+        case .tie(let classes): adversarialPrediction = classes.first { $0 != c } ?? classes[0]
+        }
         let image = experiment.image(classIndex: c, noise: x)
         let adversarialImage = experiment.image(classIndex: c, noise: xPrime)
         func distance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
@@ -63,7 +77,7 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
             classIndex: c, target: target, method: method, eps: eps, sampleIndex: sampleIndex,
             noise: x, adversarialNoise: xPrime, image: image, adversarialImage: adversarialImage,
             logits: logits, adversarialLogits: adversarialLogits,
-            prediction: logits.argmax, adversarialPrediction: adversarialLogits.argmax,
+            prediction: c, adversarialPrediction: adversarialPrediction, isTie: reached.classIndex == nil,
             margin: logits.margin(of: c), adversarialMargin: adversarialLogits.margin(of: c),
             noiseDistance: distance(x, xPrime), imageDistance: distance(image, adversarialImage),
             samplesTried: samplesTried, seconds: seconds, evaluations: effort.evaluations, gradients: effort.gradients)
@@ -77,6 +91,7 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
         case adversarialImage = "adversarial_image"
         case adversarialLogits = "adversarial_logits"
         case adversarialPrediction = "adversarial_prediction"
+        case isTie = "adversarial_tie"
         case adversarialMargin = "adversarial_margin"
         case noiseDistance = "noise_distance"
         case imageDistance = "image_distance"
@@ -98,6 +113,7 @@ public struct RealisticAdversarialPair: Sendable, Equatable, Encodable {
         try container.encode(adversarialLogits, forKey: .adversarialLogits)
         try container.encode(prediction, forKey: .prediction)
         try container.encode(adversarialPrediction, forKey: .adversarialPrediction)
+        try container.encode(isTie, forKey: .isTie)
         try container.encode(margin, forKey: .margin)
         try container.encode(adversarialMargin, forKey: .adversarialMargin)
         try container.encode(noiseDistance, forKey: .noiseDistance)

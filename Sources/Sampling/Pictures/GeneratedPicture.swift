@@ -13,38 +13,42 @@ public struct GeneratedPicture: Sendable {
     /// The class the image should have.
     public let classIndex: Int
 
-    /// `argmax` of the logits (ties: the lowest index).
-    public var predicted: Int { logits.argmax }
+    /// The class of `x` (``Classification``: strict, a tie is no class), decided in exact
+    /// arithmetic when the picture comes from an experiment; the float logits' reading for a
+    /// tanh/sigmoid network whose error bound does not decide, and for ``init(noise:values:logits:classIndex:)``.
+    public let predicted: Classification
 
-    /// Correct iff the logit of `classIndex` is strictly larger than every other logit; a tie
-    /// with another class counts as misclassified (as in the verifier's property).
-    public var isMisclassified: Bool {
-        let own = logits[classIndex]
-        for (index, logit) in logits.enumerated() where index != classIndex && !(own > logit) { return true }
-        return own.isNaN
-    }
+    /// Correct iff the picture is classified as `classIndex` (a tie with another class, or a
+    /// NaN logit, counts as misclassified, as in the verifier's property).
+    public var isMisclassified: Bool { !predicted.isClass(classIndex) }
 
-    /// The label to draw for a misclassified image: the predicted class, or `TIE` when the
-    /// argmax is the true class but another class ties with it.
+    /// The label to draw: the class number, or `TIE` when no class wins alone.
     public var predictedLabel: String {
-        predicted == classIndex ? "TIE" : "\(predicted)"
+        predicted.classIndex.map(String.init) ?? "TIE"
     }
 
-    /// A picture from values already computed (e.g. by an attack).
+    /// A picture from values already computed (e.g. by an attack); its class is the float
+    /// logits' (``Classification/init(scores:)``).
     public init(noise: [Double], values: [Double], logits: [Double], classIndex: Int) {
         precondition(logits.indices.contains(classIndex), "class \(classIndex) outside the \(logits.count) logits")
         self.noise = noise
         self.values = values
         self.logits = logits
         self.classIndex = classIndex
+        self.predicted = Classification(scores: logits)
     }
 
-    /// The picture of `noise` for class `classIndex` of `experiment`.
+    /// The picture of `noise` for class `classIndex` of `experiment`, classified in exact
+    /// arithmetic (``NeuralNetwork/checkedClassification(_:)``).
     public init(_ experiment: LoadedExperiment, classIndex: Int, noise: [Double]) {
         self.noise = noise
         self.values = experiment.image(classIndex: classIndex, noise: noise)
         self.logits = experiment.logits(classIndex: classIndex, noise: noise)
         self.classIndex = classIndex
+        switch experiment.networks[classIndex]!.checkedClassification(noise) {
+        case .decided(let classification, _): self.predicted = classification
+        case .undecided(let float): self.predicted = float
+        }
     }
 }
 

@@ -71,7 +71,7 @@ public enum RandomWalk {
         let cells = pictures.map { picture in
             ImageGrid.Cell(image: shared.raster(picture.values).upscaled(by: scale),
                            frame: picture.isMisclassified ? .red : nil,
-                           caption: picture.isMisclassified ? picture.predictedLabel : "\(picture.predicted)",
+                           caption: picture.predictedLabel,
                            captionColor: picture.isMisclassified ? .red : .black)
         }
         return ImageGrid(columns: columns, padding: 2, frameThickness: 2).render(cells)
@@ -82,7 +82,7 @@ public enum RandomWalk {
     public static func animationFrames(_ pictures: [GeneratedPicture], layout: ImageLayout, scale: Int) -> [RasterImage] {
         let shared = layout.fixingRange(over: pictures.map(\.values))
         let labels = pictures.enumerated().map { step, picture in
-            "T=\(step): \(picture.isMisclassified ? picture.predictedLabel : "\(picture.predicted)")"
+            "T=\(step): \(picture.predictedLabel)"
         }
         let frameThickness = 3
         let imageWidth = layout.width * scale + 2 * frameThickness

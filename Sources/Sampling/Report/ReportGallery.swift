@@ -8,7 +8,7 @@ enum ReportGallery {
     /// The records with a counterexample, ordered by
     ///
     /// ```
-    /// (unconfirmed in float, centre misclassified, margin at x', class, sample)   ascending
+    /// (unconfirmed, centre misclassified, margin at x', class, sample)   ascending
     /// ```
     ///
     /// so confirmed realistic adversarial pairs (the centre `x` classified correctly, `x'` in
@@ -17,7 +17,9 @@ enum ReportGallery {
     static func select(_ records: [SampleRecord], limit: Int) -> [SampleRecord] {
         func key(_ r: SampleRecord) -> (Int, Int, Double, Int, Int) {
             let cx = r.counterexample!
-            return (cx.confirmedInFloat ? 0 : 1, r.centerLogits.argmax == r.classIndex ? 0 : 1, cx.margin, r.classIndex, r.sample)
+            let confirmed = cx.confirmed ?? cx.confirmedInFloat
+            let centerCorrect = Classification(scores: r.centerLogits).isClass(r.classIndex)
+            return (confirmed ? 0 : 1, centerCorrect ? 0 : 1, cx.margin, r.classIndex, r.sample)
         }
         let sorted = records.filter { $0.counterexample != nil }.sorted { key($0) < key($1) }
         return Array(sorted.prefix(max(0, limit)))
@@ -30,23 +32,29 @@ enum ReportGallery {
     }
 
     /// One `<figure>` per selected record. With networks, both images are drawn
-    /// (``ReportImages``) and both predictions are re-evaluated in the float forward pass;
-    /// a prediction that differs from the record is flagged.
+    /// (``ReportImages``) and both classes are re-derived in exact arithmetic
+    /// (``NeuralNetwork/checkedClassification(_:)``); a class that differs from the record is
+    /// flagged. Without networks, the centre's class is the float logits' (a tie is no class).
     static func html(_ selected: [SampleRecord], networks: ReportNetworks) -> String {
         var html = "<div class=\"gallery\">"
         for record in selected {
             let cx = record.counterexample!
-            let centerClass = record.centerLogits.argmax
+            var centerClass = Classification(scores: record.centerLogits)
+            let network = networks.experiment?.networks[record.classIndex]
+            if let network, let exact = network.checkedClassification(record.noise).classification { centerClass = exact }
+            let adversarialLabel = cx.predictedClass.map(String.init) ?? (cx.tiedClasses != nil ? "TIE" : "?")
             var caption = "class \(record.classIndex), sample \(record.sample) · found by \(cx.source)"
-            caption += centerClass != record.classIndex ? " (the sample itself is misclassified)" : " · ‖x′−x‖∞ = \(HTMLText.short(lInfinity(cx.noise, record.noise), digits: 3))"
+            caption += !centerClass.isClass(record.classIndex) ? " (the sample itself is misclassified)" : " · ‖x′−x‖∞ = \(HTMLText.short(lInfinity(cx.noise, record.noise), digits: 3))"
             var warnings: [String] = []
-            if !cx.confirmedInFloat { warnings.append("not confirmed in float (counted as UNKNOWN)") }
+            if !(cx.confirmed ?? cx.confirmedInFloat) { warnings.append("not confirmed in exact arithmetic (counted as UNKNOWN)") }
+            if cx.float32Disagrees == true { warnings.append("float32 and float64 disagree at x′") }
             var images: [ReportImages.Picture?] = [nil, nil]
-            if let loaded = networks.experiment, let network = loaded.networks[record.classIndex] {
-                if network.evaluate(record.noise).argmax != centerClass || network.evaluate(cx.noise).argmax != cx.predictedClass {
+            if let loaded = networks.experiment, let network {
+                let recheck = network.checkedClassification(cx.noise).classification
+                if recheck != nil, recheck?.classIndex != cx.predictedClass {
                     warnings.append("re-evaluation with the loaded networks predicts differently from the record")
                 }
-                if let generator = loaded.generators[record.classIndex], centerClass == record.classIndex {
+                if let generator = loaded.generators[record.classIndex], centerClass.isClass(record.classIndex) {
                     let distance = lInfinity(generator.evaluate(record.noise), generator.evaluate(cx.noise))
                     caption += " · ‖G(x′)−G(x)‖∞ = \(HTMLText.short(distance, digits: 3))"
                 }
@@ -55,8 +63,9 @@ enum ReportGallery {
                 }
             }
             html += "<figure><div class=\"pair\">"
-            let sides: [(String, Int, Double, Bool)] = [("x", centerClass, record.centerMargin, centerClass != record.classIndex),
-                                                         ("x′", cx.predictedClass, cx.margin, cx.predictedClass != record.classIndex)]
+            let centerLabel = centerClass.classIndex.map(String.init) ?? "TIE"
+            let sides: [(String, String, Double, Bool)] = [("x", centerLabel, record.centerMargin, !centerClass.isClass(record.classIndex)),
+                                                           ("x′", adversarialLabel, cx.margin, cx.predictedClass != record.classIndex)]
             for (side, picture) in zip(sides, images) {
                 html += "<div>"
                 if let picture {

@@ -4,8 +4,9 @@ import Foundation
 import Network
 
 /// One misclassified sample of a class: noise `index` of the class (the noise `verify
-/// robustness` checks and `verify sample --start` draws at that index), the class it went to,
-/// and its float margin `y_c - y_predicted` (`<= 0`; nil when not finite).
+/// robustness` checks and `verify sample --start` draws at that index), the class it went to
+/// (for a tie: the lowest tied class other than the true one), and its float margin
+/// `y_c - y_predicted` (`<= 0` up to rounding; nil when not finite).
 public struct MisclassifiedSample: Sendable, Hashable, Codable {
     public var index: Int
     public var predicted: Int
@@ -26,14 +27,19 @@ public struct ClassCorrectness: Sendable, Hashable, Codable {
     /// `confusion[j]`: samples of this class whose prediction is `j` (the class itself for
     /// correct samples; a tie with the true class goes to the other tied class).
     public var confusion: [Int]
-    /// Misclassified samples where the true class tied with the top class (counted as wrong).
+    /// Misclassified samples where the true class tied with the top class in exact
+    /// arithmetic (counted as wrong).
     public var ties: Int
+    /// Samples of a tanh/sigmoid network whose sound error bound could not decide between the
+    /// true class and a tie (counted as UNKNOWN; nil when none). In neither ``correct`` nor
+    /// ``confusion``.
+    public var undecided: Int?
     /// Every misclassified sample, in index order (the correct ones are the other indices);
     /// nil where a summary leaves them out (the cells of `verify table`).
     public var misclassified: [MisclassifiedSample]?
 
     enum CodingKeys: String, CodingKey {
-        case samples, correct, confusion, ties, misclassified
+        case samples, correct, confusion, ties, misclassified, undecided
         case classIndex = "class"
     }
 }
@@ -49,9 +55,12 @@ public struct CorrectnessReport: Sendable, Codable {
 
 /// Delta-correctness of `C ∘ G_c`: for every class, `P_x(argmax C(G_c(x)) = c) >= 1 - delta`.
 ///
-/// A sample is correct when `y_c > y_j` for every `j != c` (strictly: a tie, or a NaN,
-/// counts as a misclassification, as in the robustness property). The noises are those of
-/// the robustness run (same seed, class and index), evaluated in batches.
+/// A sample is correct when it is classified as `c` (``Classification``: `y_c > y_j` for every
+/// `j != c` strictly, in exact arithmetic; a tie, or a NaN, counts as a misclassification, as
+/// in the robustness property). Each sample is decided by the float pass with a sound error
+/// bound, and by the exact pass where the bound does not separate the top outputs
+/// (``NeuralNetwork/checkedClassification(_:)``). The noises are those of the robustness run
+/// (same seed, class and index).
 public enum CorrectnessEvaluator {
     /// Samples per forward-pass batch.
     public static let batchSize = 2048
@@ -73,10 +82,11 @@ public enum CorrectnessEvaluator {
             let classIndex = task.0
             var entry = byClass[classIndex] ?? ClassCorrectness(
                 classIndex: classIndex, samples: 0, correct: 0,
-                confusion: [Int](repeating: 0, count: experiment.outputCount), ties: 0, misclassified: [])
+                confusion: [Int](repeating: 0, count: experiment.outputCount), ties: 0, undecided: nil, misclassified: [])
             entry.samples += part!.samples
             entry.correct += part!.correct
             entry.ties += part!.ties
+            if let undecided = part!.undecided { entry.undecided = (entry.undecided ?? 0) + undecided }
             // The chunks of a class come in index order.
             entry.misclassified = (entry.misclassified ?? []) + (part!.misclassified ?? [])
             for j in entry.confusion.indices { entry.confusion[j] += part!.confusion[j] }
@@ -85,54 +95,68 @@ public enum CorrectnessEvaluator {
         let entries = classes.map { byClass[$0]! }
         var counts: [Int: VerdictCounts] = [:]
         for entry in entries {
-            counts[entry.classIndex] = VerdictCounts(robust: entry.correct, notRobust: entry.samples - entry.correct)
+            let unknown = entry.undecided ?? 0
+            counts[entry.classIndex] = VerdictCounts(robust: entry.correct, notRobust: entry.samples - entry.correct - unknown,
+                                                     unknown: unknown)
         }
         let assessment = GlobalAssessment(counts: counts, configuration: experiment.experiment.statistics)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return CorrectnessReport(samplesPerClass: n, classes: entries, assessment: assessment, seconds: seconds)
     }
 
-    /// Counts of class `classIndex` over the samples `samples` (one batched forward pass).
+    /// Counts of class `classIndex` over the samples `samples` (one batched forward pass with
+    /// its error bound, ``NeuralNetwork/enclosure(batch:count:)``; the exact pass only for
+    /// samples whose bound does not separate the top outputs).
     static func evaluate(_ experiment: LoadedExperiment, classIndex: Int, samples: Range<Int>) -> ClassCorrectness {
         let network = experiment.networks[classIndex]!
+        let width = network.outputSize
         var batch: [Double] = []
         batch.reserveCapacity(samples.count * network.inputSize)
         for i in samples { batch += experiment.noise(classIndex: classIndex, sampleIndex: i) }
-        let outputs = network.evaluate(batch: batch, count: samples.count)
-        let width = network.outputSize
+        let (values, errors) = network.enclosure(batch: batch, count: samples.count)
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
-                                      confusion: [Int](repeating: 0, count: width), ties: 0, misclassified: nil)
+                                      confusion: [Int](repeating: 0, count: width), ties: 0, undecided: nil, misclassified: nil)
         var misclassified: [MisclassifiedSample] = []
-        outputs.withUnsafeBufferPointer { y in
-            for row in 0..<samples.count {
-                let logits = Array(y[(row * width)..<((row + 1) * width)])
-                let (predicted, tie) = prediction(logits, trueClass: classIndex)
-                result.confusion[predicted] += 1
-                if predicted == classIndex {
-                    result.correct += 1
-                } else {
-                    let margin = logits[classIndex] - logits[predicted]
-                    misclassified.append(MisclassifiedSample(
-                        index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
-                }
-                if tie { result.ties += 1 }
+        for row in 0..<samples.count {
+            let outputs = (row * width)..<((row + 1) * width)
+            let enclosure = PointEnclosure(values: Array(values[outputs]), errors: Array(errors[outputs]))
+            let noise = Array(batch[(row * network.inputSize)..<((row + 1) * network.inputSize)])
+            let checked = CheckedClassification(enclosure: enclosure, exact: { network.evaluateExactly(noise) })
+            guard let classification = checked.classification else {
+                result.undecided = (result.undecided ?? 0) + 1
+                continue
             }
+            let (predicted, tie) = prediction(classification, trueClass: classIndex)
+            result.confusion[predicted] += 1
+            if predicted == classIndex {
+                result.correct += 1
+            } else {
+                let logits = enclosure.values
+                let margin = logits[classIndex] - logits[predicted]
+                misclassified.append(MisclassifiedSample(
+                    index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
+            }
+            if tie { result.ties += 1 }
         }
         result.misclassified = misclassified
         return result
     }
 
-    /// The predicted class for the confusion counts and whether the true class tied:
-    /// the true class if `y_c > y_j` for all `j != c`; otherwise the lowest-index class
-    /// other than `c` with the largest logit.
-    public static func prediction(_ logits: [Double], trueClass c: Int) -> (predicted: Int, tie: Bool) {
-        var best = -1
-        for j in logits.indices where j != c {
-            if best < 0 || logits[j] > logits[best] || (logits[best].isNaN && !logits[j].isNaN) { best = j }
+    /// The predicted class for the confusion counts and whether the true class tied: the
+    /// class itself, or for a tie the lowest tied class other than `c` (a tie without `c`
+    /// goes to its lowest class and is no tie of `c`).
+    public static func prediction(_ classification: Classification, trueClass c: Int) -> (predicted: Int, tie: Bool) {
+        switch classification {
+        case .class(let j): return (j, false)
+        case .tie(let classes):
+            if classes.contains(c) { return (classes.first { $0 != c }!, true) }
+            return (classes[0], false)
         }
-        guard best >= 0 else { return (c, false) }
-        if logits[c] > logits[best] { return (c, false) }
-        return (best, logits[c] == logits[best])
+    }
+
+    /// ``prediction(_:trueClass:)`` of the float values `logits` (strict rule, no error bound).
+    public static func prediction(_ logits: [Double], trueClass c: Int) -> (predicted: Int, tie: Bool) {
+        prediction(Classification(scores: logits), trueClass: c)
     }
 
     /// Per-task results written from concurrent tasks.

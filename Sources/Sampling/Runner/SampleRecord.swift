@@ -5,8 +5,8 @@ import Solver
 
 /// The verdict of one sample's local robustness query, as written in results files.
 ///
-/// Only `robust` counts as a success and only `notRobust` (a counterexample confirmed by the
-/// float forward pass) as a failure; `notRobustUnconfirmed` and `unknown` are both UNKNOWN
+/// Only `robust` counts as a success and only `notRobust` (a counterexample confirmed in
+/// exact arithmetic, ``Counterexample/isConfirmed``) as a failure; `notRobustUnconfirmed` and `unknown` are both UNKNOWN
 /// to the statistics (failure for lower bounds, success for upper bounds).
 public enum SampleVerdict: String, Sendable, Hashable, Codable, CaseIterable {
     case robust
@@ -31,25 +31,43 @@ public struct SampleStep: Sendable, Hashable, Codable {
     public var decided: Bool
 }
 
-/// The counterexample of a NOT ROBUST sample: a noise in the box and its logits.
+/// The counterexample of a NOT ROBUST sample: a noise in the box, what exact arithmetic
+/// says about it, and its float64 and float32 logits.
 public struct SampleCounterexample: Sendable, Hashable, Codable {
     /// The noise `x'` with `||x' - x||_inf <= eps`.
     public var noise: [Double]
-    /// `C(G(x'))` in the float forward pass.
+    /// `C(G(x'))` in the float64 forward pass.
     public var logits: [Double]
-    /// `y_c - max_{j != c} y_j` at `x'` (float; `<= 0` means misclassified).
+    /// `y_c - max_{j != c} y_j` at `x'` (float64; `<= 0` means misclassified there).
     public var margin: Double
-    public var predictedClass: Int
+    /// The class of `x'` in exact arithmetic; nil for a tie (then ``tiedClasses``) or when
+    /// undecided (tanh/sigmoid networks within their error bound of a tie).
+    public var predictedClass: Int?
+    /// The classes tied for the top output at `x'` in exact arithmetic.
+    public var tiedClasses: [Int]?
     /// `center`, `attack` or `smt`.
     public var source: String
+    /// The exact check confirms the violation (what NOT ROBUST rests on).
+    public var confirmed: Bool?
+    /// The float64 forward pass is unsafe at `x'` (a tie counts).
     public var confirmedInFloat: Bool
+    /// `C(G(x'))` in the float32 forward pass (``NeuralNetwork/evaluateFloat32(_:)``), widened.
+    public var float32Logits: [Double]?
+    /// The float32 pass's class at `x'`; nil for a float32 tie.
+    public var float32PredictedClass: Int?
+    /// float32 and float64 disagree on the class or on misclassification at `x'`.
+    public var float32Disagrees: Bool?
     /// Z3's exact rational noise (`p/q` strings) when the point came from a model.
     public var exactNoise: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case noise, logits, margin, source
+        case noise, logits, margin, source, confirmed
         case predictedClass = "predicted_class"
+        case tiedClasses = "tied_classes"
         case confirmedInFloat = "confirmed_in_float"
+        case float32Logits = "float32_logits"
+        case float32PredictedClass = "float32_predicted_class"
+        case float32Disagrees = "float32_disagrees"
         case exactNoise = "exact_noise"
     }
 }
@@ -104,7 +122,9 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     /// The record without anything that depends on timing: what must be identical for any
     /// number of workers, any sharding and any resume.
     public var deterministicPart: String {
-        let cx = counterexample.map { "\($0.noise) \($0.logits) \($0.source) \($0.confirmedInFloat)" } ?? "-"
+        let cx = counterexample.map {
+            "\($0.noise) \($0.logits) \($0.source) \($0.confirmedInFloat) \($0.confirmed.map(String.init) ?? "-") \($0.predictedClass.map(String.init) ?? "-") \($0.float32Logits.map { "\($0)" } ?? "-")"
+        } ?? "-"
         return "\(index) \(classIndex) \(sample) \(noise) \(verdict.rawValue) \(method ?? "-") \(limit ?? "-") \(cx)"
     }
 }
@@ -143,11 +163,17 @@ extension SampleRecord {
         case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
             if case .violated = result.verdict { verdict = .notRobust } else { verdict = .notRobustUnconfirmed }
             method = counterexample.source.rawValue
+            let exactClass = counterexample.classification.classification
+            var tied: [Int]?
+            if case .tie(let classes) = exactClass { tied = classes }
             self.counterexample = SampleCounterexample(
                 noise: counterexample.input, logits: counterexample.outputs,
                 margin: Self.margin(counterexample.outputs, trueClass: classIndex),
-                predictedClass: counterexample.outputs.argmax, source: counterexample.source.rawValue,
-                confirmedInFloat: counterexample.isConfirmedInFloat, exactNoise: counterexample.exactInput)
+                predictedClass: exactClass?.classIndex, tiedClasses: tied, source: counterexample.source.rawValue,
+                confirmed: counterexample.isConfirmed, confirmedInFloat: counterexample.isConfirmedInFloat,
+                float32Logits: counterexample.float32Outputs,
+                float32PredictedClass: counterexample.float32Classification.classIndex,
+                float32Disagrees: counterexample.precisionsDisagree, exactNoise: counterexample.exactInput)
         case .unknown(let why):
             verdict = .unknown
             reason = why

@@ -56,6 +56,12 @@ public enum CertificateRecord {
             "outputs": counterexample.outputs,
             "float_violation_score": counterexample.floatScore,
             "confirmed_in_float": counterexample.isConfirmedInFloat,
+            "confirmed": counterexample.isConfirmed,
+            "check": counterexample.check.label,
+            "float32_outputs": counterexample.float32Outputs,
+            "float32_violation_score": counterexample.float32Score,
+            "confirmed_in_float32": counterexample.isConfirmedInFloat32,
+            "float32_float64_disagree": counterexample.precisionsDisagree,
             "source": counterexample.source.rawValue,
         ]
         if let exact = counterexample.exactInput { object["exact_input"] = exact }

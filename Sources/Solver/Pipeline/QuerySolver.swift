@@ -19,7 +19,10 @@ import Network
 ///
 /// A disjunct `AND_k a_k(y) <= 0` is excluded on a box when some atom has a lower bound
 /// `> 0` there (that atom can never hold). HOLDS needs every disjunct excluded on every
-/// sub-box by bounds or by `unsat`; VIOLATED needs a point whose float forward pass is unsafe.
+/// sub-box by bounds or by `unsat`; VIOLATED needs a point whose outputs, in exact real
+/// arithmetic, are unsafe (``CounterexampleCheck``): every step that proposes a point (centre,
+/// attack, split-search attacks, Z3 models) goes through that one check, so which steps ran
+/// never changes the verdict.
 ///
 /// Not `Sendable`: it owns a Z3 context; use one solver per thread.
 public final class QuerySolver {
@@ -135,24 +138,5 @@ struct PipelineRun {
             steps.append(StepRecord(name: "smt", seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
         }
         return finish(outcome.verdict, leaves: search.leaves, truncated: search.leavesTruncated, rootLower: rootLower)
-    }
-}
-
-/// Re-evaluates candidate counterexamples in the plain float forward pass.
-enum CounterexampleCheck {
-    /// The counterexample at `point` (clamped into the box) when its float forward pass is
-    /// unsafe, otherwise `nil`.
-    static func check(_ query: SafetyQuery, point: [Double], source: CounterexampleSource) -> Counterexample? {
-        let candidate = evaluate(query, point: point, exact: nil, source: source)
-        return candidate.isConfirmedInFloat ? candidate : nil
-    }
-
-    /// The float evaluation of `point` (clamped into the box), confirmed or not.
-    static func evaluate(_ query: SafetyQuery, point: [Double], exact: [String]?,
-                         source: CounterexampleSource) -> Counterexample {
-        let input = query.box.clamp(point)
-        let outputs = query.network.evaluate(input)
-        return Counterexample(input: input, outputs: outputs, floatScore: query.property.violationScore(outputs),
-                              exactInput: exact, source: source)
     }
 }

@@ -255,7 +255,9 @@ struct InputSplitSearch {
                 }
 
                 let unstable = Self.unstableUnits(query.network, bounds)
-                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth
+                // A box no dimension of which splits (a point, or every side already cut to
+                // 2^-20 of the root's) is a last level too: splitting it changes nothing.
+                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth || !hasSplittableDimension(node.box)
                 if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
                     // The plain track only looks for counterexamples: its exact leaves are
                     // the main search's to decide.
@@ -288,12 +290,17 @@ struct InputSplitSearch {
                         continue
                     case .sat(let exact, let nearest):
                         statistics.smtSat += 1
-                        let candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
-                        guard candidate.isConfirmedInFloat else {
-                            // Exact arithmetic says violated, the float pass does not (rounding):
-                            // keep it, keep searching for a float-confirmed one.
+                        var candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+                        if !candidate.isConfirmed,
+                           let near = CounterexampleCheck.confirmNear(subQuery, nearest: nearest, exact: exact, source: .smt) {
+                            candidate = near
+                        }
+                        guard candidate.isConfirmed else {
+                            // Z3's rational point is unsafe, its nearest Double point is not
+                            // (or, tanh/sigmoid, cannot be shown to be): keep it, keep searching
+                            // for a confirmed one.
                             if unconfirmed == nil { unconfirmed = candidate }
-                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no float counterexample" }
+                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no confirmed counterexample" }
                             continue
                         }
                         return Outcome(verdict: .violated(candidate), decidedBySplit: false)
@@ -371,6 +378,13 @@ struct InputSplitSearch {
         }
         guard let best else { return nil }
         return (candidates[best.index], results[2 * best.index], results[2 * best.index + 1])
+    }
+
+    /// Whether some side of `box` is wider than 0 and than 2^-20 of the root box's side (the
+    /// dimensions ``splitDimension(_:_:_:)`` may split).
+    private func hasSplittableDimension(_ box: Box) -> Bool {
+        let widths = box.widths, rootWidths = query.box.widths
+        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
     }
 
     /// See the type's documentation (step 5).
