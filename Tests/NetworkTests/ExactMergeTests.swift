@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Network
 
-/// Merges and folds keep the network's function exactly (checked with ``ExactDyadic``).
+/// Merges and folds keep the network's function exactly (checked with ``OracleDyadic``).
 final class ExactMergeTests: XCTestCase {
     static let reproductionGenerator = #"{"input_shape":[1],"layers":[{"type":"dense","weights":[[0.1],[1]],"bias":[0,0]}]}"#
     static let reproductionClassifier = #"{"input_shape":[2],"layers":[{"type":"dense","weights":[[10,-1],[0,0]],"bias":[0,1e-16]}]}"#
@@ -20,7 +20,7 @@ final class ExactMergeTests: XCTestCase {
         let composed = try NeuralNetwork.composing(
             classifier: Self.json(Self.reproductionClassifier), after: Self.json(Self.reproductionGenerator))
         let y = composed.exactEvaluate([3])
-        XCTAssertEqual(y[0], ExactDyadic(3) * ExactDyadic(0x1p-54))
+        XCTAssertEqual(y[0], OracleDyadic(3) * OracleDyadic(0x1p-54))
         XCTAssertTrue((y[0] - y[1]).isPositive, "exact composition classifies x = 3 as class 0")
         XCTAssertEqual(composed.layers.count, 2, "the inexact merge keeps both layers")
         XCTAssertTrue(composed.roundedConstants.isEmpty)
@@ -189,7 +189,7 @@ final class ExactMergeTests: XCTestCase {
         let stored = 1 / Double(Float(0.3))
         // fl(1/c) * 3 is not exact here, so the Div stays its own element-wise layer.
         XCTAssertEqual(third.layers.count, 2)
-        XCTAssertEqual(third.exactEvaluate([1, 1]), [ExactDyadic(stored) + ExactDyadic(3) * ExactDyadic(stored) + ExactDyadic(0.5)])
+        XCTAssertEqual(third.exactEvaluate([1, 1]), [OracleDyadic(stored) + OracleDyadic(3) * OracleDyadic(stored) + OracleDyadic(0.5)])
 
         let half = try load(divisor: 0.5)
         XCTAssertTrue(half.roundedConstants.isEmpty)
@@ -204,8 +204,8 @@ final class ExactMergeTests: XCTestCase {
         let network = try NNetLoader.parse(text: text, fileName: "third.nnet").network
         XCTAssertEqual(network.roundedConstants.map(\.origin), [.nnetInputRange(input: 1)])
         // x = (5, 2.5): x̂ = (2, 0.5 fl(1/3)) -> relu -> 2 - 0.5 fl(1/3) + 0.5.
-        let r = ExactDyadic(1.0 / 3.0)
-        XCTAssertEqual(network.exactEvaluate([5, 2.5]), [ExactDyadic(2.5) - ExactDyadic(0.5) * r])
+        let r = OracleDyadic(1.0 / 3.0)
+        XCTAssertEqual(network.exactEvaluate([5, 2.5]), [OracleDyadic(2.5) - OracleDyadic(0.5) * r])
         let exact = try NNetLoader.parse(text: NNetLoaderTests.tiny, fileName: "tiny.nnet").network
         XCTAssertTrue(exact.roundedConstants.isEmpty)
         XCTAssertEqual(exact.layers.map(\.kindName), ["affine", "relu", "affine"])

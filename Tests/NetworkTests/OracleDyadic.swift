@@ -4,13 +4,13 @@
 /// "the same function in exact real arithmetic": every finite `Double` is one, and sums and
 /// products of dyadics are dyadics, so an affine/ReLU network with `Double` weights evaluates
 /// exactly in this type. Independent of the library (schoolbook base-2^32 arithmetic).
-struct ExactDyadic: Equatable, CustomStringConvertible {
+struct OracleDyadic: Equatable, CustomStringConvertible {
     /// Little-endian base-2^32 magnitude, no most-significant zero limbs (zero is `[]`).
     private(set) var limbs: [UInt32]
     private(set) var negative: Bool
     private(set) var exponent: Int
 
-    static let zero = ExactDyadic(limbs: [], negative: false, exponent: 0)
+    static let zero = OracleDyadic(limbs: [], negative: false, exponent: 0)
 
     private init(limbs: [UInt32], negative: Bool, exponent: Int) {
         var limbs = limbs
@@ -38,25 +38,25 @@ struct ExactDyadic: Equatable, CustomStringConvertible {
 
     var description: String { "\(negative ? "-" : "")\(limbs) * 2^\(exponent)" }
 
-    static func == (a: ExactDyadic, b: ExactDyadic) -> Bool { (a - b).isZero }
+    static func == (a: OracleDyadic, b: OracleDyadic) -> Bool { (a - b).isZero }
 
-    static prefix func - (a: ExactDyadic) -> ExactDyadic {
-        ExactDyadic(limbs: a.limbs, negative: !a.negative, exponent: a.exponent)
+    static prefix func - (a: OracleDyadic) -> OracleDyadic {
+        OracleDyadic(limbs: a.limbs, negative: !a.negative, exponent: a.exponent)
     }
 
-    static func - (a: ExactDyadic, b: ExactDyadic) -> ExactDyadic { a + (-b) }
+    static func - (a: OracleDyadic, b: OracleDyadic) -> OracleDyadic { a + (-b) }
 
-    static func + (a: ExactDyadic, b: ExactDyadic) -> ExactDyadic {
+    static func + (a: OracleDyadic, b: OracleDyadic) -> OracleDyadic {
         if a.isZero { return b }
         if b.isZero { return a }
         let e = min(a.exponent, b.exponent)
         let x = shifted(a.limbs, by: a.exponent - e), y = shifted(b.limbs, by: b.exponent - e)
-        if a.negative == b.negative { return ExactDyadic(limbs: add(x, y), negative: a.negative, exponent: e) }
-        if less(x, y) { return ExactDyadic(limbs: subtract(y, x), negative: b.negative, exponent: e) }
-        return ExactDyadic(limbs: subtract(x, y), negative: a.negative, exponent: e)
+        if a.negative == b.negative { return OracleDyadic(limbs: add(x, y), negative: a.negative, exponent: e) }
+        if less(x, y) { return OracleDyadic(limbs: subtract(y, x), negative: b.negative, exponent: e) }
+        return OracleDyadic(limbs: subtract(x, y), negative: a.negative, exponent: e)
     }
 
-    static func * (a: ExactDyadic, b: ExactDyadic) -> ExactDyadic {
+    static func * (a: OracleDyadic, b: OracleDyadic) -> OracleDyadic {
         if a.isZero || b.isZero { return .zero }
         var result = [UInt32](repeating: 0, count: a.limbs.count + b.limbs.count + 1)
         for (i, x) in a.limbs.enumerated() {
@@ -74,7 +74,7 @@ struct ExactDyadic: Equatable, CustomStringConvertible {
                 k += 1
             }
         }
-        return ExactDyadic(limbs: result, negative: a.negative != b.negative, exponent: a.exponent + b.exponent)
+        return OracleDyadic(limbs: result, negative: a.negative != b.negative, exponent: a.exponent + b.exponent)
     }
 
     private static func shifted(_ x: [UInt32], by bits: Int) -> [UInt32] {
@@ -129,22 +129,22 @@ struct ExactDyadic: Equatable, CustomStringConvertible {
 
 extension NeuralNetwork {
     /// The network's output in exact arithmetic (affine, ReLU, LeakyReLU and clip layers).
-    func exactEvaluate(_ input: [Double]) -> [ExactDyadic] {
-        var values = input.map(ExactDyadic.init)
+    func exactEvaluate(_ input: [Double]) -> [OracleDyadic] {
+        var values = input.map(OracleDyadic.init)
         for layer in layers {
             switch layer {
             case .affine(let affine):
                 values = (0..<affine.outputSize).map { i in
-                    var sum = ExactDyadic(affine.bias[i])
+                    var sum = OracleDyadic(affine.bias[i])
                     for j in 0..<affine.inputSize where affine.weights[i * affine.inputSize + j] != 0 {
-                        sum = sum + ExactDyadic(affine.weights[i * affine.inputSize + j]) * values[j]
+                        sum = sum + OracleDyadic(affine.weights[i * affine.inputSize + j]) * values[j]
                     }
                     return sum
                 }
             case .relu:
                 values = values.map { $0.isPositive ? $0 : .zero }
             case .leakyRelu(let alpha):
-                values = values.map { $0.negative ? ExactDyadic(alpha) * $0 : $0 }
+                values = values.map { $0.negative ? OracleDyadic(alpha) * $0 : $0 }
             case .clip, .tanh, .sigmoid:
                 preconditionFailure("exactEvaluate covers affine, relu and leaky relu layers")
             }
