@@ -33,8 +33,11 @@ public struct LoadedExperiment: Sendable {
     /// The text that is hashed.
     public let identity: String
 
-    /// The format version written into results files and hashed into the identity.
-    public static let resultsFormat = "generative-verification-results/1"
+    /// The format version written into results files and hashed into the identity. It changes
+    /// whenever the meaning of a per-sample verdict changes, so that a results file is never
+    /// resumed or merged under another meaning. Version 2: verdicts about the network exactly as
+    /// loaded (no rounded merges), ties are not the class, counterexamples confirmed exactly.
+    public static let resultsFormat = "generative-verification-results/2"
 
     /// Loads the networks of `experiment`, composes them, and fixes the noises (`noisesFile`
     /// replaces the generated noises). `solverBase` supplies ablation switches and thresholds;
