@@ -5,7 +5,7 @@ import XCTest
 
 /// Runs python3 with `script`, feeding `input` on stdin; returns stdout, or nil without python3.
 func pythonOutput(_ script: String, input: [UInt8] = []) throws -> [UInt8]? {
-    let candidates = ["/usr/bin/python3", "/usr/local/bin/python3"]
+    let candidates = ["/usr/bin/python3", "/usr/local/bin/python3", "/root/.pyenv/shims/python3"]
     guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
