@@ -55,10 +55,14 @@ enum VNNLibCommand: Subcommand {
                     answer = "unknown"
                     continue
                 }
+                // The witness (result file and certificate) is the confirmed point of the exact
+                // property, with its own float64/float32 re-runs.
+                var confirmed = CounterexampleCheck.evaluate(query, point: input, exact: nil, source: counterexample.source)
+                confirmed.input = input
+                confirmed.outputs = network.evaluate(input)
                 answer = "sat"
-                witness = counterexample
-                witness?.input = input
-                witness?.outputs = network.evaluate(input)
+                witness = confirmed
+                results[results.count - 1].1.verdict = .violated(confirmed)
             case .unknown(let reason):
                 if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
             }

@@ -20,11 +20,17 @@ final class VNNLibExactConstantsCommandTests: XCTestCase {
         (assert (>= Y_0 0.19999999999999998))
         """.write(to: property, atomically: true, encoding: .utf8)
         let result = directory.appendingPathComponent("result.txt").path
-        let run = try runVerify(["vnnlib", network.path, property.path, "--result", result])
+        let certificate = directory.appendingPathComponent("cert.json").path
+        let run = try runVerify(["vnnlib", network.path, property.path, "--result", result, "--json", certificate])
         XCTAssertEqual(run.stdout, "sat\n", run.stderr)
         XCTAssertEqual(run.status, 1)
         XCTAssertEqual(try String(contentsOfFile: result, encoding: .utf8),
                        "sat\n((X_0 0.19999999999999998)\n(Y_0 0.19999999999999998))\n")
+        // The certificate records the confirmed witness (not the solver's point 0.2 of the
+        // outward-rounded query, which the exact property excludes), so it checks VALID.
+        let check = try runVerify(["check", certificate, "--no-cvc5"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)
     }
 
     /// An output constraint with no exact Double form is an input error (exit 2) naming the
