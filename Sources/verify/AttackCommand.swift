@@ -108,7 +108,7 @@ enum AttackCommand: Subcommand {
             "  x' = \(vector(pair.adversarialNoise))",
             "  logits(x)  = \(vector(pair.logits))",
             "  logits(x') = \(vector(pair.adversarialLogits))",
-            "NOT ROBUST: realistic adversarial example \(pair.classIndex) -> \(label), confirmed by the float forward pass",
+            "NOT ROBUST: realistic adversarial example \(pair.classIndex) -> \(label), confirmed in exact arithmetic",
         ].joined(separator: "\n")
     }
 }

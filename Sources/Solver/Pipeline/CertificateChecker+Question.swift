@@ -21,17 +21,21 @@ extension CertificateChecker {
             queries.count == 1 && vnnlib == nil ? "the query" : "query \(index + 1) of \(queries.count)"
         }
 
-        /// Nil when `input` is a counterexample of the question: inside its input region and
-        /// unsafe under the plain float forward pass; otherwise why not.
+        /// Nil when `input` is a counterexample of the question, in the tool's one meaning of
+        /// a violation: for a VNN-LIB property, the input and its outputs satisfy the file's
+        /// constraints exactly, with the network evaluated in exact arithmetic and in the float
+        /// forward pass (``VNNLibProperty/confirmedViolation(network:candidate:)`` accepts the
+        /// point itself); for local robustness, the input lies in the box and the exact check
+        /// (``CounterexampleCheck``) confirms that some margin of the class is `<= 0`.
+        /// Otherwise why not.
         func replay(_ input: [Double]) -> CertificateProblem.CounterexampleFailure? {
-            let outputs = network.evaluate(input)
             if let vnnlib {
-                if vnnlib.isViolated(inputs: input, outputs: outputs) { return nil }
+                if vnnlib.confirmedViolation(network: network, candidate: input) == input { return nil }
                 return queries.contains { $0.box.contains(input) } ? .notUnsafe : .outsideInputRegion
             }
             let query = queries[0]
             guard query.box.contains(input) else { return .outsideInputRegion }
-            return query.property.violatedDisjunct(outputs) == nil ? .notUnsafe : nil
+            return CounterexampleCheck.evaluate(query, point: input, exact: nil, source: .center).isConfirmed ? nil : .notUnsafe
         }
 
         /// Loads the files (checking their digests first) and re-derives the queries. Nil,

@@ -12,7 +12,7 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
     /// Why a counterexample does not show a violation.
     public enum CounterexampleFailure: String, Sendable {
         case outsideInputRegion = "is not inside the property's input region"
-        case notUnsafe = "does not reach the unsafe set in the float forward pass"
+        case notUnsafe = "does not reach the unsafe set (checked in exact arithmetic)"
     }
 
     /// The certificate's centre, eps or class is not the one the user asked about.
