@@ -51,7 +51,7 @@ final class LocalAndVNNLibCommandTests: XCTestCase {
     func testLocalStrongBranchingIsOffByDefaultAndOnWhenAsked() throws {
         let directory = temporaryDirectory()
         let base = ["local", "--classifier", "examples/digits/classifier.onnx",
-                    "--generator", "examples/digits/generator_1.onnx", "--class", "1", "--eps", "0.3",
+                    "--generator", "examples/digits/generator_1.onnx", "--class", "1", "--eps", "0.3", "--timeout", "600",
                     "--noise", "0.33129651546390537,-0.6811822336031818,-0.08685546082535892,1.0640099851416747,-3.097196811269878,0.6800022838478539"]
         func statistics(_ extra: [String], _ name: String) throws -> [String: Any] {
             let json = directory.appendingPathComponent(name).path
