@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Encoding", targets: ["Encoding"]),
         .library(name: "Solver", targets: ["Solver"]),
         .library(name: "Sampling", targets: ["Sampling"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .executable(name: "verify", targets: ["verify"]),
     ],
     targets: [
@@ -16,20 +17,25 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
+        .target(name: "Support"),
         .target(name: "Codecs"),
-        .target(name: "Network", dependencies: ["Codecs"]),
+        .target(name: "Network", dependencies: ["Support", "Codecs"]),
         .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
-        .target(name: "Solver", dependencies: ["Network", "Encoding", "CZ3"]),
-        .target(name: "Sampling", dependencies: ["Codecs", "Network", "Encoding", "Solver"]),
-        .executableTarget(name: "verify", dependencies: ["Network", "Encoding", "Solver", "Sampling"]),
+        .target(name: "Solver", dependencies: ["Support", "Network", "Encoding", "CZ3"]),
+        .target(name: "Sampling", dependencies: ["Support", "Network", "Encoding", "Solver"]),
+        .target(name: "Reporting", dependencies: ["Support", "Codecs", "Network", "Sampling"]),
+        .executableTarget(
+            name: "verify", dependencies: ["Support", "Network", "Encoding", "Solver", "Sampling", "Reporting"]),
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
-        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
-        .testTarget(name: "EncodingTests", dependencies: ["Network", "Encoding"]),
-        .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver"]),
-        .testTarget(name: "SamplingTests", dependencies: ["Network", "Sampling"]),
-        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network", "Solver", "Sampling"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Support", "Codecs"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Support", "Network"]),
+        .testTarget(name: "EncodingTests", dependencies: ["Support", "Network", "Encoding"]),
+        .testTarget(name: "SolverTests", dependencies: ["Support", "Network", "Encoding", "Solver"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Support", "Network", "Sampling"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Support", "Codecs", "Network", "Sampling", "Reporting"]),
+        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Support", "Network", "Solver", "Sampling"]),
     ]
 )

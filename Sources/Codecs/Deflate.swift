@@ -5,16 +5,17 @@
 // RFC 1951 (1996); P. Deutsch, J.-L. Gailly, "ZLIB Compressed Data Format Specification
 // version 3.3", RFC 1950 (1996).
 
-import Codecs
-
-/// Packs bits least significant bit first, as deflate requires (RFC 1951, section 3.1.1).
-struct BitWriter {
-    private(set) var bytes: [UInt8] = []
+/// Packs bits least significant bit first, as deflate (RFC 1951, section 3.1.1) and GIF's
+/// LZW codes require.
+public struct BitWriter {
+    public private(set) var bytes: [UInt8] = []
     private var buffer: UInt64 = 0
     private var count = 0
 
+    public init() {}
+
     /// Appends the low `width` bits of `value`, least significant first.
-    mutating func write(_ value: UInt32, width: Int) {
+    public mutating func write(_ value: UInt32, width: Int) {
         buffer |= UInt64(value & (width == 32 ? 0xFFFF_FFFF : (1 << UInt32(width)) - 1)) << UInt64(count)
         count += width
         while count >= 8 {
@@ -32,7 +33,7 @@ struct BitWriter {
     }
 
     /// Pads with zero bits to the next byte boundary and returns the bytes.
-    mutating func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         if count > 0 { write(0, width: 8 - count) }
         return bytes
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A tiny JSON format for hand-written test networks:
 /// ```json

@@ -1,5 +1,6 @@
 import Foundation
 import Network
+import Reporting
 import Sampling
 
 /// `verify attack EXPERIMENT --class c --method blackbox|whitebox`: searches the experiment's

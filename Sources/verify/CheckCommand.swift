@@ -2,6 +2,7 @@ import Foundation
 import Encoding
 import Network
 import Solver
+import Support
 
 /// `verify check CERT.json`: re-derives the question a certificate answers from its files
 /// (and the centre, eps and class of a local query) and re-checks that the claimed answer

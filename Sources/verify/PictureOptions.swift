@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 import Sampling
 
 /// Flags and checks shared by `verify sample` and `verify walk` (pictures of generated images).

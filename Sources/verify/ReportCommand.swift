@@ -1,5 +1,5 @@
 import Foundation
-import Sampling
+import Reporting
 
 /// `verify report RESULTS... --html FILE`: one self-contained HTML report of a robustness run.
 enum ReportCommand: Subcommand {

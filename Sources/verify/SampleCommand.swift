@@ -1,5 +1,5 @@
 import Foundation
-import Sampling
+import Reporting
 
 /// `verify sample EXPERIMENT --class C [--grid RxC] [--start I] [--scale K] --png FILE`: a grid of
 /// generated images `G_c(x_i)` for the experiment's own noises, misclassified ones framed.

@@ -1,6 +1,6 @@
 import Foundation
 import Network
-import Sampling
+import Reporting
 
 /// `verify table MATRIX`: the paper's classifier × generator-family table of global correctness.
 enum TableCommand: Subcommand {

@@ -2,6 +2,7 @@ import Foundation
 import Encoding
 import Network
 import Solver
+import Support
 
 /// `verify vnnlib MODEL PROP`: VNN-COMP semantics (the file describes the unsafe set).
 enum VNNLibCommand: Subcommand {

@@ -1,5 +1,6 @@
 import Foundation
-import Sampling
+import Reporting
+import Support
 
 /// `verify walk EXPERIMENT --class C [--steps N] [--step-size S] ... [--png FILE] [--gif FILE]`:
 /// the random-walk experiment, a strip or animation of generated images with their labels.

@@ -1,6 +1,7 @@
 import Foundation
 import Network
 @testable import Encoding
+import Support
 
 typealias BoundsRandom = SplitMix64
 

@@ -1,5 +1,6 @@
 import Encoding
 import Network
+import Support
 
 typealias EncodingSeededGenerator = SplitMix64
 

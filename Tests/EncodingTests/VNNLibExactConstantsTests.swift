@@ -2,6 +2,7 @@ import Foundation
 import Network
 import XCTest
 @testable import Encoding
+import Support
 
 /// VNN-LIB constants are exact rationals: numerals, sums, products, negations and constant
 /// comparisons are folded exactly, and rounding happens once, outward (the input box and the

@@ -3,6 +3,7 @@ import Network
 import XCTest
 
 @testable import Encoding
+import Support
 
 /// Random mutations of real VNN-LIB files either parse or throw a `VNNLibError`; nothing
 /// crashes, and what parses satisfies the property's invariants.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Network
+import Support
 
 /// Paths and helpers shared by the ONNX loader tests.
 enum ONNXTestSupport {

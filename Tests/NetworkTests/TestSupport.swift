@@ -1,5 +1,6 @@
 import Foundation
 import Network
+import Support
 
 /// SplitMix64 (from the Network module): seeded, so tests are deterministic.
 typealias SeededGenerator = SplitMix64

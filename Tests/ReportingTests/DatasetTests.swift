@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 import Network
-@testable import Sampling
+@testable import Reporting
 
 /// Runs python3 with `script`, feeding `input` on stdin; returns stdout, or nil without python3.
 func runPython(_ script: String, input: [UInt8] = []) throws -> [UInt8]? {

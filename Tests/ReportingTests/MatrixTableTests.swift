@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 import Network
-@testable import Sampling
+@testable import Reporting
+import Sampling
 
 /// The classifier × generator-family table, checked against a brute-force count written here
 /// (plain forward passes of C and G, one noise at a time, no batching, no CorrectnessEvaluator).

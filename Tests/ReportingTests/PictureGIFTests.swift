@@ -1,7 +1,8 @@
 import Foundation
 import Network
 import XCTest
-@testable import Sampling
+@testable import Reporting
+import Support
 
 /// GIF animations decoded by an independent LZW/GIF decoder written in Python.
 final class PictureGIFTests: XCTestCase {

@@ -1,7 +1,8 @@
 import Foundation
 import Network
 import XCTest
-@testable import Sampling
+@testable import Reporting
+import Sampling
 
 /// Image layouts, the "image" experiment field, the font, labels and grids.
 final class PictureLayoutTests: XCTestCase {

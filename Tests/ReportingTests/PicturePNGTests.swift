@@ -1,23 +1,11 @@
 import Foundation
 import Network
 import XCTest
-@testable import Sampling
+@testable import Reporting
+import Support
 
 /// PNG files decoded by an independent decoder (Python's zlib + struct, optionally Pillow).
 final class PicturePNGTests: XCTestCase {
-    func testStoredFallbackBoundsTheSizeOfIncompressibleData() {
-        var generator = SplitMix64(seed: 3)
-        let data = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        let deflated = Deflate.deflate(data)
-        XCTAssertLessThanOrEqual(deflated.count, data.count + 5 * 2)
-        XCTAssertEqual(deflated.count, Deflate.stored(data).count)
-    }
-
-    func testRepetitiveDataCompresses() {
-        let data = [UInt8](repeating: 7, count: 10_000) + Array("abcabcabc".utf8)
-        XCTAssertLessThan(Deflate.deflate(data).count, 200)
-    }
-
     func testRandomImagesDecodeIdenticallyInPython() throws {
         var generator = SplitMix64(seed: 11)
         let sizes = [(1, 1), (1, 7), (7, 1), (3, 5), (17, 9), (64, 33), (200, 120)]

@@ -1,7 +1,8 @@
 import Foundation
 import Network
 import XCTest
-@testable import Sampling
+@testable import Reporting
+import Support
 
 /// Helpers for the picture tests: the independent Python decoders in Tests/Fixtures/pictures.
 enum PictureOracle {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 import Network
+@testable import Reporting
 @testable import Sampling
 
 /// The report's building blocks: escaping, timing quantiles, chart widths, gallery order,

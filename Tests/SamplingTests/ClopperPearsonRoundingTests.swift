@@ -3,6 +3,7 @@ import Network
 import XCTest
 
 @testable import Sampling
+import Support
 
 /// The Clopper-Pearson bounds are on the safe side of the exact ones, checked against exact
 /// binomial tails in integer arithmetic (``ExactBinomialTail``), for every `k` of every

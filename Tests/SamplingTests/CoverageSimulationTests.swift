@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 import Sampling
+import Support
 
 /// Coverage by simulation: over many seeded Bernoulli runs, a one-sided bound at level alpha
 /// must miss the true p in at most an alpha fraction of runs (up to simulation noise).

@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 import Sampling
+import Support
 
 final class SequentialTestTests: XCTestCase {
     func testScheduleIsGeometricAndSpendingSumsToAtMostAlpha() {

@@ -1,6 +1,7 @@
 import Encoding
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// The white-box attack's gradient of the goal score `s(f(x))` (the gradient of the active

@@ -1,6 +1,7 @@
 import Encoding
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// The two options of the gradient attack that `verify vnnlib` uses: starts taken from the

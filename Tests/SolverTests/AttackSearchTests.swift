@@ -1,6 +1,7 @@
 import Encoding
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// Both attacks on networks whose adversarial regions are known, their postconditions on

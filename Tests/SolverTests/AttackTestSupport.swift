@@ -2,6 +2,7 @@ import Encoding
 import Foundation
 import Network
 @testable import Solver
+import Support
 
 /// Networks and helpers shared by the attack tests.
 enum AttackFixtures {

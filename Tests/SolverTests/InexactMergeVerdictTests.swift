@@ -2,6 +2,7 @@ import Encoding
 import Foundation
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// Verdicts on compositions whose merges would round (issue 15, item 1), checked against the

@@ -1,6 +1,7 @@
 import Network
 import Encoding
 @testable import Solver
+import Support
 import XCTest
 
 final class RelaxationLPTests: XCTestCase {

@@ -2,6 +2,7 @@ import Encoding
 import Foundation
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// VNN-LIB instances whose answer depends on reading constants exactly, decided as

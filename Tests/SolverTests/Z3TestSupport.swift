@@ -1,6 +1,7 @@
 import Encoding
 import Foundation
 import Network
+import Support
 
 typealias Z3SeededGenerator = SplitMix64
 

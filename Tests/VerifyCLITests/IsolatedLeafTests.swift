@@ -2,6 +2,7 @@ import Encoding
 import Foundation
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// Z3 leaves solved in a child `verify smt-leaf` against the same leaves solved in-process.

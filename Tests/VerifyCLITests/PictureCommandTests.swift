@@ -1,5 +1,6 @@
 import Foundation
 import Network
+import Support
 import XCTest
 
 /// `verify sample` and `verify walk` on the digits example. Oracles: the PNG/GIF files are

@@ -1,5 +1,6 @@
 import Foundation
 import Network
+import Support
 import XCTest
 
 /// `verify report` through the built binary: the HTML is self-contained and balanced, its

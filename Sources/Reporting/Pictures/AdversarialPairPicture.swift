@@ -2,6 +2,8 @@
 /// on one gray scale (the layout's range, or the pair's shared minimum and maximum), each
 /// captioned with its predicted class ("ORIG: c", and "ADV: j" framed and captioned in red), and a legend strip
 /// `"C -> T"` below (`"C -> T (TIE)"` for a tie, `"C -> T (TARGET T)"` for a targeted search).
+
+import Sampling
 public enum AdversarialPairPicture {
     /// `scale` 0 picks an upscaling that makes each image about 128 pixels wide.
     public static func render(_ pair: RealisticAdversarialPair, layout: ImageLayout, scale: Int = 0) -> RasterImage {

@@ -1,5 +1,7 @@
 // The variable-length-code LZW of GIF (GIF89a, appendix F).
 
+import Codecs
+
 /// GIF's LZW compressor. With `m` the minimum code size (8 for a 256-colour palette):
 ///
 /// ```

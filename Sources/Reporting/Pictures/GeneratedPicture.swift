@@ -1,6 +1,7 @@
 // One generated image with the classifier's verdict on it: what sample grids and walks show.
 
 import Network
+import Sampling
 
 /// `G_c(x)` for one noise `x`, the logits of `C(a(G_c(x)))` and whether the classifier gets it right.
 public struct GeneratedPicture: Sendable {

@@ -1,6 +1,7 @@
 // How a generator's output vector becomes a picture: size, channels and value range.
 
 import Network
+import Sampling
 
 /// The layout of a generator output as an image.
 ///

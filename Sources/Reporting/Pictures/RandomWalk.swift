@@ -3,6 +3,8 @@
 
 import Foundation
 import Network
+import Sampling
+import Support
 
 /// A Gaussian random walk in noise space, starting at one of the experiment's noises:
 ///

@@ -2,6 +2,7 @@
 
 import Foundation
 import Network
+import Sampling
 
 /// Selection and HTML of the counterexample pairs.
 enum ReportGallery {

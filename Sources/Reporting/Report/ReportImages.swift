@@ -2,6 +2,7 @@
 
 import Foundation
 import Network
+import Sampling
 
 /// Images `G_c(x)` as `data:image/png;base64,...` URIs, drawn with the pictures helpers
 /// (``ImageLayout``, ``RasterImage``, ``PNGEncoder``).

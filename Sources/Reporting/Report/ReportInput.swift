@@ -2,6 +2,8 @@
 
 import Foundation
 import Network
+import Sampling
+import Support
 
 /// The data of one report: the joined results, their statistics (the same
 /// ``ResultsAssessment`` that `verify summary` prints), and the networks for pictures.

@@ -2,6 +2,7 @@
 
 import Foundation
 import Network
+import Sampling
 
 /// The experiment's networks when they can be loaded and are those of the run, or why not.
 ///

@@ -1,6 +1,7 @@
 // Inline SVG charts of the report: verdicts per class and time per pipeline step.
 
 import Foundation
+import Sampling
 
 /// Inline SVG (no `xmlns`, no external reference: HTML5 parses `<svg>` in place).
 enum SVGCharts {

@@ -1,6 +1,7 @@
 // Per pipeline step timing of a set of sample records.
 
 import Foundation
+import Sampling
 
 /// How long one pipeline step (`center`, `attack`, `interval`, `linear`, `split`, `smt`, ...)
 /// took over a set of samples, and how many samples it decided.

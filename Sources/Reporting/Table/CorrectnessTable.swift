@@ -2,6 +2,7 @@
 
 import Foundation
 import Network
+import Sampling
 
 /// A proportion `successes / trials` with its two-sided confidence interval.
 public struct EstimatedProportion: Sendable, Hashable, Codable {

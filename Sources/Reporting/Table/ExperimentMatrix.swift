@@ -2,6 +2,8 @@
 
 import Foundation
 import Network
+import Sampling
+import Support
 
 /// Classifiers × generator families, evaluated cell by cell (the paper's tables).
 ///

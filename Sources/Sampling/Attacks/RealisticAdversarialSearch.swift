@@ -2,6 +2,7 @@ import Dispatch
 import Encoding
 import Network
 import Solver
+import Support
 
 /// The attack used on each sample's eps-box.
 public enum RealisticAttackMethod: String, Sendable, Equatable, CaseIterable {

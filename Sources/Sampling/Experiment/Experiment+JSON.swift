@@ -3,6 +3,7 @@
 import Foundation
 import Network
 import Solver
+import Support
 
 extension Experiment {
     /// The keys an experiment file may contain (others are errors, so typos do not pass

@@ -59,7 +59,7 @@ public struct Experiment: Sendable, Equatable {
     /// The bound that decides verdicts (both are reported).
     public var bound: ConfidenceBoundMethod
     // pictures: begin (optional "image" field; not hashed into the identity)
-    /// How generator outputs are drawn (`"image"` field); nil = inferred. See Pictures/Experiment+Image.swift.
+    /// How generator outputs are drawn (`"image"` field); nil = inferred. See Experiment+Image.swift.
     public var image: ImageSpec? = nil
     // pictures: end
 

@@ -3,6 +3,7 @@
 import Foundation
 import Network
 import Solver
+import Support
 
 /// An experiment ready to run: one composed network `C ∘ a ∘ G_c` (noise in, logits out) per
 /// class, the noise source, the solver configuration, and the experiment hash that every

@@ -2,6 +2,7 @@
 
 import Foundation
 import Network
+import Support
 
 /// The noises of an experiment.
 ///

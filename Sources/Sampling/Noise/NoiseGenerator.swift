@@ -6,6 +6,7 @@
 
 import Network
 import Foundation
+import Support
 
 /// Deterministic standard normal noise `x ~ N(0, I_d)` addressed by (seed, class, sample index).
 ///

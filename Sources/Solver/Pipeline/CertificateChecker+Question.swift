@@ -1,6 +1,7 @@
 import Foundation
 import Encoding
 import Network
+import Support
 
 extension CertificateChecker {
     /// The question a certificate answers, re-derived from the inputs it names; the

@@ -1,6 +1,7 @@
 import Foundation
 import Encoding
 import Network
+import Support
 
 /// The JSON certificate of one query: what was asked, the verdict, how it was reached, and
 /// enough to re-check it (the sub-boxes of a split proof with the method that closed each and

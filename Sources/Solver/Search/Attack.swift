@@ -1,6 +1,7 @@
 import Dispatch
 import Encoding
 import Network
+import Support
 
 /// Settings of the projected-gradient attack.
 public struct AttackConfiguration: Sendable, Equatable {

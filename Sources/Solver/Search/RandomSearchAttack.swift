@@ -1,5 +1,6 @@
 import Encoding
 import Network
+import Support
 
 /// Settings of the black-box random local search.
 public struct RandomSearchConfiguration: Sendable, Equatable {

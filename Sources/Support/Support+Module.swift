@@ -1,0 +1,1 @@
+// The Support module; see README.md (Architecture).
