@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Support", "Network", "Encoding"]),
         .testTarget(name: "SolverTests", dependencies: ["Support", "Network", "Encoding", "Solver"]),
         .testTarget(name: "SamplingTests", dependencies: ["Support", "Network", "Sampling"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Support", "Codecs", "Network", "Sampling", "Reporting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Support", "Network", "Sampling", "Reporting"]),
         .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Support", "Network", "Solver", "Sampling"]),
     ]
 )

@@ -1,4 +1,5 @@
-/// SHA-256 (FIPS 180-4), used to name the exact network files a certificate refers to.
+/// SHA-256 (FIPS 180-4): names inputs by their content (the network and noise files a
+/// certificate or results file refers to, the experiment identity).
 /// Written here because the package takes no dependencies; checked against the standard
 /// test vectors in the tests.
 public enum SHA256 {

@@ -42,7 +42,7 @@ timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars -
     --screenshot="$work/report.png" --window-size=1200,2950 "file://$work/report.html" >/dev/null 2>&1
 [ -s "$work/report.png" ] || { echo "FAIL: chromium wrote no screenshot" >&2; exit 1; }
 
-# Colours of ReportStyle (Sources/Sampling/Report/ReportStyle.swift).
+# Colours of ReportStyle (Sources/Reporting/Report/ReportStyle.swift).
 python3 Tests/report/png_colours.py "$work/report.png" '#2e7d32' '#c62828' '#f2a900' '#1f5fbf'
 if [ -n "$keep" ]; then cp "$work/report.png" "$keep"; fi
 echo "check_report_screenshot: ok"

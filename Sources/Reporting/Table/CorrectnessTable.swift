@@ -126,11 +126,9 @@ public struct RobustnessTableOptions: Sendable {
     /// Overrides the matrix's eps.
     public var eps: Double?
     public var jobs: Int
-    // MARK: leaf isolation (begin)
     /// Runs each Z3 leaf in a child process (``QueryConfiguration/leafProcessExecutable``);
     /// not part of the experiment identity, so existing cell files still resume.
     public var leafProcessExecutable: String?
-    // MARK: leaf isolation (end)
 
     public init(directory: String, samplesPerClass: Int, eps: Double? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.directory = directory

@@ -11,7 +11,7 @@ extension Experiment {
     ///
     /// `channels` is 1 (gray) or 3 (RGB, channel-first `C x H x W` as in PyTorch); `range` is
     /// the value shown black (`lo`) and white (`hi`). `width * height * channels` must equal
-    /// the generator output size (checked by ``ImageLayout/infer(generator:experiment:)``).
+    /// the generator output size (checked by Reporting's `ImageLayout.infer(generator:experiment:)`).
     /// Pictures never change verdicts, so this field is not part of the experiment identity.
     public struct ImageSpec: Sendable, Equatable {
         public var width: Int
