@@ -111,7 +111,8 @@ for name in sorted(names):
     different += 1
     print(f"DIFFERENT          {name}")
     if na is not None and nb is not None:
-        sys.stdout.writelines(l + "\n" for l in list(difflib.unified_diff(na, nb, "before", "after", lineterm=""))[:40])
+        diff = list(difflib.unified_diff(na, nb, "before", "after", lineterm="", n=0))[:20]
+        sys.stdout.writelines((l if len(l) <= 240 else l[:240] + " ...") + "\n" for l in diff)
 codes = {n[:-3]: open(os.path.join(work, "after", n)).read().strip() for n in sorted(names) if n.endswith(".rc")}
 print("exit codes (after): " + ", ".join(f"{k} {v}" for k, v in codes.items()))
 void = "2" in codes.values()
