@@ -55,7 +55,7 @@ struct CommandSpec {
             }
         }
         lines += ["", "options:"]
-        for option in options + [.flag("--help", "show this help")] {
+        for option in options + [.flag("-h, --help", "show this help")] {
             let head = option.valueName.map { "\(option.name) \($0)" } ?? option.name
             lines.append("  " + pad(head, 26) + option.help)
         }
@@ -65,6 +65,16 @@ struct CommandSpec {
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + "  " : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+extension CommandSpec {
+    /// The error for an option this command does not take, with the closest known option.
+    func unknownOption(_ name: String) -> UsageError {
+        let known = options.map(\.name) + ["--help"]
+        let typed = name.hasPrefix("--") || name.count < 2 ? name : "-" + name
+        return UsageError(description: "verify \(self.name): unknown option '\(name)'"
+            + Suggestion.clause(for: typed, among: known) + "; run 'verify \(self.name) --help' for the list")
     }
 }
 
@@ -87,9 +97,10 @@ struct ParsedArguments {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
+            if argument == "-h", !onlyPositionals { flags.insert("--help"); continue }
             if onlyPositionals || !argument.hasPrefix("--") || argument == "-" {
                 if argument.hasPrefix("-"), !onlyPositionals, argument.count > 1, Double(argument) == nil {
-                    throw UsageError(description: "verify \(command.name): unknown option '\(argument)'; run 'verify \(command.name) --help' for the list")
+                    throw command.unknownOption(argument)
                 }
                 positionals.append(argument)
                 continue
@@ -103,7 +114,7 @@ struct ParsedArguments {
             }
             if name == "--help" { flags.insert(name); continue }
             guard let option = command.options.first(where: { $0.name == name }) else {
-                throw UsageError(description: "verify \(command.name): unknown option '\(name)'; run 'verify \(command.name) --help' for the list")
+                throw command.unknownOption(name)
             }
             if let valueName = option.valueName {
                 let value: String

@@ -27,6 +27,8 @@ enum MergeCommand: Subcommand {
         if inputs.contains(out) {
             throw UsageError(description: "verify merge: OUT \(out) is also an input; write the merged file elsewhere")
         }
+        let lock = try ResultsLock.acquire(for: out)
+        defer { lock.release() }
         var (header, records, partial) = try ResultsMerge.join(inputs)
         for path in partial { printError("note: \(path) ends in a partially written line; it is left out") }
         header.shard = nil

@@ -87,10 +87,12 @@ enum SamplingOptions {
         }
     }
 
-    /// Encodes a summary object as pretty JSON and writes it atomically.
+    /// Encodes a summary object as pretty JSON with snake_case keys (the convention of every
+    /// JSON file the tool writes) and writes it atomically.
     static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try writeAtomically(try encoder.encode(value), to: path)
     }

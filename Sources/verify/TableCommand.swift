@@ -141,6 +141,7 @@ enum TableCommand: Subcommand {
     static func jsonData(_ table: CorrectnessTable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try encoder.encode(table)
     }
 }

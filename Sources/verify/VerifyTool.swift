@@ -32,7 +32,8 @@ enum VerifyTool {
             return .success
         }
         guard let command = subcommands.first(where: { $0.spec.name == name }) else {
-            printError("verify: unknown subcommand '\(name)'; run 'verify --help' for the list")
+            let names = subcommands.map { $0.spec.name }
+            printError("verify: unknown subcommand '\(name)'" + Suggestion.clause(for: name, among: names) + "; run 'verify --help' for the list")
             return .inputError
         }
         do {

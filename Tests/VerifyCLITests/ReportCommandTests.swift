@@ -47,9 +47,9 @@ final class ReportCommandTests: XCTestCase {
             let c = int(entry["class"])
             let inner = entry["assessment"] as! [String: Any]
             let counts = inner["counts"] as! [String: Any]
-            let hoeffding = inner["hoeffding"] as! [String: Any], clopper = inner["clopperPearson"] as! [String: Any]
+            let hoeffding = inner["hoeffding"] as! [String: Any], clopper = inner["clopper_pearson"] as! [String: Any]
             let f = { (v: Any?) in String(format: "%.4f", (v as? Double) ?? Double(v as! Int)) }
-            let robust = int(counts["robust"]), notRobust = int(counts["notRobust"]), unknown = int(counts["unknown"])
+            let robust = int(counts["robust"]), notRobust = int(counts["not_robust"]), unknown = int(counts["unknown"])
             notRobustTotal += notRobust
             guard let row = rows["\(c)"] else { XCTFail("no row for class \(c)"); continue }
             XCTAssertEqual(Array(row.prefix(5)), ["\(c)", "\(robust + notRobust + unknown)", "\(robust)", "\(notRobust)", "\(unknown)"])

@@ -4,7 +4,7 @@ import XCTest
 /// `verify table` on the shipped digits models: the text, CSV and JSON outputs agree with each
 /// other and with `verify correctness` / `verify summary` run on the equivalent experiments.
 final class TableCommandTests: XCTestCase {
-    func writeMatrix(in directory: URL, extra: String = "") throws -> String {
+    static func writeMatrix(in directory: URL, extra: String = "") throws -> String {
         let digits = repositoryRoot.appendingPathComponent("examples/digits").path
         let own = (0..<10).map { "\"\($0)\": \"\(digits)/generator_\($0).onnx\"" }.joined(separator: ", ")
         let shifted = (0..<10).map { "\"\($0)\": \"\(digits)/generator_\(($0 + 1) % 10).onnx\"" }.joined(separator: ", ")
@@ -20,7 +20,7 @@ final class TableCommandTests: XCTestCase {
 
     func testTextCSVAndJSONAgreeWithCorrectness() throws {
         let dir = temporaryDirectory()
-        let matrix = try writeMatrix(in: dir)
+        let matrix = try Self.writeMatrix(in: dir)
         let csvPath = dir.appendingPathComponent("t.csv").path
         let jsonPath = dir.appendingPathComponent("t.json").path
         let result = try runVerify(["table", matrix, "--csv", csvPath, "--json", jsonPath])
@@ -56,7 +56,7 @@ final class TableCommandTests: XCTestCase {
 
     func testRobustnessColumnMatchesItsResultsFile() throws {
         let dir = temporaryDirectory()
-        let matrix = try writeMatrix(in: dir)
+        let matrix = try Self.writeMatrix(in: dir)
         let results = dir.appendingPathComponent("runs").path
         let result = try runVerify(["table", matrix, "--samples", "20", "--robustness", results, "--robust-samples", "3", "--format", "csv", "--jobs", "1"])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -73,13 +73,13 @@ final class TableCommandTests: XCTestCase {
 
     func testBadInputExitsTwo() throws {
         let dir = temporaryDirectory()
-        let matrix = try writeMatrix(in: dir)
+        let matrix = try Self.writeMatrix(in: dir)
         XCTAssertEqual(try runVerify(["table", matrix, "--format", "xml"]).status, 2)
         XCTAssertEqual(try runVerify(["table", matrix, "--eps", "0.1"]).status, 2)
         let missing = try runVerify(["table", dir.appendingPathComponent("none.json").path])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("none.json"), missing.stderr)
-        let badTest = try writeMatrix(in: dir, extra: ", \"test_set\": {\"images\": \"nope.idx\", \"labels\": \"nope-labels.idx\"}")
+        let badTest = try Self.writeMatrix(in: dir, extra: ", \"test_set\": {\"images\": \"nope.idx\", \"labels\": \"nope-labels.idx\"}")
         let result = try runVerify(["table", badTest])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("nope.idx"), result.stderr)

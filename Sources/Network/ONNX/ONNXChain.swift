@@ -3,7 +3,9 @@
 /// node's output (or the data input) plus constants.
 ///
 /// Constants are initializers, outputs of `Constant` nodes and outputs of `Identity` nodes
-/// applied to a constant. Old files (IR version 3, e.g. the ACAS Xu networks) also list every
+/// applied to a constant. Shape computations (``ONNXShapeProgram``: `Shape` of a chain tensor
+/// and the integer arithmetic on it, as `x.view(x.size(0), -1)` exports) are not chain
+/// nodes: their outputs count as constants, evaluated while the chain is lowered. Old files (IR version 3, e.g. the ACAS Xu networks) also list every
 /// initializer among the graph inputs: the data input is the one graph input that has no
 /// initializer.
 ///
@@ -29,6 +31,8 @@ struct ONNXChain {
     let output: ONNXValueInfoProto
     let steps: [Step]
     let constants: [String: ONNXTensorProto]
+    /// The graph's shape computations.
+    let shapeProgram: ONNXShapeProgram
 
     init(graph: ONNXGraphProto, file: String) throws {
         var constants: [String: ONNXTensorProto] = [:]
@@ -45,6 +49,10 @@ struct ONNXChain {
                 operators.append(step)
             }
         }
+
+        let (shapeProgram, chainOperators) = ONNXShapeProgram.extract(from: operators, constants: constants, file: file)
+        self.shapeProgram = shapeProgram
+        operators = chainOperators
 
         let dataInputs = graph.inputs.filter { constants[$0.name] == nil }
         guard dataInputs.count == 1 else {
@@ -80,7 +88,8 @@ struct ONNXChain {
                 throw NetworkError.invalidContent(
                     file: file, place: "tensor '\(current)'",
                     problem: "feeds \(next.count) nodes, \(list.joined(separator: " and ")): the graph branches",
-                    fix: Self.supportedShape + "; branches and skip connections are not supported")
+                    fix: Self.supportedShape + "; branches and skip connections are not supported"
+                        + " (if the branch only computes constants, fold them with onnx-simplifier: python3 -m onnxsim IN.onnx OUT.onnx)")
             }
             guard current != output.name else {
                 throw NetworkError.invalidContent(
@@ -93,7 +102,14 @@ struct ONNXChain {
                 throw NetworkError.invalidContent(
                     file: file, place: "node \(step.label)", problem: "is part of a cycle", fix: Self.supportedShape)
             }
-            for name in step.node.inputs where !name.isEmpty && name != current && constants[name] == nil {
+            for name in step.node.inputs where !name.isEmpty && name != current && constants[name] == nil
+                && !shapeProgram.computes(name) {
+                if let producer = operators.first(where: { $0.node.outputs.contains(name) }) {
+                    throw NetworkError.invalidContent(
+                        file: file, place: "node \(step.label)",
+                        problem: "input '\(name)' is computed by node \(producer.label), which is neither on the chain nor a constant or shape computation the loader can fold",
+                        fix: "fold constant subgraphs with onnx-simplifier (python3 -m onnxsim IN.onnx OUT.onnx) or export with a fixed batch size; " + Self.supportedShape)
+                }
                 throw NetworkError.invalidContent(
                     file: file, place: "node \(step.label)",
                     problem: "input '\(name)' is neither a constant nor the previous node's output '\(current)'",

@@ -13,6 +13,10 @@ import Foundation
 /// ``NeuralNetwork/roundedConstants`` (`Div` by a constant whose reciprocal is not a
 /// `Double`, batch normalisation's `scale / sqrt(var + epsilon)`), stored correctly rounded.
 ///
+/// Shape computations (`Shape -> Gather -> Unsqueeze -> Concat -> Reshape`, as PyTorch
+/// exports `x.view(x.size(0), -1)` with a dynamic batch) are folded to constants for batch
+/// size 1 (``ONNXShapeProgram``).
+///
 /// Shapes: a first dimension that is symbolic (e.g. `batch_size`) or 1 in a shape of rank
 /// >= 2 is the batch dimension and is dropped from ``NeuralNetwork/inputShape`` and
 /// ``NeuralNetwork/outputShape`` (`[1, 1, 8, 8]` → `[1, 8, 8]`; a 1-D `[5]` stays `[5]`).
@@ -60,10 +64,17 @@ public enum ONNXLoader {
         let inputShape = try Self.shape(of: chain.input, file: file, role: "input")
         var lowering = ONNXLowering(file: file, maxDenseEntries: maxDenseEntries, shape: inputShape)
         var current = chain.input.name
+        // Shapes of the chain's tensors so far, for the shape computations that read them.
+        var shapes = [current: inputShape]
         for step in chain.steps {
-            let node = ONNXNodeContext(step: step, file: file, dataName: current, constants: chain.constants)
+            var constants = chain.constants
+            for name in step.node.inputs where chain.shapeProgram.computes(name) {
+                constants[name] = try chain.shapeProgram.constant(name, shapes: shapes)
+            }
+            let node = ONNXNodeContext(step: step, file: file, dataName: current, constants: constants)
             try lowering.apply(node)
             current = step.node.outputs[0]
+            shapes[current] = lowering.shape
         }
         if let dims = chain.output.dims, dims.allSatisfy({ if case .value = $0 { true } else { false } }) {
             let declared = try Self.shape(of: chain.output, file: file, role: "output")

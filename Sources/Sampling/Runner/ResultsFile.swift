@@ -111,6 +111,8 @@ public struct ResultsFile: Sendable {
 final class ResultsAppender {
     let path: String
     let handle: FileHandle
+    /// The file's lock, released by ``close()``.
+    var lock: ResultsLock?
 
     /// Opens `path` for appending after cutting it to `length` bytes (dropping a partial line).
     init(path: String, truncatingTo length: Int?) throws {
@@ -148,5 +150,6 @@ final class ResultsAppender {
     func close() {
         try? handle.synchronize()
         try? handle.close()
+        lock?.release()
     }
 }

@@ -194,6 +194,15 @@ public enum RobustnessRunner {
     ///   the header recorded at the first run.
     static func openResults(options: RobustnessRunOptions, header: ResultsHeader) throws
         -> ([SampleRecord], ResultsAppender, Bool) {
+        let lock = try ResultsLock.acquire(for: options.resultsPath)
+        let (records, appender, discarded) = try openLockedResults(options: options, header: header)
+        appender.lock = lock
+        return (records, appender, discarded)
+    }
+
+    /// ``openResults(options:header:)`` once this process holds the file's ``ResultsLock``.
+    private static func openLockedResults(options: RobustnessRunOptions, header: ResultsHeader) throws
+        -> ([SampleRecord], ResultsAppender, Bool) {
         let path = options.resultsPath
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size, size > 0 else {
