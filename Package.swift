@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Solver", targets: ["Solver"]),
         .library(name: "Sampling", targets: ["Sampling"]),
         .executable(name: "verify", targets: ["verify"]),
+        .executable(name: "verify-leaf", targets: ["verify-leaf"]),
     ],
     targets: [
         .systemLibrary(
@@ -21,14 +22,17 @@ let package = Package(
         .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
         .target(name: "Solver", dependencies: ["Network", "Encoding", "CZ3"]),
         .target(name: "Sampling", dependencies: ["Codecs", "Network", "Encoding", "Solver"]),
-        .executableTarget(name: "verify", dependencies: ["Network", "Encoding", "Solver", "Sampling"]),
+        // `verify` depends on `verify-leaf` so that every build of `verify` (`swift build
+        // --product verify`, `swift run verify`) also builds the leaf worker beside it.
+        .executableTarget(name: "verify", dependencies: ["Network", "Encoding", "Solver", "Sampling", "verify-leaf"]),
+        .executableTarget(name: "verify-leaf", dependencies: ["Solver"]),
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "EncodingTests", dependencies: ["Network", "Encoding"]),
-        .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver"]),
+        .testTarget(name: "SolverTests", dependencies: ["Network", "Encoding", "Solver", "verify-leaf"]),
         .testTarget(name: "SamplingTests", dependencies: ["Network", "Sampling"]),
         .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Network", "Solver", "Sampling"]),
     ]

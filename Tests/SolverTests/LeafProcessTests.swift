@@ -6,8 +6,8 @@ import XCTest
 
 /// The child-process leaf path with stand-in children (shell scripts) that hang, crash or
 /// print nonsense: every such leaf ends UNKNOWN, never `sat` or `unsat`, and no child is
-/// left behind. Agreement with in-process Z3 is tested with the real `verify smt-leaf` in
-/// VerifyCLITests/IsolatedLeafTests.
+/// left behind. Agreement with in-process Z3 is tested with the real leaf worker `verify-leaf`
+/// in IsolatedLeafTests.
 final class LeafProcessTests: XCTestCase {
     // MARK: - Answer format
 
@@ -209,7 +209,7 @@ final class LeafProcessTests: XCTestCase {
         XCTAssertTrue({ if case .unsat = $0 { return true }; return false }(try solve(with: try script("echo unsat; echo rlimit 3").path, grace: 30)))
         let outcome = try solve(with: try script("echo sat; echo 'X_0 1/4'; echo 'X_1 -1/8'").path, grace: 30)
         guard case let .sat(exact, nearest) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(exact, ["1/4", "-1/8"])
+        XCTAssertEqual(exact.map(\.fractionString), ["1/4", "-1/8"])
         XCTAssertEqual(nearest, [0.25, -0.125])
     }
 

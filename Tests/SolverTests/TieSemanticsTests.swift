@@ -212,9 +212,9 @@ final class TieSemanticsTests: XCTestCase {
                                 property: .misclassification(outputCount: 2, trueClass: 0))
         let third = 1.0 / 3
         XCTAssertTrue(ExactDyadic(3) * ExactDyadic(third) < ExactDyadic(1), "the nearest Double is below 1/3")
-        let nearest = CounterexampleCheck.evaluate(query, point: [third], exact: ["1/3"], source: .smt)
+        let nearest = CounterexampleCheck.evaluate(query, point: [third], exact: [ExactRational(fraction: "1/3")!], source: .smt)
         XCTAssertFalse(nearest.isConfirmed)
-        let nudged = try XCTUnwrap(CounterexampleCheck.confirmNear(query, nearest: [third], exact: ["1/3"], source: .smt))
+        let nudged = try XCTUnwrap(CounterexampleCheck.confirmNear(query, nearest: [third], exact: [ExactRational(fraction: "1/3")!], source: .smt))
         XCTAssertTrue(nudged.isConfirmed)
         XCTAssertEqual(nudged.exactInput, ["1/3"])
         XCTAssertGreaterThanOrEqual((ExactDyadic(3) * ExactDyadic(nudged.input[0]) - ExactDyadic(1)).signum, 0)
