@@ -81,41 +81,6 @@ final class LeafProcessTests: XCTestCase {
         }
     }
 
-    // MARK: - Experiment identity
-
-    /// `LoadedExperiment` hashes `"\(configuration)"`: where Z3 runs must not change it, and
-    /// every other field must appear exactly as Swift's default reflection writes it (so the
-    /// hashes of results files written before the conformance still match).
-    func testWhereZ3RunsStaysOutOfTheConfigurationText() {
-        let plain = QueryConfiguration()
-        var isolated = plain
-        isolated.leafProcessExecutable = "/proc/self/exe"
-        isolated.leafProcessGrace = 9
-        XCTAssertEqual(isolated.description, plain.description)
-        XCTAssertEqual("\(isolated)", "\(plain)")
-        XCTAssertFalse(plain.description.contains("leafProcess"), plain.description)
-        XCTAssertTrue(plain.description.hasPrefix("QueryConfiguration(useRelaxationLP: true, "), plain.description)
-        var fields = 0
-        for child in Mirror(reflecting: plain).children {
-            guard let label = child.label, !QueryConfiguration.placementFields.contains(label) else { continue }
-            if QueryConfiguration.escalationFields.contains(label) || QueryConfiguration.defaultOmittedFields.contains(label) {
-                XCTAssertFalse(plain.description.contains(label), "\(label) is printed only when set")
-                continue
-            }
-            fields += 1
-            XCTAssertTrue(plain.description.contains("\(label): \(String(reflecting: child.value))"), label)
-        }
-        XCTAssertGreaterThan(fields, 10)
-        var escalated = plain
-        escalated.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
-        XCTAssertTrue(escalated.description.contains("escalatedAttack: Optional(Solver.AttackConfiguration(restarts: 256"),
-                      escalated.description)
-        XCTAssertTrue(escalated.description.contains("escalateAfterNodes: 2000"), escalated.description)
-        var budget = plain
-        budget.maxDepth = 7
-        XCTAssertNotEqual(budget.description, plain.description)
-    }
-
     // MARK: - Stand-in children
 
     /// A tiny leaf: a random 2-3-2 ReLU net on a box where both answers are possible.

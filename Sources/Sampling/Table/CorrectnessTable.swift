@@ -143,7 +143,7 @@ public struct RobustnessTableOptions: Sendable {
         experiment.samplesPerClass = samplesPerClass
         if let eps { experiment.eps = eps }
         var solverBase = loaded.queryConfiguration
-        solverBase.leafProcessExecutable = leafProcessExecutable  // leaf isolation
+        solverBase.leaves.leafProcessExecutable = leafProcessExecutable  // leaf isolation
         let cellExperiment = try LoadedExperiment(experiment, solverBase: solverBase)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name + ".jsonl")

@@ -146,15 +146,15 @@ struct InputSplitSearch {
         var unknownReason: String?
         var unconfirmed: Counterexample?
         var usedSMT = false
-        let method: BoundMethod = configuration.useLinear ? .linear : .interval
-        let batchSize = max(configuration.searchBatch, 1)
-        let threads = max(configuration.searchThreads, 1)
+        let method: BoundMethod = configuration.bounds.useLinear ? .linear : .interval
+        let batchSize = max(configuration.search.searchBatch, 1)
+        let threads = max(configuration.search.searchThreads, 1)
         // With several threads the node attacks are run while preparing (a few are wasted
         // when a node ends up closed by Z3's exact LP); with one, only where needed.
         let preparation = SplitNodePreparation(
             network: query.network, property: query.property, specification: specification, rows: rows,
-            method: method, useRelaxationLP: configuration.useRelaxationLP,
-            nodeAttack: configuration.useAttack && threads > 1 ? configuration.nodeAttack : nil)
+            method: method, useRelaxationLP: configuration.bounds.useRelaxationLP,
+            nodeAttack: configuration.attack.useAttack && threads > 1 ? configuration.attack.nodeAttack : nil)
 
         // Exact leaves wait until every sub-box that bounds, attacks and splits can handle is
         // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
@@ -166,15 +166,15 @@ struct InputSplitSearch {
         var plainStarted = false
         var batchesSincePlainStart = 0
         search: while true {
-            if !plainStarted, configuration.plainTrackPeriod > 0, configuration.useSplit,
-               statistics.nodes >= configuration.escalateAfterNodes {
+            if !plainStarted, configuration.search.plainTrackPeriod > 0, configuration.search.useSplit,
+               statistics.nodes >= configuration.attack.escalateAfterNodes {
                 plainStarted = true
                 plainStack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
             }
             var onPlainTrack = false
             if plainStarted {
                 batchesSincePlainStart += 1
-                onPlainTrack = !plainStack.isEmpty && batchesSincePlainStart % configuration.plainTrackPeriod == 0
+                onPlainTrack = !plainStack.isEmpty && batchesSincePlainStart % configuration.search.plainTrackPeriod == 0
             }
             var batch: [Node] = []
             while batch.count < batchSize {
@@ -206,20 +206,20 @@ struct InputSplitSearch {
             }
             for (node, ready) in zip(batch, prepared) {
                 if leafSolver.isInterrupted {
-                    unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
+                    unknownReason = elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : "interrupted"
                     break search
                 }
                 // The node budget is the main search's (the plain track adds at most one batch
                 // in ``QueryConfiguration/plainTrackPeriod``).
-                if statistics.nodes - statistics.plainTrackNodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break search }
-                if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break search }
+                if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = "node budget (\(configuration.limits.maxNodes)) exhausted"; break search }
+                if elapsed > configuration.limits.timeLimit { unknownReason = "time limit (\(configuration.limits.timeLimit) s) reached"; break search }
                 statistics.nodes += 1
                 if onPlainTrack { statistics.plainTrackNodes += 1 }
-                if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
-                   let escalated = configuration.escalatedAttack,
+                if statistics.nodes == configuration.attack.escalateAfterNodes, configuration.attack.useAttack,
+                   let escalated = configuration.attack.escalatedAttack,
                    let point = GradientAttack.search(
                        network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
-                       configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed),
+                       configuration: escalated, deadline: .after(seconds: configuration.limits.timeLimit - elapsed),
                        threads: threads).point,
                    let found = CounterexampleCheck.check(query, point: point, source: .attack) {
                     statistics.escalatedAttackFound = true
@@ -245,10 +245,10 @@ struct InputSplitSearch {
 
                 let subProperty = preparation.subProperty(open)
                 let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
-                if configuration.useAttack, node.depth > 0,
+                if configuration.attack.useAttack, node.depth > 0,
                    let point = ready.attackRun && open == ready.open
                        ? ready.attackPoint
-                       : preparation.attack(box: node.box, open: open, configuration: configuration.nodeAttack),
+                       : preparation.attack(box: node.box, open: open, configuration: configuration.attack.nodeAttack),
                    let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
                     statistics.plainTrackFound = onPlainTrack
                     return Outcome(verdict: .violated(found), decidedBySplit: true)
@@ -257,16 +257,16 @@ struct InputSplitSearch {
                 let unstable = Self.unstableUnits(query.network, bounds)
                 // A box no dimension of which splits (a point, or every side already cut to
                 // 2^-20 of the root's) is a last level too: splitting it changes nothing.
-                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth || !hasSplittableDimension(node.box)
-                if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
+                let lastLevel = !configuration.search.useSplit || node.depth >= configuration.leaves.maxDepth || !hasSplittableDimension(node.box)
+                if lastLevel || (configuration.leaves.useSMT && unstable <= configuration.leaves.smtUnstableThreshold) {
                     // The plain track only looks for counterexamples: its exact leaves are
                     // the main search's to decide.
                     if onPlainTrack { continue }
-                    guard configuration.useSMT else {
+                    guard configuration.leaves.useSMT else {
                         unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
                         continue
                     }
-                    if configuration.useSplit && !node.deferred {
+                    if configuration.search.useSplit && !node.deferred {
                         var later = node
                         later.deferred = true
                         deferredLeaves.append(later)
@@ -276,10 +276,10 @@ struct InputSplitSearch {
                     let start = DispatchTime.now()
                     let (outcome, resources) = leafSolver.solve(
                         network: query.network, box: node.box, bounds: bounds, property: subProperty,
-                        resourceLimit: configuration.smtResourceLimit,
-                        timeLimit: max(min(configuration.timeLimit - elapsed,
-                                           lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
-                        smt2Directory: configuration.smt2Directory)
+                        resourceLimit: configuration.limits.smtResourceLimit,
+                        timeLimit: max(min(configuration.limits.timeLimit - elapsed,
+                                           lastLevel ? .infinity : configuration.limits.leafTimeLimit), 0.001),
+                        smt2Directory: configuration.leaves.smt2Directory)
                     smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                     statistics.smtLeaves += 1
                     statistics.smtResourceCount += resources
@@ -307,14 +307,14 @@ struct InputSplitSearch {
                     case .unknown(let reason):
                         statistics.smtUnknown += 1
                         if lastLevel || leafSolver.isInterrupted {
-                            unknownReason = unknownReason ?? (elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : reason)
+                            unknownReason = unknownReason ?? (elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : reason)
                             continue
                         }
                         // Z3 ran out of budget on this sub-box: split it and go on.
                     }
                 }
 
-                let strong = !onPlainTrack && node.depth < configuration.strongBranchingDepth && method == .linear
+                let strong = !onPlainTrack && node.depth < configuration.search.strongBranchingDepth && method == .linear
                     ? strongBranching(node.box, bounds, open, threads: threads) : nil
                 let dimension = strong?.dimension ?? splitDimension(node.box, bounds, open)
                 let (left, right) = node.box.split(dimension: dimension)
@@ -327,8 +327,8 @@ struct InputSplitSearch {
                 // region or a tight proof), the half whose centre comes closer to the unsafe set
                 // goes first: the order never changes which boxes an unsat query must close.
                 let trackNodes = onPlainTrack ? statistics.plainTrackNodes : statistics.nodes - statistics.plainTrackNodes
-                if configuration.useAttack, configuration.escalatedAttack != nil,
-                   trackNodes > configuration.escalateAfterNodes,
+                if configuration.attack.useAttack, configuration.attack.escalatedAttack != nil,
+                   trackNodes > configuration.attack.escalateAfterNodes,
                    subProperty.violationScore(query.network.evaluate(right.center))
                     < subProperty.violationScore(query.network.evaluate(left.center)) {
                     pair.swapAt(0, 1)
@@ -345,7 +345,7 @@ struct InputSplitSearch {
     }
 
     private mutating func record(_ node: Node, _ method: LeafMethod) {
-        guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
+        guard leaves.count < configuration.limits.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: node.box.lower, upper: node.box.upper, depth: node.depth, method: method,
                                  path: node.path))
     }
@@ -410,7 +410,7 @@ struct InputSplitSearch {
         if let chosen = choice, scores[chosen] > 0 {
             // The aspect-ratio guard (``QueryConfiguration/splitAspectRatio``).
             if let widest = splittable.max(by: { relative($0) < relative($1) }),
-               relative(widest) > configuration.splitAspectRatio * relative(chosen) { return widest }
+               relative(widest) > configuration.search.splitAspectRatio * relative(chosen) { return widest }
             return chosen
         }
         // No gradient information: the dimension widest relative to the root box.
