@@ -13,7 +13,7 @@ enum LeafProcessOption {
         "--leaf-process", "on|off",
         "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default: on for robustness and table, off for local and vnnlib)")
 
-    /// The executable for ``QueryConfiguration/leafProcessExecutable``, or `nil` for off.
+    /// The executable for ``LeafSettings/leafProcessExecutable``, or `nil` for off.
     static func executable(_ arguments: ParsedArguments, defaultOn: Bool) throws -> String? {
         switch arguments.value("--leaf-process") ?? (defaultOn ? "on" : "off") {
         case "on": return try worker(command: arguments.command.name)

@@ -42,7 +42,7 @@ enum SolverOptions {
     /// One query per run: the split search works on batches of sub-boxes
     /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and
     /// chooses its top splits by strong branching to `--strong-branching` levels (default
-    /// `strongBranching`), with the plain track (``QueryConfiguration/plainTrackPeriod``)
+    /// `strongBranching`), with the plain track (``SearchSettings/plainTrackPeriod``)
     /// whenever strong branching is on (without it both tracks would be the same tree).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                               strongBranching: Int) throws {

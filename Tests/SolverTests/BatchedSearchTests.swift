@@ -3,7 +3,7 @@ import Network
 @testable import Solver
 import XCTest
 
-/// The batched split search (``QueryConfiguration/searchBatch``) prepares sub-boxes on
+/// The batched split search (``SearchSettings/searchBatch``) prepares sub-boxes on
 /// several threads: it must agree with the independent naive Z3 oracle, and the thread
 /// count must never change a result (verdict, counterexample, node count, proof leaves).
 final class BatchedSearchTests: XCTestCase {
@@ -23,7 +23,7 @@ final class BatchedSearchTests: XCTestCase {
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
     }
 
-    /// Strong branching (``QueryConfiguration/strongBranchingDepth``) only changes which
+    /// Strong branching (``SearchSettings/strongBranchingDepth``) only changes which
     /// dimension is split and hands the halves their bounds: verdicts must still agree with
     /// the naive Z3 oracle.
     func testStrongBranchingAgreesWithNaiveZ3() throws {

@@ -3,7 +3,7 @@ import Network
 @testable import Solver
 import XCTest
 
-/// The split search's plain track (``QueryConfiguration/plainTrackPeriod``) only looks for
+/// The split search's plain track (``SearchSettings/plainTrackPeriod``) only looks for
 /// counterexamples: it must never change a proof (same verdict, same proof leaves, same
 /// main-search node count), every violation it reports must reproduce in the float forward
 /// pass (and never on a query the search without it proves), the verdicts must agree with

@@ -126,7 +126,7 @@ public struct RobustnessTableOptions: Sendable {
     public var eps: Double?
     public var jobs: Int
     // MARK: leaf isolation (begin)
-    /// Runs each Z3 leaf in a child process (``QueryConfiguration/leafProcessExecutable``);
+    /// Runs each Z3 leaf in a child process (``LeafSettings/leafProcessExecutable``);
     /// not part of the experiment identity, so existing cell files still resume.
     public var leafProcessExecutable: String?
     // MARK: leaf isolation (end)

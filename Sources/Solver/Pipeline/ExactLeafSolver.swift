@@ -62,7 +62,7 @@ final class ExactLeafSolver {
     var leafCount = 0
     /// Where ``solve(network:box:bounds:property:resourceLimit:timeLimit:smt2Directory:)``
     /// runs Z3: `nil` in this process, otherwise in a child process
-    /// (``QueryConfiguration/leafProcessExecutable``). ``relaxationExcludes(box:rows:)`` stays
+    /// (``LeafSettings/leafProcessExecutable``). ``relaxationExcludes(box:rows:)`` stays
     /// in this process either way: a small LP over the inputs with a 2 s timeout, not the
     /// big-M search that hangs.
     var isolation: IsolatedLeaf?

@@ -8,7 +8,7 @@ import Network
 /// 2. **interval**: interval bounds of every unsafe atom over the box;
 /// 3. **linear**: linear (CROWN-style) bounds of every unsafe atom;
 /// 4. **attack**: projected gradient descent on the violation score (``GradientAttack``),
-///    or random search / both (``QueryConfiguration/attackMethod``).
+///    or random search / both (``AttackSettings/attackMethod``).
 ///    It runs after the bounds because on our networks the bounds are the cheaper step
 ///    (digits C∘G, release: linear bounds ≈ 0.3 ms, a 4 × 40-step attack ≈ 3.5 ms) and
 ///    decide almost every robust box, so the attack is only paid for boxes still open;

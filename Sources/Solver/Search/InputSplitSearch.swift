@@ -5,9 +5,9 @@ import Network
 /// Branch and bound over the input box.
 ///
 /// Depth-first over sub-boxes (deterministic order), taken off the stack
-/// ``QueryConfiguration/searchBatch`` at a time: the node-only work of a batch (bounds, dual
+/// ``SearchSettings/searchBatch`` at a time: the node-only work of a batch (bounds, dual
 /// certificates, with several threads the node attacks; ``SplitNodePreparation``) runs on
-/// ``QueryConfiguration/searchThreads`` threads, then the nodes are handled one by one in
+/// ``SearchSettings/searchThreads`` threads, then the nodes are handled one by one in
 /// stack order and the first node's children are searched first. A batch of 1 is plain
 /// depth-first search; for a given batch size the thread count changes nothing but time.
 /// Per node:
@@ -24,13 +24,13 @@ import Network
 ///    the query as VIOLATED). Measured and dropped: extra starts at the box vertex minimising
 ///    each open disjunct's linear bound found no ACAS Xu counterexample sooner and made
 ///    1_1 prop_5 35 s instead of 22 s;
-/// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) goes to
+/// 4. a node with few unstable units (``LeafSettings/smtUnstableThreshold``) goes to
 ///    Z3 with the node's own bounds as big-M constants and a per-leaf budget; when Z3 runs
-///    out of budget the node is split instead. At ``QueryConfiguration/maxDepth`` the node
+///    out of budget the node is split instead. At ``LeafSettings/maxDepth`` the node
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
 ///    attack first; the verdict does not depend on the order); else
-/// 5. split. Nodes shallower than ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib`:
+/// 5. split. Nodes shallower than ``SearchSettings/strongBranchingDepth`` (`verify vnnlib`:
 ///    16; `local` with `--strong-branching`) use strong branching: both halves of every dimension are bounded and
 ///    the dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
 ///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 955 sub-boxes
@@ -41,21 +41,21 @@ import Network
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
 ///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
 ///    dimension. A guard keeps boxes from becoming needles: when the chosen dimension is
-///    more than ``QueryConfiguration/splitAspectRatio`` times narrower (relative to the root)
+///    more than ``SearchSettings/splitAspectRatio`` times narrower (relative to the root)
 ///    than the relatively widest one, the widest is split instead. The left half is searched
 ///    first.
 ///
-/// When ``QueryConfiguration/escalatedAttack`` is set (`verify vnnlib`): once, after
-/// ``QueryConfiguration/escalateAfterNodes`` nodes, that much larger attack runs on the whole
+/// When ``AttackSettings/escalatedAttack`` is set (`verify vnnlib`): once, after
+/// ``AttackSettings/escalateAfterNodes`` nodes, that much larger attack runs on the whole
 /// box, and from then on the half whose centre scores closer to the unsafe set is searched
 /// first (left on ties). Measured on ACAS Xu: ordering from the start found 1_5 prop_2 in 3 s
 /// instead of 30+ but lost 1_9 prop_7 (found at node 3,746 in the fixed order); ordering
 /// after the escalation keeps both. The order never changes which sub-boxes an unsat query
 /// has to close.
 ///
-/// With ``QueryConfiguration/plainTrackPeriod`` `n` set (8 wherever strong branching is on),
+/// With ``SearchSettings/plainTrackPeriod`` `n` set (8 wherever strong branching is on),
 /// the search also starts a second depth-first search of the whole box once it has handled
-/// ``QueryConfiguration/escalateAfterNodes`` nodes: the plain track, which every `n`-th batch
+/// ``AttackSettings/escalateAfterNodes`` nodes: the plain track, which every `n`-th batch
 /// is taken from. It splits by the plain heuristic only, orders its halves by the rule above
 /// counted on its own nodes, and only looks for counterexamples: it records no proof leaf,
 /// sends nothing to Z3 (neither exact leaves nor the exact LP), and the query ends when the
@@ -160,8 +160,8 @@ struct InputSplitSearch {
         // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
         // usually ends the search first. The verdict does not depend on the order.
         var deferredLeaves: [Node] = []
-        // The plain track (``QueryConfiguration/plainTrackPeriod``): its own stack, started
-        // from the root once the main search has handled ``QueryConfiguration/escalateAfterNodes``.
+        // The plain track (``SearchSettings/plainTrackPeriod``): its own stack, started
+        // from the root once the main search has handled ``AttackSettings/escalateAfterNodes``.
         var plainStack: [Node] = []
         var plainStarted = false
         var batchesSincePlainStart = 0
@@ -210,7 +210,7 @@ struct InputSplitSearch {
                     break search
                 }
                 // The node budget is the main search's (the plain track adds at most one batch
-                // in ``QueryConfiguration/plainTrackPeriod``).
+                // in ``SearchSettings/plainTrackPeriod``).
                 if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = "node budget (\(configuration.limits.maxNodes)) exhausted"; break search }
                 if elapsed > configuration.limits.timeLimit { unknownReason = "time limit (\(configuration.limits.timeLimit) s) reached"; break search }
                 statistics.nodes += 1
@@ -350,7 +350,7 @@ struct InputSplitSearch {
                                  path: node.path))
     }
 
-    /// Strong branching (step 5, above ``QueryConfiguration/strongBranchingDepth``): both
+    /// Strong branching (step 5, above ``SearchSettings/strongBranchingDepth``): both
     /// halves of every splittable dimension are bounded inside the node's bounds; a half
     /// scores `min` over the open disjuncts of the disjunct's largest atom lower bound (how
     /// close it is to closing), and the dimension with the largest sum of its two halves'
@@ -408,7 +408,7 @@ struct InputSplitSearch {
         var choice: Int?
         for i in splittable where choice == nil || scores[i] > scores[choice!] { choice = i }
         if let chosen = choice, scores[chosen] > 0 {
-            // The aspect-ratio guard (``QueryConfiguration/splitAspectRatio``).
+            // The aspect-ratio guard (``SearchSettings/splitAspectRatio``).
             if let widest = splittable.max(by: { relative($0) < relative($1) }),
                relative(widest) > configuration.search.splitAspectRatio * relative(chosen) { return widest }
             return chosen
