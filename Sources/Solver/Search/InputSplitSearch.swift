@@ -360,7 +360,7 @@ struct InputSplitSearch {
         -> (dimension: Int, left: BoundResult, right: BoundResult)? {
         let widths = box.widths
         let rootWidths = query.box.widths
-        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
         guard !candidates.isEmpty else { return nil }
         let halves = candidates.flatMap { d -> [Box] in let (l, r) = box.split(dimension: d); return [l, r] }
         let network = query.network, specification = specification, enclosing = bounds.layerBounds
@@ -384,7 +384,7 @@ struct InputSplitSearch {
     /// dimensions ``splitDimension(_:_:_:)`` may split).
     private func hasSplittableDimension(_ box: Box) -> Bool {
         let widths = box.widths, rootWidths = query.box.widths
-        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
     }
 
     /// See the type's documentation (step 5).
@@ -394,7 +394,7 @@ struct InputSplitSearch {
         // A dimension already cut to 2^-20 of its root width is not split further: past that,
         // splitting it again changes the bounds by rounding only (it would let one dimension
         // absorb every split while the others stay wide).
-        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
         var scores = [Double](repeating: 0, count: widths.count)
         if !bounds.inputCoefficients.isEmpty {
             for disjunct in open {
