@@ -18,12 +18,10 @@ enum SolverOptions {
         .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default \(defaults.leaves.maxDepth))"),
         .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default \(defaults.leaves.smtUnstableThreshold); 0 = only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
-        // attack choice (begin)
         .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attack.attackMethod.rawValue))"),
-        // attack choice (end)
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
-        LeafProcessOption.option, // leaf isolation
+        LeafProcessOption.option,
     ]
 
     /// The options of the one-query commands (`local`, `vnnlib`); robustness runs parallelise
@@ -76,12 +74,10 @@ enum SolverOptions {
                 throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split, lp or smt")
             }
         }
-        // attack choice (begin)
         if let method = try arguments.parsed("--attack", as: "gradient, random or both", { AttackMethod(rawValue: $0) }) {
             configuration.attack.attackMethod = method
         }
-        // attack choice (end)
-        configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false) // leaf isolation
+        configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false)
         configuration.leaves.smt2Directory = arguments.value("--smt2")
         if let directory = configuration.leaves.smt2Directory {
             do {

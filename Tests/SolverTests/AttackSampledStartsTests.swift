@@ -80,8 +80,8 @@ final class AttackSampledStartsTests: XCTestCase {
                        "unset, the new fields stay out of the experiment identity text")
     }
 
-    /// The configuration text is part of the experiment identity: with the new options off it
-    /// must read exactly as before they existed, so older results files still resume.
+    /// The attack's text is part of the experiment identity (version 1): with `samples` and
+    /// `decay` off it leaves them out, as results files hashed before they existed do.
     func testConfigurationTextIsUnchangedWhileTheNewOptionsAreOff() {
         XCTAssertEqual(String(reflecting: AttackConfiguration()),
                        "Solver.AttackConfiguration(restarts: 4, steps: 40, seed: 24301, stepSize: nil)")

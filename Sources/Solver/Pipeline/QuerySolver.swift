@@ -115,7 +115,7 @@ struct PipelineRun {
 
         if configuration.attack.useAttack {
             let found = timed("attack", {
-                // attack choice: the configured method (default: the gradient attack, as before)
+                // The configured attack method (default: the gradient attack).
                 AttackStep.run(network: network, box: box, property: property, method: configuration.attack.attackMethod,
                                gradient: configuration.attack.wholeBox, random: configuration.attack.randomAttack,
                                threads: configuration.search.searchThreads)
