@@ -105,4 +105,33 @@ final class LeafProcessRobustnessTests: XCTestCase {
         XCTAssertTrue(bySMT.contains { $0.verdict == "robust" }, "\(verdicts(one.records))")
         XCTAssertTrue(bySMT.contains { $0.verdict == "not_robust" && $0.counterexample?.exact_noise != nil }, "\(verdicts(one.records))")
     }
+
+    /// A `verify` without its leaf worker beside it: leaf processes are refused with one line
+    /// that names the missing file and how to build it (exit 2); `--leaf-process off` runs.
+    func testAMissingLeafWorkerIsAOneLineErrorAndOffStillRuns() throws {
+        let directory = temporaryDirectory()
+        let lonely = directory.appendingPathComponent("verify")
+        try FileManager.default.copyItem(at: try verifyExecutable(), to: lonely)
+        func run(_ extra: [String]) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = lonely
+            process.arguments = ["robustness", "examples/digits/experiment.json", "--samples", "1", "--quiet",
+                                 "--results", directory.appendingPathComponent("r\(extra.count).jsonl").path] + extra
+            process.currentDirectoryURL = repositoryRoot
+            let err = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = err
+            try process.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let refused = try run([])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(directory.appendingPathComponent("verify-leaf").path)
+                      && refused.stderr.contains("swift build --product verify-leaf"), refused.stderr)
+        let off = try run(["--leaf-process", "off"])
+        XCTAssertNotEqual(off.status, 2, off.stderr)
+    }
 }
