@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Sampling", targets: ["Sampling"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .executable(name: "verify", targets: ["verify"]),
+        .executable(name: "verify-leaf", targets: ["verify-leaf"]),
     ],
     targets: [
         .systemLibrary(
@@ -24,8 +25,11 @@ let package = Package(
         .target(name: "Solver", dependencies: ["Support", "Network", "Encoding", "CZ3"]),
         .target(name: "Sampling", dependencies: ["Support", "Network", "Encoding", "Solver"]),
         .target(name: "Reporting", dependencies: ["Support", "Codecs", "Network", "Sampling"]),
+        // `verify` depends on `verify-leaf` so that every build of `verify` (`swift build
+        // --product verify`, `swift run verify`) also builds the leaf worker beside it.
         .executableTarget(
-            name: "verify", dependencies: ["Support", "Network", "Encoding", "Solver", "Sampling", "Reporting"]),
+            name: "verify", dependencies: ["Support", "Network", "Encoding", "Solver", "Sampling", "Reporting", "verify-leaf"]),
+        .executableTarget(name: "verify-leaf", dependencies: ["Solver"]),
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
@@ -33,7 +37,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Support", "Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Support", "Network"]),
         .testTarget(name: "EncodingTests", dependencies: ["Support", "Network", "Encoding"]),
-        .testTarget(name: "SolverTests", dependencies: ["Support", "Network", "Encoding", "Solver"]),
+        .testTarget(name: "SolverTests", dependencies: ["Support", "Network", "Encoding", "Solver", "verify-leaf"]),
         .testTarget(name: "SamplingTests", dependencies: ["Support", "Network", "Sampling"]),
         .testTarget(name: "ReportingTests", dependencies: ["Support", "Network", "Sampling", "Reporting"]),
         .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Support", "Network", "Solver", "Sampling"]),

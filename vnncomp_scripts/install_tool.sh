@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # VNN-COMP: install_tool.sh v1
 # Installs what `verify` needs to build (libz3-dev, pkg-config; Swift 6 must already be on
-# PATH) and builds the release binary .build/release/verify. Linux (Debian/Ubuntu) only.
+# PATH) and builds the release binaries .build/release/verify and, beside it, its Z3 leaf
+# worker .build/release/verify-leaf (built with verify). Linux (Debian/Ubuntu) only.
 set -euo pipefail
 
 if [ "$#" -ne 1 ] || [ "$1" != "v1" ]; then
@@ -40,4 +41,8 @@ fi
 cd "$ROOT"
 swift build -c release --product verify
 "$ROOT/.build/release/verify" --help >/dev/null
+if [ ! -x "$ROOT/.build/release/verify-leaf" ]; then
+    echo "install_tool.sh: the Z3 leaf worker .build/release/verify-leaf was not built; run: swift build -c release --product verify-leaf" >&2
+    exit 1
+fi
 echo "installed: $ROOT/.build/release/verify"

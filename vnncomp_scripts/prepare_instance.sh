@@ -19,15 +19,18 @@ if [ ! -x "$VERIFY" ]; then
     exit 1
 fi
 
-# Leftover processes of this binary (a run killed at its time limit, its leaf processes):
+# Leftover processes of this binary and its leaf worker (a run killed at its time limit,
+# its leaf processes):
 # matched by the executable they run, so other programs, and other installations, are
 # left alone. VNNCOMP_KEEP_PROCESSES=1 skips this (tests that share the binary).
 if [ "${VNNCOMP_KEEP_PROCESSES:-0}" != "1" ]; then
     target="$(readlink -f "$VERIFY")"
+    worker="$(dirname "$target")/verify-leaf"  # the Z3 leaf worker beside it
     for exe in /proc/[0-9]*/exe; do
         pid="${exe#/proc/}"; pid="${pid%/exe}"
         [ "$pid" = "$$" ] && continue
-        if [ "$(readlink -f "$exe" 2>/dev/null)" = "$target" ]; then
+        running="$(readlink -f "$exe" 2>/dev/null)"
+        if [ "$running" = "$target" ] || [ "$running" = "$worker" ]; then
             kill -KILL "$pid" 2>/dev/null && echo "prepare_instance.sh: ended leftover verify process $pid"
         fi
     done

@@ -47,10 +47,10 @@ public struct QueryStatistics: Sendable, Equatable {
     /// (``ConjunctionExclusion``), and by the exact LP on Z3 where no certificate was found.
     public var dualExclusions = 0
     public var lpExclusions = 0
-    /// The split search's one escalated whole-box attack (``QueryConfiguration/escalatedAttack``)
+    /// The split search's one escalated whole-box attack (``AttackSettings/escalatedAttack``)
     /// found the counterexample.
     public var escalatedAttackFound = false
-    /// Nodes of the split search's plain track (``QueryConfiguration/plainTrackPeriod``),
+    /// Nodes of the split search's plain track (``SearchSettings/plainTrackPeriod``),
     /// included in ``nodes``.
     public var plainTrackNodes = 0
     /// A node attack of the plain track found the counterexample.

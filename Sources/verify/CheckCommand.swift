@@ -49,7 +49,7 @@ enum CheckCommand: Subcommand {
         let expected = CertificateChecker.ExpectedLocalQuestion(
             center: try arguments.value("--center").map { try parseVector($0, place: "--center") },
             eps: try arguments.double("--eps"), trueClass: try arguments.int("--class"))
-        let options = CertificateChecker.Options(files: files, cvc5: cvc5, leafProcessExecutable: LeafProcessOption.ownExecutable(),
+        let options = CertificateChecker.Options(files: files, cvc5: cvc5, leafProcessExecutable: try LeafProcessOption.worker(command: "check"),
                                                  expected: expected)
         let report = try CertificateChecker.check(root, file: path, options: options)
 

@@ -1,8 +1,9 @@
 import Foundation
+import Solver
 
-/// `--leaf-process on|off`: with `on` every exact Z3 leaf runs in a child `verify smt-leaf`
-/// that is killed when it overruns, so one Z3 call that ignores its timeout cannot hang the
-/// caller. On by default where many queries run on worker threads (`robustness`,
+/// `--leaf-process on|off`: with `on` every exact Z3 leaf runs in a child `verify-leaf` (the
+/// leaf worker beside this binary, ``LeafWorker``) that is killed when it overruns, so one Z3
+/// call that ignores its timeout cannot hang the caller. On by default where many queries run on worker threads (`robustness`,
 /// `table --robustness`): a hung worker would hang the whole run. Off by default for `local`
 /// and `vnnlib`: they answer one query and already end the whole process at a hard deadline
 /// (``armHardDeadline(seconds:answer:resultFile:)``), so the process start per leaf buys nothing.
@@ -12,20 +13,23 @@ enum LeafProcessOption {
         "--leaf-process", "on|off",
         "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default: on for robustness and table, off for local and vnnlib)")
 
-    /// The executable for ``QueryConfiguration/leafProcessExecutable``, or `nil` for off.
+    /// The executable for ``LeafSettings/leafProcessExecutable``, or `nil` for off.
     static func executable(_ arguments: ParsedArguments, defaultOn: Bool) throws -> String? {
         switch arguments.value("--leaf-process") ?? (defaultOn ? "on" : "off") {
-        case "on": return ownExecutable()
+        case "on": return try worker(command: arguments.command.name)
         case "off": return nil
         case let other:
             throw UsageError(description: "verify \(arguments.command.name): --leaf-process expects on or off, got '\(other)'")
         }
     }
 
-    /// This binary. On Linux the literal `/proc/self/exe`: the child then runs the very file
-    /// the parent runs, even if it was rebuilt or deleted since the run started.
-    static func ownExecutable() -> String? {
-        if FileManager.default.isExecutableFile(atPath: "/proc/self/exe") { return "/proc/self/exe" }
-        return Bundle.main.executablePath
+    /// The leaf worker `verify-leaf` beside this binary (``LeafWorker``), or a usage error
+    /// (exit 2) that says how to build it.
+    static func worker(command: String) throws -> String {
+        do {
+            return try LeafWorker.besideRunningExecutable()
+        } catch {
+            throw UsageError(description: "verify \(command): \(error)")
+        }
     }
 }

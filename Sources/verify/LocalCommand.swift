@@ -57,7 +57,7 @@ enum LocalCommand: Subcommand {
         let box = try Box.linf(center: center, radius: eps)
         let query = SafetyQuery(network: network, box: box,
                                 property: .misclassification(outputCount: network.outputSize, trueClass: trueClass))
-        armHardDeadline(seconds: configuration.timeLimit, answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.timeLimit) s) reached", resultFile: nil)
+        armHardDeadline(seconds: configuration.limits.timeLimit, answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.limits.timeLimit) s) reached", resultFile: nil)
         let result = try QuerySolver(configuration: configuration).solve(query)
         report(result, trueClass: trueClass, eps: eps)
         if let path = arguments.value("--json") {

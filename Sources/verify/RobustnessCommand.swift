@@ -73,12 +73,12 @@ enum RobustnessCommand: Subcommand {
             throw UsageError(description: "verify robustness: --stop-early needs every sample of a class in one run; drop --shard (or drop --stop-early and merge the shards)")
         }
         var solverBase = try SolverOptions.configuration(arguments)
-        solverBase.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
+        solverBase.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
         var experiment = try SamplingOptions.experiment(arguments)
-        if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.timeLimit }
-        if arguments.value("--rlimit") != nil { experiment.smtResourceLimit = solverBase.smtResourceLimit }
-        if arguments.value("--max-nodes") != nil { experiment.maxNodes = solverBase.maxNodes }
-        solverBase.timeLimit = experiment.timeLimit
+        if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.limits.timeLimit }
+        if arguments.value("--rlimit") != nil { experiment.smtResourceLimit = solverBase.limits.smtResourceLimit }
+        if arguments.value("--max-nodes") != nil { experiment.maxNodes = solverBase.limits.maxNodes }
+        solverBase.limits.timeLimit = experiment.timeLimit
         let loaded = try LoadedExperiment(experiment, noisesFile: arguments.value("--noises"), solverBase: solverBase)
 
         let options = RobustnessRunOptions(resultsPath: resultsPath, jobs: jobs, shard: shard,

@@ -12,18 +12,16 @@ enum SolverOptions {
     static let localStrongBranchingDepth = 0
 
     static let options: [OptionSpec] = [
-        .value("--timeout", "SEC", "wall-clock safety net per query (default \(helpNumber(defaults.timeLimit)))"),
-        .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default \(defaults.smtResourceLimit); 0 = none)"),
-        .value("--max-nodes", "N", "split-search budget in sub-boxes, plain track not counted (default \(defaults.maxNodes); none for vnnlib, where --timeout is the budget)"),
-        .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default \(defaults.maxDepth))"),
-        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default \(defaults.smtUnstableThreshold); 0 = only once linear, or at the depth limit)"),
+        .value("--timeout", "SEC", "wall-clock safety net per query (default \(helpNumber(defaults.limits.timeLimit)))"),
+        .value("--rlimit", "N", "Z3 resource limit per leaf, deterministic (default \(defaults.limits.smtResourceLimit); 0 = none)"),
+        .value("--max-nodes", "N", "split-search budget in sub-boxes, plain track not counted (default \(defaults.limits.maxNodes); none for vnnlib, where --timeout is the budget)"),
+        .value("--max-depth", "N", "split depth at which a sub-box goes to Z3 whatever its size (default \(defaults.leaves.maxDepth))"),
+        .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default \(defaults.leaves.smtUnstableThreshold); 0 = only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
-        // attack choice (begin)
-        .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attackMethod.rawValue))"),
-        // attack choice (end)
+        .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attack.attackMethod.rawValue))"),
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
-        LeafProcessOption.option, // leaf isolation
+        LeafProcessOption.option,
     ]
 
     /// The options of the one-query commands (`local`, `vnnlib`); robustness runs parallelise
@@ -42,48 +40,46 @@ enum SolverOptions {
     /// One query per run: the split search works on batches of sub-boxes
     /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and
     /// chooses its top splits by strong branching to `--strong-branching` levels (default
-    /// `strongBranching`), with the plain track (``QueryConfiguration/plainTrackPeriod``)
+    /// `strongBranching`), with the plain track (``SearchSettings/plainTrackPeriod``)
     /// whenever strong branching is on (without it both tracks would be the same tree).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                               strongBranching: Int) throws {
-        configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
+        configuration.search.searchBatch = QueryConfiguration.oneShotSearchBatch
         // A certificate (`--json`) is checkable only with every closed sub-box in it.
-        if arguments.value("--json") != nil { configuration.maxRecordedLeaves = .max }
-        configuration.strongBranchingDepth = try arguments.int("--strong-branching") ?? strongBranching
-        configuration.plainTrackPeriod = configuration.strongBranchingDepth > 0 ? QueryConfiguration.oneShotPlainTrackPeriod : 0
-        configuration.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
+        if arguments.value("--json") != nil { configuration.limits.maxRecordedLeaves = .max }
+        configuration.search.strongBranchingDepth = try arguments.int("--strong-branching") ?? strongBranching
+        configuration.search.plainTrackPeriod = configuration.search.strongBranchingDepth > 0 ? QueryConfiguration.oneShotPlainTrackPeriod : 0
+        configuration.search.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
         var configuration = QueryConfiguration()
         if let timeout = try arguments.double("--timeout") {
             guard timeout > 0 else { throw UsageError(description: "verify \(arguments.command.name): --timeout must be positive") }
-            configuration.timeLimit = timeout
+            configuration.limits.timeLimit = timeout
         }
-        if let limit = try arguments.int("--rlimit") { configuration.smtResourceLimit = UInt64(limit) }
-        if let nodes = try arguments.int("--max-nodes", minimum: 1) { configuration.maxNodes = nodes }
-        if let depth = try arguments.int("--max-depth", minimum: 1) { configuration.maxDepth = depth }
-        if let threshold = try arguments.int("--smt-threshold") { configuration.smtUnstableThreshold = threshold }
+        if let limit = try arguments.int("--rlimit") { configuration.limits.smtResourceLimit = UInt64(limit) }
+        if let nodes = try arguments.int("--max-nodes", minimum: 1) { configuration.limits.maxNodes = nodes }
+        if let depth = try arguments.int("--max-depth", minimum: 1) { configuration.leaves.maxDepth = depth }
+        if let threshold = try arguments.int("--smt-threshold") { configuration.leaves.smtUnstableThreshold = threshold }
         for step in (arguments.value("--disable") ?? "").split(separator: ",") {
             switch step.trimmingCharacters(in: .whitespaces) {
-            case "attack": configuration.useAttack = false
-            case "interval": configuration.useInterval = false
-            case "linear": configuration.useLinear = false
-            case "split": configuration.useSplit = false
-            case "smt": configuration.useSMT = false
-            case "lp": configuration.useRelaxationLP = false
+            case "attack": configuration.attack.useAttack = false
+            case "interval": configuration.bounds.useInterval = false
+            case "linear": configuration.bounds.useLinear = false
+            case "split": configuration.search.useSplit = false
+            case "smt": configuration.leaves.useSMT = false
+            case "lp": configuration.bounds.useRelaxationLP = false
             case let other:
                 throw UsageError(description: "verify \(arguments.command.name): --disable: unknown step '\(other)'; use attack, interval, linear, split, lp or smt")
             }
         }
-        // attack choice (begin)
         if let method = try arguments.parsed("--attack", as: "gradient, random or both", { AttackMethod(rawValue: $0) }) {
-            configuration.attackMethod = method
+            configuration.attack.attackMethod = method
         }
-        // attack choice (end)
-        configuration.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false) // leaf isolation
-        configuration.smt2Directory = arguments.value("--smt2")
-        if let directory = configuration.smt2Directory {
+        configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false)
+        configuration.leaves.smt2Directory = arguments.value("--smt2")
+        if let directory = configuration.leaves.smt2Directory {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {

@@ -26,24 +26,24 @@ enum VNNLibCommand: Subcommand {
         let modelPath = arguments.positionals[0], propertyPath = arguments.positionals[1]
         var configuration = try SolverOptions.configuration(arguments)
         // VNN-COMP semantics: the time limit is the budget, so no node budget unless asked for.
-        if arguments.value("--max-nodes") == nil { configuration.maxNodes = Int.max }
+        if arguments.value("--max-nodes") == nil { configuration.limits.maxNodes = Int.max }
         // One hard query, not thousands of samples: a stronger whole-box attack costs little.
-        configuration.attack = QueryConfiguration.vnnlibAttack
-        configuration.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
-        configuration.nodeAttack = QueryConfiguration.vnnlibNodeAttack
+        configuration.attack.wholeBox = QueryConfiguration.vnnlibAttack
+        configuration.attack.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
+        configuration.attack.nodeAttack = QueryConfiguration.vnnlibNodeAttack
         try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth)
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)
         let queries = try VNNLibQueries.queries(for: property, network: network)
         let solver = try QuerySolver(configuration: configuration)
-        let deadline = Date().addingTimeInterval(configuration.timeLimit)
-        armHardDeadline(seconds: configuration.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
+        let deadline = Date().addingTimeInterval(configuration.limits.timeLimit)
+        armHardDeadline(seconds: configuration.limits.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
         var results: [(SafetyQuery, QueryResult)] = []
         var answer = "unsat"
         var witness: Counterexample?
         for query in queries {
-            configuration.timeLimit = max(deadline.timeIntervalSinceNow, 0.001)
+            configuration.limits.timeLimit = max(deadline.timeIntervalSinceNow, 0.001)
             solver.configuration = configuration
             let result = solver.solve(query)
             results.append((query, result))

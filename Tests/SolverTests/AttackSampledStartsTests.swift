@@ -63,17 +63,17 @@ final class AttackSampledStartsTests: XCTestCase {
         let query = SafetyQuery(network: Self.plateau, box: Self.unit,
                                 property: .misclassification(outputCount: 2, trueClass: 1))
         var configuration = QueryConfiguration()
-        configuration.attack = AttackConfiguration(restarts: 1, steps: 0)
-        configuration.nodeAttack = AttackConfiguration(restarts: 1, steps: 0)
-        configuration.escalateAfterNodes = 1
-        configuration.escalatedAttack = AttackConfiguration(restarts: 2, steps: 10, samples: 256)
+        configuration.attack.wholeBox = AttackConfiguration(restarts: 1, steps: 0)
+        configuration.attack.nodeAttack = AttackConfiguration(restarts: 1, steps: 0)
+        configuration.attack.escalateAfterNodes = 1
+        configuration.attack.escalatedAttack = AttackConfiguration(restarts: 2, steps: 10, samples: 256)
         let escalated = try QuerySolver(configuration: configuration).solve(query)
         XCTAssertTrue(escalated.statistics.escalatedAttackFound)
         XCTAssertEqual(escalated.statistics.nodes, 1)
         guard case .violated(let counterexample) = escalated.verdict else { return XCTFail("\(escalated.verdict)") }
         XCTAssertGreaterThanOrEqual(Self.plateau.evaluate(counterexample.input)[0], 0.01)
 
-        configuration.escalatedAttack = nil
+        configuration.attack.escalatedAttack = nil
         let plain = try QuerySolver(configuration: configuration).solve(query)
         XCTAssertFalse(plain.statistics.escalatedAttackFound)
         XCTAssertEqual(plain.verdict.label, escalated.verdict.label)
@@ -81,8 +81,8 @@ final class AttackSampledStartsTests: XCTestCase {
                        "unset, the new fields stay out of the experiment identity text")
     }
 
-    /// The configuration text is part of the experiment identity: with the new options off it
-    /// must read exactly as before they existed, so older results files still resume.
+    /// The attack's text is part of the experiment identity (version 1): with `samples` and
+    /// `decay` off it leaves them out, as results files hashed before they existed do.
     func testConfigurationTextIsUnchangedWhileTheNewOptionsAreOff() {
         XCTAssertEqual(String(reflecting: AttackConfiguration()),
                        "Solver.AttackConfiguration(restarts: 4, steps: 40, seed: 24301, stepSize: nil)")

@@ -140,13 +140,13 @@ final class AttackSearchTests: XCTestCase {
     /// The pipeline with each attack choice: the random attack decides the corner query by
     /// itself, and the verdict kinds agree with the default on the digits models.
     func testPipelineAttackChoicesKeepVerdicts() throws {
-        XCTAssertEqual(QueryConfiguration().attackMethod, .gradient)
+        XCTAssertEqual(QueryConfiguration().attack.attackMethod, .gradient)
         var onlyAttack = QueryConfiguration()
-        onlyAttack.useInterval = false
-        onlyAttack.useLinear = false
-        onlyAttack.useSplit = false
-        onlyAttack.useSMT = false
-        onlyAttack.attackMethod = .random
+        onlyAttack.bounds.useInterval = false
+        onlyAttack.bounds.useLinear = false
+        onlyAttack.search.useSplit = false
+        onlyAttack.leaves.useSMT = false
+        onlyAttack.attack.attackMethod = .random
         let corner = SafetyQuery(network: Self.corner, box: try Box.linf(center: [0.1, 0.1], radius: 1),
                                  property: .misclassification(outputCount: 3, trueClass: 0))
         let result = try QuerySolver(configuration: onlyAttack).solve(corner)
@@ -162,7 +162,7 @@ final class AttackSearchTests: XCTestCase {
             let reference = try QuerySolver().solve(query).verdict.label
             for method in [AttackMethod.random, .both] {
                 var configuration = QueryConfiguration()
-                configuration.attackMethod = method
+                configuration.attack.attackMethod = method
                 XCTAssertEqual(try QuerySolver(configuration: configuration).solve(query).verdict.label, reference)
             }
         }

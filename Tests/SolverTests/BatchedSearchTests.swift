@@ -3,16 +3,16 @@ import Network
 @testable import Solver
 import XCTest
 
-/// The batched split search (``QueryConfiguration/searchBatch``) prepares sub-boxes on
+/// The batched split search (``SearchSettings/searchBatch``) prepares sub-boxes on
 /// several threads: it must agree with the independent naive Z3 oracle, and the thread
 /// count must never change a result (verdict, counterexample, node count, proof leaves).
 final class BatchedSearchTests: XCTestCase {
     func configuration(batch: Int, threads: Int, strongBranchingDepth: Int = 0) -> QueryConfiguration {
         var configuration = QueryConfiguration()
-        configuration.searchBatch = batch
-        configuration.searchThreads = threads
-        configuration.strongBranchingDepth = strongBranchingDepth
-        configuration.maxDepth = 14
+        configuration.search.searchBatch = batch
+        configuration.search.searchThreads = threads
+        configuration.search.strongBranchingDepth = strongBranchingDepth
+        configuration.leaves.maxDepth = 14
         return configuration
     }
 
@@ -23,7 +23,7 @@ final class BatchedSearchTests: XCTestCase {
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
     }
 
-    /// Strong branching (``QueryConfiguration/strongBranchingDepth``) only changes which
+    /// Strong branching (``SearchSettings/strongBranchingDepth``) only changes which
     /// dimension is split and hands the halves their bounds: verdicts must still agree with
     /// the naive Z3 oracle.
     func testStrongBranchingAgreesWithNaiveZ3() throws {
@@ -40,9 +40,9 @@ final class BatchedSearchTests: XCTestCase {
     func testThreadCountNeverChangesTheResult() throws {
         var rng = Z3SeededGenerator(seed: 42)
         var base = configuration(batch: 8, threads: 1, strongBranchingDepth: 3)
-        base.attack = AttackConfiguration(restarts: 1, steps: 0)
+        base.attack.wholeBox = AttackConfiguration(restarts: 1, steps: 0)
         var parallel = base
-        parallel.searchThreads = 4
+        parallel.search.searchThreads = 4
         let serial = try QuerySolver(configuration: base)
         let threaded = try QuerySolver(configuration: parallel)
         var nodes = 0, longSearches = 0
@@ -114,14 +114,14 @@ final class BatchedSearchTests: XCTestCase {
         XCTAssertFalse(plain.description.contains("searchBatch"), plain.description)
         XCTAssertFalse(plain.description.contains("searchThreads"), plain.description)
         var threads = plain
-        threads.searchThreads = 16
+        threads.search.searchThreads = 16
         XCTAssertEqual(threads.description, plain.description)
         var batched = plain
-        batched.searchBatch = QueryConfiguration.oneShotSearchBatch
+        batched.search.searchBatch = QueryConfiguration.oneShotSearchBatch
         XCTAssertTrue(batched.description.contains("searchBatch: 8"), batched.description)
         XCTAssertFalse(plain.description.contains("strongBranchingDepth"), plain.description)
         var strong = plain
-        strong.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
+        strong.search.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
         XCTAssertTrue(strong.description.contains("strongBranchingDepth: 16"), strong.description)
     }
 }

@@ -22,9 +22,9 @@ final class CertificateAncestorBoundsTests: XCTestCase {
         let queries = try VNNLibQueries.queries(for: property, network: network)
         XCTAssertEqual(queries.count, 1)
         var configuration = QueryConfiguration()
-        configuration.maxNodes = Int.max
-        configuration.searchBatch = QueryConfiguration.oneShotSearchBatch
-        configuration.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
+        configuration.limits.maxNodes = Int.max
+        configuration.search.searchBatch = QueryConfiguration.oneShotSearchBatch
+        configuration.search.strongBranchingDepth = QueryConfiguration.oneShotStrongBranchingDepth
         let result = try QuerySolver(configuration: configuration).solve(queries[0])
         return (queries[0], result)
     }

@@ -20,11 +20,11 @@ final class ExactCompositionSolverTests: XCTestCase {
         let box = try Box.linf(center: [0.5], radius: 3)
         let property = OutputProperty.misclassification(outputCount: 2, trueClass: 1)
         var noAttack = QueryConfiguration()
-        noAttack.useAttack = false
+        noAttack.attack.useAttack = false
         var z3Only = noAttack
-        z3Only.useLinear = false
-        z3Only.useSplit = false
-        z3Only.useRelaxationLP = false
+        z3Only.bounds.useLinear = false
+        z3Only.search.useSplit = false
+        z3Only.bounds.useRelaxationLP = false
         for configuration in [QueryConfiguration(), noAttack, z3Only] {
             let result = try QuerySolver(configuration: configuration)
                 .solve(SafetyQuery(network: network, box: box, property: property))

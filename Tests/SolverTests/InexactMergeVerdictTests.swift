@@ -58,7 +58,7 @@ final class InexactMergeVerdictTests: XCTestCase {
             let trueClass = Int(rng.next() % UInt64(classes))
             let property = OutputProperty.misclassification(outputCount: classes, trueClass: trueClass)
             var configuration = QueryConfiguration()
-            configuration.useAttack = trial % 2 == 0
+            configuration.attack.useAttack = trial % 2 == 0
             let result = try QuerySolver(configuration: configuration)
                 .solve(SafetyQuery(network: composed, box: box, property: property))
             let context = "trial \(trial): centre \(center), radius \(radius), class \(trueClass), layers \(unmerged.layers)"

@@ -127,10 +127,10 @@ final class PipelineDifferentialTests: XCTestCase {
     /// the big-M encoding: this isolates the encoding and its big-M constants.
     func testZ3OnlyPipelineAgreesWithNaiveZ3() throws {
         var configuration = QueryConfiguration()
-        configuration.useAttack = false
-        configuration.useLinear = false
-        configuration.useSplit = false
-        configuration.useRelaxationLP = false
+        configuration.attack.useAttack = false
+        configuration.bounds.useLinear = false
+        configuration.search.useSplit = false
+        configuration.bounds.useRelaxationLP = false
         let counts = try Self.runDifferential(configuration: configuration, seed: 2, cases: 150)
         XCTAssertGreaterThan(counts.robust, 10)
         XCTAssertGreaterThan(counts.violated, 10)
@@ -140,9 +140,9 @@ final class PipelineDifferentialTests: XCTestCase {
     /// the relaxation LP on conjunctions.
     func testSplitHeavyPipelineAgreesWithNaiveZ3() throws {
         var configuration = QueryConfiguration()
-        configuration.useAttack = false
-        configuration.smtUnstableThreshold = 0
-        configuration.maxDepth = 12
+        configuration.attack.useAttack = false
+        configuration.leaves.smtUnstableThreshold = 0
+        configuration.leaves.maxDepth = 12
         let counts = try Self.runDifferential(configuration: configuration, seed: 3, cases: 100)
         XCTAssertGreaterThan(counts.robust, 5)
         XCTAssertGreaterThan(counts.violated, 5)

@@ -3,7 +3,7 @@ import Network
 @testable import Solver
 import XCTest
 
-/// The split search's plain track (``QueryConfiguration/plainTrackPeriod``) only looks for
+/// The split search's plain track (``SearchSettings/plainTrackPeriod``) only looks for
 /// counterexamples: it must never change a proof (same verdict, same proof leaves, same
 /// main-search node count), every violation it reports must reproduce in the float forward
 /// pass (and never on a query the search without it proves), the verdicts must agree with
@@ -13,11 +13,11 @@ final class PlainTrackTests: XCTestCase {
     /// after 2 nodes and given every second batch.
     func testPlainTrackPipelineAgreesWithNaiveZ3() throws {
         var configuration = QueryConfiguration()
-        configuration.searchBatch = 2
-        configuration.strongBranchingDepth = 4
-        configuration.maxDepth = 14
-        configuration.escalateAfterNodes = 2
-        configuration.plainTrackPeriod = 2
+        configuration.search.searchBatch = 2
+        configuration.search.strongBranchingDepth = 4
+        configuration.leaves.maxDepth = 14
+        configuration.attack.escalateAfterNodes = 2
+        configuration.search.plainTrackPeriod = 2
         let counts = try PipelineDifferentialTests.runDifferential(configuration: configuration, seed: 79, cases: 120)
         XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
@@ -29,16 +29,16 @@ final class PlainTrackTests: XCTestCase {
     func testPlainTrackKeepsProofsAndFindsOnlyRealCounterexamples() throws {
         var rng = Z3SeededGenerator(seed: 77)
         var without = QueryConfiguration()
-        without.searchBatch = 4
-        without.strongBranchingDepth = 3
-        without.maxDepth = 14
-        without.escalateAfterNodes = 8
-        without.maxNodes = 100  // some searches end on the budget, which only the main search spends
-        without.attack = AttackConfiguration(restarts: 1, steps: 0)
+        without.search.searchBatch = 4
+        without.search.strongBranchingDepth = 3
+        without.leaves.maxDepth = 14
+        without.attack.escalateAfterNodes = 8
+        without.limits.maxNodes = 100  // some searches end on the budget, which only the main search spends
+        without.attack.wholeBox = AttackConfiguration(restarts: 1, steps: 0)
         var with = without
-        with.plainTrackPeriod = 2
+        with.search.plainTrackPeriod = 2
         var withThreads = with
-        withThreads.searchThreads = 3
+        withThreads.search.searchThreads = 3
         let plain = try QuerySolver(configuration: without)
         let tracked = try QuerySolver(configuration: with)
         let trackedThreads = try QuerySolver(configuration: withThreads)
@@ -73,8 +73,8 @@ final class PlainTrackTests: XCTestCase {
                                 "trial \(trial): the counterexample does not reproduce")
             case (.unknown, .unknown):
                 budgetEnds += 1
-                XCTAssertEqual(result.statistics.nodes - result.statistics.plainTrackNodes, without.maxNodes, "trial \(trial)")
-                XCTAssertEqual(reference.statistics.nodes, without.maxNodes, "trial \(trial)")
+                XCTAssertEqual(result.statistics.nodes - result.statistics.plainTrackNodes, without.limits.maxNodes, "trial \(trial)")
+                XCTAssertEqual(reference.statistics.nodes, without.limits.maxNodes, "trial \(trial)")
             default:
                 XCTFail("trial \(trial): with the plain track \(result.verdict), without it \(reference.verdict)")
             }
@@ -89,7 +89,7 @@ final class PlainTrackTests: XCTestCase {
         let plain = QueryConfiguration()
         XCTAssertFalse(plain.description.contains("plainTrackPeriod"), plain.description)
         var tracked = plain
-        tracked.plainTrackPeriod = QueryConfiguration.oneShotPlainTrackPeriod
+        tracked.search.plainTrackPeriod = QueryConfiguration.oneShotPlainTrackPeriod
         XCTAssertTrue(tracked.description.contains("plainTrackPeriod: \(QueryConfiguration.oneShotPlainTrackPeriod)"),
                       tracked.description)
     }

@@ -19,18 +19,18 @@ final class TieSemanticsTests: XCTestCase {
     static var configurations: [(name: String, configuration: QueryConfiguration, complete: Bool)] {
         let all = QueryConfiguration()
         var noAttack = all
-        noAttack.useAttack = false
+        noAttack.attack.useAttack = false
         var z3Only = all
-        z3Only.useAttack = false
-        z3Only.useLinear = false
-        z3Only.useSplit = false
-        z3Only.useRelaxationLP = false
+        z3Only.attack.useAttack = false
+        z3Only.bounds.useLinear = false
+        z3Only.search.useSplit = false
+        z3Only.bounds.useRelaxationLP = false
         var splitHeavy = all
-        splitHeavy.smtUnstableThreshold = 0
-        splitHeavy.maxDepth = 8
+        splitHeavy.leaves.smtUnstableThreshold = 0
+        splitHeavy.leaves.maxDepth = 8
         var boundsOnly = all
-        boundsOnly.useSplit = false
-        boundsOnly.useSMT = false
+        boundsOnly.search.useSplit = false
+        boundsOnly.leaves.useSMT = false
         return [("all", all, true), ("no-attack", noAttack, true), ("z3-only", z3Only, true),
                 ("split-heavy", splitHeavy, true), ("bounds-only", boundsOnly, false)]
     }
@@ -90,10 +90,10 @@ final class TieSemanticsTests: XCTestCase {
         XCTAssertEqual(try checkSample(network, box, trueClass: 1, oracle: z3, solvers: solvers, label: "class 1"), .violated)
         // The attack step alone on class 0: its float candidates tie, the exact check refuses them.
         var attackOnly = QueryConfiguration()
-        attackOnly.useInterval = false
-        attackOnly.useLinear = false
-        attackOnly.useSplit = false
-        attackOnly.useSMT = false
+        attackOnly.bounds.useInterval = false
+        attackOnly.bounds.useLinear = false
+        attackOnly.search.useSplit = false
+        attackOnly.leaves.useSMT = false
         let result = try QuerySolver(configuration: attackOnly).solve(
             SafetyQuery(network: network, box: box, property: .misclassification(outputCount: 2, trueClass: 0)))
         guard case .unknown = result.verdict else { return XCTFail("attack alone: \(result.verdict.label)") }
@@ -212,9 +212,9 @@ final class TieSemanticsTests: XCTestCase {
                                 property: .misclassification(outputCount: 2, trueClass: 0))
         let third = 1.0 / 3
         XCTAssertTrue(ExactDyadic(3) * ExactDyadic(third) < ExactDyadic(1), "the nearest Double is below 1/3")
-        let nearest = CounterexampleCheck.evaluate(query, point: [third], exact: ["1/3"], source: .smt)
+        let nearest = CounterexampleCheck.evaluate(query, point: [third], exact: [ExactRational(fraction: "1/3")!], source: .smt)
         XCTAssertFalse(nearest.isConfirmed)
-        let nudged = try XCTUnwrap(CounterexampleCheck.confirmNear(query, nearest: [third], exact: ["1/3"], source: .smt))
+        let nudged = try XCTUnwrap(CounterexampleCheck.confirmNear(query, nearest: [third], exact: [ExactRational(fraction: "1/3")!], source: .smt))
         XCTAssertTrue(nudged.isConfirmed)
         XCTAssertEqual(nudged.exactInput, ["1/3"])
         XCTAssertGreaterThanOrEqual((ExactDyadic(3) * ExactDyadic(nudged.input[0]) - ExactDyadic(1)).signum, 0)

@@ -37,7 +37,7 @@ final class CheckCommandTests: XCTestCase {
     }
 
     /// A proof closed by Z3 (split off: the whole box is one exact leaf) is re-proved by Z3 in
-    /// a child `verify smt-leaf`. The network: `y0 = |x0| + |x1| - |x0 + x1| + 0.01` (through
+    /// a child `verify-leaf`. The network: `y0 = |x0| + |x1| - |x0 + x1| + 0.01` (through
     /// ReLUs), `y1 = 0`, so class 0 wins everywhere (triangle inequality), which neither
     /// interval nor linear bounds on `[-0.5, 0.5]^2` can show (the upper line of `|x0 + x1|`
     /// costs up to 1), so the check's fresh bounds leave it to Z3.

@@ -36,12 +36,12 @@ final class HelpDefaultsTests: XCTestCase {
         // One expected value per option; a list where the line names several commands'
         // defaults in order ("default 16 for vnnlib, 0 for local").
         let expected: [String: [String]] = [
-            "--timeout": [configuration.timeLimit == configuration.timeLimit.rounded() ? "\(Int(configuration.timeLimit))" : "\(configuration.timeLimit)"],
-            "--rlimit": ["\(configuration.smtResourceLimit)"],
-            "--max-nodes": ["\(configuration.maxNodes)"],
-            "--max-depth": ["\(configuration.maxDepth)"],
-            "--smt-threshold": ["\(configuration.smtUnstableThreshold)"],
-            "--attack": [configuration.attackMethod.rawValue],
+            "--timeout": [configuration.limits.timeLimit == configuration.limits.timeLimit.rounded() ? "\(Int(configuration.limits.timeLimit))" : "\(configuration.limits.timeLimit)"],
+            "--rlimit": ["\(configuration.limits.smtResourceLimit)"],
+            "--max-nodes": ["\(configuration.limits.maxNodes)"],
+            "--max-depth": ["\(configuration.leaves.maxDepth)"],
+            "--smt-threshold": ["\(configuration.leaves.smtUnstableThreshold)"],
+            "--attack": [configuration.attack.attackMethod.rawValue],
             // vnnlib's preset, then local's 0 (no strong branching on C∘G networks, measured
             // in Benchmarks/README.md), which LocalAndVNNLibCommandTests checks is what runs:
             // the default search equals --strong-branching 0.

@@ -33,8 +33,8 @@ enum AttackBenchmark {
         let experiment = try Experiment.load(contentsOf: "examples/digits/experiment.json")
         let loaded = try LoadedExperiment(experiment)
         var exactConfiguration = QueryConfiguration()
-        exactConfiguration.useAttack = false
-        exactConfiguration.timeLimit = 60
+        exactConfiguration.attack.useAttack = false
+        exactConfiguration.limits.timeLimit = 60
         let solver = try QuerySolver(configuration: exactConfiguration)
         let methods = RealisticAttackMethod.allCases
 

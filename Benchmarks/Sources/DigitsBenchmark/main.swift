@@ -30,16 +30,16 @@ let configNames = arguments.count > 3 ? arguments[3].split(separator: ",").map(S
 
 func configuration(_ name: String) -> QueryConfiguration {
     var c = QueryConfiguration()
-    c.timeLimit = ProcessInfo.processInfo.environment["BENCH_TIMEOUT"].flatMap(Double.init) ?? 60
+    c.limits.timeLimit = ProcessInfo.processInfo.environment["BENCH_TIMEOUT"].flatMap(Double.init) ?? 60
     switch name {
     case "interval": // interval bounds only (no linear, no split, no Z3)
-        c.useLinear = false; c.useSplit = false; c.useSMT = false
+        c.bounds.useLinear = false; c.search.useSplit = false; c.leaves.useSMT = false
     case "linear": // + linear bounds
-        c.useSplit = false; c.useSMT = false
+        c.search.useSplit = false; c.leaves.useSMT = false
     case "split": // + input splitting, no Z3
-        c.useSMT = false
+        c.leaves.useSMT = false
     case "z3only": // interval bounds for big-M constants, then Z3 on the whole box
-        c.useAttack = false; c.useLinear = false; c.useSplit = false; c.useRelaxationLP = false
+        c.attack.useAttack = false; c.bounds.useLinear = false; c.search.useSplit = false; c.bounds.useRelaxationLP = false
     default: break
     }
     return c

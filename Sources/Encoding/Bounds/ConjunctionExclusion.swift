@@ -56,7 +56,7 @@ public enum ConjunctionExclusion {
             let direction = supergradient.map { $0 - mean }
             let norm = direction.reduce(0) { $0 + $1 * $1 }
             guard norm > 0 else { break }
-            let target = 1e-9 * max(scale, 1e-300)
+            let target = HeuristicTolerances.dualMargin * max(scale, HeuristicTolerances.scaleFloor)
             let step = (target - value) / norm
             _ = iteration
             for r in 0..<m { weights[r] += step * direction[r] }
@@ -115,7 +115,7 @@ public enum ConjunctionExclusion {
         while true {
             var matrix = choice.map { hyperplanes[$0] } + [[Double](repeating: 1, count: m)]
             var rhs = [Double](repeating: 0, count: k) + [1]
-            if var weights = solve(&matrix, &rhs), weights.allSatisfy({ $0 >= -1e-12 }) {
+            if var weights = solve(&matrix, &rhs), weights.allSatisfy({ $0 >= -HeuristicTolerances.vertexWeightSlack }) {
                 weights = weights.map { max($0, 0) }
                 let (value, _) = evaluate(weights, lower: lower, upper: upper, rows: rows)
                 if best == nil || value > best!.value { best = (weights, value) }
@@ -147,7 +147,7 @@ public enum ConjunctionExclusion {
             var pivot = column
             for row in (column + 1)..<size where abs(a[row][column]) > abs(a[pivot][column]) { pivot = row }
             let scale = a[pivot].reduce(0) { max($0, abs($1)) }
-            guard abs(a[pivot][column]) > 1e-12 * max(scale, 1e-300) else { return nil }
+            guard abs(a[pivot][column]) > HeuristicTolerances.relativePivot * max(scale, HeuristicTolerances.scaleFloor) else { return nil }
             a.swapAt(column, pivot)
             b.swapAt(column, pivot)
             for row in (column + 1)..<size {

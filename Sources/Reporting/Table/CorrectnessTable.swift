@@ -126,7 +126,7 @@ public struct RobustnessTableOptions: Sendable {
     /// Overrides the matrix's eps.
     public var eps: Double?
     public var jobs: Int
-    /// Runs each Z3 leaf in a child process (``QueryConfiguration/leafProcessExecutable``);
+    /// Runs each Z3 leaf in a child process (``LeafSettings/leafProcessExecutable``);
     /// not part of the experiment identity, so existing cell files still resume.
     public var leafProcessExecutable: String?
 
@@ -142,7 +142,7 @@ public struct RobustnessTableOptions: Sendable {
         experiment.samplesPerClass = samplesPerClass
         if let eps { experiment.eps = eps }
         var solverBase = loaded.queryConfiguration
-        solverBase.leafProcessExecutable = leafProcessExecutable  // leaf isolation
+        solverBase.leaves.leafProcessExecutable = leafProcessExecutable  // leaf isolation
         let cellExperiment = try LoadedExperiment(experiment, solverBase: solverBase)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name + ".jsonl")

@@ -67,9 +67,9 @@ public struct Experiment: Sendable, Equatable {
         file: String? = nil, classifier: String, generators: Generators, adapter: Adapter? = nil,
         eps: Double, delta: Double = Experiment.defaultDelta, confidence: Double = Experiment.defaultConfidence,
         samplesPerClass: Int = Experiment.defaultSamplesPerClass, seed: UInt64 = 0,
-        timeLimit: Double = QueryConfiguration().timeLimit,
-        smtResourceLimit: UInt64 = QueryConfiguration().smtResourceLimit,
-        maxNodes: Int = QueryConfiguration().maxNodes, bound: ConfidenceBoundMethod = .hoeffding
+        timeLimit: Double = QueryConfiguration().limits.timeLimit,
+        smtResourceLimit: UInt64 = QueryConfiguration().limits.smtResourceLimit,
+        maxNodes: Int = QueryConfiguration().limits.maxNodes, bound: ConfidenceBoundMethod = .hoeffding
     ) {
         self.file = file
         self.classifier = classifier
@@ -102,9 +102,9 @@ public struct Experiment: Sendable, Equatable {
     /// budgets.
     public func queryConfiguration(base: QueryConfiguration = QueryConfiguration()) -> QueryConfiguration {
         var configuration = base
-        configuration.timeLimit = timeLimit
-        configuration.smtResourceLimit = smtResourceLimit
-        configuration.maxNodes = maxNodes
+        configuration.limits.timeLimit = timeLimit
+        configuration.limits.smtResourceLimit = smtResourceLimit
+        configuration.limits.maxNodes = maxNodes
         return configuration
     }
 

@@ -121,9 +121,9 @@ public struct LoadedExperiment: Sendable {
             identityLines.append("noises generated seed \(experiment.seed) dimension \(dimension)")
         }
         var configuration = experiment.queryConfiguration(base: solverBase)
-        configuration.smt2Directory = nil
+        configuration.leaves.smt2Directory = nil
         identityLines.append("solver \(configuration)")
-        configuration.smt2Directory = solverBase.smt2Directory
+        configuration.leaves.smt2Directory = solverBase.leaves.smt2Directory
 
         self.experiment = experiment
         self.classes = classes

@@ -117,10 +117,10 @@ public enum RobustnessRunner {
         state.alive = workers
         for worker in 0..<workers {
             var configuration = experiment.queryConfiguration
-            if let directory = configuration.smt2Directory, workers > 1 {
+            if let directory = configuration.leaves.smt2Directory, workers > 1 {
                 let sub = (directory as NSString).appendingPathComponent("worker-\(worker)")
                 try? FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
-                configuration.smt2Directory = sub
+                configuration.leaves.smt2Directory = sub
             }
             let thread = Thread { [configuration] in
                 work(experiment: experiment, configuration: configuration, state: state, cancellation: cancellation)

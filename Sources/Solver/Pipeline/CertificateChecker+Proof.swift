@@ -33,7 +33,7 @@ extension CertificateChecker {
                                   report: inout Report) throws {
         let (specification, rows) = query.specification
         let solver = try ExactLeafSolver()
-        solver.isolation = leafProcessExecutable.map { IsolatedLeaf(executable: $0, grace: QueryConfiguration().leafProcessGrace) }
+        solver.isolation = leafProcessExecutable.map { IsolatedLeaf(executable: $0, grace: QueryConfiguration().leaves.leafProcessGrace) }
         let preparation = SplitNodePreparation(
             network: query.network, property: query.property, specification: specification, rows: rows,
             method: .linear, useRelaxationLP: true, nodeAttack: nil)

@@ -46,7 +46,7 @@ public enum CounterexampleCheck {
     }
 
     /// The candidate at `point` (clamped into the box) with its exact check, confirmed or not.
-    public static func evaluate(_ query: SafetyQuery, point: [Double], exact: [String]?,
+    public static func evaluate(_ query: SafetyQuery, point: [Double], exact: [ExactRational]?,
                                 source: CounterexampleSource) -> Counterexample {
         Candidate(query, point: point).counterexample(exact: exact, source: source)
     }
@@ -65,7 +65,7 @@ public enum CounterexampleCheck {
     /// exact check confirms, its ``Counterexample/exactInput`` still Z3's model. The moves are
     /// a search heuristic only: what it returns passed the same exact check as every other
     /// counterexample.
-    static func confirmNear(_ query: SafetyQuery, nearest: [Double], exact: [String]?,
+    static func confirmNear(_ query: SafetyQuery, nearest: [Double], exact: [ExactRational]?,
                             source: CounterexampleSource) -> Counterexample? {
         let start = query.box.clamp(nearest)
         let goal = AttackGoal(property: query.property, strict: false)
@@ -106,14 +106,14 @@ public enum CounterexampleCheck {
             return exactOutputs!
         }
 
-        func counterexample(exact: [String]?, source: CounterexampleSource) -> Counterexample {
+        func counterexample(exact: [ExactRational]?, source: CounterexampleSource) -> Counterexample {
             CounterexampleCheck.counterexample(query, input: input, enclosure: enclosure, violation: violation,
                                                exact: exact, source: source, exactly: exactly)
         }
     }
 
     private static func counterexample(_ query: SafetyQuery, input: [Double], enclosure: PointEnclosure,
-                                       violation: ViolationCheck, exact: [String]?, source: CounterexampleSource,
+                                       violation: ViolationCheck, exact: [ExactRational]?, source: CounterexampleSource,
                                        exactly: () -> [ExactDyadic]?) -> Counterexample {
         let network = query.network
         let classification = CheckedClassification(enclosure: enclosure, exact: exactly)
@@ -121,7 +121,7 @@ public enum CounterexampleCheck {
         let float32Outputs = float32.map(Double.init)
         return Counterexample(input: input, outputs: enclosure.values,
                               floatScore: query.property.violationScore(enclosure.values),
-                              exactInput: exact, source: source, check: violation, classification: classification,
+                              exactInput: exact?.map(\.fractionString), source: source, check: violation, classification: classification,
                               float32Outputs: float32Outputs,
                               float32Score: query.property.violationScore(float32Outputs))
     }

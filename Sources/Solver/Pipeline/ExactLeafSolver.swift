@@ -28,8 +28,26 @@ final class InterruptFlag: @unchecked Sendable {
 enum LeafOutcome {
     case unsat
     /// Z3's model: the exact rational inputs and their nearest Doubles.
-    case sat(exact: [String], nearest: [Double])
+    case sat(exact: [ExactRational], nearest: [Double])
     case unknown(String)
+
+    /// The outcome of Z3's answer on a leaf over `box`, the same conversion wherever Z3 ran:
+    /// a model's point is each exact value's nearest Double. A nearest Double outside the
+    /// box (which a correct model never has: rounding to nearest is monotone and the box
+    /// ends are Doubles) makes the answer malformed, UNKNOWN, never `sat`.
+    init(_ answer: LeafAnswer, box: Box) {
+        switch answer {
+        case .unsat: self = .unsat
+        case .unknown(let reason): self = .unknown("z3: \(reason)")
+        case .sat(let values):
+            let nearest = values.map(\.nearestDouble)
+            if let i = nearest.indices.first(where: { !(box.lower[$0] <= nearest[$0] && nearest[$0] <= box.upper[$0]) }) {
+                self = .unknown("z3 leaf: malformed answer: X_\(i) = \(values[i]) lies outside the box [\(box.lower[i]), \(box.upper[i])]")
+            } else {
+                self = .sat(exact: values, nearest: nearest)
+            }
+        }
+    }
 }
 
 /// Decides an open sub-box exactly: big-M encoding with the sub-box's sound pre-activation
@@ -44,7 +62,7 @@ final class ExactLeafSolver {
     var leafCount = 0
     /// Where ``solve(network:box:bounds:property:resourceLimit:timeLimit:smt2Directory:)``
     /// runs Z3: `nil` in this process, otherwise in a child process
-    /// (``QueryConfiguration/leafProcessExecutable``). ``relaxationExcludes(box:rows:)`` stays
+    /// (``LeafSettings/leafProcessExecutable``). ``relaxationExcludes(box:rows:)`` stays
     /// in this process either way: a small LP over the inputs with a 2 s timeout, not the
     /// big-M search that hangs.
     var isolation: IsolatedLeaf?
@@ -107,15 +125,8 @@ final class ExactLeafSolver {
             if let isolation {
                 return isolation.solve(encoding.system, box: box, options: options, slot: child, flag: flag)
             }
-            let result = try context.solve(encoding.system, options: options)
-            let used = result.statistics.resourceCount ?? 0
-            switch result.outcome {
-            case .unsat: return (.unsat, used)
-            case .sat(let model):
-                return (.sat(exact: model.inputs.map { $0.exact.description }, nearest: model.inputs.map(\.double)), used)
-            case .unknown(let reason):
-                return (.unknown("z3: \(reason)"), used)
-            }
+            let (answer, used) = try LeafAnswer.solving(encoding.system, context: context, options: options)
+            return (LeafOutcome(answer, box: box), used)
         } catch {
             return (.unknown("encoding or solver error: \(error)"), 0)
         }

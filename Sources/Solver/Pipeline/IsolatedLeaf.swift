@@ -7,21 +7,20 @@ import Encoding
 ///
 /// ```
 /// parent: system.smtlib2() -> temp file
-///         EXECUTABLE smt-leaf FILE --timeout-ms T --rlimit R --exit-with-stdin
+///         verify-leaf FILE --timeout-ms T --rlimit R --exit-with-stdin
 ///         wait at most T/1000 + grace seconds, else SIGKILL (process group); always reap
 ///         parse stdout (LeafAnswer), delete the file (a parent killed first leaves it;
 ///         the next run's first leaf deletes it, see StaleLeafFiles)
 /// child:  Z3 on the parsed text, prints unsat | unknown <reason> | sat + X_i p/q lines
 /// ```
 ///
-/// The child's `sat` values go through the same conversion as the in-process model: the
-/// exact strings are `ExactRational.fractionString` of Z3's numerals, the point is each
-/// value's nearest Double. A value whose nearest Double lies outside the leaf's box (which
-/// a correct model never has: rounding to nearest is monotone and the box ends are Doubles)
-/// makes the answer malformed. Every failure of the child (killed, crashed, non-zero exit,
-/// malformed answer) is UNKNOWN with a reason naming it, never `sat` or `unsat`.
+/// The child (``LeafWorker``, the `verify-leaf` executable) answers with a ``LeafAnswer``
+/// (exact rationals in its text form), which goes through the same conversion to a
+/// ``LeafOutcome`` as an in-process answer (``LeafOutcome/init(_:box:)``). Every failure of
+/// the child (killed, crashed, non-zero exit, malformed answer) is UNKNOWN with a reason
+/// naming it, never `sat` or `unsat`.
 struct IsolatedLeaf {
-    /// The executable that understands `smt-leaf` (the `verify` binary).
+    /// The leaf worker executable (``LeafWorker``, `verify-leaf`).
     var executable: String
     /// Seconds past the Z3 time limit before the child is killed.
     var grace: Double
@@ -39,7 +38,7 @@ struct IsolatedLeaf {
             return (.unknown("z3 leaf process: cannot write \(file.path) (\(error.localizedDescription))"), 0)
         }
         let timeout = options.timeoutMilliseconds ?? UInt32.max
-        var arguments = ["smt-leaf", file.path, "--exit-with-stdin"]
+        var arguments = [file.path, "--exit-with-stdin"]
         if let limit = options.timeoutMilliseconds { arguments += ["--timeout-ms", "\(limit)"] }
         if let limit = options.resourceLimit { arguments += ["--rlimit", "\(limit)"] }
         let deadline = Double(timeout) / 1000 + grace
@@ -73,16 +72,7 @@ struct IsolatedLeaf {
         do {
             let (answer, resources) = try LeafAnswer.parse(String(decoding: result.standardOutput, as: UTF8.self),
                                                            inputCount: box.dimension)
-            switch answer {
-            case .unsat: return (.unsat, resources)
-            case .unknown(let reason): return (.unknown("z3: \(reason)"), resources)
-            case .sat(let values):
-                let nearest = values.map(\.nearestDouble)
-                for i in nearest.indices where !(box.lower[i] <= nearest[i] && nearest[i] <= box.upper[i]) {
-                    return (.unknown("z3 leaf process: malformed answer: X_\(i) = \(values[i]) lies outside the box [\(box.lower[i]), \(box.upper[i])]"), resources)
-                }
-                return (.sat(exact: values.map(\.description), nearest: nearest), resources)
-            }
+            return (LeafOutcome(answer, box: box), resources)
         } catch {
             return (.unknown("z3 leaf process: \(error)"), 0)
         }

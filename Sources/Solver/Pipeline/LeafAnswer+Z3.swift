@@ -1,8 +1,8 @@
 import Encoding
 
 extension LeafAnswer {
-    /// Decides one SMT-LIB2 leaf with Z3 in this process: what `verify smt-leaf` runs in the
-    /// child. The text is what ``PiecewiseLinearSystem/smtlib2(phases:comment:)`` writes; its
+    /// Decides one SMT-LIB2 leaf with Z3 in this process: what the leaf worker (`verify-leaf`,
+    /// ``LeafWorker``) runs. The text is what ``PiecewiseLinearSystem/smtlib2(phases:comment:)`` writes; its
     /// input variables are the declared `X_0 ... X_{n-1}` (`(declare-const X_i Real)`).
     ///
     /// Guards against the parse trap of Z3 4.8.12 (a rejected text leaves the solver empty
@@ -32,6 +32,21 @@ extension LeafAnswer {
                 return value.exact
             }
             return (.sat(values), resources)
+        }
+    }
+
+    /// Decides a leaf's encoding with Z3 in this process, on `context`: the answer in the same
+    /// typed form as a leaf worker's (``solving(smtlib2:options:)``), the model being the exact
+    /// values of the system's inputs in order.
+    /// - Returns: the answer and the Z3 resource units the query consumed.
+    static func solving(_ system: PiecewiseLinearSystem, context: Z3Context,
+                        options: Z3QueryOptions) throws -> (LeafAnswer, Double) {
+        let result = try context.solve(system, options: options)
+        let resources = result.statistics.resourceCount ?? 0
+        switch result.outcome {
+        case .unsat: return (.unsat, resources)
+        case .unknown(let reason): return (.unknown(reason.description), resources)
+        case .sat(let model): return (.sat(model.inputs.map(\.exact)), resources)
         }
     }
 

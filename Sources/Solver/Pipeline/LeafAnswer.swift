@@ -1,6 +1,6 @@
 import Encoding
 
-/// The answer of one exact leaf solved in a child process (`verify smt-leaf`), as the
+/// The answer of one exact leaf solved in a child process (the leaf worker `verify-leaf`), as the
 /// line-oriented text the child prints on stdout and the parent parses back.
 ///
 /// ```

@@ -8,7 +8,7 @@ import Network
 /// 2. **interval**: interval bounds of every unsafe atom over the box;
 /// 3. **linear**: linear (CROWN-style) bounds of every unsafe atom;
 /// 4. **attack**: projected gradient descent on the violation score (``GradientAttack``),
-///    or random search / both (``QueryConfiguration/attackMethod``).
+///    or random search / both (``AttackSettings/attackMethod``).
 ///    It runs after the bounds because on our networks the bounds are the cheaper step
 ///    (digits C∘G, release: linear bounds ≈ 0.3 ms, a 4 × 40-step attack ≈ 3.5 ms) and
 ///    decide almost every robust box, so the attack is only paid for boxes still open;
@@ -40,15 +40,15 @@ public final class QuerySolver {
 
     public func solve(_ query: SafetyQuery) -> QueryResult {
         leafSolver.resetInterrupt()
-        leafSolver.isolation = configuration.leafProcessExecutable.map {
-            IsolatedLeaf(executable: $0, grace: configuration.leafProcessGrace)
+        leafSolver.isolation = configuration.leaves.leafProcessExecutable.map {
+            IsolatedLeaf(executable: $0, grace: configuration.leaves.leafProcessGrace)
         }
         // The wall-clock safety net is enforced from outside as well: Z3 does not always
         // notice its own timeout promptly, so a watchdog interrupts the query one second
         // after the limit (the search then ends with UNKNOWN "time limit").
         let handle = leafSolver.interruptHandle
         let watchdog = DispatchWorkItem { handle.interrupt() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.timeLimit + 1, execute: watchdog)
+        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.limits.timeLimit + 1, execute: watchdog)
         defer { watchdog.cancel() }
         let run = PipelineRun(query: query, configuration: configuration, leafSolver: leafSolver)
         return run.execute()
@@ -95,7 +95,7 @@ struct PipelineRun {
 
         let (specification, rows) = query.specification
         var rootLower: [Double] = []
-        if configuration.useInterval {
+        if configuration.bounds.useInterval {
             let result = timed("interval", {
                 BoundPropagation.bounds(of: network, over: box, specification: specification, method: .interval)
             }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
@@ -103,7 +103,7 @@ struct PipelineRun {
             if steps.last!.decided { return finish(.holds(.bounds), rootLower: rootLower) }
         }
         var root: BoundResult?
-        if configuration.useLinear {
+        if configuration.bounds.useLinear {
             let result = timed("linear", {
                 BoundPropagation.bounds(of: network, over: box, specification: specification, method: .linear)
             }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
@@ -113,12 +113,12 @@ struct PipelineRun {
             if steps.last!.decided { return finish(.holds(.bounds), rootLower: rootLower) }
         }
 
-        if configuration.useAttack {
+        if configuration.attack.useAttack {
             let found = timed("attack", {
-                // attack choice: the configured method (default: the gradient attack, as before)
-                AttackStep.run(network: network, box: box, property: property, method: configuration.attackMethod,
-                               gradient: configuration.attack, random: configuration.randomAttack,
-                               threads: configuration.searchThreads)
+                // The configured attack method (default: the gradient attack).
+                AttackStep.run(network: network, box: box, property: property, method: configuration.attack.attackMethod,
+                               gradient: configuration.attack.wholeBox, random: configuration.attack.randomAttack,
+                               threads: configuration.search.searchThreads)
                     .flatMap { CounterexampleCheck.check(query, point: $0, source: .attack) }
             }, decided: { $0 != nil })
             if let found { return finish(.violated(found)) }

@@ -5,9 +5,9 @@ import Network
 /// Branch and bound over the input box.
 ///
 /// Depth-first over sub-boxes (deterministic order), taken off the stack
-/// ``QueryConfiguration/searchBatch`` at a time: the node-only work of a batch (bounds, dual
+/// ``SearchSettings/searchBatch`` at a time: the node-only work of a batch (bounds, dual
 /// certificates, with several threads the node attacks; ``SplitNodePreparation``) runs on
-/// ``QueryConfiguration/searchThreads`` threads, then the nodes are handled one by one in
+/// ``SearchSettings/searchThreads`` threads, then the nodes are handled one by one in
 /// stack order and the first node's children are searched first. A batch of 1 is plain
 /// depth-first search; for a given batch size the thread count changes nothing but time.
 /// Per node:
@@ -24,13 +24,13 @@ import Network
 ///    the query as VIOLATED). Measured and dropped: extra starts at the box vertex minimising
 ///    each open disjunct's linear bound found no ACAS Xu counterexample sooner and made
 ///    1_1 prop_5 35 s instead of 22 s;
-/// 4. a node with few unstable units (``QueryConfiguration/smtUnstableThreshold``) goes to
+/// 4. a node with few unstable units (``LeafSettings/smtUnstableThreshold``) goes to
 ///    Z3 with the node's own bounds as big-M constants and a per-leaf budget; when Z3 runs
-///    out of budget the node is split instead. At ``QueryConfiguration/maxDepth`` the node
+///    out of budget the node is split instead. At ``LeafSettings/maxDepth`` the node
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
 ///    attack first; the verdict does not depend on the order); else
-/// 5. split. Nodes shallower than ``QueryConfiguration/strongBranchingDepth`` (`verify vnnlib`:
+/// 5. split. Nodes shallower than ``SearchSettings/strongBranchingDepth`` (`verify vnnlib`:
 ///    16; `local` with `--strong-branching`) use strong branching: both halves of every dimension are bounded and
 ///    the dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
 ///    the chosen halves keep their bounds). Measured on ACAS Xu: 4_9 prop_1 955 sub-boxes
@@ -41,21 +41,21 @@ import Network
 ///    where `Λ_r` are the linear bound's input coefficients: the split that most reduces the
 ///    linear bound's slack. Ties go to the lowest index; with interval bounds, the widest
 ///    dimension. A guard keeps boxes from becoming needles: when the chosen dimension is
-///    more than ``QueryConfiguration/splitAspectRatio`` times narrower (relative to the root)
+///    more than ``SearchSettings/splitAspectRatio`` times narrower (relative to the root)
 ///    than the relatively widest one, the widest is split instead. The left half is searched
 ///    first.
 ///
-/// When ``QueryConfiguration/escalatedAttack`` is set (`verify vnnlib`): once, after
-/// ``QueryConfiguration/escalateAfterNodes`` nodes, that much larger attack runs on the whole
+/// When ``AttackSettings/escalatedAttack`` is set (`verify vnnlib`): once, after
+/// ``AttackSettings/escalateAfterNodes`` nodes, that much larger attack runs on the whole
 /// box, and from then on the half whose centre scores closer to the unsafe set is searched
 /// first (left on ties). Measured on ACAS Xu: ordering from the start found 1_5 prop_2 in 3 s
 /// instead of 30+ but lost 1_9 prop_7 (found at node 3,746 in the fixed order); ordering
 /// after the escalation keeps both. The order never changes which sub-boxes an unsat query
 /// has to close.
 ///
-/// With ``QueryConfiguration/plainTrackPeriod`` `n` set (8 wherever strong branching is on),
+/// With ``SearchSettings/plainTrackPeriod`` `n` set (8 wherever strong branching is on),
 /// the search also starts a second depth-first search of the whole box once it has handled
-/// ``QueryConfiguration/escalateAfterNodes`` nodes: the plain track, which every `n`-th batch
+/// ``AttackSettings/escalateAfterNodes`` nodes: the plain track, which every `n`-th batch
 /// is taken from. It splits by the plain heuristic only, orders its halves by the rule above
 /// counted on its own nodes, and only looks for counterexamples: it records no proof leaf,
 /// sends nothing to Z3 (neither exact leaves nor the exact LP), and the query ends when the
@@ -146,35 +146,35 @@ struct InputSplitSearch {
         var unknownReason: String?
         var unconfirmed: Counterexample?
         var usedSMT = false
-        let method: BoundMethod = configuration.useLinear ? .linear : .interval
-        let batchSize = max(configuration.searchBatch, 1)
-        let threads = max(configuration.searchThreads, 1)
+        let method: BoundMethod = configuration.bounds.useLinear ? .linear : .interval
+        let batchSize = max(configuration.search.searchBatch, 1)
+        let threads = max(configuration.search.searchThreads, 1)
         // With several threads the node attacks are run while preparing (a few are wasted
         // when a node ends up closed by Z3's exact LP); with one, only where needed.
         let preparation = SplitNodePreparation(
             network: query.network, property: query.property, specification: specification, rows: rows,
-            method: method, useRelaxationLP: configuration.useRelaxationLP,
-            nodeAttack: configuration.useAttack && threads > 1 ? configuration.nodeAttack : nil)
+            method: method, useRelaxationLP: configuration.bounds.useRelaxationLP,
+            nodeAttack: configuration.attack.useAttack && threads > 1 ? configuration.attack.nodeAttack : nil)
 
         // Exact leaves wait until every sub-box that bounds, attacks and splits can handle is
         // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
         // usually ends the search first. The verdict does not depend on the order.
         var deferredLeaves: [Node] = []
-        // The plain track (``QueryConfiguration/plainTrackPeriod``): its own stack, started
-        // from the root once the main search has handled ``QueryConfiguration/escalateAfterNodes``.
+        // The plain track (``SearchSettings/plainTrackPeriod``): its own stack, started
+        // from the root once the main search has handled ``AttackSettings/escalateAfterNodes``.
         var plainStack: [Node] = []
         var plainStarted = false
         var batchesSincePlainStart = 0
         search: while true {
-            if !plainStarted, configuration.plainTrackPeriod > 0, configuration.useSplit,
-               statistics.nodes >= configuration.escalateAfterNodes {
+            if !plainStarted, configuration.search.plainTrackPeriod > 0, configuration.search.useSplit,
+               statistics.nodes >= configuration.attack.escalateAfterNodes {
                 plainStarted = true
                 plainStack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
             }
             var onPlainTrack = false
             if plainStarted {
                 batchesSincePlainStart += 1
-                onPlainTrack = !plainStack.isEmpty && batchesSincePlainStart % configuration.plainTrackPeriod == 0
+                onPlainTrack = !plainStack.isEmpty && batchesSincePlainStart % configuration.search.plainTrackPeriod == 0
             }
             var batch: [Node] = []
             while batch.count < batchSize {
@@ -206,20 +206,20 @@ struct InputSplitSearch {
             }
             for (node, ready) in zip(batch, prepared) {
                 if leafSolver.isInterrupted {
-                    unknownReason = elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : "interrupted"
+                    unknownReason = elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : "interrupted"
                     break search
                 }
                 // The node budget is the main search's (the plain track adds at most one batch
-                // in ``QueryConfiguration/plainTrackPeriod``).
-                if statistics.nodes - statistics.plainTrackNodes >= configuration.maxNodes { unknownReason = "node budget (\(configuration.maxNodes)) exhausted"; break search }
-                if elapsed > configuration.timeLimit { unknownReason = "time limit (\(configuration.timeLimit) s) reached"; break search }
+                // in ``SearchSettings/plainTrackPeriod``).
+                if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = "node budget (\(configuration.limits.maxNodes)) exhausted"; break search }
+                if elapsed > configuration.limits.timeLimit { unknownReason = "time limit (\(configuration.limits.timeLimit) s) reached"; break search }
                 statistics.nodes += 1
                 if onPlainTrack { statistics.plainTrackNodes += 1 }
-                if statistics.nodes == configuration.escalateAfterNodes, configuration.useAttack,
-                   let escalated = configuration.escalatedAttack,
+                if statistics.nodes == configuration.attack.escalateAfterNodes, configuration.attack.useAttack,
+                   let escalated = configuration.attack.escalatedAttack,
                    let point = GradientAttack.search(
                        network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
-                       configuration: escalated, deadline: .after(seconds: configuration.timeLimit - elapsed),
+                       configuration: escalated, deadline: .after(seconds: configuration.limits.timeLimit - elapsed),
                        threads: threads).point,
                    let found = CounterexampleCheck.check(query, point: point, source: .attack) {
                     statistics.escalatedAttackFound = true
@@ -245,10 +245,10 @@ struct InputSplitSearch {
 
                 let subProperty = preparation.subProperty(open)
                 let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
-                if configuration.useAttack, node.depth > 0,
+                if configuration.attack.useAttack, node.depth > 0,
                    let point = ready.attackRun && open == ready.open
                        ? ready.attackPoint
-                       : preparation.attack(box: node.box, open: open, configuration: configuration.nodeAttack),
+                       : preparation.attack(box: node.box, open: open, configuration: configuration.attack.nodeAttack),
                    let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
                     statistics.plainTrackFound = onPlainTrack
                     return Outcome(verdict: .violated(found), decidedBySplit: true)
@@ -257,16 +257,16 @@ struct InputSplitSearch {
                 let unstable = Self.unstableUnits(query.network, bounds)
                 // A box no dimension of which splits (a point, or every side already cut to
                 // 2^-20 of the root's) is a last level too: splitting it changes nothing.
-                let lastLevel = !configuration.useSplit || node.depth >= configuration.maxDepth || !hasSplittableDimension(node.box)
-                if lastLevel || (configuration.useSMT && unstable <= configuration.smtUnstableThreshold) {
+                let lastLevel = !configuration.search.useSplit || node.depth >= configuration.leaves.maxDepth || !hasSplittableDimension(node.box)
+                if lastLevel || (configuration.leaves.useSMT && unstable <= configuration.leaves.smtUnstableThreshold) {
                     // The plain track only looks for counterexamples: its exact leaves are
                     // the main search's to decide.
                     if onPlainTrack { continue }
-                    guard configuration.useSMT else {
+                    guard configuration.leaves.useSMT else {
                         unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
                         continue
                     }
-                    if configuration.useSplit && !node.deferred {
+                    if configuration.search.useSplit && !node.deferred {
                         var later = node
                         later.deferred = true
                         deferredLeaves.append(later)
@@ -276,10 +276,10 @@ struct InputSplitSearch {
                     let start = DispatchTime.now()
                     let (outcome, resources) = leafSolver.solve(
                         network: query.network, box: node.box, bounds: bounds, property: subProperty,
-                        resourceLimit: configuration.smtResourceLimit,
-                        timeLimit: max(min(configuration.timeLimit - elapsed,
-                                           lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
-                        smt2Directory: configuration.smt2Directory)
+                        resourceLimit: configuration.limits.smtResourceLimit,
+                        timeLimit: max(min(configuration.limits.timeLimit - elapsed,
+                                           lastLevel ? .infinity : configuration.limits.leafTimeLimit), 0.001),
+                        smt2Directory: configuration.leaves.smt2Directory)
                     smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                     statistics.smtLeaves += 1
                     statistics.smtResourceCount += resources
@@ -307,14 +307,14 @@ struct InputSplitSearch {
                     case .unknown(let reason):
                         statistics.smtUnknown += 1
                         if lastLevel || leafSolver.isInterrupted {
-                            unknownReason = unknownReason ?? (elapsed > configuration.timeLimit ? "time limit (\(configuration.timeLimit) s) reached" : reason)
+                            unknownReason = unknownReason ?? (elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : reason)
                             continue
                         }
                         // Z3 ran out of budget on this sub-box: split it and go on.
                     }
                 }
 
-                let strong = !onPlainTrack && node.depth < configuration.strongBranchingDepth && method == .linear
+                let strong = !onPlainTrack && node.depth < configuration.search.strongBranchingDepth && method == .linear
                     ? strongBranching(node.box, bounds, open, threads: threads) : nil
                 let dimension = strong?.dimension ?? splitDimension(node.box, bounds, open)
                 let (left, right) = node.box.split(dimension: dimension)
@@ -327,8 +327,8 @@ struct InputSplitSearch {
                 // region or a tight proof), the half whose centre comes closer to the unsafe set
                 // goes first: the order never changes which boxes an unsat query must close.
                 let trackNodes = onPlainTrack ? statistics.plainTrackNodes : statistics.nodes - statistics.plainTrackNodes
-                if configuration.useAttack, configuration.escalatedAttack != nil,
-                   trackNodes > configuration.escalateAfterNodes,
+                if configuration.attack.useAttack, configuration.attack.escalatedAttack != nil,
+                   trackNodes > configuration.attack.escalateAfterNodes,
                    subProperty.violationScore(query.network.evaluate(right.center))
                     < subProperty.violationScore(query.network.evaluate(left.center)) {
                     pair.swapAt(0, 1)
@@ -345,12 +345,12 @@ struct InputSplitSearch {
     }
 
     private mutating func record(_ node: Node, _ method: LeafMethod) {
-        guard leaves.count < configuration.maxRecordedLeaves else { leavesTruncated = true; return }
+        guard leaves.count < configuration.limits.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: node.box.lower, upper: node.box.upper, depth: node.depth, method: method,
                                  path: node.path))
     }
 
-    /// Strong branching (step 5, above ``QueryConfiguration/strongBranchingDepth``): both
+    /// Strong branching (step 5, above ``SearchSettings/strongBranchingDepth``): both
     /// halves of every splittable dimension are bounded inside the node's bounds; a half
     /// scores `min` over the open disjuncts of the disjunct's largest atom lower bound (how
     /// close it is to closing), and the dimension with the largest sum of its two halves'
@@ -360,7 +360,7 @@ struct InputSplitSearch {
         -> (dimension: Int, left: BoundResult, right: BoundResult)? {
         let widths = box.widths
         let rootWidths = query.box.widths
-        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
         guard !candidates.isEmpty else { return nil }
         let halves = candidates.flatMap { d -> [Box] in let (l, r) = box.split(dimension: d); return [l, r] }
         let network = query.network, specification = specification, enclosing = bounds.layerBounds
@@ -384,7 +384,7 @@ struct InputSplitSearch {
     /// dimensions ``splitDimension(_:_:_:)`` may split).
     private func hasSplittableDimension(_ box: Box) -> Bool {
         let widths = box.widths, rootWidths = query.box.widths
-        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
     }
 
     /// See the type's documentation (step 5).
@@ -394,7 +394,7 @@ struct InputSplitSearch {
         // A dimension already cut to 2^-20 of its root width is not split further: past that,
         // splitting it again changes the bounds by rounding only (it would let one dimension
         // absorb every split while the others stay wide).
-        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * 0x1p-20 }
+        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
         var scores = [Double](repeating: 0, count: widths.count)
         if !bounds.inputCoefficients.isEmpty {
             for disjunct in open {
@@ -408,9 +408,9 @@ struct InputSplitSearch {
         var choice: Int?
         for i in splittable where choice == nil || scores[i] > scores[choice!] { choice = i }
         if let chosen = choice, scores[chosen] > 0 {
-            // The aspect-ratio guard (``QueryConfiguration/splitAspectRatio``).
+            // The aspect-ratio guard (``SearchSettings/splitAspectRatio``).
             if let widest = splittable.max(by: { relative($0) < relative($1) }),
-               relative(widest) > configuration.splitAspectRatio * relative(chosen) { return widest }
+               relative(widest) > configuration.search.splitAspectRatio * relative(chosen) { return widest }
             return chosen
         }
         // No gradient information: the dimension widest relative to the root box.

@@ -50,14 +50,14 @@ struct SplitNodePreparation: Sendable {
                 let linear = linearRows(bounds, disjunct)
                 let scale = Self.dualScale(linear, box)
                 // A box vertex where every row is clearly negative: no certificate exists.
-                if ConjunctionExclusion.bestVertexWitness(lower: box.lower, upper: box.upper, rows: linear) < -1e-9 * scale {
+                if ConjunctionExclusion.bestVertexWitness(lower: box.lower, upper: box.upper, rows: linear) < -HeuristicTolerances.dualMargin * scale {
                     return true
                 }
                 let dual = ConjunctionExclusion.search(lower: box.lower, upper: box.upper, rows: linear)
                 if dual.excludes { dualExclusions += 1; return false }
                 // The vertex search is exact up to rounding: only a float optimum too close
                 // to zero for the sound check to separate it goes to the exact LP.
-                if dual.value > -1e-9 * scale { nearZero.append(disjunct) }
+                if dual.value > -HeuristicTolerances.dualMargin * scale { nearZero.append(disjunct) }
                 return true
             }
         }
