@@ -128,7 +128,7 @@ enum IntervalPropagation {
 
     /// The interval of one unit; see ``activation(_:_:)``.
     @inline(__always)
-    static func activationBounds(_ layer: Layer, _ l: Double, _ u: Double, unit i: Int) -> (Double, Double) {
+    static func activationBounds(_ layer: Layer, _ l: Double, _ u: Double, unit i: Int = 0) -> (Double, Double) {
         switch layer {
         case .affine:
             preconditionFailure("affine layers are not element-wise")

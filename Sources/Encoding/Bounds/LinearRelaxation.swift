@@ -60,7 +60,7 @@ struct LinearRelaxation {
     }
 
     /// One unit's lines; see the cases below for each inequality.
-    static func lines(_ layer: Layer, _ l: Double, _ u: Double, slope: Double, unit: Int) -> Lines {
+    static func lines(_ layer: Layer, _ l: Double, _ u: Double, slope: Double, unit: Int = 0) -> Lines {
         switch layer {
         case .affine:
             preconditionFailure("affine layers have no relaxation")
