@@ -38,8 +38,8 @@ final class EnclosedScaleVerdictTests: XCTestCase {
     }
 
     /// Before: the weight fl(1/3) made class 0 fail at x > 1.5 (a wrong NOT ROBUST); the
-    /// rounded network below still shows that flip. Now: ROBUST (Z3 with `3 h = x`) or
-    /// UNKNOWN, never a counterexample.
+    /// rounded network below still shows that flip. Now: ROBUST, proved by Z3 with `3 h = x`
+    /// (the bounds alone cannot: their enclosure of `1/3` is wider than `c`).
     func testDivisionByThreeIsNotRefutedByTheRoundedWeight() throws {
         let c = 1.5 * 0x1p-54
         if case .holds = try solve(try network(offset: c, rounded: true), trueClass: 0) {
@@ -48,7 +48,8 @@ final class EnclosedScaleVerdictTests: XCTestCase {
         for attack in [true, false] {
             let verdict = try solve(try network(offset: c, rounded: false), trueClass: 0, attack: attack)
             switch verdict {
-            case .holds, .unknown: break
+            case .holds: break
+            case .unknown(let reason): XCTFail("Z3 with the exact divisor decides this; unknown: \(reason)")
             case .violated(let cx), .violatedUnconfirmed(let cx):
                 XCTFail("x/3 network is class 0 on [1, 2] exactly; got a counterexample at \(cx.input)")
             }
@@ -66,8 +67,9 @@ final class EnclosedScaleVerdictTests: XCTestCase {
         switch verdict {
         case .holds: XCTFail("x/3 network has y0 = c > 0, class 0, everywhere: ROBUST for class 1 is wrong")
         case .violated(let cx):
+            // The float error bound cannot separate 2^-55 from 0; the rational x/3 does.
             XCTAssertEqual(cx.check, .violated(disjunct: 0, .exactArithmetic))
-        case .violatedUnconfirmed, .unknown: break
+        case .violatedUnconfirmed, .unknown: XCTFail("the exact rational check confirms this violation: \(verdict)")
         }
     }
 
@@ -95,8 +97,8 @@ final class EnclosedScaleVerdictTests: XCTestCase {
             configuration.useAttack = attack
             let result = try QuerySolver(configuration: configuration)
                 .solve(SafetyQuery(network: network, box: try Box(lower: [1.5, 1.5], upper: [1.5, 1.5]), property: property))
-            if case .violated(let cx) = result.verdict {
-                XCTFail("y0 = 2^-55 > 0 exactly at x = 1.5, yet a counterexample \(cx.input)")
+            guard case .holds = result.verdict else {
+                return XCTFail("y0 = 2^-55 > 0 exactly at x = 1.5: unsat (Z3 with 3 x̂0 = x0), got \(result.verdict)")
             }
         }
     }
