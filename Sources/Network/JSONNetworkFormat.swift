@@ -65,6 +65,12 @@ public enum JSONNetworkFormat {
             throw fail("layers", "expected a list of layer objects")
         }
         var layers: [Layer] = []
+        var enclosed: [RoundedConstant] = []
+        func record(_ scale: EnclosedScale, _ index: Int, _ type: String) {
+            let count = (0..<scale.count).filter { scale.lower[$0] != scale.upper[$0] }.count
+            enclosed.append(RoundedConstant(layerIndex: layers.count - 1, origin: .jsonLayer(index: index, type: type),
+                                            count: count, relativeError: scale.largestRelativeWidth))
+        }
         var size = inputShape.reduce(1, *)
         for (index, object) in layerValues.enumerated() {
             let place = "layers[\(index)]"
@@ -107,6 +113,7 @@ public enum JSONNetworkFormat {
                 }
                 layers.append(scale.isExact ? .affine(.diagonal(scale: scale.nearest, shift: [Double](repeating: 0, count: size)))
                                             : .enclosedScale(scale))
+                if !scale.isExact { record(scale, index, type) }
             case "enclosed_scale":
                 let lower = try numbers(object["lower"], "\(place).lower")
                 let nearest = try numbers(object["nearest"], "\(place).nearest")
@@ -115,7 +122,9 @@ public enum JSONNetworkFormat {
                       (0..<size).allSatisfy({ lower[$0] <= nearest[$0] && nearest[$0] <= upper[$0] }) else {
                     throw fail(place, "needs lower <= nearest <= upper, one entry per unit (\(size))")
                 }
-                layers.append(.enclosedScale(EnclosedScale(nearest: nearest, lower: lower, upper: upper, divisors: nil)))
+                let scale = EnclosedScale(nearest: nearest, lower: lower, upper: upper, divisors: nil)
+                layers.append(.enclosedScale(scale))
+                record(scale, index, type)
             case "tanh": layers.append(.tanh)
             case "sigmoid": layers.append(.sigmoid)
             default:
@@ -123,7 +132,7 @@ public enum JSONNetworkFormat {
                            "use dense, relu, leaky_relu, clip, hardtanh, tanh, sigmoid, divide or enclosed_scale")
             }
         }
-        return try NeuralNetwork(inputShape: inputShape, layers: layers)
+        return try NeuralNetwork(inputShape: inputShape, layers: layers, roundedConstants: enclosed)
     }
 
     /// Serialises a network in this format (dense layers as rows). Used by tests and by

@@ -16,12 +16,15 @@ public struct RoundedConstant: Sendable, Equatable, CustomStringConvertible {
         case onnxBatchNormalization(node: String)
         /// `.nnet` input normalisation: the weight `1/range_i` of input `i`.
         case nnetInputRange(input: Int)
+        /// A JSON `divide` or `enclosed_scale` layer (index in the file's `layers`).
+        case jsonLayer(index: Int, type: String)
 
         public var description: String {
             switch self {
             case .onnxDivision(let node): return "ONNX node \(node) (Div): weight 1/c"
             case .onnxBatchNormalization(let node): return "ONNX node \(node) (BatchNormalization): weight scale/sqrt(var+epsilon)"
             case .nnetInputRange(let input): return ".nnet input \(input) normalisation: weight 1/range"
+            case .jsonLayer(let index, let type): return "JSON layers[\(index)] (\(type)): " + (type == "divide" ? "weight 1/c" : "factors in certified bounds")
             }
         }
     }
