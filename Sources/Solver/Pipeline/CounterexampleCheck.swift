@@ -100,7 +100,7 @@ public enum CounterexampleCheck {
             self.enclosure = query.network.enclosure(input)
             let network = query.network, input = self.input
             self.violation = violationCheck(query.property, enclosure: enclosure, exact: exactly,
-                                            rational: network.hasEnclosedScale ? { network.exactOutputEnclosure(input) } : nil)
+                                            rational: network.hasEnclosedScale ? { network.exactOutputEnclosure(input, exactDivisors: $0) } : nil)
         }
 
         func exactly() -> [ExactDyadic]? {
@@ -130,12 +130,13 @@ public enum CounterexampleCheck {
 
     /// ``ViolationCheck`` of `property` from the float enclosure of the outputs, falling back
     /// to the exact outputs `exact()` where an atom's enclosure contains 0, and, when those
-    /// are unavailable, to the exact rational enclosure `rational()` (a network with an
-    /// ``EnclosedScale``: exact where its factors are `1/c`, intervals otherwise; an atom whose
-    /// interval contains 0 leaves the check undecided).
+    /// are unavailable, to the exact rational enclosure `rational(exactDivisors)` (a network
+    /// with an ``EnclosedScale``: first with the dyadic enclosures of its factors, which is
+    /// fast, then with the exact divisors `1/c`; an atom whose interval still contains 0
+    /// leaves the check undecided).
     public static func violationCheck(_ property: OutputProperty, enclosure: PointEnclosure,
                                       exact: () -> [ExactDyadic]?,
-                                      rational: (() -> [ExactInterval])? = nil) -> ViolationCheck {
+                                      rational: ((Bool) -> [ExactInterval])? = nil) -> ViolationCheck {
         let atoms = property.disjuncts.flatMap { $0 }
         let weights = atoms.flatMap(\.coefficients)
         let values = enclosure.affine(weights: weights, bias: atoms.map(\.constant))
@@ -160,7 +161,9 @@ public enum CounterexampleCheck {
         guard atoms.allSatisfy({ $0.constant.isFinite && $0.coefficients.allSatisfy(\.isFinite) }) else { return .undecided }
         guard let outputs = exact() else {
             guard let rational else { return .undecided }
-            return intervalCheck(property, atoms: atoms, decided: decided, outputs: rational(), atomsOf: atomsOf)
+            let quick = intervalCheck(property, atoms: atoms, decided: decided, outputs: rational(false), atomsOf: atomsOf)
+            if quick != .undecided { return quick }
+            return intervalCheck(property, atoms: atoms, decided: decided, outputs: rational(true), atomsOf: atomsOf)
         }
         func exactValue(_ atom: OutputAtom) -> ExactDyadic {
             var sum = ExactDyadic(atom.constant)
