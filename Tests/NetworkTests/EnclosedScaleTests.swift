@@ -105,4 +105,36 @@ final class EnclosedScaleTests: XCTestCase {
         let gradient = network.valueAndGradient(at: [2], outputWeights: [1]).gradient
         XCTAssertEqual(gradient, [1.0 / 3])
     }
+
+    /// `Gemm` with `alpha`, `beta` on double tensors: `alpha B` and `beta C` are not Doubles,
+    /// so the loader keeps `B x`, then `alpha ⊙ . + fl(beta C)`, then `+ residual`; evaluated
+    /// exactly, the layers equal `alpha (B x) + beta C` computed by the oracle (before:
+    /// `fl(alpha B)` and `fl(beta C)` as weights, another function).
+    func testGemmScalingIsKeptExact() throws {
+        func floatAttribute(_ name: String, _ value: Float) -> [UInt8] {
+            var w = ProtobufWriter()
+            w.string(1, name)
+            w.float(2, value)
+            w.int(20, 1)
+            return w.bytes
+        }
+        let (alpha, beta) = (Float(0.1), Float(0.3))
+        let b: [Double] = [0.1, 3, -0.7, 1e-3], c: [Double] = [0.7, -0.3]
+        let model = ONNXModelBuilder.model(
+            nodes: [ONNXModelBuilder.node("Gemm", inputs: ["x", "B", "C"], outputs: ["y"], name: "scaled",
+                                          attributes: [ONNXModelBuilder.intAttribute("transB", 1),
+                                                       floatAttribute("alpha", alpha), floatAttribute("beta", beta)])],
+            initializers: [ONNXModelBuilder.doubleTensor("B", dims: [2, 2], values: b),
+                           ONNXModelBuilder.doubleTensor("C", dims: [2], values: c)])
+        let network = try ONNXLoader.load(bytes: model, fileName: "gemm.onnx")
+        XCTAssertTrue(network.roundedConstants.isEmpty)
+        XCTAssertFalse(network.hasEnclosedScale)
+        let a = OracleDyadic(Double(alpha)), bt = OracleDyadic(Double(beta))
+        for x in [[1.0, 2.0], [-3, 0.5], [0.1, -7]] {
+            let want = (0..<2).map { i in
+                a * (OracleDyadic(b[2 * i]) * OracleDyadic(x[0]) + OracleDyadic(b[2 * i + 1]) * OracleDyadic(x[1])) + bt * OracleDyadic(c[i])
+            }
+            XCTAssertEqual(network.exactEvaluate(x), want, "x = \(x), layers \(network.layers)")
+        }
+    }
 }
