@@ -9,8 +9,14 @@ import Support
 ///     { "type": "relu" },
 ///     { "type": "leaky_relu", "alpha": 0.1 },
 ///     { "type": "clip", "min": 0, "max": 1 },
-///     { "type": "tanh" }, { "type": "sigmoid" } ] }
+///     { "type": "tanh" }, { "type": "sigmoid" },
+///     { "type": "divide", "by": [3, 0.3] },
+///     { "type": "enclosed_scale", "lower": [...], "nearest": [...], "upper": [...] } ] }
 /// ```
+/// `divide` is `y_i = x_i / c_i` (one divisor per unit), exact: an affine layer when every
+/// `1/c_i` is a `Double`, an ``EnclosedScale`` with the exact divisors otherwise.
+/// `enclosed_scale` is `y_i = s_i x_i` for factors known only to lie in `[lower_i, upper_i]`
+/// (what ``serialize(_:)`` writes for a batch normalisation's `gamma / sqrt(var + eps)`).
 /// `weights` is a list of rows (one per output unit, each as long as the layer's input);
 /// `bias` defaults to zeros; `clip` may omit `min` or `max`; `leaky_relu`'s alpha defaults to
 /// 0.01 (as in ONNX). `input_shape` may be a single number.
@@ -60,6 +66,12 @@ public enum JSONNetworkFormat {
             throw fail("layers", "expected a list of layer objects")
         }
         var layers: [Layer] = []
+        var enclosed: [RoundedConstant] = []
+        func record(_ scale: EnclosedScale, _ index: Int, _ type: String) {
+            let count = (0..<scale.count).filter { scale.lower[$0] != scale.upper[$0] }.count
+            enclosed.append(RoundedConstant(layerIndex: layers.count - 1, origin: .jsonLayer(index: index, type: type),
+                                            count: count, relativeError: scale.largestRelativeWidth))
+        }
         var size = inputShape.reduce(1, *)
         for (index, object) in layerValues.enumerated() {
             let place = "layers[\(index)]"
@@ -92,14 +104,36 @@ public enum JSONNetworkFormat {
                 let upper = try number(object["max"], "\(place).max", default: defaultBound)
                 guard lower <= upper else { throw fail(place, "min \(lower) is above max \(upper)") }
                 layers.append(.clip(lower: lower, upper: upper))
+            case "divide":
+                let divisors = try numbers(object["by"], "\(place).by")
+                guard divisors.count == size else {
+                    throw fail("\(place).by", "has \(divisors.count) divisors but the layer input has \(size)")
+                }
+                guard let scale = EnclosedScale.reciprocals(divisors) else {
+                    throw fail("\(place).by", "1/c is zero, subnormal or infinite for some divisor", "use divisors between 1e-300 and 1e300 in magnitude")
+                }
+                layers.append(scale.isExact ? .affine(.diagonal(scale: scale.nearest, shift: [Double](repeating: 0, count: size)))
+                                            : .enclosedScale(scale))
+                if !scale.isExact { record(scale, index, type) }
+            case "enclosed_scale":
+                let lower = try numbers(object["lower"], "\(place).lower")
+                let nearest = try numbers(object["nearest"], "\(place).nearest")
+                let upper = try numbers(object["upper"], "\(place).upper")
+                guard lower.count == size, nearest.count == size, upper.count == size,
+                      (0..<size).allSatisfy({ lower[$0] <= nearest[$0] && nearest[$0] <= upper[$0] }) else {
+                    throw fail(place, "needs lower <= nearest <= upper, one entry per unit (\(size))")
+                }
+                let scale = EnclosedScale(nearest: nearest, lower: lower, upper: upper, divisors: nil)
+                layers.append(.enclosedScale(scale))
+                record(scale, index, type)
             case "tanh": layers.append(.tanh)
             case "sigmoid": layers.append(.sigmoid)
             default:
                 throw fail(place, "unknown layer type '\(type)'",
-                           "use dense, relu, leaky_relu, clip, hardtanh, tanh or sigmoid")
+                           "use dense, relu, leaky_relu, clip, hardtanh, tanh, sigmoid, divide or enclosed_scale")
             }
         }
-        return try NeuralNetwork(inputShape: inputShape, layers: layers)
+        return try NeuralNetwork(inputShape: inputShape, layers: layers, roundedConstants: enclosed)
     }
 
     /// Serialises a network in this format (dense layers as rows). Used by tests and by
@@ -120,6 +154,12 @@ public enum JSONNetworkFormat {
                 layers.append(object)
             case .tanh: layers.append(["type": "tanh"])
             case .sigmoid: layers.append(["type": "sigmoid"])
+            case .enclosedScale(let scale):
+                if let divisors = scale.divisors {
+                    layers.append(["type": "divide", "by": divisors])
+                } else {
+                    layers.append(["type": "enclosed_scale", "lower": scale.lower, "nearest": scale.nearest, "upper": scale.upper])
+                }
             }
         }
         let root: [String: Any] = ["input_shape": network.inputShape, "layers": layers]

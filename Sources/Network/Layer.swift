@@ -4,7 +4,9 @@
 /// encoding, gradients) switches over it exhaustively, so adding a kind is a compile error
 /// everywhere it must be handled. Convolutions, batch normalisation, flatten/reshape and
 /// constant normalisation (`Sub`/`Div`/`Mul`/`Add` by constants) are lowered to `.affine`
-/// by the loaders; element-wise activations keep the size of their input.
+/// by the loaders; element-wise activations keep the size of their input. A scaling by
+/// constants that have no exact `Double` (`1/c`, `1/sqrt(v)`) is ``enclosedScale(_:)``,
+/// never a rounded affine weight.
 public enum Layer: Sendable, Equatable {
     /// `y = W x + b`, see ``AffineLayer``.
     case affine(AffineLayer)
@@ -19,11 +21,14 @@ public enum Layer: Sendable, Equatable {
     case tanh
     /// `y = 1 / (1 + exp(-x))`; not piecewise linear.
     case sigmoid
+    /// `y_i = s_i x_i` with the file's factors `s_i` known only up to a certified enclosure
+    /// (see ``EnclosedScale``); linear, but not exactly a `Double` weight.
+    case enclosedScale(EnclosedScale)
 
     /// Whether the layer is piecewise linear, so that an exact encoding exists.
     public var isPiecewiseLinear: Bool {
         switch self {
-        case .affine, .relu, .leakyRelu, .clip: return true
+        case .affine, .relu, .leakyRelu, .clip, .enclosedScale: return true
         case .tanh, .sigmoid: return false
         }
     }
@@ -37,6 +42,7 @@ public enum Layer: Sendable, Equatable {
         case .clip(let lower, let upper): return "clip[\(lower), \(upper)]"
         case .tanh: return "tanh"
         case .sigmoid: return "sigmoid"
+        case .enclosedScale(let scale): return scale.divisors == nil ? "enclosed_scale" : "enclosed_scale(1/c)"
         }
     }
 
@@ -44,7 +50,7 @@ public enum Layer: Sendable, Equatable {
     /// one for ReLU and LeakyReLU, two for a clip with both sides finite.
     public var piecewiseBreakpoints: Int {
         switch self {
-        case .affine, .tanh, .sigmoid: return 0
+        case .affine, .tanh, .sigmoid, .enclosedScale: return 0
         case .relu, .leakyRelu: return 1
         case .clip(let lower, let upper): return (lower.isFinite ? 1 : 0) + (upper.isFinite ? 1 : 0)
         }

@@ -19,13 +19,14 @@ import Foundation
 /// front of the first dense layer, so the loaded network takes raw inputs:
 /// ```
 /// x -> x - mean                 (scale 1, shift -mean: exact)
-///   -> r ⊙ (x - mean)           r_i = fl(1/range_i), exact when range_i is ±2^k
+///   -> r ⊙ (x - mean)           r_i = 1/range_i
 ///   -> W (...) + b
 /// ```
-/// An inexact `r_i` is recorded as a ``RoundedConstant`` (`.nnetInputRange`, relative error
-/// 2^-53). ``NeuralNetwork/mergingAffineLayers()`` then folds neighbours only where the
-/// folded weights are exact, so the loaded network is the file's network with `1/range`
-/// stored as `fl(1/range)`. The input minimums and maximums are returned as the input domain
+/// The scaling is a diagonal affine map when every `1/range_i` is a `Double` (`range_i` is
+/// ±2^k), otherwise an ``EnclosedScale`` with the exact divisors `range_i` (each inexact one
+/// recorded as a ``RoundedConstant``, `.nnetInputRange`).
+/// ``NeuralNetwork/mergingAffineLayers()`` then folds neighbours only where the folded
+/// weights are exact, so the loaded network is exactly the file's network. The input minimums and maximums are returned as the input domain
 /// (they are where the network is meant to be used; a verifier's box should lie inside them)
 /// and are not applied as a clamp. Outputs are the network's raw (normalised) outputs, the values
 /// the ACAS Xu properties in VNN-LIB refer to; the output mean and range are returned.
@@ -114,16 +115,16 @@ public enum NNetLoader {
         let zeros = [Double](repeating: 0, count: inputSize)
         let centring = AffineLayer.diagonal(scale: [Double](repeating: 1, count: inputSize),
                                             shift: (0..<inputSize).map { -means[$0] })
-        let reciprocals = (0..<inputSize).map { RoundedConstant.reciprocal(ranges[$0]) }
-        guard reciprocals.allSatisfy({ $0.value.isFinite && $0.value != 0 }) else {
-            throw fail("line \(rangesLine)", "1/range overflows for some input (a range nearer to zero than 5.6e-309)")
+        guard let reciprocals = EnclosedScale.reciprocals(Array(ranges[0..<inputSize])) else {
+            throw fail("line \(rangesLine)", "1/range is infinite or subnormal for some input (a range beyond 1e300 or below 1e-300 in magnitude)")
         }
-        let scaling = AffineLayer.diagonal(scale: reciprocals.map(\.value), shift: zeros)
-        let rounded = reciprocals.indices.filter { !reciprocals[$0].exact }.map {
+        let scaling: Layer = reciprocals.isExact ? .affine(AffineLayer.diagonal(scale: reciprocals.nearest, shift: zeros))
+                                                 : .enclosedScale(reciprocals)
+        let rounded = (0..<inputSize).filter { reciprocals.lower[$0] != reciprocals.upper[$0] }.map {
             RoundedConstant(layerIndex: 1, origin: .nnetInputRange(input: $0), count: 1,
-                            relativeError: RoundedConstant.correctlyRounded)
+                            relativeError: reciprocals.largestRelativeWidth)
         }
-        layers = [.affine(centring), .affine(scaling)] + layers
+        layers = [.affine(centring), scaling] + layers
         let network = try NeuralNetwork(inputShape: [inputSize], outputShape: [outputSize], layers: layers,
                                         roundedConstants: rounded).mergingAffineLayers()
         return NNetFile(network: network, inputMinimums: minimums, inputMaximums: maximums,

@@ -8,11 +8,13 @@
 /// (``enclosure(_:)``) and fall back to this pass only when the bound does not decide.
 extension NeuralNetwork {
     /// The exact outputs at `input`, or nil when the network has a tanh or sigmoid layer
-    /// (their values at a rational point are not rational) or an input is not finite.
+    /// (their values at a rational point are not rational), an ``EnclosedScale`` (`1/c` is
+    /// not dyadic; callers use the rational enclosure of the `Encoding` module), or an input
+    /// is not finite.
     /// - Precondition: `input.count == inputSize`.
     public func evaluateExactly(_ input: [Double]) -> [ExactDyadic]? {
         precondition(input.count == inputSize, "input has \(input.count) entries, network takes \(inputSize)")
-        guard isPiecewiseLinear, input.allSatisfy(\.isFinite) else { return nil }
+        guard isPiecewiseLinear, !hasEnclosedScale, input.allSatisfy(\.isFinite) else { return nil }
         var current = input.map(ExactDyadic.init)
         for layer in layers {
             switch layer {
@@ -39,9 +41,16 @@ extension NeuralNetwork {
                 }
             case .tanh, .sigmoid:
                 preconditionFailure("not piecewise linear")
+            case .enclosedScale:
+                preconditionFailure("enclosed scales have no dyadic value")
             }
         }
         return current
+    }
+
+    /// Whether some layer is an ``EnclosedScale`` (a factor of the file with no exact `Double`).
+    public var hasEnclosedScale: Bool {
+        layers.contains { if case .enclosedScale = $0 { return true } else { return false } }
     }
 
     /// The classification of `input` in exact real arithmetic (see

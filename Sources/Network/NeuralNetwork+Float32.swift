@@ -25,6 +25,13 @@ extension NeuralNetwork {
                     for j in 0..<m { sum += Float(affine.weights[row * m + j]) * current[j] }
                     return sum + Float(affine.bias[row])
                 }
+            case .enclosedScale(let scale):
+                // A runtime divides by a Div's constant; other factors are multiplied.
+                if let divisors = scale.divisors {
+                    current = current.indices.map { current[$0] / Float(divisors[$0]) }
+                } else {
+                    current = current.indices.map { Float(scale.nearest[$0]) * current[$0] }
+                }
             case .relu:
                 current = current.map { $0 > 0 ? $0 : 0 }
             case .leakyRelu(let alpha):

@@ -5,7 +5,8 @@ import Foundation
 /// are accumulated left to right in index order, in single and batched evaluation alike, so
 /// both give bit-identical results. Verdicts are not about this pass but about the same
 /// weights in exact real arithmetic (``evaluateExactly(_:)``, ``enclosure(_:)``,
-/// ``checkedClassification(_:)``); PyTorch and onnxruntime evaluate `float32` models in
+/// ``checkedClassification(_:)``); an ``EnclosedScale`` multiplies by its `nearest` factors
+/// here. PyTorch and onnxruntime evaluate `float32` models in
 /// `float32` (``evaluateFloat32(_:)``), and counterexamples report all three.
 extension NeuralNetwork {
     /// Evaluates the network on one flat input vector.
@@ -39,6 +40,10 @@ extension NeuralNetwork {
                 }
                 swap(&current, &next)
                 width = affine.outputSize
+            case .enclosedScale(let scale):
+                current.withUnsafeMutableBufferPointer { values in
+                    for index in values.indices { values[index] *= scale.nearest[index % width] }
+                }
             default:
                 current.withUnsafeMutableBufferPointer { values in
                     for index in values.indices { values[index] = layer.apply(values[index]) }
@@ -112,6 +117,7 @@ extension Layer {
     @inlinable public func apply(_ x: Double) -> Double {
         switch self {
         case .affine: preconditionFailure("affine layers are not element-wise")
+        case .enclosedScale: preconditionFailure("an enclosed scale has one factor per unit: apply it to the vector")
         case .relu: return x > 0 ? x : 0
         case .leakyRelu(let alpha): return x >= 0 ? x : alpha * x
         case .clip(let lower, let upper): return Swift.min(Swift.max(x, lower), upper)
@@ -133,6 +139,9 @@ extension Layer {
                 y[i] = sum + affine.bias[i]
             }
             return y
+        case .enclosedScale(let scale):
+            precondition(x.count == scale.count)
+            return (0..<x.count).map { scale.nearest[$0] * x[$0] }
         default:
             return x.map { apply($0) }
         }

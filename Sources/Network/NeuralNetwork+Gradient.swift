@@ -1,7 +1,7 @@
 /// Reverse-mode gradients through the network IR, for attacks (PGD, white-box search).
 ///
 /// For a weight vector `w` over the outputs, computes `∇_x (w · f(x))` by the chain rule:
-/// affine layers pull back `g ↦ Wᵀ g`; element-wise layers multiply by the derivative at the
+/// affine layers pull back `g ↦ Wᵀ g`, an enclosed scale by its `nearest` factors; element-wise layers multiply by the derivative at the
 /// layer's input `z`: ReLU `1[z > 0]`, LeakyReLU `1` or `alpha` (`z >= 0` / `z < 0`),
 /// clip `1[lower < z < upper]`, tanh `1 - tanh(z)²`, sigmoid `s(z)(1 - s(z))`. At the kinks
 /// the one-sided derivative above is used (a valid subgradient direction for an attack; the
@@ -31,6 +31,8 @@ extension NeuralNetwork {
                     for column in 0..<affine.inputSize { pulled[column] += g * affine.weights[base + column] }
                 }
                 gradient = pulled
+            case .enclosedScale(let scale):
+                for i in gradient.indices { gradient[i] *= scale.nearest[i] }
             case .relu:
                 for i in gradient.indices where !(input[i] > 0) { gradient[i] = 0 }
             case .leakyRelu(let alpha):

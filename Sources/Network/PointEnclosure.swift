@@ -30,6 +30,9 @@
 /// assumption about `libm` (glibc documents at most 2 ulps for `tanh` and `exp`), not a
 /// proof, which is one more reason those networks carry no exactness claim.
 ///
+/// An ``EnclosedScale`` adds the width of its enclosure times the value (see
+/// ``enclosedScale(_:values:errors:)``).
+///
 /// Any non-finite value or bound makes the bound `+infinity` (nothing is decided from it).
 public struct PointEnclosure: Sendable, Equatable {
     public var values: [Double]
@@ -77,6 +80,8 @@ public struct PointEnclosure: Sendable, Equatable {
         switch layer {
         case .affine(let affine):
             return Self.affine(affine, values: values, errors: errors, count: count)
+        case .enclosedScale(let scale):
+            return enclosedScale(scale, values: values, errors: errors)
         case .relu, .clip:
             return (values.map { layer.apply($0) }, errors)
         case .leakyRelu(let alpha):
@@ -94,6 +99,31 @@ public struct PointEnclosure: Sendable, Equatable {
             }
             return (out, err)
         }
+    }
+
+    /// `ŷ = fl(m x̂)` (`m` the nearest factor) against the exact `s x` with `s` in
+    /// `[lower, upper]`, `|x - x̂| <= e`, `S = max(|lower|, |upper|)`, `w = RU(upper - lower)`:
+    ///
+    /// ```
+    /// |s x - fl(m x̂)| <= |s| |x - x̂| + |s - m| |x̂| + |m x̂ - fl(m x̂)|
+    ///                 <= S e + w |x̂| + u |ŷ| + 2^-1074
+    /// ```
+    ///
+    /// computed with the inflation `1 + 2^-50` and a final `nextUp` (four roundings of
+    /// non-negative terms).
+    static func enclosedScale(_ scale: EnclosedScale, values: [Double], errors: [Double]) -> ([Double], [Double]) {
+        let n = scale.count
+        var out = values, err = errors
+        for index in values.indices {
+            let i = index % n
+            let y = scale.nearest[i] * values[index]
+            let big = Swift.max(scale.lower[i].magnitude, scale.upper[i].magnitude)
+            let width = (scale.upper[i] - scale.lower[i]).nextUp
+            let bound = (big * errors[index] + width * values[index].magnitude + 0x1p-53 * y.magnitude) * (1 + 0x1p-50) + 0x1p-1074
+            out[index] = y
+            err[index] = finite(y, bound.nextUp)
+        }
+        return (out, err)
     }
 
     static func affine(_ layer: AffineLayer, values: [Double], errors: [Double], count: Int) -> ([Double], [Double]) {

@@ -1,7 +1,8 @@
 import Network
 
 /// `verify info MODEL`: shapes, layers, parameter and ReLU-like unit counts, the constants
-/// stored rounded (``NeuralNetwork/roundedConstants``), piecewise linearity.
+/// with no exact `Double`, held by enclosed-scale layers (``NeuralNetwork/roundedConstants``),
+/// piecewise linearity.
 enum InfoCommand: Subcommand {
     static let spec = CommandSpec(
         name: "info",
@@ -24,15 +25,18 @@ enum InfoCommand: Subcommand {
                 print("\(number)  affine element-wise on \(affine.inputSize) units (y_i = s_i x_i + t_i)")
             case .affine(let affine):
                 print("\(number)  affine \(affine.inputSize) -> \(affine.outputSize)  (\(affine.parameterCount) parameters)")
+            case .enclosedScale(let scale):
+                let factor = scale.divisors == nil ? "s_i in [lower_i, upper_i], certified" : "s_i = 1/c_i, c_i exact"
+                print("\(number)  enclosed scale on \(scale.count) units (y_i = s_i x_i, \(factor))")
             default:
                 print("\(number)  \(layer.kindName) on \(inputSize) units")
             }
         }
         print("parameters:     \(network.parameterCount)")
         if network.roundedConstants.isEmpty {
-            print("rounded constants: none (the layers are exactly the file's weights)")
+            print("enclosed constants: none (every weight is exactly the file's)")
         } else {
-            print("rounded constants: \(network.roundedConstants.count) (no exact Double; stored correctly rounded, verdicts are about the stored values)")
+            print("enclosed constants: \(network.roundedConstants.count) (no exact Double; kept as enclosed-scale layers: the exact divisor where 1/c, certified bounds otherwise; verdicts are about the file's values)")
             for constant in network.roundedConstants { print("      \(constant)") }
         }
         print("ReLU-like units: \(network.piecewiseUnitCount) (relu, leaky relu, clip)")

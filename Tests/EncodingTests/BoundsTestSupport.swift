@@ -107,6 +107,11 @@ func float80Activations(_ network: NeuralNetwork, _ input: [Double]) -> [[Float8
             values.append(x.map { Swift.min(Swift.max($0, Float80(lower)), Float80(upper)) })
         case .tanh: values.append(x.map { Foundation.tanh($0) })
         case .sigmoid: values.append(x.map { 1 / (1 + Foundation.exp(-$0)) })
+        case .enclosedScale(let scale):
+            values.append(x.indices.map { (i: Int) -> Float80 in
+                if let divisors = scale.divisors { return x[i] / Float80(divisors[i]) }
+                return Float80(scale.nearest[i]) * x[i]
+            })
         }
     }
     return values

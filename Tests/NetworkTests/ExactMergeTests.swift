@@ -167,8 +167,9 @@ final class ExactMergeTests: XCTestCase {
                                                                     weights: [0.5, 1, 1.5, 0.25], bias: [1.5, 2.75]))])
     }
 
-    /// `Div` by 0.3 stores fl(1/0.3) and records it; `Div` by 0.5 is the exact weight 2.
-    func testDivisionRecordsARoundedConstantOnlyWhenTheReciprocalIsInexact() throws {
+    /// `Div` by 0.3 becomes an enclosed scale with the exact divisor (recorded for `info`);
+    /// `Div` by 0.5 is the exact weight 2, folded into the Gemm.
+    func testDivisionIsAnEnclosedScaleOnlyWhenTheReciprocalIsInexact() throws {
         func load(divisor: Float) throws -> NeuralNetwork {
             let model = ONNXModelBuilder.model(
                 nodes: [
@@ -184,28 +185,38 @@ final class ExactMergeTests: XCTestCase {
             return try ONNXLoader.load(bytes: model, fileName: "div.onnx")
         }
         let third = try load(divisor: 0.3)
-        XCTAssertEqual(third.roundedConstants, [RoundedConstant(
-            layerIndex: 0, origin: .onnxDivision(node: "normalise"), count: 1, relativeError: 0x1p-53)])
-        let stored = 1 / Double(Float(0.3))
-        // fl(1/c) * 3 is not exact here, so the Div stays its own element-wise layer.
+        let c = Double(Float(0.3))
+        XCTAssertEqual(third.roundedConstants.map(\.origin), [.onnxDivision(node: "normalise")])
+        XCTAssertEqual(third.roundedConstants.map(\.layerIndex), [0])
+        guard case .enclosedScale(let scale) = third.layers[0] else { return XCTFail("layer 0: \(third.layers[0])") }
+        XCTAssertEqual(scale.divisors, [c, c])
+        // Certified: c * lower <= 1 <= c * upper in exact arithmetic (independent oracle).
+        for i in 0..<2 {
+            XCTAssertFalse((OracleDyadic(1) - OracleDyadic(c) * OracleDyadic(scale.lower[i])).negative)
+            XCTAssertFalse((OracleDyadic(c) * OracleDyadic(scale.upper[i]) - OracleDyadic(1)).negative)
+            XCTAssertEqual(scale.nearest[i], 1 / c)
+        }
         XCTAssertEqual(third.layers.count, 2)
-        XCTAssertEqual(third.exactEvaluate([1, 1]), [OracleDyadic(stored) + OracleDyadic(3) * OracleDyadic(stored) + OracleDyadic(0.5)])
 
         let half = try load(divisor: 0.5)
         XCTAssertTrue(half.roundedConstants.isEmpty)
         XCTAssertEqual(half.layers, [.affine(AffineLayer(inputSize: 2, outputSize: 1, weights: [2, 6], bias: [0.5]))])
     }
 
-    /// `.nnet` normalisation `(x - mean) / range`: with range 3 the weight fl(1/3) is recorded
-    /// and the function is `W (fl(1/3) (x - mean)) + b` exactly; ranges that are powers of two
-    /// fold into the first layer with nothing recorded (NNetLoaderTests.tiny: ranges 2, 4).
-    func testNNetNormalisationIsExactUpToTheRecordedReciprocal() throws {
+    /// `.nnet` normalisation `(x - mean) / range`: with range 3 the scaling is an enclosed
+    /// scale with the exact divisors (3 recorded); ranges that are powers of two fold into
+    /// the first layer with nothing recorded (NNetLoaderTests.tiny: ranges 2, 4).
+    func testNNetNormalisationKeepsTheExactDivisor() throws {
         let text = NNetLoaderTests.tiny.replacingOccurrences(of: "2,4,1,", with: "2,3,1,")
         let network = try NNetLoader.parse(text: text, fileName: "third.nnet").network
         XCTAssertEqual(network.roundedConstants.map(\.origin), [.nnetInputRange(input: 1)])
-        // x = (5, 2.5): x̂ = (2, 0.5 fl(1/3)) -> relu -> 2 - 0.5 fl(1/3) + 0.5.
-        let r = OracleDyadic(1.0 / 3.0)
-        XCTAssertEqual(network.exactEvaluate([5, 2.5]), [OracleDyadic(2.5) - OracleDyadic(0.5) * r])
+        // Centring, the enclosed 1/range, the (identity, dropped) first layer, relu, last layer.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "enclosed_scale(1/c)", "relu", "affine"])
+        guard case .enclosedScale(let scale) = network.layers[1] else { return XCTFail("layer 1: \(network.layers[1])") }
+        XCTAssertEqual(scale.divisors, [2, 3])
+        XCTAssertEqual(scale.lower[0], 0.5)
+        XCTAssertEqual(scale.upper[0], 0.5)
+        XCTAssertEqual(scale.nearest[1], 1.0 / 3)
         let exact = try NNetLoader.parse(text: NNetLoaderTests.tiny, fileName: "tiny.nnet").network
         XCTAssertTrue(exact.roundedConstants.isEmpty)
         XCTAssertEqual(exact.layers.map(\.kindName), ["affine", "relu", "affine"])

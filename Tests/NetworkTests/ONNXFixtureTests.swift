@@ -35,9 +35,9 @@ final class ONNXFixtureTests: XCTestCase {
         let network = try Self.assertMatchesOnnxRuntime("mlp_gemm")
         XCTAssertEqual(network.inputShape, [6])
         XCTAssertEqual(network.outputShape, [4])
-        // BatchNorm1d's scale/sqrt(var + eps) has no exact Double and multiplies the float32
-        // Gemm weights inexactly, so it stays an element-wise layer and is recorded.
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "affine", "relu", "affine", "relu", "affine"])
+        // BatchNorm1d's scale/sqrt(var + eps) has no exact Double: an enclosed scale (recorded),
+        // followed by the batch norm's bias as an element-wise layer.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "enclosed_scale", "affine", "relu", "affine", "relu", "affine"])
         XCTAssertEqual(network.roundedConstants.map(\.origin), [.onnxBatchNormalization(node: "/bn/BatchNormalization")])
         XCTAssertEqual(network.roundedConstants.map(\.layerIndex), [1])
     }
@@ -59,9 +59,9 @@ final class ONNXFixtureTests: XCTestCase {
         XCTAssertEqual(network.inputShape, [1, 8, 8])
         XCTAssertEqual(network.outputShape, [10])
         // conv1 (4x4x4 = 64 outputs), conv2 (128) with the batch norm's mean folded into its
-        // bias, the batch norm's rounded scale kept element-wise (recorded), the final Gemm.
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine", "affine", "relu", "affine"])
-        XCTAssertEqual(network.layerOutputSizes, [64, 64, 128, 128, 128, 10])
+        // bias, the batch norm's scale as an enclosed scale (recorded), its bias, the final Gemm.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "relu", "affine", "enclosed_scale", "affine", "relu", "affine"])
+        XCTAssertEqual(network.layerOutputSizes, [64, 64, 128, 128, 128, 128, 10])
         XCTAssertEqual(network.roundedConstants.map(\.layerIndex), [3])
         XCTAssertEqual(network.piecewiseUnitCount, 64 + 128)
     }
@@ -77,9 +77,9 @@ final class ONNXFixtureTests: XCTestCase {
     func testNormalisationInFrontAndTanhSigmoidMatchOnnxRuntime() throws {
         let network = try Self.assertMatchesOnnxRuntime("normalized_tanh_sigmoid")
         XCTAssertEqual(network.inputShape, [3, 2, 2])
-        // Sub and Div by per-channel float32 constants: 1/c is rounded (recorded), and neither
-        // folds exactly into the first Gemm, so both stay element-wise layers.
-        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "affine", "affine", "tanh", "affine", "sigmoid"])
+        // Sub and Div by per-channel float32 constants: 1/c has no exact Double, so the Div is
+        // an enclosed scale with the exact divisors (recorded); neither folds into the Gemm.
+        XCTAssertEqual(network.layers.map(\.kindName), ["affine", "enclosed_scale(1/c)", "affine", "tanh", "affine", "sigmoid"])
         XCTAssertEqual(network.roundedConstants.map(\.origin), [.onnxDivision(node: "/Div")])
         XCTAssertFalse(network.isPiecewiseLinear)
     }

@@ -145,7 +145,7 @@ extension NeuralNetwork {
                 values = values.map { $0.isPositive ? $0 : .zero }
             case .leakyRelu(let alpha):
                 values = values.map { $0.negative ? OracleDyadic(alpha) * $0 : $0 }
-            case .clip, .tanh, .sigmoid:
+            case .clip, .tanh, .sigmoid, .enclosedScale:
                 preconditionFailure("exactEvaluate covers affine, relu and leaky relu layers")
             }
         }

@@ -45,7 +45,7 @@ enum AttackFixtures {
         for (index, layer) in network.layers.enumerated() {
             let z = values[index]
             switch layer {
-            case .affine, .tanh, .sigmoid: continue
+            case .affine, .tanh, .sigmoid, .enclosedScale: continue
             case .relu: pattern += z.map { $0 > 0 ? 1 : 0 }
             case .leakyRelu: pattern += z.map { $0 < 0 ? 0 : 1 }
             case .clip(let lower, let upper): pattern += z.map { $0 > lower && $0 < upper ? 1 : ($0 <= lower ? 0 : 2) }

@@ -44,6 +44,9 @@ final class PipelineDifferentialTests: XCTestCase {
                     if upper.isFinite { value = "(ite (> \(value) \(q(upper))) \(q(upper)) \(value))" }
                     return fresh(value)
                 }
+            case .enclosedScale(let scale):
+                guard let divisors = scale.divisors else { preconditionFailure("naive encoding needs exact divisors") }
+                names = names.indices.map { fresh("(/ \(names[$0]) \(q(divisors[$0])))") }
             case .tanh, .sigmoid:
                 preconditionFailure("naive encoding is for piecewise-linear networks")
             }

@@ -44,9 +44,9 @@ final class ExactCompositionCommandTests: XCTestCase {
         try text.replacingOccurrences(of: "RANGE", with: "4").write(to: exact, atomically: true, encoding: .utf8)
         let roundedInfo = try runVerify(["info", rounded.path])
         XCTAssertEqual(roundedInfo.status, 0, roundedInfo.stderr)
-        XCTAssertTrue(roundedInfo.stdout.contains("rounded constants: 1"), roundedInfo.stdout)
+        XCTAssertTrue(roundedInfo.stdout.contains("enclosed constants: 1"), roundedInfo.stdout)
         XCTAssertTrue(roundedInfo.stdout.contains(".nnet input 1 normalisation: weight 1/range"), roundedInfo.stdout)
         let exactInfo = try runVerify(["info", exact.path])
-        XCTAssertTrue(exactInfo.stdout.contains("rounded constants: none"), exactInfo.stdout)
+        XCTAssertTrue(exactInfo.stdout.contains("enclosed constants: none"), exactInfo.stdout)
     }
 }

@@ -114,11 +114,12 @@ enum IntervalPropagation {
     ///              f(v) = v for v >= 0, RD/RU(a * v) otherwise   (any sign of a)
     /// clip[p, q]:  [min(max(l, p), q), min(max(u, p), q)]        exact, monotone
     /// tanh, sigm:  [f_lo(l), f_hi(u)]                            monotone, see SmoothActivation
+    /// enclosed s:  [min, max] of RD/RU(s z), s in {lower_i, upper_i}, z in {l, u}
     /// ```
     static func activation(_ layer: Layer, _ input: LayerBounds) -> LayerBounds {
         var result = input
         for i in 0..<input.count {
-            let (lo, hi) = activationBounds(layer, input.lower[i], input.upper[i])
+            let (lo, hi) = activationBounds(layer, input.lower[i], input.upper[i], unit: i)
             result.lower[i] = DirectedRounding.saneLower(lo)
             result.upper[i] = DirectedRounding.saneUpper(hi)
         }
@@ -127,10 +128,12 @@ enum IntervalPropagation {
 
     /// The interval of one unit; see ``activation(_:_:)``.
     @inline(__always)
-    static func activationBounds(_ layer: Layer, _ l: Double, _ u: Double) -> (Double, Double) {
+    static func activationBounds(_ layer: Layer, _ l: Double, _ u: Double, unit i: Int = 0) -> (Double, Double) {
         switch layer {
         case .affine:
             preconditionFailure("affine layers are not element-wise")
+        case .enclosedScale(let scale):
+            return enclosedScaleBounds(scale.lower[i], scale.upper[i], l, u)
         case .relu:
             return (Swift.max(0, l), Swift.max(0, u))
         case .leakyRelu(let alpha):
@@ -148,6 +151,17 @@ enum IntervalPropagation {
         case .sigmoid:
             return (SmoothActivation.sigmoid.valueDown(l), SmoothActivation.sigmoid.valueUp(u))
         }
+    }
+
+    /// `s z` over `s` in `[a, b]`, `z` in `[l, u]`: the product is bilinear, so its extremes
+    /// are at the four corners, each rounded outward. The float forward pass's `fl(m z)`
+    /// (`a <= m <= b`) lies inside too (`RD` and `RU` are monotone).
+    @inline(__always)
+    static func enclosedScaleBounds(_ a: Double, _ b: Double, _ l: Double, _ u: Double) -> (Double, Double) {
+        typealias R = DirectedRounding
+        let lo = Swift.min(Swift.min(R.mulDown(a, l), R.mulDown(a, u)), Swift.min(R.mulDown(b, l), R.mulDown(b, u)))
+        let hi = Swift.max(Swift.max(R.mulUp(a, l), R.mulUp(a, u)), Swift.max(R.mulUp(b, l), R.mulUp(b, u)))
+        return (lo.isNaN ? -.infinity : lo, hi.isNaN ? .infinity : hi)
     }
 
     /// `RD(leakyRelu(v))`.

@@ -39,7 +39,7 @@ struct LinearRelaxation {
         upperIntercept = lowerSlope
         for i in 0..<n {
             let chosen = slopes.map { $0.indices.contains(i) ? $0[i] : .nan } ?? .nan
-            let lines = Self.lines(layer, bounds.lower[i], bounds.upper[i], slope: chosen)
+            let lines = Self.lines(layer, bounds.lower[i], bounds.upper[i], slope: chosen, unit: i)
             lowerSlope[i] = lines.lowerSlope
             lowerIntercept[i] = lines.lowerIntercept
             upperSlope[i] = lines.upperSlope
@@ -52,7 +52,7 @@ struct LinearRelaxation {
     /// tanh / sigmoid with `l < u`.
     static func isLoose(_ layer: Layer, _ l: Double, _ u: Double) -> Bool {
         switch layer {
-        case .affine: return false
+        case .affine, .enclosedScale: return false
         case .relu, .leakyRelu: return l < 0 && 0 < u
         case .clip(let p, let q): return (l < p && p < u) || (l < q && q < u)
         case .tanh, .sigmoid: return l < u
@@ -60,10 +60,12 @@ struct LinearRelaxation {
     }
 
     /// One unit's lines; see the cases below for each inequality.
-    static func lines(_ layer: Layer, _ l: Double, _ u: Double, slope: Double) -> Lines {
+    static func lines(_ layer: Layer, _ l: Double, _ u: Double, slope: Double, unit: Int = 0) -> Lines {
         switch layer {
         case .affine:
             preconditionFailure("affine layers have no relaxation")
+        case .enclosedScale(let scale):
+            return enclosed(scale.lower[unit], scale.nearest[unit], scale.upper[unit], l, u)
         case .relu:
             return leaky(alpha: 0, l, u, slope: slope)
         case .leakyRelu(let alpha):
@@ -122,6 +124,27 @@ struct LinearRelaxation {
             return Lines(lowerSlope: chord, lowerIntercept: R.saneLower(b),
                          upperSlope: through, upperIntercept: 0)
         }
+    }
+
+    /// Enclosed scale `y = s z`, `s` in `[a, b]` unknown (``EnclosedScale``), `m` the nearest.
+    ///
+    /// ```
+    /// lower envelope g(z) = min(a z, b z)   concave      upper envelope h(z) = max(a z, b z)   convex
+    /// l >= 0:  a z + c <= y <= b z + d       u <= 0:  b z + c <= y <= a z + d
+    /// l < 0 < u:  m z + c <= y <= m z + d
+    /// c = min over v in {l, u} of RD(RD(g(v)) - RU(slope v))   (line below g at both ends)
+    /// d = max over v in {l, u} of RU(RU(h(v)) - RD(slope v))   (line above h at both ends)
+    /// ```
+    /// A line below a concave function at the end points is below it on `[l, u]`, and a line
+    /// above a convex one at the end points is above it, so every `(z, s z)` lies between.
+    /// `c` and `d` are about `2^-53 max(|l|, |u|)` (and 0 where the product is exact).
+    static func enclosed(_ a: Double, _ m: Double, _ b: Double, _ l: Double, _ u: Double) -> Lines {
+        typealias R = DirectedRounding
+        let (low, high): (Double, Double) = l >= 0 ? (a, b) : (u <= 0 ? (b, a) : (m, m))
+        func gDown(_ v: Double) -> Double { Swift.min(R.mulDown(a, v), R.mulDown(b, v)) }
+        func hUp(_ v: Double) -> Double { Swift.max(R.mulUp(a, v), R.mulUp(b, v)) }
+        return Lines(lowerSlope: low, lowerIntercept: Swift.min(lowerIntercept(low, l, gDown(l)), lowerIntercept(low, u, gDown(u))),
+                     upperSlope: high, upperIntercept: Swift.max(upperIntercept(high, l, hUp(l)), upperIntercept(high, u, hUp(u))))
     }
 
     /// Clip `f(z) = min(max(z, p), q)` (an infinite `p` or `q` is an absent side).

@@ -52,6 +52,8 @@ struct EncoderState {
                 return try clip(z, lo: lo, hi: hi, lower: l, upper: u, layer: layer, unit: i)
             case .tanh, .sigmoid:
                 return try envelope(kind, z, lower: l, upper: u, layer: layer, unit: i)
+            case .enclosedScale(let scale):
+                return try enclosedScale(scale, z, lower: l, upper: u, layer: layer, unit: i)
             }
         }
     }
@@ -147,6 +149,30 @@ struct EncoderState {
         system.markInexact("layer \(layer) (\(kind.kindName)): interval envelope")
         stableCount += 1
         _ = z  // the envelope does not relate y to z beyond the bounds of z
+        return Form(y)
+    }
+
+    /// `y = s z` for a factor with no exact `Double` (``EnclosedScale``):
+    /// ```
+    /// s = 1/c (divisors known):   c y = z                        exact (c is a Double)
+    /// otherwise:                  a z + b <= y <= a' z + b'      the relaxation lines over [l, u]
+    /// ```
+    /// The second form holds for every `s` in the certified enclosure, so `unsat` is sound;
+    /// the system is marked inexact and a model is only a candidate for the exact check.
+    private mutating func enclosedScale(_ scale: EnclosedScale, _ z: Form, lower l: Double, upper u: Double,
+                                        layer: Int, unit: Int) throws -> Form {
+        stableCount += 1
+        let y = system.addReal("s\(layer)_\(unit)")
+        if let divisors = scale.divisors {
+            system.add(.init(Form(terms: [.init(divisors[unit], y)]), .equal, z))
+            return Form(y)
+        }
+        try requireFinite(l, u, layer: layer, unit: unit)
+        let v = materialize(z, name: "z\(layer)_\(unit)")
+        let lines = LinearRelaxation.enclosed(scale.lower[unit], scale.nearest[unit], scale.upper[unit], l, u)
+        system.add(.init(Form(y), .greaterOrEqual, Form(terms: [.init(lines.lowerSlope, v)], constants: [lines.lowerIntercept])))
+        system.add(.init(Form(y), .lessOrEqual, Form(terms: [.init(lines.upperSlope, v)], constants: [lines.upperIntercept])))
+        system.markInexact("layer \(layer) (enclosed scale): factors known up to a certified enclosure")
         return Form(y)
     }
 

@@ -112,7 +112,7 @@ public struct NetworkEncoder: Sendable {
                     && boundsIndex < preActivationBounds.count
                     && activationLayers[boundsIndex] == layerIndex + 1) ? preActivationBounds[boundsIndex] : nil
                 values = state.encodeAffine(affine, inputs: values, layer: layerIndex, nextBounds: nextBounds)
-            case .relu, .leakyRelu, .clip, .tanh, .sigmoid:
+            case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
                 let bounds = preActivationBounds[boundsIndex]
                 boundsIndex += 1
                 try Self.validate(bounds, layer: layerIndex, size: sizes[layerIndex])

@@ -36,13 +36,19 @@ extension NeuralNetwork {
     ///               f(l), f(u) and f(0) = 0 when l < 0 < u (α may be any sign)
     /// tanh, sigmoid: increasing; ends rounded outward to Doubles, then the library value
     ///               widened outward (``SmoothActivation``'s documented error bound)
+    /// enclosed scale: x / c exactly where the divisor c is known (``EnclosedScale``),
+    ///               else the corner products with the certified factor bounds
     /// ```
     ///
     /// Cost: one exact multiply-add per weight; the numbers are dyadic (denominators are
-    /// powers of two) and grow by at most ~2,100 bits per layer in the worst case.
+    /// powers of two) and grow by at most ~2,100 bits per layer in the worst case, except
+    /// after an exact division by `c` (odd denominators: gcd reductions, much slower).
     /// - Precondition: `input.count == inputSize`, every input and every parameter is finite
     ///   (the loaders reject non-finite weights).
-    public func exactOutputEnclosure(_ input: [Double]) -> [ExactInterval] {
+    /// - Parameter exactDivisors: `false` replaces each exact divisor `1/c` of an
+    ///   ``EnclosedScale`` by its certified Double enclosure, so that every number stays
+    ///   dyadic (fast, but never a single point after the division).
+    public func exactOutputEnclosure(_ input: [Double], exactDivisors: Bool = true) -> [ExactInterval] {
         precondition(input.count == inputSize, "input has \(input.count) entries, network takes \(inputSize)")
         var values = input.map { ExactInterval(ExactRational($0)) }
         for layer in layers {
@@ -70,6 +76,8 @@ extension NeuralNetwork {
                         return y
                     }
                 }
+            case .enclosedScale(let scale):
+                values = Self.enclosedScale(scale, values, exactDivisors: exactDivisors)
             case .tanh:
                 values = values.map { Self.smooth(.tanh, $0) }
             case .sigmoid:
@@ -100,6 +108,20 @@ extension NeuralNetwork {
             result.append(points ? ExactInterval(low) : ExactInterval(lower: low, upper: high))
         }
         return result
+    }
+
+    /// `x_i / c_i` exactly where the divisors are known; otherwise the hull of the four
+    /// corner products `{lower_i, upper_i} x {x.lower, x.upper}` (bilinear, exact rationals).
+    private static func enclosedScale(_ scale: EnclosedScale, _ x: [ExactInterval], exactDivisors: Bool) -> [ExactInterval] {
+        x.indices.map { i in
+            if exactDivisors, let divisors = scale.divisors {
+                let c = ExactRational(divisors[i])
+                let (a, b) = (x[i].lower / c, x[i].upper / c)
+                return x[i].isPoint ? ExactInterval(a) : ExactInterval(lower: ExactRational.minimum(a, b), upper: ExactRational.maximum(a, b))
+            }
+            let corners = [scale.lower[i], scale.upper[i]].flatMap { s in [x[i].lower, x[i].upper].map { ExactRational(s) * $0 } }
+            return ExactInterval(lower: corners.min()!, upper: corners.max()!)
+        }
     }
 
     private static func monotone(_ x: ExactInterval, _ f: (ExactRational) -> ExactRational) -> ExactInterval {

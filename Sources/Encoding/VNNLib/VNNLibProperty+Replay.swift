@@ -9,7 +9,8 @@ public enum VNNLibReplay: Sendable, Equatable {
     /// Every disjunct has an atom that the input and its exact outputs violate.
     case notViolated
     /// Some atom could not be decided because the output enclosure straddles it (only for
-    /// networks with tanh or sigmoid layers), and no disjunct is surely violated.
+    /// networks with tanh or sigmoid layers, or a batch normalisation factor's enclosure),
+    /// and no disjunct is surely violated.
     case undecided
 }
 
@@ -25,9 +26,19 @@ extension VNNLibProperty {
     /// ```
     /// - Precondition: `input.count == network.inputSize == inputCount`, finite values, and
     ///   `network.outputSize == outputCount`.
+    ///
+    /// A network with exact divisors (``EnclosedScale``) is replayed first with their dyadic
+    /// enclosures (fast) and, only when that leaves the answer undecided, with the divisors.
     public func replay(network: NeuralNetwork, input: [Double]) -> VNNLibReplay {
         precondition(input.count == inputCount && network.inputSize == inputCount && network.outputSize == outputCount)
-        let outputs = network.exactOutputEnclosure(input)
+        if network.hasEnclosedScale {
+            let quick = replay(outputs: network.exactOutputEnclosure(input, exactDivisors: false), input: input)
+            if quick != .undecided { return quick }
+        }
+        return replay(outputs: network.exactOutputEnclosure(input), input: input)
+    }
+
+    private func replay(outputs: [ExactInterval], input: [Double]) -> VNNLibReplay {
         let x = input.map { ExactRational($0) }
         var undecided = false
         for (k, atoms) in disjuncts.enumerated() {

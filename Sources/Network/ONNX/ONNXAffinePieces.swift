@@ -13,11 +13,13 @@
 /// the common `MatMul` + `Add` bias), then before the next dense map. A diagonal that cannot
 /// be folded exactly becomes an element-wise layer of its own
 /// (``AffineLayer/diagonal(scale:shift:)``), so the layers compute exactly the file's
-/// function (with the recorded rounded constants); an identity diagonal is dropped.
+/// function; an identity diagonal is dropped. A scaling by constants with no exact `Double`
+/// (``EnclosedScale``) stays a layer of its own and is never folded.
 struct ONNXAffinePieces {
     enum Piece {
         case dense(AffineLayer, rounded: [RoundedConstant])
         case diagonal(scale: [Double], shift: [Double], rounded: [RoundedConstant])
+        case enclosed(EnclosedScale, rounded: [RoundedConstant])
         case activation(Layer)
     }
 
@@ -30,6 +32,11 @@ struct ONNXAffinePieces {
     }
 
     mutating func appendActivation(_ layer: Layer) { pieces.append(.activation(layer)) }
+
+    /// Appends an element-wise scaling by factors with no exact `Double`; it is never folded.
+    mutating func appendEnclosed(_ scale: EnclosedScale, rounded: [RoundedConstant]) {
+        pieces.append(.enclosed(scale, rounded: rounded))
+    }
 
     /// Appends `x -> scale ⊙ x + shift`, composed with a diagonal just before it when the
     /// composition is exact.
@@ -75,6 +82,9 @@ struct ONNXAffinePieces {
                 record(constants, at: layers.count - 1)
             case .activation(let layer):
                 layers.append(layer)
+            case .enclosed(let scale, let constants):
+                layers.append(.enclosedScale(scale))
+                record(constants, at: layers.count - 1)
             case .diagonal(let scale, let shift, let constants):
                 if constants.isEmpty && scale.allSatisfy({ $0 == 1 }) && shift.allSatisfy({ $0 == 0 }) { break }
                 if case .affine(let previous)? = layers.last, previous.outputSize == scale.count,

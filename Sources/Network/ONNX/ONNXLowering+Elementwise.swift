@@ -9,11 +9,12 @@ extension ONNXLowering {
     /// Sub   x - c         ->  s = 1,    t = -c
     /// Sub   c - x         ->  s = -1,   t = c
     /// Mul   x * c, c * x  ->  s = c,    t = 0
-    /// Div   x / c         ->  s = fl(1/c),  t = 0    (c = 0 is an error)
+    /// Div   x / c         ->  s = 1/c,  t = 0        (c = 0 is an error)
     /// ```
-    /// Edge cases: `c / x` is not affine and is rejected. `x / c` becomes `x * fl(1/c)`: exact
-    /// when `c = ±2^k`; otherwise `1/c` is not a `Double`, and the correctly rounded reciprocal
-    /// (relative error 2^-53) is recorded as a ``RoundedConstant`` (`.onnxDivision`).
+    /// Edge cases: `c / x` is not affine and is rejected. `x / c` becomes `x * (1/c)`, a
+    /// diagonal map when every `1/c` is a `Double` (`c = ±2^k`); otherwise an
+    /// ``EnclosedScale`` with the exact divisors (recorded as a ``RoundedConstant``,
+    /// `.onnxDivision`, for `verify info`).
     mutating func applyElementwise(_ node: ONNXNodeContext) throws {
         guard node.node.inputs.count == 2 else {
             throw node.invalid("has \(node.node.inputs.count) inputs, expected 2", fix: ONNXNodeContext.reexport)
@@ -28,7 +29,6 @@ extension ONNXLowering {
         let n = c.count
         var scale = [Double](repeating: 1, count: n)
         var shift = [Double](repeating: 0, count: n)
-        var rounded: [RoundedConstant] = []
         switch (node.op, dataFirst) {
         case ("Add", _): shift = c
         case ("Sub", true): shift = c.map { -$0 }
@@ -41,21 +41,23 @@ extension ONNXLowering {
                 throw node.invalid("divides by zero (constant '\(constant.name)' entry \(index))",
                                    fix: "repair the normalisation constants")
             }
-            let reciprocals = c.map(RoundedConstant.reciprocal)
-            guard reciprocals.allSatisfy({ $0.value.isFinite && $0.value != 0 }) else {
+            guard let reciprocals = EnclosedScale.reciprocals(c) else {
                 throw node.invalid("1/c overflows or underflows for constant '\(constant.name)'",
                                    fix: "repair the normalisation constants")
             }
-            scale = reciprocals.map(\.value)
-            let inexact = Set(zip(c, reciprocals).filter { !$0.1.exact }.map(\.0)).count
-            if inexact > 0 {
-                rounded = [RoundedConstant(layerIndex: 0, origin: .onnxDivision(node: node.step.displayName),
-                                           count: inexact, relativeError: RoundedConstant.correctlyRounded)]
+            if !reciprocals.isExact {
+                let inexact = Set(c.indices.filter { reciprocals.lower[$0] != reciprocals.upper[$0] }.map { c[$0] }).count
+                pieces.appendEnclosed(reciprocals, rounded: [RoundedConstant(
+                    layerIndex: 0, origin: .onnxDivision(node: node.step.displayName),
+                    count: inexact, relativeError: reciprocals.largestRelativeWidth)])
+                shape = resultShape
+                return
             }
+            scale = reciprocals.nearest
         default:
             throw node.unsupported("constant / data", supported: "Div of the data by a constant")
         }
-        pieces.appendDiagonal(scale: scale, shift: shift, rounded: rounded)
+        pieces.appendDiagonal(scale: scale, shift: shift)
         shape = resultShape
     }
 
@@ -65,12 +67,11 @@ extension ONNXLowering {
     /// y = scale_c * (x - mean_c) / sqrt(var_c + epsilon) + B_c  =  s_c * (x - mean_c) + B_c
     /// s_c = scale_c / sqrt(var_c + epsilon)
     /// ```
-    /// lowered to two element-wise maps, `x -> x - mean` (exact) and `z -> s ⊙ z + B`, so that
-    /// only `s_c` can be rounded. `s_c` is evaluated as `fl(scale_c / fl(sqrt(fl(var_c +
-    /// epsilon))))`; when each of the three operations is exact (TwoSum, `r * r == v` and
-    /// `s * r == scale` checked exactly) `s_c` is exact, otherwise its relative error is at
-    /// most `(1 + u) (1 - u)^(-3/2) - 1 < 4u = 2^-51` and it is recorded as a
-    /// ``RoundedConstant`` (`.onnxBatchNormalization`).
+    /// lowered to `x -> x - mean` (exact), `z -> s ⊙ z` and `w -> w + B`. When every `s_c`
+    /// is a `Double` (checked exactly: ``EnclosedScale/batchNormalization(gamma:variance:epsilon:)``)
+    /// the middle map is a diagonal one; otherwise it is an ``EnclosedScale`` holding certified
+    /// bounds of the irrational `s_c` (recorded as a ``RoundedConstant``,
+    /// `.onnxBatchNormalization`, for `verify info`).
     /// applied to every element of channel `c` (flat index `i` has channel `(i / spatial) % C`,
     /// `spatial` = product of the dimensions after the channel axis). `epsilon` defaults to
     /// 1e-5. `training_mode = 1` is rejected.
@@ -97,37 +98,28 @@ extension ONNXLowering {
             }
             parameters.append(constant.values)
         }
-        var channelScale = [Double](repeating: 0, count: channels)
-        var inexact = 0
-        for c in 0..<channels {
-            let variance = parameters[3][c] + epsilon
-            let denominator = variance.squareRoot()
-            guard denominator > 0, denominator.isFinite else {
-                throw node.invalid("variance + epsilon of channel \(c) is not positive", fix: "repair the model's statistics")
-            }
-            channelScale[c] = parameters[0][c] / denominator
-            let exact = ExactArithmetic.sum(parameters[3][c], epsilon) != nil
-                && ExactArithmetic.product(denominator, denominator) == variance
-                && ExactArithmetic.product(channelScale[c], denominator) == parameters[0][c]
-            if !exact { inexact += 1 }
+        for c in 0..<channels where !(parameters[3][c] + epsilon > 0) {
+            throw node.invalid("variance + epsilon of channel \(c) is not positive", fix: "repair the model's statistics")
         }
-        var scale = [Double](repeating: 0, count: size)
-        var mean = [Double](repeating: 0, count: size)
-        var bias = [Double](repeating: 0, count: size)
-        for i in 0..<size {
-            let c = (i / spatial) % channels
-            scale[i] = channelScale[c]
-            mean[i] = -parameters[2][c]
-            bias[i] = parameters[1][c]
+        guard let channelScale = EnclosedScale.batchNormalization(gamma: parameters[0], variance: parameters[3], epsilon: epsilon) else {
+            throw node.invalid("scale / sqrt(variance + epsilon) overflows or underflows", fix: "repair the model's statistics")
         }
-        let rounded = inexact == 0 ? [] : [RoundedConstant(
+        let channelOf = (0..<size).map { ($0 / spatial) % channels }
+        let mean = channelOf.map { -parameters[2][$0] }
+        let bias = channelOf.map { parameters[1][$0] }
+        let ones = [Double](repeating: 1, count: size)
+        pieces.appendDiagonal(scale: ones, shift: mean)
+        if channelScale.isExact {
+            pieces.appendDiagonal(scale: channelOf.map { channelScale.nearest[$0] }, shift: bias)
+            return
+        }
+        let inexact = (0..<channels).filter { channelScale.lower[$0] != channelScale.upper[$0] }.count
+        let scale = EnclosedScale(nearest: channelOf.map { channelScale.nearest[$0] }, lower: channelOf.map { channelScale.lower[$0] },
+                                  upper: channelOf.map { channelScale.upper[$0] }, divisors: nil)
+        pieces.appendEnclosed(scale, rounded: [RoundedConstant(
             layerIndex: 0, origin: .onnxBatchNormalization(node: node.step.displayName),
-            count: inexact, relativeError: Self.batchNormalizationRelativeError)]
-        pieces.appendDiagonal(scale: [Double](repeating: 1, count: size), shift: mean)
-        pieces.appendDiagonal(scale: scale, shift: bias, rounded: rounded)
+            count: inexact, relativeError: channelScale.largestRelativeWidth)])
+        pieces.appendDiagonal(scale: ones, shift: bias)
     }
 
-    /// Relative error bound of `fl(scale / fl(sqrt(fl(var + epsilon))))`: `4u = 2^-51`
-    /// (see ``applyBatchNormalization(_:)``).
-    static let batchNormalizationRelativeError: Double = 0x1p-51
 }

@@ -11,9 +11,13 @@ extension ONNXLowering {
     /// Y[m, n] = Σ_k (alpha * B'[k, n]) * A[m, k] + beta * C[m, n]
     /// ```
     /// so each row is the affine map with weights `W[n][k] = alpha * B'[k, n]` and bias
-    /// `beta * C`. Float32 operands make these products exact in `Double`; a product that is
-    /// not (double tensors) is stored correctly rounded and recorded as a
-    /// ``RoundedConstant`` (`.onnxGemmScaling`).
+    /// `beta * C`. Float32 operands make these products exact in `Double`. When some product
+    /// is not a `Double` (double tensors), the function is kept exact by more layers:
+    /// ```
+    /// y = alpha ⊙ (B' x) + hi + lo        hi = fl(beta C), lo = beta C - hi  (FMA residual)
+    /// ```
+    /// (`B' x` dense, then the element-wise `alpha ⊙ . + hi`, then `. + lo`; each folds into a
+    /// neighbour only where that is exact).
     /// `transA = 1` is rejected (it would transpose the data).
     mutating func applyGemm(_ node: ONNXNodeContext) throws {
         guard node.dataIndex == 0 else {
@@ -38,30 +42,61 @@ extension ONNXLowering {
         let n = b.shape[transB ? 0 : 1]
         try checkDenseSize(rows: rows * n, columns: rows * k, node)
         var weights = [Double](repeating: 0, count: n * k)
-        var inexact = 0
+        var scaledExactly = true
         for out in 0..<n {
             for inner in 0..<k {
                 let value = transB ? b.values[out * k + inner] : b.values[inner * n + out]
-                weights[out * k + inner] = alpha * value
-                if alpha != 1 && ExactArithmetic.product(alpha, value) == nil { inexact += 1 }
+                if alpha == 1 {
+                    weights[out * k + inner] = value
+                } else if scaledExactly, let product = ExactArithmetic.product(alpha, value) {
+                    weights[out * k + inner] = product
+                } else {
+                    scaledExactly = false
+                    weights[out * k + inner] = value
+                }
             }
         }
-        var bias = [Double](repeating: 0, count: rows * n)
+        if !scaledExactly {
+            // Some alpha B is not a Double: keep B' and scale by alpha in a layer of its own.
+            weights = (0..<(n * k)).map { index in
+                let (out, inner) = (index / k, index % k)
+                return transB ? b.values[out * k + inner] : b.values[inner * n + out]
+            }
+        }
+        var high = [Double](repeating: 0, count: rows * n)
+        var low = high
         if let c = try node.constant(at: 2) {
             try node.requireFinite(c, role: "bias")
             guard let expanded = Self.broadcast(c, to: [rows, n]), expanded.shape == [rows, n] else {
                 throw node.invalid("bias '\(c.name)' of shape \(c.shape) does not broadcast to [\(rows), \(n)]",
                                    fix: ONNXNodeContext.reexport)
             }
-            bias = expanded.values.map { beta * $0 }
-            if beta != 1 { inexact += expanded.values.filter { ExactArithmetic.product(beta, $0) == nil }.count }
+            for (index, value) in expanded.values.enumerated() {
+                guard let (h, l) = Self.splitProduct(beta, value) else {
+                    throw node.unsupported("beta * C below 2^-969 or overflowing (beta \(beta), bias entry \(index))",
+                                           supported: "Gemm whose beta * C products are normal Doubles (or beta = 1)")
+                }
+                (high[index], low[index]) = (h, l)
+            }
         }
-        let rounded = inexact == 0 ? [] : [RoundedConstant(
-            layerIndex: 0, origin: .onnxGemmScaling(node: node.step.displayName),
-            count: inexact, relativeError: RoundedConstant.correctlyRounded)]
-        try appendBlockDiagonal(blocks: rows, weights: weights, outputs: n, inputs: k, bias: bias,
-                                rounded: rounded, node)
+        let zeros = [Double](repeating: 0, count: rows * n)
+        try appendBlockDiagonal(blocks: rows, weights: weights, outputs: n, inputs: k,
+                                bias: scaledExactly ? high : zeros, node)
+        if !scaledExactly { pieces.appendDiagonal(scale: [Double](repeating: alpha, count: rows * n), shift: high) }
+        if low.contains(where: { $0 != 0 }) {
+            pieces.appendDiagonal(scale: [Double](repeating: 1, count: rows * n), shift: low)
+        }
         shape = [rows, n]
+    }
+
+    /// `a * b = high + low` exactly with `high = fl(a b)` and `low` the FMA residual
+    /// (Dekker; exact when `|fl(a b)| >= 2^-969`, ``ExactArithmetic/smallestCheckedProduct``),
+    /// or `nil` when neither that nor an exact zero product applies.
+    static func splitProduct(_ a: Double, _ b: Double) -> (Double, Double)? {
+        if let exact = ExactArithmetic.product(a, b) { return (exact, 0) }
+        let high = a * b
+        guard high.isFinite, high.magnitude >= ExactArithmetic.smallestCheckedProduct else { return nil }
+        return (high, (-high).addingProduct(a, b))
     }
 
     /// `MatMul` with one constant 2-D operand `W`:
@@ -126,12 +161,10 @@ extension ONNXLowering {
 
     /// Appends `I_blocks ⊗ W` (W: `outputs x inputs`, row-major) with the given bias.
     mutating func appendBlockDiagonal(
-        blocks: Int, weights: [Double], outputs: Int, inputs: Int, bias: [Double],
-        rounded: [RoundedConstant] = [], _ node: ONNXNodeContext
+        blocks: Int, weights: [Double], outputs: Int, inputs: Int, bias: [Double], _ node: ONNXNodeContext
     ) throws {
         guard blocks > 1 else {
-            pieces.appendDense(AffineLayer(inputSize: inputs, outputSize: outputs, weights: weights, bias: bias),
-                               rounded: rounded)
+            pieces.appendDense(AffineLayer(inputSize: inputs, outputSize: outputs, weights: weights, bias: bias))
             return
         }
         try checkDenseSize(rows: blocks * outputs, columns: blocks * inputs, node)
@@ -143,8 +176,7 @@ extension ONNXLowering {
                 for column in 0..<inputs { full[target + column] = weights[row * inputs + column] }
             }
         }
-        pieces.appendDense(AffineLayer(inputSize: columns, outputSize: blocks * outputs, weights: full, bias: bias),
-                           rounded: rounded)
+        pieces.appendDense(AffineLayer(inputSize: columns, outputSize: blocks * outputs, weights: full, bias: bias))
     }
 
     /// Numpy (unidirectional) broadcasting of a constant to `shape`: the constant's shape,

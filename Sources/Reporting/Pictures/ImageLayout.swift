@@ -74,7 +74,7 @@ public struct ImageLayout: Sendable, Equatable {
             return lower.isFinite && upper.isFinite && lower < upper ? lower...upper : nil
         case .tanh: return -1...1
         case .sigmoid: return 0...1
-        case .affine, .relu, .leakyRelu: return nil
+        case .affine, .relu, .leakyRelu, .enclosedScale: return nil
         }
     }
 

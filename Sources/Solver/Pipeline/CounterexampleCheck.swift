@@ -98,7 +98,9 @@ public enum CounterexampleCheck {
             self.query = query
             self.input = query.box.clamp(point)
             self.enclosure = query.network.enclosure(input)
-            self.violation = violationCheck(query.property, enclosure: enclosure, exact: exactly)
+            let network = query.network, input = self.input
+            self.violation = violationCheck(query.property, enclosure: enclosure, exact: exactly,
+                                            rational: network.hasEnclosedScale ? { network.exactOutputEnclosure(input, exactDivisors: $0) } : nil)
         }
 
         func exactly() -> [ExactDyadic]? {
@@ -127,9 +129,14 @@ public enum CounterexampleCheck {
     }
 
     /// ``ViolationCheck`` of `property` from the float enclosure of the outputs, falling back
-    /// to the exact outputs `exact()` where an atom's enclosure contains 0.
+    /// to the exact outputs `exact()` where an atom's enclosure contains 0, and, when those
+    /// are unavailable, to the exact rational enclosure `rational(exactDivisors)` (a network
+    /// with an ``EnclosedScale``: first with the dyadic enclosures of its factors, which is
+    /// fast, then with the exact divisors `1/c`; an atom whose interval still contains 0
+    /// leaves the check undecided).
     public static func violationCheck(_ property: OutputProperty, enclosure: PointEnclosure,
-                                      exact: () -> [ExactDyadic]?) -> ViolationCheck {
+                                      exact: () -> [ExactDyadic]?,
+                                      rational: ((Bool) -> [ExactInterval])? = nil) -> ViolationCheck {
         let atoms = property.disjuncts.flatMap { $0 }
         let weights = atoms.flatMap(\.coefficients)
         let values = enclosure.affine(weights: weights, bias: atoms.map(\.constant))
@@ -151,8 +158,12 @@ public enum CounterexampleCheck {
         if property.disjuncts.indices.allSatisfy({ d in atomsOf(d).contains { decided[$0] == false } }) {
             return .safe(.errorBound)
         }
-        guard let outputs = exact(), atoms.allSatisfy({ $0.constant.isFinite && $0.coefficients.allSatisfy(\.isFinite) }) else {
-            return .undecided
+        guard atoms.allSatisfy({ $0.constant.isFinite && $0.coefficients.allSatisfy(\.isFinite) }) else { return .undecided }
+        guard let outputs = exact() else {
+            guard let rational else { return .undecided }
+            let quick = intervalCheck(property, atoms: atoms, decided: decided, outputs: rational(false), atomsOf: atomsOf)
+            if quick != .undecided { return quick }
+            return intervalCheck(property, atoms: atoms, decided: decided, outputs: rational(true), atomsOf: atomsOf)
         }
         func exactValue(_ atom: OutputAtom) -> ExactDyadic {
             var sum = ExactDyadic(atom.constant)
@@ -164,5 +175,30 @@ public enum CounterexampleCheck {
             if holds { return .violated(disjunct: d, .exactArithmetic) }
         }
         return .safe(.exactArithmetic)
+    }
+
+    /// The rational-interval form of ``violationCheck(_:enclosure:exact:rational:)``: an atom
+    /// `a · y + t` holds when its upper end is `<= 0`, fails when its lower end is `> 0`.
+    private static func intervalCheck(_ property: OutputProperty, atoms: [OutputAtom], decided: [Bool?],
+                                      outputs: [ExactInterval], atomsOf: (Int) -> Range<Int>) -> ViolationCheck {
+        let exactAtoms: [Bool?] = atoms.indices.map { k in
+            if let known = decided[k] { return known }
+            var low = ExactRational(atoms[k].constant), high = low
+            for (a, y) in zip(atoms[k].coefficients, outputs) where a != 0 {
+                let w = ExactRational(a)
+                low = low + w * (a > 0 ? y.lower : y.upper)
+                high = high + w * (a > 0 ? y.upper : y.lower)
+            }
+            if high.signum <= 0 { return true }
+            if low.signum > 0 { return false }
+            return nil
+        }
+        if let d = property.disjuncts.indices.first(where: { d in atomsOf(d).allSatisfy { exactAtoms[$0] == true } }) {
+            return .violated(disjunct: d, .exactArithmetic)
+        }
+        if property.disjuncts.indices.allSatisfy({ d in atomsOf(d).contains { exactAtoms[$0] == false } }) {
+            return .safe(.exactArithmetic)
+        }
+        return .undecided
     }
 }

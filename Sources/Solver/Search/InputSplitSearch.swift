@@ -127,7 +127,7 @@ struct InputSplitSearch {
         for (index, layer) in network.layers.enumerated() {
             let input = bounds.preActivationBounds(ofLayer: index)
             switch layer {
-            case .affine, .tanh, .sigmoid: continue
+            case .affine, .tanh, .sigmoid, .enclosedScale: continue
             case .relu, .leakyRelu:
                 for i in 0..<input.count where input.lower[i] < 0 && input.upper[i] > 0 { count += 1 }
             case .clip(let low, let high):
