@@ -1,5 +1,6 @@
 import Foundation
 @testable import Network
+import Support
 import XCTest
 
 /// Loading and evaluating factors with no exact `Double` (``EnclosedScale``).

@@ -2,6 +2,7 @@ import Encoding
 import Foundation
 import Network
 @testable import Solver
+import Support
 import XCTest
 
 /// Verdicts of tiny networks with a division (`x / c`, `c` not a power of two) or a batch
@@ -65,7 +66,7 @@ final class EnclosedScaleBruteForceTests: XCTestCase {
             let box = try Box.linf(center: [center], radius: pick([0.25, 1, 3], &rng))
             let trueClass = Int(rng.next() % 2)
             var configuration = QueryConfiguration()
-            configuration.useAttack = trial % 2 == 0
+            configuration.attack.useAttack = trial % 2 == 0
             let result = try QuerySolver(configuration: configuration).solve(
                 SafetyQuery(network: network, box: box, property: .misclassification(outputCount: 2, trueClass: trueClass)))
             let ends = batchNorm ? [false, true] : [false]

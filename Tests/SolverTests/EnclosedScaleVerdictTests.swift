@@ -31,7 +31,7 @@ final class EnclosedScaleVerdictTests: XCTestCase {
 
     private func solve(_ network: NeuralNetwork, trueClass: Int, attack: Bool = true) throws -> Verdict {
         var configuration = QueryConfiguration()
-        configuration.useAttack = attack
+        configuration.attack.useAttack = attack
         let query = SafetyQuery(network: network, box: try Box(lower: [1], upper: [2]),
                                 property: .misclassification(outputCount: 2, trueClass: trueClass))
         return try QuerySolver(configuration: configuration).solve(query).verdict
@@ -94,7 +94,7 @@ final class EnclosedScaleVerdictTests: XCTestCase {
         let property = OutputProperty(outputCount: 1, disjuncts: [[OutputAtom(coefficients: [1], constant: 0)]])
         for attack in [true, false] {
             var configuration = QueryConfiguration()
-            configuration.useAttack = attack
+            configuration.attack.useAttack = attack
             let result = try QuerySolver(configuration: configuration)
                 .solve(SafetyQuery(network: network, box: try Box(lower: [1.5, 1.5], upper: [1.5, 1.5]), property: property))
             guard case .holds = result.verdict else {
