@@ -151,7 +151,7 @@ enum LocalCommand: Subcommand {
         case .unknown(let reason):
             print("UNKNOWN class \(trueClass), eps \(eps): \(reason)")
         }
-        let steps = result.steps.map { "\($0.name) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
+        let steps = result.steps.map { "\($0.name.rawValue) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
         print("steps: " + steps.joined(separator: ", "))
         let s = result.statistics
         print("search: \(s.nodes) sub-boxes, depth \(s.maxDepth), \(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)")

@@ -64,7 +64,7 @@ enum VNNLibCommand: Subcommand {
                 witness = confirmed
                 results[results.count - 1].1.verdict = .violated(confirmed)
             case .unknown(let reason):
-                if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
+                if answer == "unsat" { answer = reason.isTimeout ? "timeout" : "unknown" }
             }
             if answer == "sat" { break }
         }

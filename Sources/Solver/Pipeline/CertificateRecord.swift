@@ -23,7 +23,7 @@ public enum CertificateRecord {
         record["unsafe_set"] = query.property.disjuncts.map { atoms in
             atoms.map { ["coefficients": $0.coefficients, "constant": $0.constant, "relation": "<= 0"] }
         }
-        record["steps"] = result.steps.map { ["step": $0.name, "seconds": $0.seconds, "decided": $0.decided] }
+        record["steps"] = result.steps.map { ["step": $0.name.rawValue, "seconds": $0.seconds, "decided": $0.decided] }
         let s = result.statistics
         record["statistics"] = [
             "nodes": s.nodes, "max_depth": s.maxDepth, "smt_leaves": s.smtLeaves, "smt_unsat": s.smtUnsat,
@@ -45,7 +45,7 @@ public enum CertificateRecord {
         case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
             record["counterexample"] = counterexampleObject(counterexample)
         case .unknown(let reason):
-            record["reason"] = reason
+            record["reason"] = reason.description
         }
         return record
     }

@@ -29,7 +29,7 @@ enum LeafOutcome {
     case unsat
     /// Z3's model: the exact rational inputs and their nearest Doubles.
     case sat(exact: [String], nearest: [Double])
-    case unknown(String)
+    case unknown(LeafFailure)
 }
 
 /// Decides an open sub-box exactly: big-M encoding with the sub-box's sound pre-activation
@@ -114,10 +114,10 @@ final class ExactLeafSolver {
             case .sat(let model):
                 return (.sat(exact: model.inputs.map { $0.exact.description }, nearest: model.inputs.map(\.double)), used)
             case .unknown(let reason):
-                return (.unknown("z3: \(reason)"), used)
+                return (.unknown(.z3(reason)), used)
             }
         } catch {
-            return (.unknown("encoding or solver error: \(error)"), 0)
+            return (.unknown(.encodingOrSolver("\(error)")), 0)
         }
     }
 }
