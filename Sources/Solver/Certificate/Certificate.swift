@@ -20,12 +20,12 @@ public enum Certificate: Sendable, Equatable {
     /// The layout this build writes and reads.
     public static let formatVersion = 1
 
-    /// The file's bytes, stamped with the running build (``ToolVersion/current``).
-    public func data() throws -> Data {
+    /// The file's bytes, stamped with `tool` (the running build by default).
+    public func data(tool: ToolVersion = .current) throws -> Data {
         var stamped = self
         switch stamped {
-        case .local(var certificate): certificate.tool = ToolStamp(.current); stamped = .local(certificate)
-        case .vnnlib(var certificate): certificate.tool = ToolStamp(.current); stamped = .vnnlib(certificate)
+        case .local(var certificate): certificate.tool = ToolStamp(tool); stamped = .local(certificate)
+        case .vnnlib(var certificate): certificate.tool = ToolStamp(tool); stamped = .vnnlib(certificate)
         }
         let tree: Any
         switch stamped {
