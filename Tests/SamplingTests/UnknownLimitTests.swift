@@ -46,6 +46,19 @@ final class UnknownLimitTests: XCTestCase {
         }
     }
 
+    /// Every (reason, limit) pair earlier builds wrote reads back from a results line, with
+    /// its limit as the enum and its reason text kept.
+    func testEveryEarlierReasonAndLimitReadsBack() throws {
+        for reason in Self.reasons {
+            let text = reason.description, word = Self.limitByText(text)
+            let line = #"{"center_logits":[0,1],"center_margin":1,"class":1,"exact":true,"experiment":"abc","index":7,"kind":"sample","limit":"\#(word)","nodes":5,"noise":[0.5],"reason":"\#(text)","sample":3,"seconds":2,"smt_leaves":0,"steps":[],"verdict":"unknown"}"#
+            let record = try ResultsFile.decoder.decode(SampleRecord.self, from: Data(line.utf8))
+            XCTAssertEqual(record.unknownLimit, UnknownLimit(reason), text)
+            XCTAssertEqual(record.reason, text)
+            XCTAssertEqual(String(decoding: try ResultsFile.line(record), as: UTF8.self), line + "\n")
+        }
+    }
+
     /// A record of an UNKNOWN sample is written byte for byte as earlier builds wrote it
     /// (the line below is one such build's output for this result), and reads back.
     func testUnknownRecordLineIsPinnedAndReadsBack() throws {

@@ -115,7 +115,7 @@ struct PipelineRun {
 
         if configuration.useAttack {
             let found = timed(.attack, {
-                // attack choice: the configured method (default: the gradient attack, as before)
+                // The configured attack method (``QueryConfiguration/attackMethod``).
                 AttackStep.run(network: network, box: box, property: property, method: configuration.attackMethod,
                                gradient: configuration.attack, random: configuration.randomAttack,
                                threads: configuration.searchThreads)
