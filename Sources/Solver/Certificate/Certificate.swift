@@ -20,6 +20,9 @@ public enum Certificate: Sendable, Equatable {
     /// The layout this build writes and reads.
     public static let formatVersion = 1
 
+    /// What to do about a malformed certificate (the end of its error line).
+    static let malformedFix = "give a certificate written by 'verify local --json' or 'verify vnnlib --json'"
+
     /// The file's bytes, stamped with `tool` (the running build by default).
     public func data(tool: ToolVersion = .current) throws -> Data {
         var stamped = self
@@ -42,7 +45,7 @@ public enum Certificate: Sendable, Equatable {
     /// - Throws: ``NetworkError/invalidContent(file:place:problem:fix:)`` naming the field
     ///   that is missing or of the wrong type.
     public static func read(_ data: Data, file: String) throws -> Certificate {
-        let fix = "give a certificate written by 'verify local --json' or 'verify vnnlib --json'"
+        let fix = malformedFix
         let tree: Any
         do { tree = try JSONText.parse(data) } catch {
             throw NetworkError.invalidContent(file: file, place: "top level", problem: "not JSON (\(error))", fix: fix)

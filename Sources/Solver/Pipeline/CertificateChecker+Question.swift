@@ -55,7 +55,7 @@ extension CertificateChecker {
             for role in roles {
                 guard let recorded = files.files[role] else {
                     throw NetworkError.invalidContent(file: file, place: role.rawValue, problem: "missing",
-                                                      fix: "give a certificate written by 'verify local --json' or 'verify vnnlib --json'")
+                                                      fix: Certificate.malformedFix)
                 }
                 let path = options.files[role] ?? recorded.path
                 guard let data = FileManager.default.contents(atPath: path) else {
@@ -111,7 +111,7 @@ extension CertificateChecker {
         static func local(_ certificate: LocalCertificate, _ paths: [FileRole: String], file: String) throws -> Question {
             func fail(_ place: String, _ problem: String) -> NetworkError {
                 .invalidContent(file: file, place: place, problem: problem,
-                                fix: "give a certificate written by 'verify local --json' or 'verify vnnlib --json'")
+                                fix: Certificate.malformedFix)
             }
             let network: NeuralNetwork
             let name: String

@@ -216,7 +216,7 @@ public enum CertificateChecker {
             if let path = leaf.path, path.contains(where: { $0 < 0 || $0 >= leaf.lower.count }) {
                 throw NetworkError.invalidContent(file: file, place: place,
                                                   problem: "a proof sub-box's path names a dimension that does not exist",
-                                                  fix: "give a certificate written by 'verify local --json' or 'verify vnnlib --json'")
+                                                  fix: Certificate.malformedFix)
             }
             return Leaf(lower: leaf.lower, upper: leaf.upper, method: leaf.method, path: leaf.path)
         }
