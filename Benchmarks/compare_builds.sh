@@ -1,109 +1,86 @@
-#!/usr/bin/env bash
-# Compares two verify builds (a change that must not change behaviour): the digits experiment
-# (README's main job, 3 samples per class) with and without leaf processes, a tiny experiment
-# that Z3 decides, the shipped VNN-LIB fixtures and five ACAS Xu instances: same experiment
-# hashes, same records and certificate records (timings and tool version left out), same
-# stdout and result files. Run from the repository root:
-#   Benchmarks/compare_builds.sh BEFORE/verify AFTER/verify OUTDIR
-set -uo pipefail
-BEFORE="$1"; AFTER="$2"; OUT="$3"; ROOT="$(pwd)"
-mkdir -p "$OUT"
-strip() {  # JSON lines without timing fields, records sorted by index
-python3 - "$1" <<'PY'
-import json, sys
-TIMING = {"seconds", "time", "elapsed", "smt_seconds", "wall_seconds", "started", "finished", "samples_per_second", "tool", "written_by", "date", "command"}
-def clean(x):
-    if isinstance(x, dict): return {k: clean(v) for k, v in x.items() if k not in TIMING and not k.endswith("_seconds") and not k.endswith("_time")}
-    if isinstance(x, list): return [clean(v) for v in x]
-    return x
-lines = open(sys.argv[1]).read().splitlines()
-objs = [json.loads(l) for l in lines if l.strip()]
-head, recs = objs[0], objs[1:]
-recs.sort(key=lambda r: r.get("index", 0))
-print(json.dumps(clean(head), sort_keys=True))  # the experiment hash included
-for r in recs: print(json.dumps(clean(r), sort_keys=True))
+#!/bin/bash
+# Compares two builds of verify on the digits experiment (README's main job, plus runs with
+# small counted budgets that end samples UNKNOWN) and the shipped VNN-LIB fixtures, from the
+# repository root:
+#   Benchmarks/compare_builds.sh OLD_VERIFY NEW_VERIFY OUTDIR [SAMPLES]
+# ACAS_TIMEOUT (default 30) is the ACAS Xu time limit; ACAS_EXCLUDE an egrep pattern of
+# subset.csv lines to leave out (instances that end at the wall-clock limit differ by load).
+# Timing-dependent fields (seconds, elapsed, the tool stamp) are masked; everything else
+# (verdicts, node counts, reasons, limits, steps, certificates, result files, stdout, exit
+# codes) must be byte-identical.
+set -u
+OLD=$1; NEW=$2; OUT=$3; SAMPLES=${4:-3}
+mkdir -p "$OUT/old" "$OUT/new"
+mask() {  # mask timing and build stamps in a JSON / JSON-lines file
+  python3 - "$1" <<'PY'
+import json, sys, re
+path = sys.argv[1]
+def scrub(v):
+    if isinstance(v, dict):
+        return {k: ("<masked>" if k in ("seconds", "elapsed", "tool", "started", "finished", "wall_seconds", "query_seconds") else scrub(x)) for k, x in v.items()}
+    if isinstance(v, list):
+        return [scrub(x) for x in v]
+    return v
+text = open(path).read()
+lines = text.splitlines()
+try:
+    obj = json.loads(text); print(json.dumps(scrub(obj), sort_keys=True, indent=1))
+except Exception:
+    for line in lines:
+        print(json.dumps(scrub(json.loads(line)), sort_keys=True))
 PY
 }
-status=0
-for mode in on off; do
-  for who in before after; do
-    bin=$BEFORE; [ $who = after ] && bin=$AFTER
-    rm -f "$OUT/digits-$who-$mode.jsonl"
-    "$bin" robustness examples/digits/experiment.json --results "$OUT/digits-$who-$mode.jsonl" --samples 3 --jobs 2 --quiet --leaf-process $mode > "$OUT/digits-$who-$mode.txt" 2>&1
-    echo "exit $?" >> "$OUT/digits-$who-$mode.txt"
-    strip "$OUT/digits-$who-$mode.jsonl" > "$OUT/digits-$who-$mode.stripped"
+# The certificate's raw bytes with every "seconds" value and the tool stamp masked (layout check).
+rawmask() { sed -E 's/("seconds": )[-0-9.e]+/\1S/; s/("(commit|version|z3)": )("[^"]*"|null)/\1X/' "$1"; }
+fail=0
+check() { if ! diff -q "$1" "$2" >/dev/null; then echo "DIFFER: $1 $2"; diff "$1" "$2" | head -20; fail=1; fi; }
+for side in old new; do
+  BIN=$OLD; [ $side = new ] && BIN=$NEW
+  D=$OUT/$side
+  # digits experiment (README's main job), small sample
+  "$BIN" robustness examples/digits/experiment.json --results "$D/digits.jsonl" --samples "$SAMPLES" > "$D/digits.stdout" 2> "$D/digits.stderr"; echo $? > "$D/digits.rc"
+  # the same experiment with wide boxes and small counted budgets: split search, Z3 leaves in
+  # leaf processes, UNKNOWN records for the node budget, the rlimit and the disabled exact step
+  "$BIN" robustness examples/digits/experiment.json --results "$D/digits_budget.jsonl" --samples 5 --eps 0.3 --rlimit 30000 --disable split > "$D/digits_budget.stdout" 2> "$D/digits_budget.stderr"; echo $? > "$D/digits_budget.rc"
+  "$BIN" robustness examples/digits/experiment.json --results "$D/digits_nosmt.jsonl" --samples 10 --eps 0.3 --max-nodes 200 --disable smt > "$D/digits_nosmt.stdout" 2> "$D/digits_nosmt.stderr"; echo $? > "$D/digits_nosmt.rc"
+  "$BIN" robustness examples/digits/experiment.json --results "$D/digits_nodes.jsonl" --samples 10 --eps 0.5 --max-nodes 40 > "$D/digits_nodes.stdout" 2> "$D/digits_nodes.stderr"; echo $? > "$D/digits_nodes.rc"
+  # VNN-LIB fixtures
+  while IFS=, read -r onnx prop timeout; do
+    n=test_${onnx%.onnx}_${prop%.vnnlib}
+    "$BIN" vnnlib Tests/Fixtures/vnncomp/vnncomp-test/$onnx Tests/Fixtures/vnncomp/vnncomp-test/$prop --result "$D/$n.result" --json "$D/$n.json" > "$D/$n.stdout" 2>"$D/$n.stderr"; echo $? > "$D/$n.rc"
+  done < Tests/Fixtures/vnncomp/vnncomp-test/test_instances.csv
+  "$BIN" vnnlib Tests/Fixtures/vnncomp/gzip/test_sat.onnx.gz Tests/Fixtures/vnncomp/gzip/test_prop.vnnlib.gz --result "$D/gzip.result" --json "$D/gzip.json" > "$D/gzip.stdout" 2>"$D/gzip.stderr"; echo $? > "$D/gzip.rc"
+  tail -n +2 Tests/Fixtures/vnncomp/acasxu/subset.csv | grep -vE "${ACAS_EXCLUDE:-^$}" | while IFS=, read -r onnx prop timeout expected; do
+    n=acas_${onnx%_batch_2000.onnx}_${prop%.vnnlib}
+    "$BIN" vnnlib Tests/Fixtures/vnncomp/acasxu/$onnx Tests/Fixtures/vnncomp/acasxu/$prop --timeout ${ACAS_TIMEOUT:-30} --result "$D/$n.result" --json "$D/$n.json" > "$D/$n.stdout" 2>"$D/$n.stderr"; echo $? > "$D/$n.rc"
   done
-  h1=$(head -1 "$OUT/digits-before-$mode.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("experiment"))')
-  h2=$(head -1 "$OUT/digits-after-$mode.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("experiment"))')
-  if [ "$h1" = "$h2" ] && cmp -s "$OUT/digits-before-$mode.stripped" "$OUT/digits-after-$mode.stripped"; then
-    echo "digits leaf-process $mode: SAME (experiment $h1, $(($(wc -l < "$OUT/digits-after-$mode.stripped") - 1)) records)"
-  else
-    echo "digits leaf-process $mode: DIFFERENT ($h1 vs $h2)"; diff "$OUT/digits-before-$mode.stripped" "$OUT/digits-after-$mode.stripped" | head -5; status=1
-  fi
+  "$BIN" vnnlib Tests/Fixtures/vnncomp/acasxu/ACASXU_run2a_1_1_batch_2000.onnx Tests/Fixtures/certificates/acasxu_1_1_prop_3_subbox.vnnlib --json "$D/acas_subbox.json" > "$D/acas_subbox.stdout" 2>&1; echo $? > "$D/acas_subbox.rc"
+  # local certificates: split proof, counterexample, unknown (node budget), Z3 leaf
+  L="--classifier examples/digits/classifier.onnx --generator examples/digits/generator_1.onnx --noise 0.3,-0.5,1.0,0.2,-1.1,0.4 --class 1"
+  "$BIN" local $L --eps 0.2 --json "$D/local_split.json" > "$D/local_split.stdout" 2>&1; echo $? > "$D/local_split.rc"
+  "$BIN" local $L --eps 1.5 --json "$D/local_cx.json" > "$D/local_cx.stdout" 2>&1; echo $? > "$D/local_cx.rc"
+  "$BIN" local $L --eps 0.2 --max-nodes 2 --disable attack --json "$D/local_unknown.json" > "$D/local_unknown.stdout" 2>&1; echo $? > "$D/local_unknown.rc"
+  "$BIN" local $L --eps 0.2 --adapter-scale 1 --adapter-shift 0 --json "$D/local_adapter.json" > "$D/local_adapter.stdout" 2>&1; echo $? > "$D/local_adapter.rc"
 done
-# A tiny experiment whose samples Z3 decides (attack, linear bounds and splitting off), so the
-# leaf worker answers unsat and sat: same records, exact counterexamples included.
-Z3EXP="$OUT/z3-experiment"; mkdir -p "$Z3EXP"
-cat > "$Z3EXP/c.json" <<'JSON'
-{ "input_shape": [3], "layers": [
-  { "type": "dense", "weights": [[0.8, -0.6, 0.5], [-0.7, 0.9, 0.4], [0.3, 0.6, -0.9], [-0.5, -0.4, 0.7]], "bias": [0.1, -0.2, 0.15, 0.05] },
-  { "type": "relu" },
-  { "type": "dense", "weights": [[1.5, -0.8, 0.6, -0.9], [-1.2, 1.4, -0.5, 0.8]], "bias": [0.05, -0.05] } ] }
-JSON
-for cb in "0:[0.6, -0.3, 0.2, 0.4]" "1:[-0.4, 0.5, -0.2, 0.3]"; do
-  cat > "$Z3EXP/g${cb%%:*}.json" <<JSON
-{ "input_shape": [2], "layers": [
-  { "type": "dense", "weights": [[0.7, -0.4], [0.3, 0.8], [-0.6, 0.5], [0.45, 0.35]], "bias": ${cb#*:} },
-  { "type": "relu" },
-  { "type": "dense", "weights": [[0.9, -0.3, 0.4, 0.2], [-0.2, 0.7, 0.3, -0.5], [0.35, 0.25, -0.6, 0.55]], "bias": [0.1, -0.1, 0.2] } ] }
-JSON
+for f in "$OUT"/old/*; do
+  b=$(basename "$f"); g="$OUT/new/$b"
+  [ -e "$g" ] || { echo "MISSING new/$b"; fail=1; continue; }
+  case "$b" in
+    *.json|*.jsonl) mask "$f" > "$f.m"; mask "$g" > "$g.m"; check "$f.m" "$g.m"
+                    if [ "${b##*.}" = json ]; then rawmask "$f" > "$f.r"; rawmask "$g" > "$g.r"; check "$f.r" "$g.r"; fi ;;
+    *.stdout|*.rc|*.result) sed -E 's/[0-9.]+ ms/T ms/g; s/[0-9.]+ s\b/T s/g; s/[0-9.]+ samples\/s/R samples\/s/; s#/(old|new)/#/X/#g' "$f" > "$f.t"; sed -E 's/[0-9.]+ ms/T ms/g; s/[0-9.]+ s\b/T s/g; s/[0-9.]+ samples\/s/R samples\/s/; s#/(old|new)/#/X/#g' "$g" > "$g.t"; check "$f.t" "$g.t" ;;
+  esac
 done
-echo '{ "classifier": "c.json", "generators": {"0": "g0.json", "1": "g1.json"}, "eps": 0.3, "samples_per_class": 20, "delta": 0.2, "confidence": 0.9 }' > "$Z3EXP/experiment.json"
-for mode in on off; do
-  for who in before after; do
-    bin=$BEFORE; [ $who = after ] && bin=$AFTER
-    rm -f "$OUT/z3-$who-$mode.jsonl"
-    "$bin" robustness "$Z3EXP/experiment.json" --results "$OUT/z3-$who-$mode.jsonl" --quiet --jobs 1 --disable attack,linear,split --leaf-process $mode > /dev/null 2>&1
-    strip "$OUT/z3-$who-$mode.jsonl" > "$OUT/z3-$who-$mode.stripped"
-  done
-  if cmp -s "$OUT/z3-before-$mode.stripped" "$OUT/z3-after-$mode.stripped"; then
-    echo "z3-decided experiment leaf-process $mode: SAME ($(grep -c '"decided_by": "smt"' "$OUT/z3-after-$mode.stripped") samples decided by Z3)"
-  else
-    echo "z3-decided experiment leaf-process $mode: DIFFERENT"; diff "$OUT/z3-before-$mode.stripped" "$OUT/z3-after-$mode.stripped" | head -5; status=1
-  fi
+# cross-check: each build's `verify check` accepts the other's certificates with the same outcome
+for c in "$OUT"/new/*.json; do
+  b=$(basename "$c"); o="$OUT/old/$b"
+  "$OLD" check "$c" --no-cvc5 > "$c.oldcheck" 2>&1; r1=$?
+  "$NEW" check "$o" --no-cvc5 > "$o.newcheck" 2>&1; r2=$?
+  "$NEW" check "$c" --no-cvc5 > "$c.newcheck" 2>&1; r3=$?
+  [ $r1 = $r2 ] && [ $r2 = $r3 ] || { echo "CHECK DIFFERS on $b: old-on-new $r1, new-on-old $r2, new-on-new $r3"; fail=1; }
+  echo "check $b: exit $r3 ($(grep -o 'certificate VALID\|certificate INVALID\|proves nothing' "$c.newcheck" | head -1))"
 done
-run_vnnlib() {  # who bin onnx vnnlib tag extra...
-  local who=$1 bin=$2 onnx=$3 prop=$4 tag=$5; shift 5
-  "$bin" vnnlib "$onnx" "$prop" --json "$OUT/$tag-$who.json" --result "$OUT/$tag-$who.result" --threads 1 "$@" > "$OUT/$tag-$who.out" 2>/dev/null
-  echo "exit $?" >> "$OUT/$tag-$who.out"
-  [ -f "$OUT/$tag-$who.json" ] && strip_one "$OUT/$tag-$who.json" > "$OUT/$tag-$who.stripped"
-}
-strip_one() { python3 -c '
-import json,sys
-T={"seconds","time","elapsed","tool","written_by","date","command"}
-def c(x):
-    if isinstance(x,dict): return {k:c(v) for k,v in x.items() if k not in T and not k.endswith("_seconds") and not k.endswith("_time")}
-    if isinstance(x,list): return [c(v) for v in x]
-    return x
-print(json.dumps(c(json.load(open(sys.argv[1]))),sort_keys=True,indent=1))' "$1"; }
-compare_vnnlib() {
-  local tag=$1; shift
-  run_vnnlib before "$BEFORE" "$@" "$tag"; run_vnnlib after "$AFTER" "$@" "$tag"
-}
-while IFS=, read -r onnx prop _; do
-  tag="fixture-${onnx%.onnx}-${prop%.vnnlib}"
-  for who in before after; do bin=$BEFORE; [ $who = after ] && bin=$AFTER
-    run_vnnlib $who "$bin" "Tests/Fixtures/vnncomp/vnncomp-test/$onnx" "Tests/Fixtures/vnncomp/vnncomp-test/$prop" "$tag" --timeout 60; done
-  if cmp -s "$OUT/$tag-before.out" "$OUT/$tag-after.out" && cmp -s "$OUT/$tag-before.stripped" "$OUT/$tag-after.stripped" && cmp -s "$OUT/$tag-before.result" "$OUT/$tag-after.result"; then
-    echo "$tag: SAME ($(head -1 "$OUT/$tag-after.out"), nodes $(python3 -c 'import json,sys; print([(q.get("statistics") or {}).get("nodes") for q in json.load(open(sys.argv[1]))["queries"]])' "$OUT/$tag-after.json" 2>/dev/null))"
-  else echo "$tag: DIFFERENT"; diff "$OUT/$tag-before.out" "$OUT/$tag-after.out" | head -4; diff "$OUT/$tag-before.stripped" "$OUT/$tag-after.stripped" | head -6; status=1; fi
-done < Tests/Fixtures/vnncomp/vnncomp-test/test_instances.csv
-for pair in "1_1:prop_1" "2_1:prop_2" "1_9:prop_4" "4_5:prop_10" "1_1:prop_5"; do
-  net=${pair%%:*}; prop=${pair##*:}; tag="acas-$net-$prop"
-  for who in before after; do bin=$BEFORE; [ $who = after ] && bin=$AFTER
-    run_vnnlib $who "$bin" "Tests/Fixtures/vnncomp/acasxu/ACASXU_run2a_${net}_batch_2000.onnx" "Tests/Fixtures/vnncomp/acasxu/$prop.vnnlib" "$tag" --timeout 100 --max-nodes 3000; done
-  if cmp -s "$OUT/$tag-before.out" "$OUT/$tag-after.out" && cmp -s "$OUT/$tag-before.stripped" "$OUT/$tag-after.stripped"; then
-    echo "$tag: SAME ($(head -1 "$OUT/$tag-after.out"), nodes $(python3 -c 'import json,sys; print([(q.get("statistics") or {}).get("nodes") for q in json.load(open(sys.argv[1]))["queries"]])' "$OUT/$tag-after.json" 2>/dev/null))"
-  else echo "$tag: DIFFERENT"; diff "$OUT/$tag-before.out" "$OUT/$tag-after.out" | head -4; diff "$OUT/$tag-before.stripped" "$OUT/$tag-after.stripped" | head -6; status=1; fi
-done
-exit $status
+cat "$OUT"/new/digits*.jsonl | grep -h '"verdict"'  | python3 -c 'import sys,json,collections; c=collections.Counter((json.loads(l)["verdict"], json.loads(l).get("limit")) for l in sys.stdin); print("digits records:", dict(c))'
+for f in "$OUT"/new/*.stdout; do printf '%s: %s\n' "$(basename $f .stdout)" "$(head -1 $f)"; done
+[ $fail = 0 ] && echo "ALL IDENTICAL (timing masked)" || echo "DIFFERENCES FOUND"
+exit $fail

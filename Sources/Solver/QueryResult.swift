@@ -1,9 +1,25 @@
 import Encoding
 
-/// What one pipeline step did: its name (`center`, `attack`, `interval`, `linear`, `split`,
-/// `smt`), its wall time, and whether it decided the query.
+/// A step of the pipeline (``QuerySolver``). The raw value is the step's name in results
+/// files (`steps`, `decided_by`), certificates and the terminal; it never changes.
+public enum PipelineStep: String, Sendable, Codable, CaseIterable {
+    /// The float forward pass and exact check at the box centre.
+    case center
+    /// Interval bounds of every unsafe atom.
+    case interval
+    /// Linear (CROWN-style) bounds of every unsafe atom.
+    case linear
+    /// The whole-box attack.
+    case attack
+    /// The split search, without the time spent in Z3.
+    case split
+    /// The Z3 leaves of the split search.
+    case smt
+}
+
+/// What one pipeline step did: which step, its wall time, and whether it decided the query.
 public struct StepRecord: Sendable, Equatable {
-    public var name: String
+    public var name: PipelineStep
     public var seconds: Double
     public var decided: Bool
 }

@@ -86,7 +86,7 @@ public enum Verdict: Sendable, Equatable {
     /// or, for tanh/sigmoid networks, cannot decide it.
     case violatedUnconfirmed(Counterexample)
     /// Undecided within the limits; `reason` says which limit or why.
-    case unknown(reason: String)
+    case unknown(reason: UnknownReason)
 
     /// Short label: `holds`, `violated`, `violated-unconfirmed`, `unknown`.
     public var label: String {

@@ -37,10 +37,7 @@ enum CheckCommand: Subcommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NetworkError.unreadable(file: path, reason: "no such file or not readable")
         }
-        guard let root = (try? JSONText.parse(data)) as? [String: Any] else {
-            throw NetworkError.invalidContent(file: path, place: "top level", problem: "not a JSON object",
-                                              fix: "give a certificate written by 'verify local --json' or 'verify vnnlib --json'")
-        }
+        let certificate = try Certificate.read(data, file: path)
         var files: [CertificateChecker.FileRole: String] = [:]
         for role in CertificateChecker.FileRole.allCases {
             if let file = arguments.value("--\(role.rawValue)") { files[role] = file }
@@ -51,7 +48,7 @@ enum CheckCommand: Subcommand {
             eps: try arguments.double("--eps"), trueClass: try arguments.int("--class"))
         let options = CertificateChecker.Options(files: files, cvc5: cvc5, leafProcessExecutable: try LeafProcessOption.worker(command: "check"),
                                                  expected: expected)
-        let report = try CertificateChecker.check(root, file: path, options: options)
+        let report = try CertificateChecker.check(certificate, file: path, options: options)
 
         print("written by: \(report.writtenBy?.description ?? "not recorded")")
         if !report.question.isEmpty { print("question: \(report.question)") }

@@ -61,17 +61,11 @@ enum LocalCommand: Subcommand {
         let result = try QuerySolver(configuration: configuration).solve(query)
         report(result, trueClass: trueClass, eps: eps)
         if let path = arguments.value("--json") {
-            var context: [String: Any] = ["class": trueClass, "eps": eps, "center": center, "kind": "local-robustness"]
-            if let adapter = try adapter(arguments) {
-                // One number for a scalar, else the list (what `verify check` reads back).
-                func json(_ values: [Double]) -> Any { values.count == 1 ? values[0] : values }
-                context["adapter"] = ["scale": json(adapter.scale), "shift": json(adapter.shift)]
-            }
-            for (role, file) in files {
-                context[role] = file
-                context["\(role)_sha256"] = try fileDigest(file)
-            }
-            try writeAtomically(CertificateRecord.data(CertificateRecord.object(query: query, result: result, context: context)), to: path)
+            var certified: [CertifiedFiles.Role: CertifiedFiles.File] = [:]
+            for (role, file) in files { certified[role] = CertifiedFiles.File(path: file, sha256: try fileDigest(file)) }
+            let certificate = LocalCertificate(trueClass: trueClass, eps: eps, center: center, adapter: try adapter(arguments),
+                                               files: CertifiedFiles(certified), query: QueryCertificate(query: query, result: result))
+            try writeAtomically(Certificate.local(certificate).data(), to: path)
         }
         switch result.verdict {
         case .holds: return .success
@@ -81,7 +75,7 @@ enum LocalCommand: Subcommand {
     }
 
     /// The network to check, the box centre, and the files used (for the certificate).
-    static func loadNetworkAndCenter(_ arguments: ParsedArguments) throws -> (NeuralNetwork, [Double], [(String, String)]) {
+    static func loadNetworkAndCenter(_ arguments: ParsedArguments) throws -> (NeuralNetwork, [Double], [(CertifiedFiles.Role, String)]) {
         if let model = arguments.value("--model") {
             guard arguments.value("--classifier") == nil, arguments.value("--generator") == nil else {
                 throw UsageError(description: "verify local: give either --model or --classifier/--generator, not both")
@@ -95,7 +89,7 @@ enum LocalCommand: Subcommand {
             let network = try NetworkFile.load(model)
             let center = try parseVector(point, place: "--point")
             try checkSize(center, network, "--point")
-            return (network, center, [("model", model)])
+            return (network, center, [(.model, model)])
         }
         guard let classifierPath = arguments.value("--classifier"), let generatorPath = arguments.value("--generator") else {
             throw UsageError(description: "verify local: give --classifier FILE --generator FILE --noise V..., or --model FILE --point V...")
@@ -107,7 +101,7 @@ enum LocalCommand: Subcommand {
             classifier: NetworkFile.load(classifierPath), after: NetworkFile.load(generatorPath), adapter: adapter(arguments))
         let center = try parseVector(noise, place: "--noise")
         try checkSize(center, network, "--noise")
-        return (network, center, [("classifier", classifierPath), ("generator", generatorPath)])
+        return (network, center, [(.classifier, classifierPath), (.generator, generatorPath)])
     }
 
     /// The adapter `image * scale + shift` between generator and classifier, from
@@ -151,7 +145,7 @@ enum LocalCommand: Subcommand {
         case .unknown(let reason):
             print("UNKNOWN class \(trueClass), eps \(eps): \(reason)")
         }
-        let steps = result.steps.map { "\($0.name) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
+        let steps = result.steps.map { "\($0.name.rawValue) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
         print("steps: " + steps.joined(separator: ", "))
         let s = result.statistics
         print("search: \(s.nodes) sub-boxes, depth \(s.maxDepth), \(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)")

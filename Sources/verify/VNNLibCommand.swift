@@ -40,7 +40,7 @@ enum VNNLibCommand: Subcommand {
         let deadline = Date().addingTimeInterval(configuration.limits.timeLimit)
         armHardDeadline(seconds: configuration.limits.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
         var results: [(SafetyQuery, QueryResult)] = []
-        var answer = "unsat"
+        var answer = VNNLibAnswer.unsat
         var witness: Counterexample?
         for query in queries {
             configuration.limits.timeLimit = max(deadline.timeIntervalSinceNow, 0.001)
@@ -53,7 +53,7 @@ enum VNNLibCommand: Subcommand {
                 // The query is the outward-rounded enlargement: sat needs a point of the exact
                 // property, confirmed exactly and in the float forward pass.
                 guard let input = property.confirmedViolation(network: network, candidate: counterexample.input) else {
-                    answer = "unknown"
+                    answer = .unknown
                     continue
                 }
                 // The witness (result file and certificate) is the confirmed point of the exact
@@ -61,15 +61,15 @@ enum VNNLibCommand: Subcommand {
                 var confirmed = CounterexampleCheck.evaluate(query, point: input, exact: nil, source: counterexample.source)
                 confirmed.input = input
                 confirmed.outputs = network.evaluate(input)
-                answer = "sat"
+                answer = .sat
                 witness = confirmed
                 results[results.count - 1].1.verdict = .violated(confirmed)
             case .unknown(let reason):
-                if answer == "unsat" { answer = reason.contains("time limit") || reason.contains("timeout") ? "timeout" : "unknown" }
+                if answer == .unsat { answer = reason.isTimeout ? .timeout : .unknown }
             }
-            if answer == "sat" { break }
+            if answer == .sat { break }
         }
-        print(answer)
+        print(answer.rawValue)
         if let witness {
             // stderr: stdout stays the VNN-COMP answer line.
             let float32 = witness.isConfirmedInFloat32 ? "unsafe" : "safe"
@@ -78,7 +78,7 @@ enum VNNLibCommand: Subcommand {
                        + (witness.precisionsDisagree ? " (float32 and float64 disagree)" : ""))
         }
         if let path = arguments.value("--result") {
-            var text = answer + "\n"
+            var text = answer.rawValue + "\n"
             if let witness {
                 let xs = witness.input.enumerated().map { "(X_\($0.offset) \(roundTripDecimal($0.element)))" }
                 let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(roundTripDecimal($0.element)))" }
@@ -87,20 +87,15 @@ enum VNNLibCommand: Subcommand {
             try writeAtomically(text, to: path)
         }
         if let path = arguments.value("--json") {
-            let records = results.map { query, result in
-                CertificateRecord.object(query: query, result: result, context: [:])
-            }
-            let context: [String: Any] = [
-                "kind": "vnnlib", "model": modelPath, "model_sha256": try fileDigest(modelPath),
-                "property": propertyPath, "property_sha256": try fileDigest(propertyPath),
-                "answer": answer, "queries": records,
-            ]
-            try writeAtomically(CertificateRecord.data(context), to: path)
+            let files = CertifiedFiles([.model: .init(path: modelPath, sha256: try fileDigest(modelPath)),
+                                        .property: .init(path: propertyPath, sha256: try fileDigest(propertyPath))])
+            let certificate = VNNLibCertificate(answer: answer, queries: results.map(QueryCertificate.init), files: files)
+            try writeAtomically(Certificate.vnnlib(certificate).data(), to: path)
         }
         switch answer {
-        case "unsat": return .success
-        case "sat": return .negative
-        default: return .unknown
+        case .unsat: return .success
+        case .sat: return .negative
+        case .timeout, .unknown: return .unknown
         }
     }
 }

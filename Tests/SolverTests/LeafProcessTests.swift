@@ -113,7 +113,7 @@ final class LeafProcessTests: XCTestCase {
     }
 
     func reason(_ outcome: LeafOutcome) -> String? {
-        if case .unknown(let reason) = outcome { return reason }
+        if case .unknown(let reason) = outcome { return reason.description }
         return nil
     }
 

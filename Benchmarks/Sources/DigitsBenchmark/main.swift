@@ -88,7 +88,7 @@ for name in configNames {
                 case .violated, .violatedUnconfirmed: notRobust += 1
                 case .unknown: unknown += 1
                 }
-                let step = result.steps.last(where: \.decided)?.name ?? "none"
+                let step = result.steps.last(where: \.decided)?.name.rawValue ?? "none"
                 decidedBy[step, default: 0] += 1
             }
         }

@@ -87,9 +87,10 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     public var verdict: SampleVerdict
     /// ROBUST: `bounds`, `split` or `smt`; NOT ROBUST: the counterexample's source.
     public var method: String?
-    /// UNKNOWN: why (the solver's reason).
+    /// UNKNOWN: why (``UnknownReason/description`` of the solver's reason).
     public var reason: String?
-    /// UNKNOWN: which limit ended the query: `nodes`, `rlimit`, `time`, `disabled`, `inexact`, `other`.
+    /// UNKNOWN: which limit ended the query (an ``UnknownLimit`` raw value: `nodes`, `rlimit`,
+    /// `time`, `disabled`, `inexact`, `interrupted`, `other`).
     public var limit: String?
     /// The pipeline step that decided (nil for UNKNOWN).
     public var decidedBy: String?
@@ -146,8 +147,8 @@ extension SampleRecord {
         self.sample = sample
         self.noise = noise
         self.seconds = result.seconds
-        self.steps = result.steps.map { SampleStep(step: $0.name, seconds: $0.seconds, decided: $0.decided) }
-        self.decidedBy = result.steps.last(where: \.decided)?.name
+        self.steps = result.steps.map { SampleStep(step: $0.name.rawValue, seconds: $0.seconds, decided: $0.decided) }
+        self.decidedBy = result.steps.last(where: \.decided)?.name.rawValue
         self.centerLogits = centerLogits
         self.centerMargin = Self.margin(centerLogits, trueClass: classIndex)
         // Every atom of misclassification(c) is y_c - y_j; the margin is their minimum.
@@ -176,20 +177,11 @@ extension SampleRecord {
                 float32Disagrees: counterexample.precisionsDisagree, exactNoise: counterexample.exactInput)
         case .unknown(let why):
             verdict = .unknown
-            reason = why
-            limit = Self.limit(of: why)
+            reason = why.description
+            limit = UnknownLimit(why).rawValue
         }
     }
 
-    /// Which limit a solver reason names.
-    static func limit(of reason: String) -> String {
-        let text = reason.lowercased()
-        if text.contains("node budget") { return "nodes" }
-        if text.contains("resource") || text.contains("rlimit") { return "rlimit" }
-        if text.contains("time") { return "time" }
-        if text.contains("disabled") { return "disabled" }
-        if text.contains("inexact") { return "inexact" }
-        if text.contains("interrupt") || text.contains("cancel") { return "interrupted" }
-        return "other"
-    }
+    /// ``limit`` as its enum; nil when absent or a word no build writes.
+    public var unknownLimit: UnknownLimit? { limit.flatMap(UnknownLimit.init(rawValue:)) }
 }

@@ -20,9 +20,7 @@ import Network
 /// - anything else (unknown, timeout, a counterexample unconfirmed in float) proves nothing.
 public enum CertificateChecker {
     /// The files a certificate names.
-    public enum FileRole: String, Sendable, CaseIterable {
-        case model, property, classifier, generator
-    }
+    public typealias FileRole = CertifiedFiles.Role
 
     /// How to check.
     public struct Options: Sendable {
@@ -126,15 +124,14 @@ public enum CertificateChecker {
         }
     }
 
-    /// Checks `certificate` (the parsed JSON of the file `file`).
+    /// Checks `certificate` (read from the file `file`, ``Certificate/read(_:file:)``).
     ///
     /// - Throws: ``NetworkError`` when the certificate is malformed or a file it needs cannot
     ///   be read or parsed (input errors, not verdicts).
-    public static func check(_ certificate: [String: Any], file: String, options: Options) throws -> Report {
+    public static func check(_ certificate: Certificate, file: String, options: Options) throws -> Report {
         var report = Report()
-        report.writtenBy = ToolVersion(jsonObject: certificate["tool"])
-        let fields = CertificateFields(object: certificate, file: file)
-        let question = try Question.derive(fields, options: options, report: &report)
+        report.writtenBy = certificate.tool
+        let question = try Question.derive(certificate, file: file, options: options, report: &report)
         guard let question else { return report }
         report.question = question.description
         report.claim = question.claim
@@ -142,15 +139,15 @@ public enum CertificateChecker {
         case .nothing:
             return report
         case .holds:
-            try checkHolds(question, fields: fields, options: options, report: &report)
+            try checkHolds(question, file: file, options: options, report: &report)
         case .violated:
-            try checkViolated(question, fields: fields, report: &report)
+            checkViolated(question, report: &report)
         }
         return report
     }
 
     /// Every re-derived query needs a record with verdict `holds` whose proof re-checks.
-    static func checkHolds(_ question: Question, fields: CertificateFields, options: Options, report: inout Report) throws {
+    static func checkHolds(_ question: Question, file: String, options: Options, report: inout Report) throws {
         let records = question.records
         if records.count > question.queries.count {
             report.problems.append(.extraRecords(count: records.count - question.queries.count, queries: question.queries.count))
@@ -161,18 +158,17 @@ public enum CertificateChecker {
                 report.problems.append(.missingQuery(place: place))
                 continue
             }
-            let record = CertificateFields(object: records[index], file: fields.file)
+            let record = records[index]
             compareCopies(record, query, place: place, report: &report)
-            let verdict = record.object["verdict"] as? String ?? "missing"
-            guard verdict == "holds" else {
-                report.problems.append(.queryNotProved(place: place, verdict: verdict))
+            guard record.verdict == .holds else {
+                report.problems.append(.queryNotProved(place: place, verdict: record.verdict?.rawValue ?? "missing"))
                 continue
             }
-            if record.object["proof_leaves_truncated"] as? Bool == true {
+            if record.proofLeavesTruncated == true {
                 report.problems.append(.truncatedProof(place: place))
                 continue
             }
-            let leaves = try record.leaves(place: place)
+            let leaves = try Self.leaves(of: record, place: place, file: file)
             try checkProof(query, leaves: leaves, cvc5: options.cvc5, leafProcessExecutable: options.leafProcessExecutable,
                            place: place, report: &report)
         }
@@ -181,19 +177,18 @@ public enum CertificateChecker {
     /// The counterexamples of the records with verdict `violated` must lie in the input
     /// region and be unsafe in float, and there must be one. (Records with other verdicts,
     /// e.g. a counterexample unconfirmed in float on an earlier query, claim nothing.)
-    static func checkViolated(_ question: Question, fields: CertificateFields, report: inout Report) throws {
+    static func checkViolated(_ question: Question, report: inout Report) {
         var found = false
-        for (index, object) in question.records.enumerated() {
-            let record = CertificateFields(object: object, file: fields.file)
+        for (index, record) in question.records.enumerated() {
             let place = question.place(index)
             if index < question.queries.count { compareCopies(record, question.queries[index], place: place, report: &report) }
-            guard object["verdict"] as? String == "violated" else { continue }
-            guard let counterexample = object["counterexample"] as? [String: Any] else {
+            guard record.verdict == .violated else { continue }
+            guard let counterexample = record.counterexample else {
                 report.problems.append(.counterexampleMalformed(place: place))
                 continue
             }
             found = true
-            guard let input = CertificateFields.numbers(counterexample["input"]), input.count == question.network.inputSize else {
+            guard let input = counterexample.input, input.count == question.network.inputSize else {
                 report.problems.append(.counterexampleMalformed(place: place))
                 continue
             }
@@ -205,13 +200,25 @@ public enum CertificateChecker {
     }
 
     /// The certificate's copies of a query's box and unsafe set must equal the re-derived ones.
-    static func compareCopies(_ record: CertificateFields, _ query: SafetyQuery, place: String, report: inout Report) {
-        let box = record.object["box"] as? [String: Any]
-        if CertificateFields.numbers(box?["lower"]) != query.box.lower || CertificateFields.numbers(box?["upper"]) != query.box.upper {
+    static func compareCopies(_ record: QueryCertificate, _ query: SafetyQuery, place: String, report: inout Report) {
+        if record.box?.lower != query.box.lower || record.box?.upper != query.box.upper {
             report.problems.append(.copyDiffers(place: place, what: .box))
         }
-        if record.unsafeSet() != query.property.disjuncts {
+        if record.unsafeSet?.map({ $0.map(\.atom) }) != query.property.disjuncts {
             report.problems.append(.copyDiffers(place: place, what: .unsafeSet))
+        }
+    }
+
+    /// The record's proof leaves; a path naming a dimension the box does not have is an
+    /// input error naming the file.
+    static func leaves(of record: QueryCertificate, place: String, file: String) throws -> [Leaf] {
+        try (record.proofLeaves ?? []).map { leaf in
+            if let path = leaf.path, path.contains(where: { $0 < 0 || $0 >= leaf.lower.count }) {
+                throw NetworkError.invalidContent(file: file, place: place,
+                                                  problem: "a proof sub-box's path names a dimension that does not exist",
+                                                  fix: Certificate.malformedFix)
+            }
+            return Leaf(lower: leaf.lower, upper: leaf.upper, method: leaf.method, path: leaf.path)
         }
     }
 }

@@ -29,7 +29,7 @@ enum LeafOutcome {
     case unsat
     /// Z3's model: the exact rational inputs and their nearest Doubles.
     case sat(exact: [ExactRational], nearest: [Double])
-    case unknown(String)
+    case unknown(LeafFailure)
 
     /// The outcome of Z3's answer on a leaf over `box`, the same conversion wherever Z3 ran:
     /// a model's point is each exact value's nearest Double. A nearest Double outside the
@@ -38,11 +38,11 @@ enum LeafOutcome {
     init(_ answer: LeafAnswer, box: Box) {
         switch answer {
         case .unsat: self = .unsat
-        case .unknown(let reason): self = .unknown("z3: \(reason)")
+        case .unknown(let reason): self = .unknown(.z3(Z3UnknownReason(description: reason)))
         case .sat(let values):
             let nearest = values.map(\.nearestDouble)
             if let i = nearest.indices.first(where: { !(box.lower[$0] <= nearest[$0] && nearest[$0] <= box.upper[$0]) }) {
-                self = .unknown("z3 leaf: malformed answer: X_\(i) = \(values[i]) lies outside the box [\(box.lower[i]), \(box.upper[i])]")
+                self = .unknown(.malformedAnswer("X_\(i) = \(values[i]) lies outside the box [\(box.lower[i]), \(box.upper[i])]"))
             } else {
                 self = .sat(exact: values, nearest: nearest)
             }
@@ -128,7 +128,7 @@ final class ExactLeafSolver {
             let (answer, used) = try LeafAnswer.solving(encoding.system, context: context, options: options)
             return (LeafOutcome(answer, box: box), used)
         } catch {
-            return (.unknown("encoding or solver error: \(error)"), 0)
+            return (.unknown(.encodingOrSolver("\(error)")), 0)
         }
     }
 }

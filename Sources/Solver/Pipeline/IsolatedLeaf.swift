@@ -35,46 +35,46 @@ struct IsolatedLeaf {
         do {
             try system.smtlib2(phases: options.phases).write(to: file, atomically: false, encoding: .utf8)
         } catch {
-            return (.unknown("z3 leaf process: cannot write \(file.path) (\(error.localizedDescription))"), 0)
+            return (.unknown(.leafProcess("cannot write \(file.path) (\(error.localizedDescription))")), 0)
         }
         let timeout = options.timeoutMilliseconds ?? UInt32.max
         var arguments = [file.path, "--exit-with-stdin"]
         if let limit = options.timeoutMilliseconds { arguments += ["--timeout-ms", "\(limit)"] }
         if let limit = options.resourceLimit { arguments += ["--rlimit", "\(limit)"] }
         let deadline = Double(timeout) / 1000 + grace
-        if flag.isSet { return (.unknown("z3: interrupted"), 0) }
+        if flag.isSet { return (.unknown(.z3(.interrupted)), 0) }
         let result: ChildProcessResult
         do {
             result = try ChildProcess.run(executable: executable, arguments: arguments, deadline: deadline,
                                           slot: slot, shouldStop: { flag.isSet })
         } catch {
-            return (.unknown("z3 leaf process: \(error)"), 0)
+            return (.unknown(.leafProcess("\(error)")), 0)
         }
-        if flag.isSet { return (.unknown("z3: interrupted"), 0) }
+        if flag.isSet { return (.unknown(.z3(.interrupted)), 0) }
         let stderr = String(decoding: result.standardError, as: UTF8.self)
-            .split(whereSeparator: \.isNewline).first.map { ": " + $0.prefix(200) } ?? ""
+            .split(whereSeparator: \.isNewline).first.map { String($0.prefix(200)) } ?? ""
         switch result.ending {
         case .exited(0):
             break
         case .exited(let code):
-            return (.unknown("z3 leaf process failed (exit \(code))\(stderr)"), 0)
+            return (.unknown(.leafProcessExited(code: code, standardError: stderr)), 0)
         case .signalled(let signal):
-            return (.unknown("z3 leaf process crashed (signal \(signal))\(stderr)"), 0)
+            return (.unknown(.leafProcessCrashed(signal: signal, standardError: stderr)), 0)
         case .killedAtDeadline:
-            return (.unknown("z3 leaf process killed after \(String(format: "%.1f", result.seconds)) s (Z3 did not stop at its \(String(format: "%g", Double(timeout) / 1000)) s limit)"), 0)
+            return (.unknown(.leafProcessKilledAtDeadline(seconds: result.seconds, z3Limit: Double(timeout) / 1000)), 0)
         case .killedOnRequest:
-            return (.unknown("z3: interrupted"), 0)
+            return (.unknown(.z3(.interrupted)), 0)
         case .killedForOutput:
-            return (.unknown("z3 leaf process killed: its answer passed 1 MiB"), 0)
+            return (.unknown(.leafProcessAnswerTooLarge), 0)
         case .vanished:
-            return (.unknown("z3 leaf process reaped elsewhere; no answer"), 0)
+            return (.unknown(.leafProcessVanished), 0)
         }
         do {
             let (answer, resources) = try LeafAnswer.parse(String(decoding: result.standardOutput, as: UTF8.self),
                                                            inputCount: box.dimension)
             return (LeafOutcome(answer, box: box), resources)
         } catch {
-            return (.unknown("z3 leaf process: \(error)"), 0)
+            return (.unknown(.leafProcess("\(error)")), 0)
         }
     }
 }

@@ -73,7 +73,7 @@ struct PipelineRun {
     func execute() -> QueryResult {
         var steps: [StepRecord] = []
         /// Runs one step, recording its wall time and whether it decided the query.
-        func timed<T>(_ name: String, _ body: () -> T, decided: (T) -> Bool) -> T {
+        func timed<T>(_ name: PipelineStep, _ body: () -> T, decided: (T) -> Bool) -> T {
             let start = DispatchTime.now()
             let value = body()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
@@ -89,14 +89,14 @@ struct PipelineRun {
                         rootAtomLowerBounds: rootLower, seconds: elapsed)
         }
 
-        let center = timed("center", { CounterexampleCheck.check(query, point: box.center, source: .center) },
+        let center = timed(.center, { CounterexampleCheck.check(query, point: box.center, source: .center) },
                            decided: { $0 != nil })
         if let center { return finish(.violated(center)) }
 
         let (specification, rows) = query.specification
         var rootLower: [Double] = []
         if configuration.bounds.useInterval {
-            let result = timed("interval", {
+            let result = timed(.interval, {
                 BoundPropagation.bounds(of: network, over: box, specification: specification, method: .interval)
             }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
             rootLower = result.specLower
@@ -104,7 +104,7 @@ struct PipelineRun {
         }
         var root: BoundResult?
         if configuration.bounds.useLinear {
-            let result = timed("linear", {
+            let result = timed(.linear, {
                 BoundPropagation.bounds(of: network, over: box, specification: specification, method: .linear)
             }, decided: { InputSplitSearch.openDisjuncts($0.specLower, rows: rows, among: Array(rows.indices)).isEmpty })
             root = result
@@ -114,8 +114,8 @@ struct PipelineRun {
         }
 
         if configuration.attack.useAttack {
-            let found = timed("attack", {
-                // The configured attack method (default: the gradient attack).
+            let found = timed(.attack, {
+                // The configured attack method (``AttackSettings/attackMethod``).
                 AttackStep.run(network: network, box: box, property: property, method: configuration.attack.attackMethod,
                                gradient: configuration.attack.wholeBox, random: configuration.attack.randomAttack,
                                threads: configuration.search.searchThreads)
@@ -133,9 +133,9 @@ struct PipelineRun {
         statistics = search.statistics
         statistics.rootUnstableUnits = unstable
         let smtSeconds = search.smtSeconds
-        steps.append(StepRecord(name: "split", seconds: searchSeconds - smtSeconds, decided: outcome.decidedBySplit))
+        steps.append(StepRecord(name: .split, seconds: searchSeconds - smtSeconds, decided: outcome.decidedBySplit))
         if statistics.smtLeaves > 0 {
-            steps.append(StepRecord(name: "smt", seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
+            steps.append(StepRecord(name: .smt, seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
         }
         return finish(outcome.verdict, leaves: search.leaves, truncated: search.leavesTruncated, rootLower: rootLower)
     }

@@ -143,7 +143,7 @@ struct InputSplitSearch {
     mutating func run(root: BoundResult?) -> Outcome {
         var stack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
         var pendingRoot = root
-        var unknownReason: String?
+        var unknownReason: UnknownReason?
         var unconfirmed: Counterexample?
         var usedSMT = false
         let method: BoundMethod = configuration.bounds.useLinear ? .linear : .interval
@@ -206,13 +206,13 @@ struct InputSplitSearch {
             }
             for (node, ready) in zip(batch, prepared) {
                 if leafSolver.isInterrupted {
-                    unknownReason = elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : "interrupted"
+                    unknownReason = elapsed > configuration.limits.timeLimit ? .timeLimit(seconds: configuration.limits.timeLimit) : .interrupted
                     break search
                 }
                 // The node budget is the main search's (the plain track adds at most one batch
                 // in ``SearchSettings/plainTrackPeriod``).
-                if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = "node budget (\(configuration.limits.maxNodes)) exhausted"; break search }
-                if elapsed > configuration.limits.timeLimit { unknownReason = "time limit (\(configuration.limits.timeLimit) s) reached"; break search }
+                if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = .nodeBudget(nodes: configuration.limits.maxNodes); break search }
+                if elapsed > configuration.limits.timeLimit { unknownReason = .timeLimit(seconds: configuration.limits.timeLimit); break search }
                 statistics.nodes += 1
                 if onPlainTrack { statistics.plainTrackNodes += 1 }
                 if statistics.nodes == configuration.attack.escalateAfterNodes, configuration.attack.useAttack,
@@ -263,7 +263,7 @@ struct InputSplitSearch {
                     // the main search's to decide.
                     if onPlainTrack { continue }
                     guard configuration.leaves.useSMT else {
-                        unknownReason = unknownReason ?? "open sub-box left (exact step disabled)"
+                        unknownReason = unknownReason ?? .exactStepDisabled
                         continue
                     }
                     if configuration.search.useSplit && !node.deferred {
@@ -300,14 +300,14 @@ struct InputSplitSearch {
                             // (or, tanh/sigmoid, cannot be shown to be): keep it, keep searching
                             // for a confirmed one.
                             if unconfirmed == nil { unconfirmed = candidate }
-                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? "inexact encoding (tanh/sigmoid) found no confirmed counterexample" }
+                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? .inexactEncoding }
                             continue
                         }
                         return Outcome(verdict: .violated(candidate), decidedBySplit: false)
                     case .unknown(let reason):
                         statistics.smtUnknown += 1
                         if lastLevel || leafSolver.isInterrupted {
-                            unknownReason = unknownReason ?? (elapsed > configuration.limits.timeLimit ? "time limit (\(configuration.limits.timeLimit) s) reached" : reason)
+                            unknownReason = unknownReason ?? (elapsed > configuration.limits.timeLimit ? .timeLimit(seconds: configuration.limits.timeLimit) : .leaf(reason))
                             continue
                         }
                         // Z3 ran out of budget on this sub-box: split it and go on.
