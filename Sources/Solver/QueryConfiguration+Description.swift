@@ -8,7 +8,7 @@ extension QueryConfiguration: CustomStringConvertible {
     /// default (robustness runs keep the default): each label with whether it has its default.
     var defaultOmissions: [String: Bool] {
         ["searchBatch": searchBatch == 1, "strongBranchingDepth": strongBranchingDepth == 0,
-         "plainTrackPeriod": plainTrackPeriod == 0]
+         "plainTrackPeriod": plainTrackPeriod == 0, "phaseSplit": phaseSplit == PhaseSplitOptions()]
     }
     /// The labels of ``defaultOmissions``.
     static let defaultOmittedFields = Set(QueryConfiguration().defaultOmissions.keys)

@@ -141,6 +141,8 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// Seconds a leaf process may run past its Z3 time limit (start-up, parsing, answer).
     public var leafProcessGrace: Double = 2
     // MARK: leaf isolation (end)
+    /// Branch and bound over ReLU phases (``PhaseSplitSearch``): which engine searches, and its settings.
+    public var phaseSplit = PhaseSplitOptions()
 
     public init() {}
 }

@@ -1,0 +1,56 @@
+import Network
+
+/// Settings of the branch and bound over ReLU phases (``PhaseSplitSearch``).
+public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
+    /// Which engine decides a query that the root bounds and the attack leave open.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// Input splitting only (``InputSplitSearch``).
+        case input
+        /// ReLU-phase splitting only, for every piecewise-linear network with a ReLU or
+        /// LeakyReLU layer (others keep input splitting).
+        case phase
+        /// Phase splitting when the input has at least ``minimumInputDimension`` dimensions
+        /// (and the network qualifies as for `.phase`), else input splitting.
+        case auto
+    }
+
+    /// The library default is `.input`; `verify vnnlib` uses `.auto`.
+    public var engine: Engine = .input
+    /// With `.auto`: the smallest input dimension that gets phase splitting. Input splitting
+    /// decides ACAS Xu (5 inputs) and the digits noise (6) quickly and loses beyond a few
+    /// dozen inputs (`mnistfc`, 784: no instance in 30 s); 16 keeps every low-dimensional
+    /// benchmark on input splitting.
+    public var minimumInputDimension = 16
+    /// A sub-problem with at most this many unstable units goes to Z3 (big-M encoding with
+    /// the fixed phases substituted and its own clipped bounds as big-M constants). A
+    /// sub-problem with no branchable unit left always goes to Z3.
+    public var leafUnstableThreshold = 8
+    /// The depth-first search takes this many nodes off its stack at a time and bounds them
+    /// on ``QueryConfiguration/searchThreads`` threads (the verdict depends on the batch
+    /// size, never on the thread count).
+    public var batch = 8
+
+    public init() {}
+
+    /// Whether ``engine`` sends `network` with this input dimension to phase splitting.
+    public func usesPhaseSplitting(_ network: NeuralNetwork) -> Bool {
+        guard network.isPiecewiseLinear else { return false }
+        let hasReLU = network.layers.contains {
+            switch $0 {
+            case .relu, .leakyRelu: return true
+            case .affine, .clip, .tanh, .sigmoid: return false
+            }
+        }
+        guard hasReLU else { return false }
+        switch engine {
+        case .input: return false
+        case .phase: return true
+        case .auto: return network.inputSize >= minimumInputDimension
+        }
+    }
+
+    public var description: String {
+        "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
+            + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch))"
+    }
+}
