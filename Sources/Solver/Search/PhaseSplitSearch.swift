@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Encoding
 import Network
 
@@ -87,6 +88,7 @@ struct PhaseSplitSearch {
                 case .open(let value): open = value
                 }
                 statistics.dualExclusions += open.dualExclusions
+                if ProcessInfo.processInfo.environment["PHASE_TRACE"] == "2" { FileHandle.standardError.write("node \(statistics.nodes) d=\(node.depth) unstable=\(open.unstable) open=\(open.open.count) low=\(open.open.map { preparation.bestAtom(open.bounds.result, $0) }.map { open.bounds.result.specLower[$0] }) t=\(elapsed)\n".data(using: .utf8)!) }
                 if configuration.useSMT,
                    open.split == nil || open.unstable <= configuration.phaseSplit.leafUnstableThreshold {
                     usedSMT = true
@@ -112,6 +114,7 @@ struct PhaseSplitSearch {
                 })
             }
         }
+        if ProcessInfo.processInfo.environment["PHASE_TRACE"] != nil { FileHandle.standardError.write("TRACE \(statistics) t=\(elapsed)\n".data(using: .utf8)!) }
         if let unconfirmed {
             return InputSplitSearch.Outcome(verdict: .violatedUnconfirmed(unconfirmed), decidedBySplit: false)
         }
@@ -141,10 +144,12 @@ struct PhaseSplitSearch {
     }
 
     /// Z3 on the sub-problem: the big-M encoding over the box with `bounds` (clipped by the
-    /// phases, sound on the sub-problem) as big-M constants. Every point of the sub-problem
-    /// satisfies the encoding (its pre-activations lie in the bounds, and a fixed unit's piece
-    /// is the one its phase selects), so `unsat` proves the sub-problem safe; a model is
-    /// a box point and is checked exactly like any other.
+    /// phases, sound on the sub-problem) as big-M constants, every pre-activation a variable
+    /// constrained to its bounds (``NetworkEncoder/AffineForm/equalities``), so a fixed
+    /// unit's phase (`z >= 0`: lower bound 0; `z <= 0`: upper bound 0) is a constraint and its
+    /// piece is substituted (a stable unit is encoded as that piece). The encoding's solutions
+    /// are exactly the sub-problem's points with their values: `unsat` proves the
+    /// sub-problem safe, and a model is a point of it, checked exactly like any other.
     private mutating func exactLeaf(_ subQuery: SafetyQuery, _ bounds: BoundResult, lastLevel: Bool) -> LeafResult {
         let start = DispatchTime.now()
         let remaining = configuration.timeLimit - elapsed
@@ -152,7 +157,7 @@ struct PhaseSplitSearch {
             network: query.network, box: query.box, bounds: bounds, property: subQuery.property,
             resourceLimit: configuration.smtResourceLimit,
             timeLimit: max(min(remaining, lastLevel ? .infinity : configuration.leafTimeLimit), 0.001),
-            smt2Directory: configuration.smt2Directory)
+            smt2Directory: configuration.smt2Directory, affineForm: .equalities)
         smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         statistics.smtLeaves += 1
         statistics.smtResourceCount += resources
