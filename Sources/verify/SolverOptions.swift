@@ -37,6 +37,10 @@ enum SolverOptions {
                "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); default auto for vnnlib, input for local"),
         .value("--phase-leaf", "N",
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
+        .value("--phase-slopes", "N",
+               "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
+        .value("--phase-child-slopes", "N",
+               "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -69,6 +73,8 @@ enum SolverOptions {
         let explicit = try arguments.parsed("--engine", as: "input, phase or auto") { PhaseSplitOptions.Engine(rawValue: $0) }
         var engine = explicit ?? defaultEngine
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
+        if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
+        if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
         if arguments.value("--json") != nil, engine != .input {
             guard explicit == nil else {
                 throw UsageError(description: "verify \(arguments.command.name): --json: the phase engine writes no checkable certificate yet; use --engine input (or drop --json)")

@@ -75,7 +75,7 @@ public struct PhaseSplitNodeBounds: Sendable {
     }
 
     /// `λ^T W` in plain floating point.
-    private static func transposedProduct(_ affine: AffineLayer, _ lambda: [Double]) -> [Double] {
+    static func transposedProduct(_ affine: AffineLayer, _ lambda: [Double]) -> [Double] {
         let m = affine.inputSize
         if let scale = affine.diagonalScale { return zip(lambda, scale).map { $0 * $1 } }
         var out = [Double](repeating: 0, count: m)

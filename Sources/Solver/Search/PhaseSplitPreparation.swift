@@ -24,6 +24,8 @@ struct PhaseSplitPreparation: Sendable {
 
     struct Open: Sendable {
         var bounds: PhaseSplitNodeBounds
+        /// The lower slopes of ``bounds`` (the children's start).
+        var slopes: [Int: [Double]]
         var open: [Int]
         var dualExclusions: Int
         /// Unstable units of every kind (clip too): what an exact leaf must split.
@@ -32,17 +34,42 @@ struct PhaseSplitPreparation: Sendable {
         var split: (unit: ActivationUnit, first: ReLUPhase)?
     }
 
-    func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?) -> Prepared {
-        guard let bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
-                                                   specification: specification, enclosing: enclosing) else {
+    /// - Parameters:
+    ///   - slopes: the parent's lower slopes (``BoundOptions/lowerSlopes``), the start of this
+    ///     node's optimisation; any value is sound.
+    ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
+    func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
+                 slopes: [Int: [Double]], iterations: Int) -> Prepared {
+        guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
+                                                   specification: specification, enclosing: enclosing,
+                                                   lowerSlopes: slopes) else {
             return .infeasible
+        }
+        var usedSlopes = slopes
+        if iterations > 0 {
+            let open = InputSplitSearch.openDisjuncts(bounds.result.specLower, rows: rows, among: candidates)
+            if !open.isEmpty {
+                // Optimised slopes (a hint), then the sound evaluation with them inside the
+                // first bounds (so no layer's bounds get looser).
+                let slopes = bounds.optimisedSlopes(rows: open.map { bestAtom(bounds.result, $0) },
+                                                    specification: specification, box: query.box,
+                                                    iterations: iterations)
+                usedSlopes = slopes
+                guard let tighter = PhaseSplitBounds.bounds(
+                    of: query.network, over: query.box, phases: phases, specification: specification,
+                    enclosing: bounds.result.layerBounds, lowerSlopes: slopes) else { return .infeasible }
+                var merged = tighter
+                merged.result.specLower = zip(tighter.result.specLower, bounds.result.specLower).map { max($0, $1) }
+                bounds = merged
+            }
         }
         let result = bounds.result
         var dualExclusions = 0
+        let constraints = phaseRows(phases)
         let open = InputSplitSearch.openDisjuncts(result.specLower, rows: rows, among: candidates).filter { disjunct in
-            guard rows[disjunct].count >= 2 else { return true }
+            guard rows[disjunct].count + constraints.count >= 2 else { return true }
             let excluded = ConjunctionExclusion.search(lower: query.box.lower, upper: query.box.upper,
-                                                       rows: linearRows(result, disjunct)).excludes
+                                                       rows: linearRows(result, disjunct) + constraints).excludes
             if excluded { dualExclusions += 1 }
             return !excluded
         }
@@ -53,9 +80,25 @@ struct PhaseSplitPreparation: Sendable {
                 return .violated(found)
             }
         }
-        return .open(Open(bounds: bounds, open: open, dualExclusions: dualExclusions,
+        return .open(Open(bounds: bounds, slopes: usedSlopes, open: open, dualExclusions: dualExclusions,
                           unstable: InputSplitSearch.unstableUnits(query.network, result),
                           split: choose(bounds, rows: best)))
+    }
+
+    /// The fixed phases of the first activation layer, when the network starts with an
+    /// affine layer `z = W x + b` and an activation: exact linear constraints on the input,
+    /// as rows `(Λ, c)` meaning `Λ · x + c <= 0` on the sub-problem (active `z_i >= 0`:
+    /// `(-W_i, -b_i)`; inactive `z_i <= 0`: `(W_i, b_i)`; negation is exact). Joined to a
+    /// disjunct's linear lower bounds, a dual certificate (``ConjunctionExclusion``) then
+    /// shows that no point of the sub-problem reaches the disjunct.
+    func phaseRows(_ phases: PhaseConstraints) -> [(coefficients: [Double], constant: Double)] {
+        let layers = query.network.layers
+        guard layers.count >= 2, case .affine(let affine) = layers[0] else { return [] }
+        return phases.all.filter { $0.unit.layer == 1 }.map { unit, phase in
+            let i = unit.unit
+            let row = (0..<affine.inputSize).map { affine.weight(row: i, column: $0) }
+            return phase == .inactive ? (row, affine.bias[i]) : (row.map { -$0 }, -affine.bias[i])
+        }
     }
 
     /// The atom of `disjunct` with the highest lower bound (the closest to closing it).

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Encoding
 import Network
 
@@ -46,6 +45,8 @@ struct PhaseSplitSearch {
         var open: [Int]
         var depth: Int
         var enclosing: [LayerBounds]?
+        /// The parent's lower slopes (empty at the root: adaptive).
+        var slopes: [Int: [Double]] = [:]
     }
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
@@ -59,12 +60,14 @@ struct PhaseSplitSearch {
         var unconfirmed: Counterexample?
         var usedSMT = false
         let threads = max(configuration.searchThreads, 1)
-        let batchSize = max(configuration.phaseSplit.batch, 1)
+        let options = configuration.phaseSplit
+        let batchSize = max(options.batch, 1)
         search: while !stack.isEmpty {
             var batch: [Node] = []
             while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
             let prepared = ParallelMap.map(batch, threads: threads) { node in
-                preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing)
+                preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
+                                    slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations)
             }
             var children: [[Node]] = []
             defer { for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) } }
@@ -88,7 +91,6 @@ struct PhaseSplitSearch {
                 case .open(let value): open = value
                 }
                 statistics.dualExclusions += open.dualExclusions
-                if ProcessInfo.processInfo.environment["PHASE_TRACE"] == "2" { FileHandle.standardError.write("node \(statistics.nodes) d=\(node.depth) unstable=\(open.unstable) open=\(open.open.count) low=\(open.open.map { preparation.bestAtom(open.bounds.result, $0) }.map { open.bounds.result.specLower[$0] }) t=\(elapsed)\n".data(using: .utf8)!) }
                 if configuration.useSMT,
                    open.split == nil || open.unstable <= configuration.phaseSplit.leafUnstableThreshold {
                     usedSMT = true
@@ -110,11 +112,10 @@ struct PhaseSplitSearch {
                 let enclosing = open.bounds.result.layerBounds
                 children.append([split.first, second].map {
                     Node(phases: node.phases.fixing(split.unit, $0, width: width), open: open.open,
-                         depth: node.depth + 1, enclosing: enclosing)
+                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes)
                 })
             }
         }
-        if ProcessInfo.processInfo.environment["PHASE_TRACE"] != nil { FileHandle.standardError.write("TRACE \(statistics) t=\(elapsed)\n".data(using: .utf8)!) }
         if let unconfirmed {
             return InputSplitSearch.Outcome(verdict: .violatedUnconfirmed(unconfirmed), decidedBySplit: false)
         }
