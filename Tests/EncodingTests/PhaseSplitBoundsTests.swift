@@ -10,6 +10,10 @@ import XCTest
 /// contradicted by such a sample. Float80 is within ~2^-64 of exact, far below the bounds'
 /// rounding margins, so no tolerance is used.
 ///
+/// Half the trials use lower slopes optimised by
+/// ``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:iterations:)``, evaluated
+/// inside the plain bounds as the search does.
+///
 /// Mutation checks (each fails ``testSplitAwareBoundsContainEveryFeasibleSample``): clipping
 /// an active unit's upper bound instead of its lower one (the sign of a split constraint
 /// dropped or flipped), or skipping the clip and treating a fixed active unit as the
@@ -53,8 +57,16 @@ final class PhaseSplitBoundsTests: XCTestCase {
             let specification = BoundsFixtures.specification(outputs: network.outputSize, using: &rng)
             let phases = Self.phases(network, box, using: &rng)
             if phases.count > 0 { clippedProblems += 1 }
-            let bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification)
-            if bounds == nil { emptyProblems += 1 }
+            let plain = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification)
+            if plain == nil { emptyProblems += 1 }
+            // Every other trial: the bounds with optimised slopes, computed inside the plain ones.
+            var bounds = plain
+            if let plain, trial % 2 == 1 {
+                let slopes = plain.optimisedSlopes(rows: Array(0..<specification.count), specification: specification,
+                                                   box: box, iterations: 8)
+                bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification,
+                                                 enclosing: plain.result.layerBounds, lowerSlopes: slopes)
+            }
             for point in BoundsFixtures.samples(box, count: 200, using: &rng) {
                 let values = float80Activations(network, point)
                 guard Self.satisfies(phases, values) else { continue }
