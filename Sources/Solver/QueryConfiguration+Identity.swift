@@ -21,7 +21,8 @@
 /// - settings added after results files existed, while they keep the value that those runs
 ///   had: the escalated attack and ``AttackSettings/escalateAfterNodes`` while no escalated
 ///   attack is set, ``SearchSettings/searchBatch`` at 1, ``SearchSettings/strongBranchingDepth``
-///   and ``SearchSettings/plainTrackPeriod`` at 0.
+///   and ``SearchSettings/plainTrackPeriod`` at 0, ``phaseSplit`` at its defaults (input
+///   splitting).
 ///
 /// A new setting that can change a verdict must appear in the text (a new label at the end,
 /// left out while it keeps the value that runs so far had).
@@ -49,13 +50,14 @@ extension QueryConfiguration: CustomStringConvertible {
         "escalatedAttack", "escalateAfterNodes", "attackMethod", "randomAttack", "nodeAttack", "maxNodes",
         "splitAspectRatio", "smtUnstableThreshold", "maxDepth", "leafTimeLimit", "smtResourceLimit",
         "timeLimit", "maxRecordedLeaves", "smt2Directory", "searchBatch", "strongBranchingDepth",
-        "plainTrackPeriod",
+        "plainTrackPeriod", "phaseSplit",
     ]
 
     /// Every group's entries, in no particular order.
     var identityFields: [IdentityField] {
         bounds.identityFields + attack.identityFields + search.identityFields + leaves.identityFields
             + limits.identityFields
+            + (phaseSplit == PhaseSplitOptions() ? [] : [IdentityField("phaseSplit", text: phaseSplit.description)])
     }
 
     public var description: String {

@@ -2,7 +2,8 @@ import Encoding
 
 /// Limits and switches of one query's pipeline, grouped by concern: ``bounds`` (which bound
 /// methods run), ``attack`` (the attacks), ``search`` (the split search), ``leaves`` (exact Z3
-/// leaves: when, how and where) and ``limits`` (the budgets). Every budget that decides a
+/// leaves: when, how and where), ``limits`` (the budgets) and ``phaseSplit`` (the engine that
+/// branches on ReLU phases). Every budget that decides a
 /// verdict is a count (nodes, attack steps, Z3 `rlimit`), so the verdict is the same on any
 /// machine and under any load; the wall-clock limit is only a safety net, and a result
 /// records which limit ended it.
@@ -15,6 +16,9 @@ public struct QueryConfiguration: Sendable, Equatable {
     public var search = SearchSettings()
     public var leaves = LeafSettings()
     public var limits = QueryLimits()
+    /// Branch and bound over ReLU phases (``PhaseSplitSearch``): which engine searches, and
+    /// its settings.
+    public var phaseSplit = PhaseSplitOptions()
 
     public init() {}
 

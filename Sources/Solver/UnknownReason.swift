@@ -8,9 +8,9 @@ import Foundation
 /// (`reason`), certificates (`reason`) and the terminal; it is pinned by tests, because
 /// results files written by earlier builds are resumed and must keep meaning the same.
 public enum UnknownReason: Sendable, Equatable, CustomStringConvertible {
-    /// The query's wall-clock safety net (``QueryConfiguration/timeLimit``, in seconds) passed.
+    /// The query's wall-clock safety net (``QueryLimits/timeLimit``, in seconds) passed.
     case timeLimit(seconds: Double)
-    /// The split search bounded its budget of nodes (``QueryConfiguration/maxNodes``).
+    /// The split search bounded its budget of nodes (``QueryLimits/maxNodes``).
     case nodeBudget(nodes: Int)
     /// ``QueryInterruptHandle/interrupt()`` stopped the search between nodes.
     case interrupted

@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Solver
 
 /// Options shared by the commands that run the exact pipeline (`local`, `vnnlib`).
@@ -30,6 +31,14 @@ enum SolverOptions {
         .value("--threads", "N", "threads of the split search (default: all cores); verdicts and counterexamples do not depend on it"),
         .value("--strong-branching", "DEPTH",
                "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default \(QueryConfiguration.oneShotStrongBranchingDepth) for vnnlib, \(localStrongBranchingDepth) for local)"),
+        .value("--engine", "ENGINE",
+               "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); default auto for vnnlib, input for local"),
+        .value("--phase-leaf", "N",
+               "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
+        .value("--phase-slopes", "N",
+               "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
+        .value("--phase-child-slopes", "N",
+               "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -43,13 +52,43 @@ enum SolverOptions {
     /// `strongBranching`), with the plain track (``SearchSettings/plainTrackPeriod``)
     /// whenever strong branching is on (without it both tracks would be the same tree).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
-                              strongBranching: Int) throws {
+                              strongBranching: Int, engine: PhaseSplitOptions.Engine = .input) throws {
+        try phaseSplit(arguments, &configuration, engine: engine)
         configuration.search.searchBatch = QueryConfiguration.oneShotSearchBatch
         // A certificate (`--json`) is checkable only with every closed sub-box in it.
         if arguments.value("--json") != nil { configuration.limits.maxRecordedLeaves = .max }
         configuration.search.strongBranchingDepth = try arguments.int("--strong-branching") ?? strongBranching
         configuration.search.plainTrackPeriod = configuration.search.strongBranchingDepth > 0 ? QueryConfiguration.oneShotPlainTrackPeriod : 0
         configuration.search.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// `--engine` and `--phase-leaf`. The phase engine records no certificate yet, so with
+    /// `--json` an explicit `--engine phase` is a usage error and `auto` falls back to input
+    /// splitting (with a note on stderr): a certificate is written only when `verify check`
+    /// can re-prove it (``phaseCertificateNote(_:network:)`` says so).
+    static func phaseSplit(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
+                           engine defaultEngine: PhaseSplitOptions.Engine) throws {
+        let explicit = try arguments.parsed("--engine", as: "input, phase or auto") { PhaseSplitOptions.Engine(rawValue: $0) }
+        var engine = explicit ?? defaultEngine
+        if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
+        if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
+        if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
+        if arguments.value("--json") != nil, engine != .input {
+            guard explicit == nil else {
+                throw UsageError(description: "verify \(arguments.command.name): --json: the phase engine writes no checkable certificate yet; use --engine input (or drop --json)")
+            }
+            engine = .input
+        }
+        configuration.phaseSplit.engine = engine
+    }
+
+    /// With `--json` and no `--engine`, on a network that `auto` would give to the phase
+    /// engine: the note that the input-split engine runs instead.
+    static func phaseCertificateNote(_ arguments: ParsedArguments, network: NeuralNetwork) {
+        var auto = PhaseSplitOptions()
+        auto.engine = .auto
+        guard arguments.value("--json") != nil, arguments.value("--engine") == nil, auto.usesPhaseSplitting(network) else { return }
+        printError("note: --json: the phase engine (--engine auto) writes no checkable certificate yet, so the input-split engine runs")
     }
 
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {

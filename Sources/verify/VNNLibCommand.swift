@@ -31,8 +31,10 @@ enum VNNLibCommand: Subcommand {
         configuration.attack.wholeBox = QueryConfiguration.vnnlibAttack
         configuration.attack.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
         configuration.attack.nodeAttack = QueryConfiguration.vnnlibNodeAttack
-        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth)
+        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth,
+                                        engine: .auto)
         let network = try NetworkFile.load(modelPath)
+        SolverOptions.phaseCertificateNote(arguments, network: network)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)
         let queries = try VNNLibQueries.queries(for: property, network: network)

@@ -46,6 +46,11 @@ final class HelpDefaultsTests: XCTestCase {
             // in Benchmarks/README.md), which LocalAndVNNLibCommandTests checks is what runs:
             // the default search equals --strong-branching 0.
             "--strong-branching": ["\(QueryConfiguration.oneShotStrongBranchingDepth)", "0"],
+            // vnnlib's auto, then local's library default (input splitting).
+            "--engine": [PhaseSplitOptions.Engine.auto.rawValue, PhaseSplitOptions().engine.rawValue],
+            "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
+            "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
+            "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],

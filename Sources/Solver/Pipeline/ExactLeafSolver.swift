@@ -99,8 +99,12 @@ final class ExactLeafSolver {
     /// - Parameters:
     ///   - bounds: sound bounds over `box` (their pre-activation entries become big-M constants).
     ///   - property: the disjuncts still open on this box.
+    ///   - affineForm: `.equalities` makes every pre-activation a variable within its bounds,
+    ///     so bounds that carry constraints (a phase sub-problem's clipped intervals) are
+    ///     constraints of the encoding too.
     func solve(network: NeuralNetwork, box: Box, bounds: BoundResult, property: OutputProperty,
-               resourceLimit: UInt64, timeLimit: Double, smt2Directory: String?) -> (LeafOutcome, Double) {
+               resourceLimit: UInt64, timeLimit: Double, smt2Directory: String?,
+               affineForm: NetworkEncoder.AffineForm = .substituted) -> (LeafOutcome, Double) {
         leafCount += 1
         let activationLayers = network.layers.indices.filter {
             if case .affine = network.layers[$0] { return false } else { return true }
@@ -111,7 +115,7 @@ final class ExactLeafSolver {
         }
         let policy: NetworkEncoder.NonlinearPolicy = network.isPiecewiseLinear ? .refuse : .intervalEnvelope
         do {
-            let encoding = try NetworkEncoder(options: .init(nonlinear: policy)).encode(
+            let encoding = try NetworkEncoder(options: .init(affineForm: affineForm, nonlinear: policy)).encode(
                 network, inputLower: box.lower, inputUpper: box.upper,
                 preActivationBounds: preActivation, property: property)
             if let smt2Directory {

@@ -124,19 +124,29 @@ struct PipelineRun {
             if let found { return finish(.violated(found)) }
         }
 
-        var search = InputSplitSearch(query: query, specification: specification, rows: rows,
-                                      configuration: configuration, leafSolver: leafSolver, started: started)
         let searchStart = DispatchTime.now()
-        let outcome = search.run(root: root)
-        let searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - searchStart.uptimeNanoseconds) / 1e9
+        let outcome: InputSplitSearch.Outcome
         let unstable = statistics.rootUnstableUnits
-        statistics = search.statistics
+        var leaves: [ClosedLeaf] = [], truncated = false, smtSeconds = 0.0
+        if configuration.search.useSplit, configuration.bounds.useLinear, configuration.phaseSplit.usesPhaseSplitting(network) {
+            var search = PhaseSplitSearch(query: query, specification: specification, rows: rows,
+                                          configuration: configuration, leafSolver: leafSolver, started: started)
+            outcome = search.run(root: root)
+            statistics = search.statistics
+            smtSeconds = search.smtSeconds
+        } else {
+            var search = InputSplitSearch(query: query, specification: specification, rows: rows,
+                                          configuration: configuration, leafSolver: leafSolver, started: started)
+            outcome = search.run(root: root)
+            statistics = search.statistics
+            (leaves, truncated, smtSeconds) = (search.leaves, search.leavesTruncated, search.smtSeconds)
+        }
+        let searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - searchStart.uptimeNanoseconds) / 1e9
         statistics.rootUnstableUnits = unstable
-        let smtSeconds = search.smtSeconds
         steps.append(StepRecord(name: .split, seconds: searchSeconds - smtSeconds, decided: outcome.decidedBySplit))
         if statistics.smtLeaves > 0 {
             steps.append(StepRecord(name: .smt, seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
         }
-        return finish(outcome.verdict, leaves: search.leaves, truncated: search.leavesTruncated, rootLower: rootLower)
+        return finish(outcome.verdict, leaves: leaves, truncated: truncated, rootLower: rootLower)
     }
 }

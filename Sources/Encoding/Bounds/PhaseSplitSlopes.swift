@@ -1,0 +1,119 @@
+import Network
+
+// Optimised lower slopes of unstable ReLUs (alpha-CROWN).
+//
+// Reference: K. Xu et al., "Fast and Complete: Enabling Complete Neural Network Verification
+// with Rapid and Massively Parallel Incomplete Verifiers", ICLR 2021.
+
+extension PhaseSplitNodeBounds {
+    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units that raise the sum of the
+    /// linear lower bounds of the specification rows `rows`, found by `iterations` steps of
+    /// projected sign-gradient ascent in plain floating point, starting from the adaptive
+    /// slopes of this bound computation; keyed by layer index like
+    /// ``BoundOptions/lowerSlopes`` (NaN: the unit keeps the adaptive slope).
+    ///
+    /// With the lines of every other unit fixed, the bound of a row `s` is
+    /// `L = const(α) + λ_0 · x*`, `x*` the box vertex the input multipliers `λ_0` point to.
+    /// For a unit whose output multiplier `μ_i` is `>= 0` (so it takes its lower line
+    /// `α_i z`), `∂L/∂α_i = μ_i ẑ_i`, where `ẑ` is the forward pass of `x*` through the lines
+    /// the backward pass selected (the supergradient of the concave piecewise-linear `L`).
+    ///
+    /// Any slope in `[0, 1]` is a valid ReLU lower line, so the result is only a hint: the
+    /// bound that closes a sub-problem is recomputed with these slopes by the sound evaluation
+    /// (``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:)``).
+    public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box,
+                                iterations: Int) -> [Int: [Double]] {
+        var slopes: [Int: [Double]] = [:]
+        for (k, layer) in layers.enumerated() {
+            guard case .relu = layer, let relaxation = relaxations[k] else { continue }
+            let bounds = result.layerBounds[k]
+            var row = [Double](repeating: .nan, count: bounds.count)
+            for i in 0..<bounds.count where bounds.lower[i] < 0 && bounds.upper[i] > 0 { row[i] = relaxation.lowerSlope[i] }
+            if row.contains(where: { !$0.isNaN }) { slopes[k] = row }
+        }
+        guard !slopes.isEmpty, !rows.isEmpty, iterations > 0 else { return slopes }
+        var best = slopes
+        var bestValue = -Double.infinity
+        var step = 0.5
+        for _ in 0..<iterations {
+            var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
+            var value = 0.0
+            for r in rows {
+                value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
+                                    slopes: slopes, box: box, gradient: &gradient)
+            }
+            if value > bestValue { bestValue = value; best = slopes }
+            for (k, row) in slopes {
+                let g = gradient[k]!
+                slopes[k] = row.indices.map { i in
+                    row[i].isNaN || g[i] == 0 ? row[i] : Swift.min(Swift.max(row[i] + (g[i] > 0 ? step : -step), 0), 1)
+                }
+            }
+            step *= 0.7
+        }
+        return best
+    }
+
+    /// The float lower bound of one row with `slopes`, adding `∂L/∂α` to `gradient`.
+    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], box: Box,
+                            gradient: inout [Int: [Double]]) -> Double {
+        var lambda = row
+        var bound = constant
+        var outputMultipliers = [[Double]](repeating: [], count: layers.count)
+        for j in stride(from: layers.count - 1, through: 0, by: -1) {
+            switch layers[j] {
+            case .affine(let affine):
+                for i in 0..<lambda.count { bound += lambda[i] * affine.bias[i] }
+                lambda = Self.transposedProduct(affine, lambda)
+            case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
+                let relaxation = relaxations[j]!
+                outputMultipliers[j] = lambda
+                for i in 0..<lambda.count {
+                    let (a, b) = lines(j, i, relaxation, slopes, upper: lambda[i] < 0)
+                    bound += lambda[i] * b
+                    lambda[i] *= a
+                }
+            }
+        }
+        var zhat = (0..<lambda.count).map { lambda[$0] > 0 ? box.lower[$0] : box.upper[$0] }
+        for i in 0..<lambda.count { bound += lambda[i] * zhat[i] }
+        for j in layers.indices {
+            switch layers[j] {
+            case .affine(let affine):
+                zhat = Self.product(affine, zhat)
+            case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
+                let relaxation = relaxations[j]!
+                let mu = outputMultipliers[j]
+                for i in 0..<zhat.count {
+                    if mu[i] >= 0, let row = slopes[j], !row[i].isNaN { gradient[j]![i] += mu[i] * zhat[i] }
+                    let (a, b) = lines(j, i, relaxation, slopes, upper: mu[i] < 0)
+                    zhat[i] = a * zhat[i] + b
+                }
+            }
+        }
+        return bound
+    }
+
+    /// The line unit `i` of layer `j` takes: the upper line, or the lower line with the
+    /// slope from `slopes` where one is set (ReLU: `α z`).
+    private func lines(_ j: Int, _ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Int: [Double]],
+                       upper: Bool) -> (Double, Double) {
+        if upper { return (relaxation.upperSlope[i], relaxation.upperIntercept[i]) }
+        if let row = slopes[j], !row[i].isNaN { return (row[i], 0) }
+        return (relaxation.lowerSlope[i], relaxation.lowerIntercept[i])
+    }
+
+    /// `W x + b` in plain floating point.
+    private static func product(_ affine: AffineLayer, _ x: [Double]) -> [Double] {
+        if let scale = affine.diagonalScale { return (0..<x.count).map { scale[$0] * x[$0] + affine.bias[$0] } }
+        let m = affine.inputSize
+        return affine.weights.withUnsafeBufferPointer { w in
+            (0..<affine.outputSize).map { i in
+                let row = w.baseAddress! + i * m
+                var sum = affine.bias[i]
+                for k in 0..<m { sum += row[k] * x[k] }
+                return sum
+            }
+        }
+    }
+}

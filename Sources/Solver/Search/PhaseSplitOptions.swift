@@ -1,0 +1,73 @@
+import Network
+
+/// Settings of the branch and bound over ReLU phases (``PhaseSplitSearch``).
+public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
+    /// Which engine decides a query that the root bounds and the attack leave open.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// Input splitting only (``InputSplitSearch``).
+        case input
+        /// ReLU-phase splitting only, for every piecewise-linear network with a ReLU or
+        /// LeakyReLU layer (others keep input splitting).
+        case phase
+        /// Phase splitting when the input has at least ``minimumInputDimension`` dimensions
+        /// (and the network qualifies as for `.phase`), else input splitting.
+        case auto
+    }
+
+    /// The library default is `.input`; `verify vnnlib` uses `.auto`.
+    public var engine: Engine = .input
+    /// With `.auto`: the smallest input dimension that gets phase splitting. Input splitting
+    /// decides ACAS Xu (5 inputs) and the digits noise (6) quickly and loses beyond a few
+    /// dozen inputs (`mnistfc`, 784: no instance in 30 s); 16 keeps every low-dimensional
+    /// benchmark on input splitting.
+    public var minimumInputDimension = 16
+    /// A sub-problem with at most this many unstable units goes to Z3 (big-M encoding with
+    /// the fixed phases substituted and its own clipped bounds as big-M constants). A
+    /// sub-problem with no branchable unit left always goes to Z3. Measured on `mnistfc`
+    /// (784 inputs): with 8, Z3 leaves ran far past their time limit (prop_13_0.03: one leaf
+    /// with 8 unstable units held the query until the hard deadline); with 0 none did.
+    public var leafUnstableThreshold = 0
+    /// The depth-first search takes this many nodes off its stack at a time and bounds them
+    /// on ``SearchSettings/searchThreads`` threads (the verdict depends on the batch
+    /// size, never on the thread count).
+    public var batch = 8
+    /// Sign-gradient steps that optimise the unstable ReLUs' lower slopes at the root
+    /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:iterations:)``); 0
+    /// keeps the adaptive slopes. Children start from their parent's slopes.
+    /// Measured on `mnistfc` 256x2 (prop_1_0.03, root): 20 steps raise the nine margins'
+    /// lower bounds by 0.3-0.5 (e.g. -0.754 -> -0.425) and cut the unstable units from 172
+    /// to 146; 50 steps change the fourth digit. prop_13_0.03 and prop_5_0.03 then decide
+    /// in 3-6 s instead of timing out at 30 s.
+    public var slopeIterations = 20
+    /// The same for every other sub-problem. Measured: 3 steps per node cost more nodes than
+    /// they saved on prop_1_0.03 (timeout either way); 0 keeps the parent's slopes.
+    public var childSlopeIterations = 0
+
+    public init() {}
+
+    /// Whether ``engine`` sends `network` with this input dimension to phase splitting.
+    /// Networks with an enclosed-scale layer (`x / c`, batch normalisation) keep input
+    /// splitting: the phase engine's leaves and slopes are not yet tested on them.
+    public func usesPhaseSplitting(_ network: NeuralNetwork) -> Bool {
+        guard network.isPiecewiseLinear else { return false }
+        var hasReLU = false
+        for layer in network.layers {
+            switch layer {
+            case .relu, .leakyRelu: hasReLU = true
+            case .enclosedScale: return false
+            case .affine, .clip, .tanh, .sigmoid: continue
+            }
+        }
+        guard hasReLU else { return false }
+        switch engine {
+        case .input: return false
+        case .phase: return true
+        case .auto: return network.inputSize >= minimumInputDimension
+        }
+    }
+
+    public var description: String {
+        "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
+            + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations))"
+    }
+}

@@ -1,0 +1,148 @@
+import Encoding
+import Network
+
+/// The node-only work of one ReLU branch-and-bound sub-problem (``PhaseSplitSearch``): its
+/// split-aware bounds, the disjuncts they leave open, its bound minimisers tried as
+/// counterexamples, and the unit to split. A pure function of the node, so a batch can be
+/// prepared on several threads with the same values as on one.
+struct PhaseSplitPreparation: Sendable {
+    let query: SafetyQuery
+    let specification: LinearSpecification
+    let rows: [Range<Int>]
+
+    /// What the bounds say about one sub-problem.
+    enum Prepared: Sendable {
+        /// The sub-problem is empty (two of its constraints contradict each other).
+        case infeasible
+        /// Every unsafe disjunct is excluded on the sub-problem by bounds or a dual certificate.
+        case closed(dualExclusions: Int)
+        /// A bound minimiser is a counterexample (exactly confirmed).
+        case violated(Counterexample)
+        /// Open disjuncts remain.
+        case open(Open)
+    }
+
+    struct Open: Sendable {
+        var bounds: PhaseSplitNodeBounds
+        /// The lower slopes of ``bounds`` (the children's start).
+        var slopes: [Int: [Double]]
+        var open: [Int]
+        var dualExclusions: Int
+        /// Unstable units of every kind (clip too): what an exact leaf must split.
+        var unstable: Int
+        /// The unit to split next and its first child's phase, or nil when no unit can be split.
+        var split: (unit: ActivationUnit, first: ReLUPhase)?
+    }
+
+    /// - Parameters:
+    ///   - slopes: the parent's lower slopes (``BoundOptions/lowerSlopes``), the start of this
+    ///     node's optimisation; any value is sound.
+    ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
+    func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
+                 slopes: [Int: [Double]], iterations: Int) -> Prepared {
+        guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
+                                                   specification: specification, enclosing: enclosing,
+                                                   lowerSlopes: slopes) else {
+            return .infeasible
+        }
+        var usedSlopes = slopes
+        if iterations > 0 {
+            let open = InputSplitSearch.openDisjuncts(bounds.result.specLower, rows: rows, among: candidates)
+            if !open.isEmpty {
+                // Optimised slopes (a hint), then the sound evaluation with them inside the
+                // first bounds (so no layer's bounds get looser).
+                let slopes = bounds.optimisedSlopes(rows: open.map { bestAtom(bounds.result, $0) },
+                                                    specification: specification, box: query.box,
+                                                    iterations: iterations)
+                usedSlopes = slopes
+                guard let tighter = PhaseSplitBounds.bounds(
+                    of: query.network, over: query.box, phases: phases, specification: specification,
+                    enclosing: bounds.result.layerBounds, lowerSlopes: slopes) else { return .infeasible }
+                var merged = tighter
+                merged.result.specLower = zip(tighter.result.specLower, bounds.result.specLower).map { max($0, $1) }
+                bounds = merged
+            }
+        }
+        let result = bounds.result
+        var dualExclusions = 0
+        let constraints = phaseRows(phases)
+        let open = InputSplitSearch.openDisjuncts(result.specLower, rows: rows, among: candidates).filter { disjunct in
+            guard rows[disjunct].count + constraints.count >= 2 else { return true }
+            let excluded = ConjunctionExclusion.search(lower: query.box.lower, upper: query.box.upper,
+                                                       rows: linearRows(result, disjunct) + constraints).excludes
+            if excluded { dualExclusions += 1 }
+            return !excluded
+        }
+        if open.isEmpty { return .closed(dualExclusions: dualExclusions) }
+        let best = open.map { bestAtom(result, $0) }
+        for r in best {
+            if let found = CounterexampleCheck.check(query, point: minimiser(result, row: r), source: .attack) {
+                return .violated(found)
+            }
+        }
+        return .open(Open(bounds: bounds, slopes: usedSlopes, open: open, dualExclusions: dualExclusions,
+                          unstable: InputSplitSearch.unstableUnits(query.network, result),
+                          split: choose(bounds, rows: best)))
+    }
+
+    /// The fixed phases of the first activation layer, when the network starts with an
+    /// affine layer `z = W x + b` and an activation: exact linear constraints on the input,
+    /// as rows `(Λ, c)` meaning `Λ · x + c <= 0` on the sub-problem (active `z_i >= 0`:
+    /// `(-W_i, -b_i)`; inactive `z_i <= 0`: `(W_i, b_i)`; negation is exact). Joined to a
+    /// disjunct's linear lower bounds, a dual certificate (``ConjunctionExclusion``) then
+    /// shows that no point of the sub-problem reaches the disjunct.
+    func phaseRows(_ phases: PhaseConstraints) -> [(coefficients: [Double], constant: Double)] {
+        let layers = query.network.layers
+        guard layers.count >= 2, case .affine(let affine) = layers[0] else { return [] }
+        return phases.all.filter { $0.unit.layer == 1 }.map { unit, phase in
+            let i = unit.unit
+            let row = (0..<affine.inputSize).map { affine.weight(row: i, column: $0) }
+            return phase == .inactive ? (row, affine.bias[i]) : (row.map { -$0 }, -affine.bias[i])
+        }
+    }
+
+    /// The atom of `disjunct` with the highest lower bound (the closest to closing it).
+    func bestAtom(_ result: BoundResult, _ disjunct: Int) -> Int {
+        rows[disjunct].max { result.specLower[$0] < result.specLower[$1] }!
+    }
+
+    /// The box vertex that minimises the linear lower bound `Λ_r · x + c_r` of atom `r`
+    /// (`x_i = l_i` where `Λ_ri > 0`, else `u_i`): where the bound says the atom is lowest.
+    func minimiser(_ result: BoundResult, row r: Int) -> [Double] {
+        let box = query.box
+        return result.inputCoefficients[r].enumerated().map { i, c in c > 0 ? box.lower[i] : box.upper[i] }
+    }
+
+    /// The unit with the highest ``PhaseSplitNodeBounds/branchingScores(rows:specification:)``
+    /// for the atoms `rows` (ties: the first in (layer, unit) order); when every score is 0,
+    /// the unit whose interval is widest on its narrower side (`min(-l, u)`). The first child
+    /// fixes the phase on the larger side of 0.
+    func choose(_ bounds: PhaseSplitNodeBounds, rows: [Int]) -> (unit: ActivationUnit, first: ReLUPhase)? {
+        let scored = bounds.branchingScores(rows: rows, specification: specification)
+        guard !scored.isEmpty else { return nil }
+        var best = scored[0]
+        for candidate in scored.dropFirst() where candidate.score > best.score { best = candidate }
+        var unit = best.unit
+        let layerBounds = bounds.result.layerBounds
+        func side(_ u: ActivationUnit) -> Double {
+            min(-layerBounds[u.layer].lower[u.unit], layerBounds[u.layer].upper[u.unit])
+        }
+        if !(best.score > 0) {
+            unit = scored.map(\.unit).max { side($0) < side($1) }!
+        }
+        let l = layerBounds[unit.layer].lower[unit.unit], u = layerBounds[unit.layer].upper[unit.unit]
+        return (unit, u >= -l ? .active : .inactive)
+    }
+
+    /// The linear lower bounds `(Λ_r, c_r)` of the atoms of `disjunct`.
+    func linearRows(_ result: BoundResult, _ disjunct: Int) -> [(coefficients: [Double], constant: Double)] {
+        rows[disjunct].map { (coefficients: result.inputCoefficients[$0], constant: result.inputConstants[$0]) }
+    }
+
+    /// The query restricted to the disjuncts `open`.
+    func subQuery(_ open: [Int]) -> SafetyQuery {
+        SafetyQuery(network: query.network, box: query.box,
+                    property: OutputProperty(outputCount: query.property.outputCount,
+                                             disjuncts: open.map { query.property.disjuncts[$0] }))
+    }
+}

@@ -1,0 +1,182 @@
+import Dispatch
+import Encoding
+import Network
+
+/// Branch and bound over ReLU phases.
+///
+/// A sub-problem is the query's whole input box with a set of fixed phases
+/// (``PhaseConstraints``: `z >= 0` or `z <= 0` per fixed unit). The root fixes nothing; a
+/// split of an unstable unit makes two children, one per phase, whose union is the parent
+/// (`z >= 0 or z <= 0`). The property holds when every leaf is closed. Depth-first over a
+/// stack, ``PhaseSplitOptions/batch`` nodes at a time: their node-only work
+/// (``PhaseSplitPreparation``) runs on ``SearchSettings/searchThreads`` threads, then the
+/// nodes are handled one by one in stack order. Per node:
+///
+/// 1. split-aware bounds (``PhaseSplitBounds``: intervals clipped by the phases and
+///    re-propagated, inside the parent's bounds); an empty sub-problem is closed;
+/// 2. a disjunct is excluded when an atom's lower bound is `> 0` or a dual certificate
+///    excludes its conjunction (``ConjunctionExclusion``); none left: closed;
+/// 3. each open disjunct's best atom's bound minimiser (the box vertex its linear lower
+///    bound points to) is checked as a counterexample (``CounterexampleCheck``, exact);
+/// 4. at most ``PhaseSplitOptions/leafUnstableThreshold`` unstable units, or no unit left to
+///    split: Z3 on the big-M encoding with the node's clipped bounds as big-M constants (a
+///    fixed unit is stable there, so its phase is substituted); `unsat` closes the node, a
+///    model is checked exactly, an undecided leaf with units left is split instead;
+/// 5. otherwise the unit chosen by ``PhaseSplitPreparation/choose(_:rows:)`` is split.
+///
+/// Soundness rests on the bounds (sound on each sub-problem, closing only with a positive
+/// sound lower bound or an empty set), on Z3's `unsat` on an encoding whose solution set
+/// contains the sub-problem, and on the exact counterexample check. Budgets are counted
+/// (``QueryLimits/maxNodes``, Z3 `rlimit`); the wall-clock limit is a safety net.
+/// No certificate is recorded yet (``QueryResult/leaves`` stays empty).
+struct PhaseSplitSearch {
+    let query: SafetyQuery
+    let specification: LinearSpecification
+    let rows: [Range<Int>]
+    let configuration: QueryConfiguration
+    let leafSolver: ExactLeafSolver
+    let started: DispatchTime
+
+    var statistics = QueryStatistics()
+    var smtSeconds = 0.0
+
+    private struct Node: Sendable {
+        var phases: PhaseConstraints
+        var open: [Int]
+        var depth: Int
+        var enclosing: [LayerBounds]?
+        /// The parent's lower slopes (empty at the root: adaptive).
+        var slopes: [Int: [Double]] = [:]
+    }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
+
+    private var timeLimitReason: UnknownReason { .timeLimit(seconds: configuration.limits.timeLimit) }
+
+    mutating func run(root: BoundResult?) -> InputSplitSearch.Outcome {
+        let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows)
+        var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds)]
+        var unknownReason: UnknownReason?
+        var unconfirmed: Counterexample?
+        var usedSMT = false
+        let threads = max(configuration.search.searchThreads, 1)
+        let options = configuration.phaseSplit
+        let batchSize = max(options.batch, 1)
+        search: while !stack.isEmpty {
+            var batch: [Node] = []
+            while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
+            let prepared = ParallelMap.map(batch, threads: threads) { node in
+                preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
+                                    slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations)
+            }
+            var children: [[Node]] = []
+            defer { for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) } }
+            for (node, ready) in zip(batch, prepared) {
+                if leafSolver.isInterrupted {
+                    unknownReason = elapsed > configuration.limits.timeLimit ? timeLimitReason : .interrupted
+                    break search
+                }
+                if statistics.nodes >= configuration.limits.maxNodes { unknownReason = .nodeBudget(nodes: configuration.limits.maxNodes); break search }
+                if elapsed > configuration.limits.timeLimit { unknownReason = timeLimitReason; break search }
+                statistics.nodes += 1
+                statistics.maxDepth = max(statistics.maxDepth, node.depth)
+                if let found = escalatedAttack(threads: threads) {
+                    return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
+                }
+                let open: PhaseSplitPreparation.Open
+                switch ready {
+                case .infeasible: continue
+                case .closed(let dual): statistics.dualExclusions += dual; continue
+                case .violated(let found): return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
+                case .open(let value): open = value
+                }
+                statistics.dualExclusions += open.dualExclusions
+                if configuration.leaves.useSMT,
+                   open.split == nil || open.unstable <= configuration.phaseSplit.leafUnstableThreshold {
+                    usedSMT = true
+                    let lastLevel = open.split == nil
+                    switch exactLeaf(preparation.subQuery(open.open), open.bounds.result, lastLevel: lastLevel) {
+                    case .closed: continue
+                    case .violated(let found): return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: false)
+                    case .unconfirmed(let candidate): unconfirmed = unconfirmed ?? candidate; continue
+                    case .undecided(let reason):
+                        if lastLevel { unknownReason = unknownReason ?? reason; continue }
+                    }
+                }
+                guard let split = open.split else {
+                    unknownReason = unknownReason ?? .exactStepDisabled
+                    continue
+                }
+                let width = open.bounds.result.layerBounds[split.unit.layer].count
+                let second: ReLUPhase = split.first == .active ? .inactive : .active
+                let enclosing = open.bounds.result.layerBounds
+                children.append([split.first, second].map {
+                    Node(phases: node.phases.fixing(split.unit, $0, width: width), open: open.open,
+                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes)
+                })
+            }
+        }
+        if let unconfirmed {
+            return InputSplitSearch.Outcome(verdict: .violatedUnconfirmed(unconfirmed), decidedBySplit: false)
+        }
+        if let unknownReason { return InputSplitSearch.Outcome(verdict: .unknown(reason: unknownReason), decidedBySplit: false) }
+        return InputSplitSearch.Outcome(verdict: .holds(usedSMT ? .smt : .split), decidedBySplit: !usedSMT)
+    }
+
+    /// The one escalated whole-box attack (``QueryConfiguration/escalatedAttack``), run when
+    /// the node count reaches ``QueryConfiguration/escalateAfterNodes``.
+    private mutating func escalatedAttack(threads: Int) -> Counterexample? {
+        guard statistics.nodes == configuration.attack.escalateAfterNodes, configuration.attack.useAttack,
+              let escalated = configuration.attack.escalatedAttack,
+              let point = GradientAttack.search(
+                  network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
+                  configuration: escalated, deadline: .after(seconds: configuration.limits.timeLimit - elapsed),
+                  threads: threads).point,
+              let found = CounterexampleCheck.check(query, point: point, source: .attack) else { return nil }
+        statistics.escalatedAttackFound = true
+        return found
+    }
+
+    private enum LeafResult {
+        case closed
+        case violated(Counterexample)
+        case unconfirmed(Counterexample)
+        case undecided(UnknownReason)
+    }
+
+    /// Z3 on the sub-problem: the big-M encoding over the box with `bounds` (clipped by the
+    /// phases, sound on the sub-problem) as big-M constants, every pre-activation a variable
+    /// constrained to its bounds (``NetworkEncoder/AffineForm/equalities``), so a fixed
+    /// unit's phase (`z >= 0`: lower bound 0; `z <= 0`: upper bound 0) is a constraint and its
+    /// piece is substituted (a stable unit is encoded as that piece). The encoding's solutions
+    /// are exactly the sub-problem's points with their values: `unsat` proves the
+    /// sub-problem safe, and a model is a point of it, checked exactly like any other.
+    private mutating func exactLeaf(_ subQuery: SafetyQuery, _ bounds: BoundResult, lastLevel: Bool) -> LeafResult {
+        let start = DispatchTime.now()
+        let remaining = configuration.limits.timeLimit - elapsed
+        let (outcome, resources) = leafSolver.solve(
+            network: query.network, box: query.box, bounds: bounds, property: subQuery.property,
+            resourceLimit: configuration.limits.smtResourceLimit,
+            timeLimit: max(min(remaining, lastLevel ? .infinity : configuration.limits.leafTimeLimit), 0.001),
+            smt2Directory: configuration.leaves.smt2Directory, affineForm: .equalities)
+        smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        statistics.smtLeaves += 1
+        statistics.smtResourceCount += resources
+        switch outcome {
+        case .unsat:
+            statistics.smtUnsat += 1
+            return .closed
+        case .sat(let exact, let nearest):
+            statistics.smtSat += 1
+            var candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
+            if !candidate.isConfirmed,
+               let near = CounterexampleCheck.confirmNear(subQuery, nearest: nearest, exact: exact, source: .smt) {
+                candidate = near
+            }
+            return candidate.isConfirmed ? .violated(candidate) : .unconfirmed(candidate)
+        case .unknown(let reason):
+            statistics.smtUnknown += 1
+            return .undecided(elapsed > configuration.limits.timeLimit ? timeLimitReason : .leaf(reason))
+        }
+    }
+}

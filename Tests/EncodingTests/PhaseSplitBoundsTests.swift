@@ -1,0 +1,138 @@
+import Foundation
+import Network
+@testable import Encoding
+import XCTest
+
+/// Split-aware bounds (``PhaseSplitBounds``) against dense sampling: on hundreds of random
+/// ReLU / LeakyReLU / clip networks, boxes and phase sets, every sample whose Float80 forward
+/// pass satisfies the phase constraints (the sub-problem's points) lies inside every layer's
+/// bounds and above every specification row's lower bound, and an "empty" verdict is never
+/// contradicted by such a sample. Float80 is within ~2^-64 of exact, far below the bounds'
+/// rounding margins, so no tolerance is used.
+///
+/// Half the trials use lower slopes optimised by
+/// ``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:iterations:)``, evaluated
+/// inside the plain bounds as the search does.
+///
+/// Mutation checks (each fails ``testSplitAwareBoundsContainEveryFeasibleSample``): clipping
+/// an active unit's upper bound instead of its lower one (the sign of a split constraint
+/// dropped or flipped), or skipping the clip and treating a fixed active unit as the
+/// identity anyway.
+final class PhaseSplitBoundsTests: XCTestCase {
+    /// A random phase set: mostly the activation pattern of one sample (so the sub-problem is
+    /// not empty), sometimes random phases (often empty).
+    static func phases(_ network: NeuralNetwork, _ box: Box, using rng: inout BoundsRandom) -> PhaseConstraints {
+        let reference = BoundsFixtures.samples(box, count: 1, using: &rng).last!
+        let values = float80Activations(network, reference)
+        var phases = PhaseConstraints()
+        let followPattern = Int.random(in: 0..<4, using: &rng) != 0
+        for (k, layer) in network.layers.enumerated() {
+            switch layer {
+            case .relu, .leakyRelu: break
+            case .affine, .clip, .tanh, .sigmoid, .enclosedScale: continue
+            }
+            for i in 0..<values[k].count where Int.random(in: 0..<3, using: &rng) == 0 {
+                let active = followPattern ? values[k][i] >= 0 : Bool.random(using: &rng)
+                phases = phases.fixing(ActivationUnit(layer: k, unit: i), active ? .active : .inactive, width: values[k].count)
+            }
+        }
+        return phases
+    }
+
+    /// Whether a Float80 forward pass satisfies every phase with a margin (a value within
+    /// 1e-12 of 0 is not counted, so the sign in Float80 is the exact sign).
+    static func satisfies(_ phases: PhaseConstraints, _ values: [[Float80]]) -> Bool {
+        phases.all.allSatisfy { unit, phase in
+            let z = values[unit.layer][unit.unit]
+            return phase == .active ? z > 1e-12 : z < -1e-12
+        }
+    }
+
+    func testSplitAwareBoundsContainEveryFeasibleSample() {
+        var rng = BoundsRandom(seed: 13)
+        var feasibleSamples = 0, emptyProblems = 0, clippedProblems = 0
+        for trial in 0..<400 {
+            let network = BoundsFixtures.network(.piecewiseLinear, using: &rng)
+            let box = BoundsFixtures.box(dimension: network.inputSize, using: &rng)
+            let specification = BoundsFixtures.specification(outputs: network.outputSize, using: &rng)
+            let phases = Self.phases(network, box, using: &rng)
+            if phases.count > 0 { clippedProblems += 1 }
+            let plain = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification)
+            if plain == nil { emptyProblems += 1 }
+            // Every other trial: the bounds with optimised slopes, computed inside the plain ones.
+            var bounds = plain
+            if let plain, trial % 2 == 1 {
+                let slopes = plain.optimisedSlopes(rows: Array(0..<specification.count), specification: specification,
+                                                   box: box, iterations: 8)
+                bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification,
+                                                 enclosing: plain.result.layerBounds, lowerSlopes: slopes)
+            }
+            for point in BoundsFixtures.samples(box, count: 200, using: &rng) {
+                let values = float80Activations(network, point)
+                guard Self.satisfies(phases, values) else { continue }
+                feasibleSamples += 1
+                guard let bounds else {
+                    XCTFail("trial \(trial): bounds call the sub-problem empty, but \(point) satisfies \(phases.all)")
+                    break
+                }
+                for (k, layer) in bounds.result.layerBounds.enumerated() {
+                    for i in 0..<layer.count {
+                        let v = values[k][i]
+                        XCTAssert(Float80(layer.lower[i]) <= v && v <= Float80(layer.upper[i]),
+                                  "trial \(trial): layer \(k) unit \(i): \(v) outside [\(layer.lower[i]), \(layer.upper[i])]")
+                    }
+                }
+                for r in 0..<specification.count {
+                    let value = float80Specification(specification, row: r, values.last!)
+                    XCTAssert(Float80(bounds.result.specLower[r]) <= value,
+                              "trial \(trial): row \(r) lower \(bounds.result.specLower[r]) above \(value)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(feasibleSamples, 10_000, "the sample must exercise feasible sub-problems")
+        XCTAssertGreaterThan(emptyProblems, 10, "the sample must exercise empty sub-problems")
+        XCTAssertGreaterThan(clippedProblems, 200)
+    }
+
+    /// Hand example: `y = ReLU(x)` on `x in [-1, 2]`. Fixing the unit inactive (`x <= 0`)
+    /// makes the output exactly 0, so its bounds are `[0, 0]`; fixing it active gives the
+    /// identity on `[0, 2]`. Without a phase the ReLU's upper line is `(2/3)(x + 1)`, so
+    /// `y <= 2` only. `-y` as the specification row: lower bound `-2` active, `0` inactive.
+    func testFixedPhasesMakeTheReLUExact() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0])), .relu,
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0])),
+        ])
+        let box = try Box(lower: [-1], upper: [2])
+        let unit = ActivationUnit(layer: 1, unit: 0)
+        let minusY = LinearSpecification(coefficients: [[-1]], constants: [0])
+        let inactive = try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box,
+            phases: PhaseConstraints().fixing(unit, .inactive, width: 1), specification: minusY))
+        XCTAssertEqual(inactive.result.layerBounds[1], LayerBounds(lower: [-1], upper: [0]))
+        XCTAssertEqual(inactive.result.outputBounds.upper, [0])
+        XCTAssertEqual(inactive.result.specLower[0], 0, accuracy: 1e-12)
+        let active = try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box,
+            phases: PhaseConstraints().fixing(unit, .active, width: 1), specification: minusY))
+        XCTAssertEqual(active.result.layerBounds[1], LayerBounds(lower: [0], upper: [2]))
+        XCTAssertEqual(active.result.specLower[0], -2, accuracy: 1e-12)
+        XCTAssertTrue(active.branchableUnits.isEmpty)
+        let free = try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(),
+                                                         specification: minusY))
+        XCTAssertEqual(free.branchableUnits, [unit])
+    }
+
+    /// `x in [1, 2]` makes the ReLU's input positive: fixing it inactive (`x <= 0`) leaves no
+    /// point, and the bounds say so (nil).
+    func testContradictoryPhaseIsEmpty() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0])), .relu,
+        ])
+        let box = try Box(lower: [1], upper: [2])
+        XCTAssertNil(PhaseSplitBounds.bounds(of: network, over: box,
+            phases: PhaseConstraints().fixing(ActivationUnit(layer: 1, unit: 0), .inactive, width: 1),
+            specification: .none))
+        XCTAssertNotNil(PhaseSplitBounds.bounds(of: network, over: box,
+            phases: PhaseConstraints().fixing(ActivationUnit(layer: 1, unit: 0), .active, width: 1),
+            specification: .none))
+    }
+}

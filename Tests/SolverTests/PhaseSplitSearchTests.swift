@@ -1,0 +1,105 @@
+import Encoding
+import Foundation
+import Network
+@testable import Solver
+import XCTest
+
+/// The ReLU-phase engine (``PhaseSplitSearch``) against independent oracles: the naive
+/// SMT-LIB2 encoding decided by Z3 (``PipelineDifferentialTests/naiveSMT(_:_:_:)``: no bounds,
+/// one `ite` per unit, exact rationals), dense sampling of every ROBUST box, and the exact
+/// check of every counterexample.
+///
+/// Mutation checks: flipping the clip of a fixed phase in ``PhaseSplitBounds`` (an active unit
+/// clipped to `z <= 0`), or treating a fixed unit's empty interval as "closed" without the
+/// phase, makes ``testForcedDeepPhaseSplitsAgreeWithNaiveZ3`` report ROBUST on violated
+/// boxes; splitting one child only (`z >= 0` twice) does too.
+final class PhaseSplitSearchTests: XCTestCase {
+    /// The phase engine on every query with a ReLU or LeakyReLU layer, without the whole-box attack (so that the search
+    /// itself must find counterexamples and proofs).
+    static func phaseConfiguration(leafThreshold: Int) -> QueryConfiguration {
+        var configuration = QueryConfiguration()
+        configuration.attack.useAttack = false
+        configuration.phaseSplit.engine = .phase
+        configuration.phaseSplit.leafUnstableThreshold = leafThreshold
+        // Networks without a ReLU or LeakyReLU layer keep input splitting; its depth limit
+        // sends their deep sub-boxes to Z3 within the node budget.
+        configuration.leaves.maxDepth = 12
+        return configuration
+    }
+
+    /// Z3 leaves take sub-problems with up to 2 unstable units: the leaf encoding with fixed
+    /// phases substituted is exercised.
+    func testPhaseEngineAgreesWithNaiveZ3() throws {
+        let counts = try PipelineDifferentialTests.runDifferential(
+            configuration: Self.phaseConfiguration(leafThreshold: 2), seed: 131, cases: 150)
+        XCTAssertGreaterThan(counts.robust, 10, "the sample must exercise proofs")
+        XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
+    }
+
+    /// Threshold 0 and one node per batch: every ReLU and LeakyReLU unit is split until none is
+    /// unstable, so proofs rest on the deepest split-aware bounds (and Z3 only sees clip units).
+    func testForcedDeepPhaseSplitsAgreeWithNaiveZ3() throws {
+        var configuration = Self.phaseConfiguration(leafThreshold: 0)
+        configuration.phaseSplit.batch = 1
+        configuration.bounds.useRelaxationLP = false
+        let counts = try PipelineDifferentialTests.runDifferential(configuration: configuration, seed: 132, cases: 150)
+        XCTAssertGreaterThan(counts.robust, 10)
+        XCTAssertGreaterThan(counts.violated, 10)
+    }
+
+    /// Without Z3 a ReLU-only network is still decided: a sub-problem with every unit fixed
+    /// is linear, so its bounds are exact up to rounding; verdicts must agree with naive Z3
+    /// wherever the engine decides, and every ROBUST box survives dense sampling.
+    func testPhaseSplitsAloneDecideReLUNetworksSoundly() throws {
+        var rng = Z3SeededGenerator(seed: 133)
+        var configuration = Self.phaseConfiguration(leafThreshold: 0)
+        configuration.leaves.useSMT = false
+        let solver = try QuerySolver(configuration: configuration)
+        let oracle = try Z3Context()
+        var decided = 0
+        for trial in 0..<120 {
+            let network = Z3TestNetworks.random(sizes: [2, 6, 5, 3], using: &rng)
+            let center = (0..<2).map { _ in Double.random(in: -1...1, using: &rng) }
+            let box = try Box.linf(center: center, radius: [0.05, 0.2, 0.6].randomElement(using: &rng)!)
+            let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
+            let result = solver.solve(SafetyQuery(network: network, box: box, property: property))
+            let naive = try oracle.solve(smtlib2: PipelineDifferentialTests.naiveSMT(network, box, property)).outcome
+            switch (result.verdict, naive) {
+            case (.holds, .unsat):
+                decided += 1
+                for _ in 0..<400 {
+                    let x = (0..<2).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+                    XCTAssertNil(property.violatedDisjunct(network.evaluate(x)), "trial \(trial): sampled violation in a ROBUST box")
+                }
+            case (.violated(let counterexample), .sat):
+                decided += 1
+                XCTAssertTrue(counterexample.isConfirmed && box.contains(counterexample.input))
+            case (.unknown, _):
+                continue
+            default:
+                XCTFail("trial \(trial): phase engine \(result.verdict) vs naive Z3 \(naive)")
+            }
+        }
+        XCTAssertGreaterThan(decided, 60)
+    }
+
+    /// The node budget ends the search with UNKNOWN (never a verdict it has not reached), and
+    /// the same budget gives the same answer and node count for 1 and 4 threads.
+    func testNodeBudgetIsDeterministicAcrossThreads() throws {
+        var rng = Z3SeededGenerator(seed: 134)
+        let network = Z3TestNetworks.random(sizes: [3, 8, 8, 3], using: &rng)
+        let center = [0.1, -0.2, 0.3]
+        let box = try Box.linf(center: center, radius: 0.5)
+        let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
+        var answers: [String] = []
+        for threads in [1, 4] {
+            var configuration = Self.phaseConfiguration(leafThreshold: 0)
+            configuration.limits.maxNodes = 5
+            configuration.search.searchThreads = threads
+            let result = try QuerySolver(configuration: configuration).solve(SafetyQuery(network: network, box: box, property: property))
+            answers.append("\(result.verdict.label) \(result.statistics.nodes)")
+            if case .holds = result.verdict { XCTAssertLessThanOrEqual(result.statistics.nodes, 5) }
+        }
+        XCTAssertEqual(answers[0], answers[1])
+    }
+}
