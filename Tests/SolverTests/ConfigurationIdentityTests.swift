@@ -83,12 +83,19 @@ final class ConfigurationIdentityTests: XCTestCase {
         everything.search.searchBatch = 2
         everything.search.strongBranchingDepth = 1
         everything.search.plainTrackPeriod = 1
+        everything.phaseSplit.engine = .auto
         let labels = everything.identityFields.map(\.label)
         XCTAssertEqual(labels.count, QueryConfiguration.identityOrder.count)
         XCTAssertEqual(Set(labels), Set(QueryConfiguration.identityOrder))
         let placement: Set = ["leafProcessExecutable", "leafProcessGrace", "searchThreads"]
         var settings = 0
         for group in Mirror(reflecting: everything).children {
+            // The phase engine's settings are one entry, its options' description.
+            if group.label == "phaseSplit" {
+                XCTAssertTrue(labels.contains("phaseSplit"))
+                settings += 1
+                continue
+            }
             for setting in Mirror(reflecting: group.value).children {
                 guard let label = setting.label else { continue }
                 settings += 1
@@ -97,6 +104,19 @@ final class ConfigurationIdentityTests: XCTestCase {
             }
         }
         XCTAssertEqual(settings, labels.count + placement.count)
+    }
+
+    /// The phase engine at its defaults (input splitting) leaves the identity of every
+    /// earlier results file unchanged; any other setting of it is part of the identity.
+    func testThePhaseEngineEntersTheIdentityOnlyWhenNotDefault() {
+        let plain = QueryConfiguration()
+        XCTAssertFalse(plain.description.contains("phaseSplit"), plain.description)
+        var phases = plain
+        phases.phaseSplit.engine = .auto
+        XCTAssertTrue(phases.description.hasSuffix(", phaseSplit: \(phases.phaseSplit))"), phases.description)
+        var leaves = plain
+        leaves.phaseSplit.leafUnstableThreshold = 3
+        XCTAssertNotEqual(leaves.description, plain.description)
     }
 
     /// Where Z3 runs is left out; a setting that changes verdicts is not.
