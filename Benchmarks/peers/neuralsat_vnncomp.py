@@ -7,7 +7,7 @@ usage: neuralsat_vnncomp.py INSTANCES.csv [TIMEOUT_OVERRIDE] [FILTER_REGEX]
 INSTANCES.csv has lines onnx,vnnlib,timeout_s[,expected] with paths relative to the CSV (e.g.
 ../shared/bench/mnistfc/expected.csv). Each instance runs through the team's runner
 ../shared/peers/neuralsat/run_neuralsat.py (override with NSAT_RUNNER; its venv with
-NSAT_PYTHON, see ../shared/peers/neuralsat/README.md), one thread, CPU. Seconds are the
+NSAT_PYTHON, see ../shared/peers/neuralsat/README.md), CPU, NSAT_THREADS threads (default 1). Seconds are the
 runner's wall time, Python and torch start-up included.
 
 A `sat` counts only when its witness survives re-execution here: the point is clipped into the
@@ -130,7 +130,8 @@ def main():
         with tempfile.TemporaryDirectory() as scratch:
             cex = os.path.join(scratch, "cex.txt")
             start = time.monotonic()
-            out = subprocess.run([sys.executable, runner, onnx_path, vnnlib_path, "--timeout", str(limit), "--cex", cex],
+            out = subprocess.run([sys.executable, runner, onnx_path, vnnlib_path, "--timeout", str(limit), "--cex", cex,
+                                  "--threads", os.environ.get("NSAT_THREADS", "1")],
                                  capture_output=True, text=True)
             seconds = time.monotonic() - start
             words = out.stdout.split()
