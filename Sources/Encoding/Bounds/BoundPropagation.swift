@@ -59,120 +59,35 @@ public enum BoundPropagation {
 
         for k in layers.indices {
             state.appendLayer(k, slopes: options.lowerSlopes[k])
+            // Every bound here is sound on the whole box, so two bounds of a unit never cross
+            // unless soundness is broken: fail in debug builds, keep the earlier bound in
+            // release builds.
             if forward != nil {
                 forward!.apply(layers[k], relaxation: state.relaxations[k])
-                intersect(&state.bounds[k + 1], with: forward!.concretize())
+                let consistent = state.bounds[k + 1].intersect(with: forward!.concretize())
+                assert(consistent, "forward linear and interval bounds disagree at layer \(k + 1)")
             }
             if let enclosing = options.enclosing {
                 precondition(enclosing.count == layers.count + 1, "enclosing bounds need one entry per layer and the input")
-                intersect(&state.bounds[k + 1], with: enclosing[k + 1])
+                let consistent = state.bounds[k + 1].intersect(with: enclosing[k + 1])
+                assert(consistent, "bounds disagree with the enclosing bounds at layer \(k + 1)")
             }
             // Back-substitute an affine output that feeds an activation, for the units whose
             // relaxation is still loose.
             guard refineIntermediate, k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
             let consumer = layers[k + 1]
             if case .affine = consumer { continue }
-            refine(&state, top: k + 1) { l, u in LinearRelaxation.isLoose(consumer, l, u) }
+            let consistent = state.refine(top: k + 1) { l, u in LinearRelaxation.isLoose(consumer, l, u) }
+            assert(consistent, "linear and interval bounds disagree at layer \(k + 1)")
         }
 
-        let top = layers.count
         guard linear else {
             return BoundResult(method: .interval, layerBounds: state.bounds,
-                               specLower: IntervalPropagation.specificationLower(specification, state.bounds[top]),
+                               specLower: IntervalPropagation.specificationLower(specification, state.bounds[layers.count]),
                                inputCoefficients: [], inputConstants: [])
         }
-
-        // Specification rows and (when the last layer is affine and not the only layer)
-        // the output units, back-substituted together.
-        let outputs = state.sizes[top]
-        var refineOutput = false
-        if top >= 2, case .affine = layers[top - 1] { refineOutput = true }
-        let specRows = specification.count
-        let rowCount = specRows + (refineOutput ? 2 * outputs : 0)
-        var rows = [Double](repeating: 0, count: rowCount * outputs)
-        var constants = [Double](repeating: 0, count: rowCount)
-        for r in 0..<specRows {
-            for i in 0..<outputs { rows[r * outputs + i] = specification.coefficients[r][i] }
-            constants[r] = specification.constants[r]
-        }
-        if refineOutput {
-            for i in 0..<outputs {
-                rows[(specRows + 2 * i) * outputs + i] = 1
-                rows[(specRows + 2 * i + 1) * outputs + i] = -1
-            }
-        }
-        var coefficients: [Double] = []
-        let lower = state.lowerBounds(rows: rows, constants: &constants, rowCount: rowCount, top: top,
-                                      coefficients: &coefficients)
-        if refineOutput {
-            tighten(&state.bounds[top], units: Array(0..<outputs), lower: lower, offset: specRows)
-        }
-        let interval = IntervalPropagation.specificationLower(specification, state.bounds[top])
-        let d = state.sizes[0]
-        return BoundResult(
-            method: .linear, layerBounds: state.bounds,
-            specLower: (0..<specRows).map { Swift.max(lower[$0], interval[$0]) },
-            inputCoefficients: (0..<specRows).map { Array(coefficients[($0 * d)..<(($0 + 1) * d)]) },
-            inputConstants: Array(constants[0..<specRows]))
-    }
-
-    /// Back-substitutes the units of `bounds[top]` selected by `isNeeded(l, u)` and keeps the
-    /// better of the interval and the linear bound of each.
-    private static func refine(_ state: inout BackSubstitution, top: Int,
-                               isNeeded: @escaping (Double, Double) -> Bool) {
-        let current = state.bounds[top]
-        let units = (0..<current.count).filter { isNeeded(current.lower[$0], current.upper[$0]) }
-        if units.isEmpty { return }
-        let width = current.count
-        var rows = [Double](repeating: 0, count: 2 * units.count * width)
-        for (index, unit) in units.enumerated() {
-            rows[(2 * index) * width + unit] = 1
-            rows[(2 * index + 1) * width + unit] = -1
-        }
-        var constants = [Double](repeating: 0, count: 2 * units.count)
-        var coefficients: [Double] = []
-        // Retire a unit's two rows as soon as its relaxation is exact (e.g. a ReLU shown
-        // stable by a partial back-substitution).
-        let lower = state.lowerBounds(rows: rows, constants: &constants, rowCount: 2 * units.count, top: top,
-                                      coefficients: &coefficients) { best, active in
-            for (index, unit) in units.enumerated() where active[2 * index] {
-                let l = Swift.max(current.lower[unit], best[2 * index])
-                let u = Swift.min(current.upper[unit], -best[2 * index + 1])
-                if !isNeeded(l, u) {
-                    active[2 * index] = false
-                    active[2 * index + 1] = false
-                }
-            }
-        }
-        tighten(&state.bounds[top], units: units, lower: lower, offset: 0)
-    }
-
-    /// Intersects `bounds` with other sound bounds of the same units.
-    private static func intersect(_ bounds: inout LayerBounds, with other: LayerBounds) {
-        for i in 0..<bounds.count {
-            let low = Swift.max(bounds.lower[i], other.lower[i])
-            let high = Swift.min(bounds.upper[i], other.upper[i])
-            assert(low <= high, "forward linear and interval bounds disagree at unit \(i): [\(low), \(high)]")
-            if low <= high {
-                bounds.lower[i] = low
-                bounds.upper[i] = high
-            }
-        }
-    }
-
-    /// For each `units[index]`: `lower[offset + 2 index]` bounds `v_i` from below and
-    /// `lower[offset + 2 index + 1]` bounds `-v_i` from below; intersect with `bounds`.
-    private static func tighten(_ bounds: inout LayerBounds, units: [Int], lower: [Double], offset: Int) {
-        for (index, unit) in units.enumerated() {
-            let low = Swift.max(bounds.lower[unit], lower[offset + 2 * index])
-            let high = Swift.min(bounds.upper[unit], -lower[offset + 2 * index + 1])
-            // Both bounds are sound, so they cannot cross unless soundness is broken: fail in
-            // debug builds, keep the interval bound in release builds.
-            assert(low <= high, "linear and interval bounds disagree at unit \(unit): [\(low), \(high)]")
-            if low <= high {
-                bounds.lower[unit] = low
-                bounds.upper[unit] = high
-            }
-        }
+        let (result, consistent) = state.specificationResult(specification)
+        assert(consistent, "linear and interval bounds of the outputs disagree")
+        return result
     }
 }
