@@ -13,10 +13,10 @@ run_vnncomp.sh. Needs a virtualenv outside the repository:
     ../venv-peers/bin/python Benchmarks/peers/marabou_vnncomp.py Tests/Fixtures/vnncomp/acasxu/subset.csv 30
 """
 import os
-import re
 import subprocess
 import sys
-import time
+
+import instance_list
 
 
 def solve_one(onnx_path, vnnlib_path, timeout):
@@ -32,52 +32,23 @@ def solve_one(onnx_path, vnnlib_path, timeout):
     print({"sat": "sat", "unsat": "unsat", "timeout": "timeout"}.get(answer, "unknown:" + answer))
 
 
+def solve(onnx_path, vnnlib_path, limit):
+    """One instance in a child process, killed 10 s after Marabou's own timeout."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    try:
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", onnx_path, vnnlib_path, str(limit)],
+                             capture_output=True, text=True, timeout=limit + 10, env=env)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    lines = [l for l in out.stdout.strip().splitlines() if l]
+    return lines[-1] if lines else "error"
+
+
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "--one":
         solve_one(sys.argv[2], sys.argv[3], float(sys.argv[4]))
         return
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    csv_path = sys.argv[1]
-    override = float(sys.argv[2]) if len(sys.argv) > 2 else None
-    pattern = re.compile(sys.argv[3] if len(sys.argv) > 3 else ".")
-    directory = os.path.dirname(os.path.abspath(csv_path))
-    solved = wrong = unsolved = total = 0
-    seconds_sum = 0.0
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    print(f"{'network':40} {'property':16} {'verdict':8} {'expected':8} {'seconds':>8}")
-    for line in open(csv_path):
-        fields = line.strip().split(",")
-        if not fields[0] or fields[0] == "onnx":
-            continue
-        onnx, vnnlib, timeout = fields[0], fields[1], float(fields[2])
-        expected = fields[3] if len(fields) > 3 and fields[3] else "?"
-        if not pattern.search(f"{onnx},{vnnlib}"):
-            continue
-        limit = override if override is not None else timeout
-        start = time.monotonic()
-        try:
-            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", os.path.join(directory, onnx),
-                                  os.path.join(directory, vnnlib), str(limit)],
-                                 capture_output=True, text=True, timeout=limit + 10, env=env)
-            lines = [l for l in out.stdout.strip().splitlines() if l]
-            verdict = lines[-1] if lines else "error"
-        except subprocess.TimeoutExpired:
-            verdict = "timeout"
-        seconds = time.monotonic() - start
-        flag = ""
-        if verdict in ("sat", "unsat"):
-            if expected != "?" and verdict != expected:
-                wrong += 1
-                flag = "  WRONG"
-            else:
-                solved += 1
-        else:
-            unsolved += 1
-        total += 1
-        seconds_sum += seconds
-        print(f"{onnx:40} {vnnlib:16} {verdict:8} {expected:8} {seconds:8.2f}{flag}", flush=True)
-    print(f"instances {total}, solved {solved}, wrong {wrong}, unsolved {unsolved}, total seconds {seconds_sum:.1f}")
+    instance_list.run(sys.argv[1:], solve, __doc__)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
+
+import instance_list
 
 
 def tokens(text):
@@ -105,53 +106,21 @@ def witness_holds(onnx_path, vnnlib_path, cex_path):
     return all(holds(a, x64, y.flatten().astype(np.float64)) for a in assertions)
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    csv_path = sys.argv[1]
-    override = float(sys.argv[2]) if len(sys.argv) > 2 else None
-    pattern = re.compile(sys.argv[3] if len(sys.argv) > 3 else ".")
+def solve(onnx_path, vnnlib_path, limit):
+    """One instance through the team's runner; a sat whose witness does not re-execute is `sat?`."""
     here = os.path.dirname(os.path.abspath(__file__))
     runner = os.environ.get("NSAT_RUNNER", os.path.join(here, "..", "..", "..", "shared", "peers", "neuralsat", "run_neuralsat.py"))
-    directory = os.path.dirname(os.path.abspath(csv_path))
-    solved = wrong = unsolved = total = 0
-    seconds_sum = 0.0
-    print(f"{'network':40} {'property':16} {'verdict':8} {'expected':8} {'seconds':>8}")
-    for line in open(csv_path):
-        fields = line.strip().split(",")
-        if not fields[0] or fields[0] == "onnx":
-            continue
-        onnx, vnnlib, timeout = fields[0], fields[1], float(fields[2])
-        expected = fields[3] if len(fields) > 3 and fields[3] else "?"
-        if not pattern.search(f"{onnx},{vnnlib}"):
-            continue
-        limit = override if override is not None else timeout
-        onnx_path, vnnlib_path = os.path.join(directory, onnx), os.path.join(directory, vnnlib)
-        with tempfile.TemporaryDirectory() as scratch:
-            cex = os.path.join(scratch, "cex.txt")
-            start = time.monotonic()
-            out = subprocess.run([sys.executable, runner, onnx_path, vnnlib_path, "--timeout", str(limit), "--cex", cex,
-                                  "--threads", os.environ.get("NSAT_THREADS", "1")],
-                                 capture_output=True, text=True)
-            seconds = time.monotonic() - start
-            words = out.stdout.split()
-            verdict = words[0] if words else "error"
-            if verdict == "sat" and not (os.path.exists(cex) and witness_holds(onnx_path, vnnlib_path, cex)):
-                verdict = "sat?"
-        flag = ""
-        if verdict in ("sat", "unsat"):
-            if expected != "?" and verdict != expected:
-                wrong += 1
-                flag = "  WRONG"
-            else:
-                solved += 1
-        else:
-            unsolved += 1
-        total += 1
-        seconds_sum += seconds
-        print(f"{onnx:40} {vnnlib:16} {verdict:8} {expected:8} {seconds:8.2f}{flag}", flush=True)
-    print(f"instances {total}, solved {solved}, wrong {wrong}, unsolved {unsolved}, total seconds {seconds_sum:.1f}")
+    with tempfile.TemporaryDirectory() as scratch:
+        cex = os.path.join(scratch, "cex.txt")
+        out = subprocess.run([sys.executable, runner, onnx_path, vnnlib_path, "--timeout", str(limit), "--cex", cex,
+                              "--threads", os.environ.get("NSAT_THREADS", "1")],
+                             capture_output=True, text=True)
+        words = out.stdout.split()
+        verdict = words[0] if words else "error"
+        if verdict == "sat" and not (os.path.exists(cex) and witness_holds(onnx_path, vnnlib_path, cex)):
+            verdict = "sat?"
+    return verdict
 
 
 if __name__ == "__main__":
-    main()
+    instance_list.run(sys.argv[1:], solve, __doc__)
