@@ -12,7 +12,7 @@ public enum ProofMethod: String, Sendable, Codable {
 }
 
 /// Where a counterexample came from.
-public enum CounterexampleSource: String, Sendable, Codable {
+public enum CounterexampleSource: String, Sendable, Codable, CaseIterable {
     case center, attack, smt
 }
 

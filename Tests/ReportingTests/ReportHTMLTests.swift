@@ -21,13 +21,12 @@ final class ReportHTMLTests: XCTestCase {
     func testStepTimingUsesNearestRankQuantilesInPipelineOrder() {
         let times = [0.7, 0.1, 1.0, 0.4, 0.3, 0.9, 0.2, 0.6, 0.5, 0.8]
         let records = times.enumerated().map { i, t in
-            var steps = [SampleStep(step: "linear", seconds: t, decided: i % 2 == 0)]
-            if i < 3 { steps.insert(SampleStep(step: "attack", seconds: Double(i + 1), decided: i == 0), at: 0) }
-            steps.append(SampleStep(step: "zeta", seconds: 0, decided: false))
+            var steps = [SampleStep(step: .smt, seconds: 0, decided: false), SampleStep(step: .linear, seconds: t, decided: i % 2 == 0)]
+            if i < 3 { steps.append(SampleStep(step: .attack, seconds: Double(i + 1), decided: i == 0)) }
             return record(index: i, steps: steps)
         }
         let table = StepTiming.table(records)
-        XCTAssertEqual(table.map(\.step), ["attack", "linear", "zeta"])
+        XCTAssertEqual(table.map(\.step), [.attack, .linear, .smt])
         XCTAssertEqual(table[1].ran, 10)
         XCTAssertEqual(table[1].decided, 5)
         XCTAssertEqual(table[1].median, 0.5)
@@ -55,7 +54,7 @@ final class ReportHTMLTests: XCTestCase {
             var r = record(index: index, steps: [])
             r.verdict = confirmed ? .notRobust : .notRobustUnconfirmed
             r.counterexample = SampleCounterexample(noise: [0.1, 0.2], logits: [0, 1], margin: margin, predictedClass: 1,
-                                                    source: "attack", confirmedInFloat: confirmed, exactNoise: nil)
+                                                    source: .attack, confirmedInFloat: confirmed, exactNoise: nil)
             return r
         }
         var records = [withExample(0, margin: -0.5, confirmed: true), record(index: 1, steps: []),
@@ -101,7 +100,7 @@ final class ReportHTMLTests: XCTestCase {
 
     func record(index: Int, steps: [SampleStep]) -> SampleRecord {
         SampleRecord(experiment: "e", index: index, classIndex: 0, sample: index, noise: [0, 0], verdict: .robust,
-                     method: "linear", reason: nil, limit: nil, decidedBy: "linear", seconds: 0.01, steps: steps,
+                     method: .bounds, reason: nil, limit: nil, decidedBy: .linear, seconds: 0.01, steps: steps,
                      centerLogits: [1, 0], centerMargin: 1, marginLowerBound: 0.5, nodes: 1, smtLeaves: 0, exact: true,
                      counterexample: nil)
     }

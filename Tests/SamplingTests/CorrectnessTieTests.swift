@@ -50,7 +50,7 @@ final class CorrectnessTieTests: XCTestCase {
             }
             XCTAssertEqual(record.verdict, .notRobust)
             let cx = try XCTUnwrap(record.counterexample)
-            XCTAssertEqual(cx.source, "center")
+            XCTAssertEqual(cx.source, .center)
             XCTAssertNil(cx.predictedClass)
             XCTAssertEqual(cx.tiedClasses, [1, 2])
             XCTAssertEqual(cx.confirmed, true)

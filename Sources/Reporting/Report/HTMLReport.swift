@@ -141,7 +141,7 @@ public enum HTMLReport {
         html += "<p class=\"muted\">Over all \(input.records.count) records; quantiles over the samples in which the step ran. Query time of the counted samples: \(HTMLText.duration(input.assessment.querySeconds)).</p>"
         html += "<div class=\"charts\"><table id=\"timing-table\" style=\"width:auto\"><tr><th class=\"l\">step</th><th>ran</th><th>decided</th><th>median</th><th>p90</th><th>max</th><th>total</th></tr>"
         for timing in timings {
-            html += "<tr><td class=\"l\">\(HTMLText.escape(timing.step))</td><td>\(timing.ran)</td><td>\(timing.decided)</td><td>\(HTMLText.duration(timing.median))</td>"
+            html += "<tr><td class=\"l\">\(HTMLText.escape(timing.step.rawValue))</td><td>\(timing.ran)</td><td>\(timing.decided)</td><td>\(HTMLText.duration(timing.median))</td>"
             html += "<td>\(HTMLText.duration(timing.p90))</td><td>\(HTMLText.duration(timing.maximum))</td><td>\(HTMLText.duration(timing.total))</td></tr>"
         }
         html += "</table>" + SVGCharts.timingBars(timings) + "</div>"

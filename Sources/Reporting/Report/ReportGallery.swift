@@ -44,7 +44,7 @@ enum ReportGallery {
             let network = networks.experiment?.networks[record.classIndex]
             if let network, let exact = network.checkedClassification(record.noise).classification { centerClass = exact }
             let adversarialLabel = cx.predictedClass.map(String.init) ?? (cx.tiedClasses != nil ? "TIE" : "?")
-            var caption = "class \(record.classIndex), sample \(record.sample) · found by \(cx.source)"
+            var caption = "class \(record.classIndex), sample \(record.sample) · found by \(cx.source.rawValue)"
             caption += !centerClass.isClass(record.classIndex) ? " (the sample itself is misclassified)" : " · ‖x′−x‖∞ = \(HTMLText.short(lInfinity(cx.noise, record.noise), digits: 3))"
             var warnings: [String] = []
             if !(cx.confirmed ?? cx.confirmedInFloat) { warnings.append("not confirmed in exact arithmetic (counted as UNKNOWN)") }

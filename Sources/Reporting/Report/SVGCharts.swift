@@ -57,7 +57,7 @@ enum SVGCharts {
         var svg = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"seconds per pipeline step\">"
         for (row, timing) in timings.enumerated() {
             let y = top + Double(row) * rowHeight
-            svg += text(timing.step, x: labelWidth - 8, y: y + barHeight - 3, anchor: "end")
+            svg += text(timing.step.rawValue, x: labelWidth - 8, y: y + barHeight - 3, anchor: "end")
             svg += rect(x: labelWidth, y: y, width: barWidth, height: barHeight, fill: "#eef1f5")
             svg += rect(x: labelWidth, y: y, width: max(2, barWidth * timing.total / longest), height: barHeight, fill: ReportStyle.timing)
             svg += text("\(HTMLText.duration(timing.total)) (median \(HTMLText.duration(timing.median)), p90 \(HTMLText.duration(timing.p90)))",

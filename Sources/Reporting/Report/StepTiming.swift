@@ -2,8 +2,9 @@
 
 import Foundation
 import Sampling
+import Solver
 
-/// How long one pipeline step (`center`, `attack`, `interval`, `linear`, `split`, `smt`, ...)
+/// How long one pipeline step (`center`, `attack`, `interval`, `linear`, `split`, `smt`)
 /// took over a set of samples, and how many samples it decided.
 ///
 /// Quantiles use the nearest-rank rule on the `m` samples in which the step ran, sorted
@@ -13,7 +14,7 @@ import Sampling
 /// q(p) = t_k   with k = max(1, ceil(p * m))      median = q(0.5), p90 = q(0.9), max = t_m
 /// ```
 public struct StepTiming: Sendable, Hashable {
-    public var step: String
+    public var step: PipelineStep
     /// Samples in which the step ran.
     public var ran: Int
     /// Samples that the step decided (ROBUST or NOT ROBUST).
@@ -24,20 +25,20 @@ public struct StepTiming: Sendable, Hashable {
     /// Sum of the step's seconds over the samples.
     public var total: Double
 
-    /// The pipeline order of the known steps; other names follow alphabetically.
-    public static let pipelineOrder = ["center", "attack", "interval", "linear", "split", "smt"]
+    /// The order in which the pipeline runs its steps (``QuerySolver``).
+    public static let pipelineOrder: [PipelineStep] = [.center, .attack, .interval, .linear, .split, .smt]
 
     /// The timing of every step that ran in `records`, in pipeline order.
     public static func table(_ records: [SampleRecord]) -> [StepTiming] {
-        var seconds: [String: [Double]] = [:]
-        var decided: [String: Int] = [:]
+        var seconds: [PipelineStep: [Double]] = [:]
+        var decided: [PipelineStep: Int] = [:]
         for record in records {
             for step in record.steps {
                 seconds[step.step, default: []].append(step.seconds)
                 if step.decided { decided[step.step, default: 0] += 1 }
             }
         }
-        let names = seconds.keys.sorted { (pipelineOrder.firstIndex(of: $0) ?? pipelineOrder.count, $0) < (pipelineOrder.firstIndex(of: $1) ?? pipelineOrder.count, $1) }
+        let names = pipelineOrder.filter { seconds[$0] != nil }
         return names.map { name in
             let times = seconds[name]!.sorted()
             return StepTiming(step: name, ran: times.count, decided: decided[name] ?? 0,

@@ -122,7 +122,7 @@ public struct ResultsAssessment: Sendable, Codable {
             for record in counted {
                 counts.record(record.verdict.outcome)
                 if record.verdict == .notRobustUnconfirmed { unconfirmed += 1 }
-                decided[record.decidedBy ?? "undecided", default: 0] += 1
+                decided[record.decidedBy?.rawValue ?? "undecided", default: 0] += 1
                 if let limit = record.limit { limits[limit, default: 0] += 1 }
                 seconds += record.seconds
             }

@@ -76,8 +76,8 @@ public struct ResultsFile: Sendable {
             do {
                 record = try decoder.decode(SampleRecord.self, from: Data(line))
             } catch {
-                throw fail("line \(number)", "is not a valid sample record (corrupt file)",
-                           "delete that line (its sample will be recomputed with --resume)")
+                let (place, problem) = recordProblem(error, line: Data(line), number: number)
+                throw fail(place, problem, "delete that line (its sample will be recomputed with --resume)")
             }
             guard record.experiment == header.experiment else {
                 throw fail("line \(number)", "belongs to experiment \(record.experiment.prefix(12)), the header to \(header.experiment.prefix(12))",

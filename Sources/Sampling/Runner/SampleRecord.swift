@@ -26,7 +26,8 @@ public enum SampleVerdict: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One pipeline step of a sample's query.
 public struct SampleStep: Sendable, Hashable, Codable {
-    public var step: String
+    /// The step; its raw value is the text in the file.
+    public var step: PipelineStep
     public var seconds: Double
     public var decided: Bool
 }
@@ -45,8 +46,8 @@ public struct SampleCounterexample: Sendable, Hashable, Codable {
     public var predictedClass: Int?
     /// The classes tied for the top output at `x'` in exact arithmetic.
     public var tiedClasses: [Int]?
-    /// `center`, `attack` or `smt`.
-    public var source: String
+    /// Where the point came from (`center`, `attack` or `smt` in the file).
+    public var source: CounterexampleSource
     /// The exact check confirms the violation (what NOT ROBUST rests on).
     public var confirmed: Bool?
     /// The float64 forward pass is unsafe at `x'` (a tie counts).
@@ -85,15 +86,15 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     /// The noise `x` at the centre of the box.
     public var noise: [Double]
     public var verdict: SampleVerdict
-    /// ROBUST: `bounds`, `split` or `smt`; NOT ROBUST: the counterexample's source.
-    public var method: String?
+    /// ROBUST: how it was proved; NOT ROBUST: the counterexample's source.
+    public var method: SampleMethod?
     /// UNKNOWN: why (``UnknownReason/description`` of the solver's reason).
     public var reason: String?
     /// UNKNOWN: which limit ended the query (an ``UnknownLimit`` raw value: `nodes`, `rlimit`,
     /// `time`, `disabled`, `inexact`, `interrupted`, `other`).
     public var limit: String?
     /// The pipeline step that decided (nil for UNKNOWN).
-    public var decidedBy: String?
+    public var decidedBy: PipelineStep?
     /// Wall time of the query.
     public var seconds: Double
     public var steps: [SampleStep]
@@ -124,9 +125,9 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     /// number of workers, any sharding and any resume.
     public var deterministicPart: String {
         let cx = counterexample.map {
-            "\($0.noise) \($0.logits) \($0.source) \($0.confirmedInFloat) \($0.confirmed.map(String.init) ?? "-") \($0.predictedClass.map(String.init) ?? "-") \($0.float32Logits.map { "\($0)" } ?? "-")"
+            "\($0.noise) \($0.logits) \($0.source.rawValue) \($0.confirmedInFloat) \($0.confirmed.map(String.init) ?? "-") \($0.predictedClass.map(String.init) ?? "-") \($0.float32Logits.map { "\($0)" } ?? "-")"
         } ?? "-"
-        return "\(index) \(classIndex) \(sample) \(noise) \(verdict.rawValue) \(method ?? "-") \(limit ?? "-") \(cx)"
+        return "\(index) \(classIndex) \(sample) \(noise) \(verdict.rawValue) \(method?.rawValue ?? "-") \(limit ?? "-") \(cx)"
     }
 }
 
@@ -147,8 +148,8 @@ extension SampleRecord {
         self.sample = sample
         self.noise = noise
         self.seconds = result.seconds
-        self.steps = result.steps.map { SampleStep(step: $0.name.rawValue, seconds: $0.seconds, decided: $0.decided) }
-        self.decidedBy = result.steps.last(where: \.decided)?.name.rawValue
+        self.steps = result.steps.map { SampleStep(step: $0.name, seconds: $0.seconds, decided: $0.decided) }
+        self.decidedBy = result.steps.last(where: \.decided)?.name
         self.centerLogits = centerLogits
         self.centerMargin = Self.margin(centerLogits, trueClass: classIndex)
         // Every atom of misclassification(c) is y_c - y_j; the margin is their minimum.
@@ -160,17 +161,17 @@ extension SampleRecord {
         switch result.verdict {
         case .holds(let proof):
             verdict = .robust
-            method = proof.rawValue
+            method = SampleMethod(proof)
         case .violated(let counterexample), .violatedUnconfirmed(let counterexample):
             if case .violated = result.verdict { verdict = .notRobust } else { verdict = .notRobustUnconfirmed }
-            method = counterexample.source.rawValue
+            method = SampleMethod(counterexample.source)
             let exactClass = counterexample.classification.classification
             var tied: [Int]?
             if case .tie(let classes) = exactClass { tied = classes }
             self.counterexample = SampleCounterexample(
                 noise: counterexample.input, logits: counterexample.outputs,
                 margin: Self.margin(counterexample.outputs, trueClass: classIndex),
-                predictedClass: exactClass?.classIndex, tiedClasses: tied, source: counterexample.source.rawValue,
+                predictedClass: exactClass?.classIndex, tiedClasses: tied, source: counterexample.source,
                 confirmed: counterexample.isConfirmed, confirmedInFloat: counterexample.isConfirmedInFloat,
                 float32Logits: counterexample.float32Outputs,
                 float32PredictedClass: counterexample.float32Classification.classIndex,
