@@ -34,7 +34,7 @@ final class CertificateCodingTests: XCTestCase {
 
     /// The text of a local split-proof certificate, key for key as `verify local --json`
     /// wrote it before the certificate types existed (sorted keys, JSONText's numbers,
-    /// `null` for the infinite root bound and the unknown commit).
+    /// `null` for the infinite root bound and the unknown commit), plus `"format": 1`.
     func testLocalCertificateTextIsPinned() throws {
         let query = try lineQuery()
         let certificate = Certificate.local(LocalCertificate(
@@ -56,6 +56,7 @@ final class CertificateCodingTests: XCTestCase {
           "class": 0,
           "eps": 0.25,
           "exact": true,
+          "format": 1,
           "kind": "local-robustness",
           "method": "split",
           "model": "line.json",
@@ -141,6 +142,7 @@ final class CertificateCodingTests: XCTestCase {
             files: CertifiedFiles([.model: .init(path: "m.onnx", sha256: "03"), .property: .init(path: "p.vnnlib", sha256: "04")])))
         for certificate in [local, vnnlib] {
             let data = try certificate.data(tool: Self.tool)
+            XCTAssertEqual((try JSONText.parse(data) as? [String: Any])?["format"] as? Double, 1, "every certificate names its format")
             let read = try Certificate.read(data, file: "cert.json")
             XCTAssertEqual(try read.data(tool: Self.tool), data)
             XCTAssertEqual(read.tool, Self.tool)
@@ -165,7 +167,8 @@ final class CertificateCodingTests: XCTestCase {
             (#"{"queries": [{"verdict": "holds", "box": {"lower": [0]}}], "answer": "unsat"}"#, "cert.json: queries[0].box.upper: missing;"),
             (#"{"class": 0, "eps": 0.1, "center": [0.5], "adapter": {"scale": "zero", "shift": 0}}"#,
              "cert.json: adapter.scale: expected a number or a list of numbers;"),
-            (#"{"format": 2, "class": 0}"#, "cert.json: format: certificate format 2.0 is not 1;"),
+            (#"{"format": 2, "class": 0}"#, "cert.json: format: certificate format 2 is not 1, the only format this build reads;"),
+            (#"{"format": "1", "class": 0}"#, "cert.json: format: certificate format \"1\" is not 1"),
             (#"[1, 2]"#, "cert.json: top level: not a JSON object;"),
         ]
         for (text, message) in cases {

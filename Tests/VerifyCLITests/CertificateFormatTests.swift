@@ -24,3 +24,32 @@ final class CertificateFormatTests: XCTestCase {
         }
     }
 }
+
+/// The `format` key: certificates name format 1; a file without the key (written before it
+/// existed) is checked as format 1; another format is refused in one line, exit 2.
+final class CertificateFormatVersionTests: XCTestCase {
+    func testCertificateWithoutFormatIsCheckedAndAnotherFormatIsRefused() throws {
+        let directory = temporaryDirectory()
+        let path = directory.appendingPathComponent("cert.json").path
+        let run = try runVerify(["local", "--classifier", "examples/digits/classifier.onnx", "--generator", "examples/digits/generator_1.onnx",
+                                 "--noise", "0.3,-0.5,1.0,0.2,-1.1,0.4", "--class", "1", "--eps", "0.05", "--json", path])
+        XCTAssertNotEqual(run.status, 2, run.stderr)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        XCTAssertEqual(object["format"] as? Int, 1)
+
+        object["format"] = nil
+        let old = directory.appendingPathComponent("old.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: old))
+        let valid = try runVerify(["check", old, "--no-cvc5"])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("certificate VALID"), valid.stdout)
+
+        object["format"] = 2
+        let newer = directory.appendingPathComponent("newer.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: newer))
+        let refused = try runVerify(["check", newer, "--no-cvc5"])
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(newer + ": format: certificate format 2 is not 1"), refused.stderr)
+    }
+}

@@ -9,9 +9,9 @@ import Network
 ///
 /// The text is ``JSONText``'s (sorted keys, two-space indentation, shortest round-trip
 /// digits), so a reader recovers the same Doubles. The layout is format version
-/// ``formatVersion``; files carry no `format` key for it (the layout had none when it was
-/// first written, and adding one would change every certificate's bytes). A file with a
-/// `format` key other than ``formatVersion`` was written by a later build and is refused.
+/// ``formatVersion``, written as the top-level key `"format": 1`. A file without the key has
+/// format 1 (the layout carried no key when it was first written); a file with any other
+/// `format` is refused, since this build cannot know what its fields mean.
 public enum Certificate: Sendable, Equatable {
     /// One local-robustness query (``LocalCertificate``).
     case local(LocalCertificate)
@@ -31,10 +31,14 @@ public enum Certificate: Sendable, Equatable {
         case .local(var certificate): certificate.tool = ToolStamp(tool); stamped = .local(certificate)
         case .vnnlib(var certificate): certificate.tool = ToolStamp(tool); stamped = .vnnlib(certificate)
         }
-        let tree: Any
+        var tree: Any
         switch stamped {
         case .local(let certificate): tree = try JSONTreeEncoder.encode(certificate)
         case .vnnlib(let certificate): tree = try JSONTreeEncoder.encode(certificate)
+        }
+        if var object = tree as? [String: Any] {
+            object["format"] = Self.formatVersion
+            tree = object
         }
         return Data((JSONText.encode(tree, pretty: true) + "\n").utf8)
     }
@@ -55,7 +59,9 @@ public enum Certificate: Sendable, Equatable {
             throw NetworkError.invalidContent(file: file, place: "top level", problem: "not a JSON object", fix: fix)
         }
         if let format = object["format"], (format as? Double) != Double(formatVersion) {
-            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(format) is not \(formatVersion)",
+            let number = format as? Double
+            let written = number.flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : nil } ?? JSONText.encode(format, pretty: false)
+            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(written) is not \(formatVersion), the only format this build reads",
                                               fix: "check it with the build that wrote it (its 'tool' field)")
         }
         do {
