@@ -28,121 +28,27 @@ extension Experiment {
     }
 
     /// Parses experiment JSON; `baseDirectory` resolves relative paths ("" = current directory).
+    /// The sections with structure (generators, adapter) are read by ``FileReader``; the
+    /// scalar settings here, one line per key.
     public static func parse(_ data: Data, file: String, baseDirectory: String) throws -> Experiment {
-        func fail(_ place: String, _ problem: String, _ fix: String) -> ExperimentError {
-            .invalidExperiment(file: file, place: place, problem: problem, fix: fix)
-        }
-        let root: Any
-        do {
-            root = try JSONText.parse(data)
-        } catch {
-            throw fail("file", "is not valid JSON (\(error))", "check commas, quotes and braces")
-        }
-        guard let object = root as? [String: Any] else {
-            throw fail("file", "the top level is not a JSON object", "write { \"classifier\": ..., \"generators\": ..., \"eps\": ... }")
-        }
-        for key in object.keys.sorted() where !fileKeys.contains(key) && !key.hasPrefix("_") && key != "comment" {
-            throw fail("key \"\(key)\"", "is not an experiment field", "use one of: \(fileKeys.joined(separator: ", "))")
-        }
-        func resolve(_ relative: String) -> String {
-            if relative.hasPrefix("/") || baseDirectory.isEmpty { return relative }
-            return (baseDirectory as NSString).appendingPathComponent(relative)
-        }
+        let reader = FileReader(file: file, baseDirectory: baseDirectory)
+        func fail(_ place: String, _ problem: String, _ fix: String) -> ExperimentError { reader.fail(place, problem, fix) }
+        func resolve(_ relative: String) -> String { reader.resolve(relative) }
         func string(_ key: String, in object: [String: Any], place: String? = nil) throws -> String? {
-            guard let value = object[key] else { return nil }
-            guard let text = value as? String, !text.isEmpty else {
-                throw fail("field \"\(place ?? key)\"", "must be a non-empty string (a file path)", "give a path relative to the experiment file")
-            }
-            return text
+            try reader.string(key, in: object, place: place)
         }
         func number(_ key: String, in object: [String: Any], place: String? = nil) throws -> Double? {
-            guard let value = object[key] else { return nil }
-            guard let number = value as? Double, number.isFinite else {
-                throw fail("field \"\(place ?? key)\"", "must be a number, got \(Self.describe(value))", "give a finite number")
-            }
-            return number
+            try reader.number(key, in: object, place: place)
         }
         func integer(_ key: String, in object: [String: Any], minimum: Int, place: String? = nil) throws -> Int? {
-            guard let value = try number(key, in: object, place: place) else { return nil }
-            guard value == value.rounded(), value >= Double(minimum), value < 9.0e15 else {
-                throw fail("field \"\(place ?? key)\"", "must be an integer >= \(minimum), got \(value)", "give a whole number")
-            }
-            return Int(value)
+            try reader.integer(key, in: object, minimum: minimum, place: place)
         }
-
+        let object = try reader.topLevel(data)
         guard let classifier = try string("classifier", in: object) else {
             throw fail("field \"classifier\"", "is missing", "give the classifier network file, e.g. \"classifier\": \"classifier.onnx\"")
         }
-        let generators: Generators
-        switch (object["generators"], object["conditional_generator"]) {
-        case (nil, nil):
-            throw fail("field \"generators\"", "is missing", "map classes to generator files, e.g. \"generators\": {\"0\": \"generator_0.onnx\"}, or give \"conditional_generator\"")
-        case (.some, .some):
-            throw fail("field \"conditional_generator\"", "cannot be combined with \"generators\"", "give one of the two")
-        case (let map?, nil):
-            guard let map = map as? [String: Any], !map.isEmpty else {
-                throw fail("field \"generators\"", "must be a non-empty object mapping class indices to files", "write {\"0\": \"generator_0.onnx\", \"1\": ...}")
-            }
-            var files: [Int: String] = [:]
-            for (key, value) in map {
-                guard let classIndex = Int(key), classIndex >= 0 else {
-                    throw fail("field \"generators\" key \"\(key)\"", "is not a class index", "use keys \"0\", \"1\", ...")
-                }
-                guard let path = value as? String, !path.isEmpty else {
-                    throw fail("field \"generators.\(key)\"", "must be a file path string", "give the generator file of class \(key)")
-                }
-                files[classIndex] = resolve(path)
-            }
-            generators = .perClass(files)
-        case (nil, let conditional?):
-            let spec: [String: Any]
-            if let path = conditional as? String {
-                spec = ["file": path]
-            } else if let object = conditional as? [String: Any] {
-                spec = object
-            } else {
-                throw fail("field \"conditional_generator\"", "must be a file path or an object {\"file\": ..., \"classes\": N, \"one_hot\": \"after\"}", "see the experiment format in README.md")
-            }
-            for key in spec.keys.sorted() where !["file", "classes", "one_hot"].contains(key) {
-                throw fail("field \"conditional_generator.\(key)\"", "is not a conditional generator field", "use file, classes, one_hot")
-            }
-            guard let path = try string("file", in: spec, place: "conditional_generator.file") else {
-                throw fail("field \"conditional_generator.file\"", "is missing", "give the generator file")
-            }
-            let count = try integer("classes", in: spec, minimum: 1, place: "conditional_generator.classes")
-            var position = OneHotPosition.after
-            if let text = spec["one_hot"] {
-                guard let text = text as? String, let parsed = OneHotPosition(rawValue: text) else {
-                    throw fail("field \"conditional_generator.one_hot\"", "must be \"after\" or \"before\"", "\"after\" means the input is [noise, onehot]")
-                }
-                position = parsed
-            }
-            generators = .conditional(path: resolve(path), classCount: count, oneHot: position)
-        }
-
-        var adapter: Adapter?
-        if let value = object["adapter"] {
-            guard let spec = value as? [String: Any] else {
-                throw fail("field \"adapter\"", "must be an object {\"scale\": S, \"shift\": T}", "numbers or lists of numbers")
-            }
-            for key in spec.keys.sorted() where key != "scale" && key != "shift" {
-                throw fail("field \"adapter.\(key)\"", "is not an adapter field", "use scale and shift")
-            }
-            func vector(_ key: String, default fallback: Double) throws -> [Double] {
-                guard let entry = spec[key] else { return [fallback] }
-                if let number = entry as? Double, number.isFinite { return [number] }
-                if let list = entry as? [Any], !list.isEmpty {
-                    return try list.map {
-                        guard let number = $0 as? Double, number.isFinite else {
-                            throw fail("field \"adapter.\(key)\"", "contains \(Self.describe($0))", "give finite numbers")
-                        }
-                        return number
-                    }
-                }
-                throw fail("field \"adapter.\(key)\"", "must be a number or a non-empty list of numbers", "e.g. 0.5 or [0.5, 0.5, ...]")
-            }
-            adapter = Adapter(scale: try vector("scale", default: 1), shift: try vector("shift", default: 0))
-        }
+        let generators = try reader.generators(object)
+        let adapter = try reader.adapter(object)
 
         guard let eps = try number("eps", in: object) else {
             throw fail("field \"eps\"", "is missing", "give the L-infinity radius in noise space, e.g. \"eps\": 0.05")

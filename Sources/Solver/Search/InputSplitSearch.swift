@@ -75,10 +75,21 @@ struct InputSplitSearch {
     let leafSolver: ExactLeafSolver
     let started: DispatchTime
 
+    /// The node-only work of a node (bounds, dual certificates, node attack with several
+    /// threads), run on ``SearchSettings/searchThreads`` threads per batch.
+    let preparation: SplitNodePreparation
+
     var statistics = QueryStatistics()
     var leaves: [ClosedLeaf] = []
     var leavesTruncated = false
     var smtSeconds = 0.0
+    /// Why the search cannot end HOLDS, when a node was left undecided (the first reason
+    /// found, or the limit that stopped the search).
+    var unknownReason: UnknownReason?
+    /// The first Z3 model whose nearest Double point is not confirmed.
+    var unconfirmed: Counterexample?
+    /// Some node was closed or attempted by Z3.
+    var usedSMT = false
 
     init(query: SafetyQuery, specification: LinearSpecification, rows: [Range<Int>],
          configuration: QueryConfiguration, leafSolver: ExactLeafSolver, started: DispatchTime) {
@@ -88,6 +99,13 @@ struct InputSplitSearch {
         self.configuration = configuration
         self.leafSolver = leafSolver
         self.started = started
+        // With several threads the node attacks are run while preparing (a few are wasted
+        // when a node ends up closed by Z3's exact LP); with one, only where needed.
+        let threads = max(configuration.search.searchThreads, 1)
+        preparation = SplitNodePreparation(
+            network: query.network, property: query.property, specification: specification, rows: rows,
+            method: configuration.bounds.useLinear ? .linear : .interval, useRelaxationLP: configuration.bounds.useRelaxationLP,
+            nodeAttack: configuration.attack.useAttack && threads > 1 ? configuration.attack.nodeAttack : nil)
     }
 
     struct Outcome {
@@ -100,7 +118,7 @@ struct InputSplitSearch {
         }
     }
 
-    private struct Node {
+    struct Node {
         var box: Box
         var open: [Int]
         var depth: Int
@@ -114,7 +132,27 @@ struct InputSplitSearch {
         var path: [Int] = []
     }
 
-    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
+    /// What handling one node leads to.
+    enum NodeStep {
+        /// Closed, or left undecided with ``unknownReason`` set: nothing to push.
+        case done
+        /// Split into two halves, in the order they are to be searched.
+        case split([Node])
+        /// An exact leaf put off until no other node is left (step 4).
+        case deferred(Node)
+        /// A limit ends the search with this reason.
+        case stop(UnknownReason)
+        /// The query is decided.
+        case decided(Outcome)
+    }
+
+    /// The bound method of every node: linear, or interval when linear bounds are off.
+    var boundMethod: BoundMethod { configuration.bounds.useLinear ? .linear : .interval }
+    /// Threads for a batch's preparation and strong branching.
+    var threads: Int { max(configuration.search.searchThreads, 1) }
+
+    /// Seconds since the query started.
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
 
     /// Indices (among `candidates`) of disjuncts that no atom lower bound `> 0` excludes.
     static func openDisjuncts(_ lower: [Double], rows: [Range<Int>], among candidates: [Int]) -> [Int] {
@@ -140,57 +178,17 @@ struct InputSplitSearch {
         return count
     }
 
+    /// Searches the query's box from the root (`root`: its bounds when already computed) and
+    /// returns the verdict: VIOLATED at the first confirmed point, HOLDS when every node
+    /// closed, else VIOLATED-UNCONFIRMED or UNKNOWN with ``unknownReason``.
     mutating func run(root: BoundResult?) -> Outcome {
-        var stack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
+        var stacks = SearchStacks(root: Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil))
         var pendingRoot = root
-        var unknownReason: UnknownReason?
-        var unconfirmed: Counterexample?
-        var usedSMT = false
-        let method: BoundMethod = configuration.bounds.useLinear ? .linear : .interval
-        let batchSize = max(configuration.search.searchBatch, 1)
-        let threads = max(configuration.search.searchThreads, 1)
-        // With several threads the node attacks are run while preparing (a few are wasted
-        // when a node ends up closed by Z3's exact LP); with one, only where needed.
-        let preparation = SplitNodePreparation(
-            network: query.network, property: query.property, specification: specification, rows: rows,
-            method: method, useRelaxationLP: configuration.bounds.useRelaxationLP,
-            nodeAttack: configuration.attack.useAttack && threads > 1 ? configuration.attack.nodeAttack : nil)
-
-        // Exact leaves wait until every sub-box that bounds, attacks and splits can handle is
-        // done: a Z3 leaf can take seconds, and on a violated query a node attack elsewhere
-        // usually ends the search first. The verdict does not depend on the order.
-        var deferredLeaves: [Node] = []
-        // The plain track (``SearchSettings/plainTrackPeriod``): its own stack, started
-        // from the root once the main search has handled ``AttackSettings/escalateAfterNodes``.
-        var plainStack: [Node] = []
-        var plainStarted = false
-        var batchesSincePlainStart = 0
-        search: while true {
-            if !plainStarted, configuration.search.plainTrackPeriod > 0, configuration.search.useSplit,
-               statistics.nodes >= configuration.attack.escalateAfterNodes {
-                plainStarted = true
-                plainStack = [Node(box: query.box, open: Array(rows.indices), depth: 0, enclosing: nil)]
-            }
-            var onPlainTrack = false
-            if plainStarted {
-                batchesSincePlainStart += 1
-                onPlainTrack = !plainStack.isEmpty && batchesSincePlainStart % configuration.search.plainTrackPeriod == 0
-            }
-            var batch: [Node] = []
-            while batch.count < batchSize {
-                if onPlainTrack {
-                    guard let node = plainStack.popLast() else { break }
-                    batch.append(node)
-                    continue
-                }
-                if let node = stack.popLast() { batch.append(node); continue }
-                guard batch.isEmpty, !deferredLeaves.isEmpty else { break }
-                stack = deferredLeaves.reversed()
-                deferredLeaves = []
-            }
-            if batch.isEmpty { break }
+        while let next = nextBatch(&stacks) {
+            let (batch, onPlainTrack) = (next.batch, next.onPlainTrack)
             let rootBounds = pendingRoot
             pendingRoot = nil
+            let preparation = preparation
             let prepared = ParallelMap.map(Array(batch.enumerated()), threads: threads) { index, node in
                 preparation.prepare(box: node.box, candidates: node.open, depth: node.depth,
                                     enclosing: node.enclosing, root: index == 0 ? rootBounds ?? node.known : node.known)
@@ -198,145 +196,24 @@ struct InputSplitSearch {
             // Children of each batch node, pushed after the batch so that the first node's
             // children end on top (with a batch of 1: plain depth-first order).
             var children: [[Node]] = []
-            defer {
-                for pair in children.reversed() {
-                    if onPlainTrack { plainStack.append(pair[1]); plainStack.append(pair[0]) }
-                    else { stack.append(pair[1]); stack.append(pair[0]) }
-                }
-            }
             for (node, ready) in zip(batch, prepared) {
-                if leafSolver.isInterrupted {
-                    unknownReason = elapsed > configuration.limits.timeLimit ? .timeLimit(seconds: configuration.limits.timeLimit) : .interrupted
-                    break search
+                switch handle(node, ready, onPlainTrack: onPlainTrack) {
+                case .done: continue
+                case .split(let pair): children.append(pair)
+                case .deferred(let later): stacks.deferred.append(later)
+                case .stop(let reason):
+                    unknownReason = reason
+                    return finalOutcome()
+                case .decided(let outcome): return outcome
                 }
-                // The node budget is the main search's (the plain track adds at most one batch
-                // in ``SearchSettings/plainTrackPeriod``).
-                if statistics.nodes - statistics.plainTrackNodes >= configuration.limits.maxNodes { unknownReason = .nodeBudget(nodes: configuration.limits.maxNodes); break search }
-                if elapsed > configuration.limits.timeLimit { unknownReason = .timeLimit(seconds: configuration.limits.timeLimit); break search }
-                statistics.nodes += 1
-                if onPlainTrack { statistics.plainTrackNodes += 1 }
-                if statistics.nodes == configuration.attack.escalateAfterNodes, configuration.attack.useAttack,
-                   let escalated = configuration.attack.escalatedAttack,
-                   let point = GradientAttack.search(
-                       network: query.network, box: query.box, goal: AttackGoal(property: query.property, strict: false),
-                       configuration: escalated, deadline: .after(seconds: configuration.limits.timeLimit - elapsed),
-                       threads: threads).point,
-                   let found = CounterexampleCheck.check(query, point: point, source: .attack) {
-                    statistics.escalatedAttackFound = true
-                    return Outcome(verdict: .violated(found), decidedBySplit: true)
-                }
-                statistics.maxDepth = max(statistics.maxDepth, node.depth)
-
-                let bounds = ready.bounds
-                statistics.dualExclusions += ready.dualExclusions
-                var open = ready.open
-                if !ready.nearZero.isEmpty, !onPlainTrack {
-                    open = open.filter { disjunct in
-                        guard ready.nearZero.contains(disjunct) else { return true }
-                        let excluded = leafSolver.relaxationExcludes(box: node.box, rows: preparation.linearRows(bounds, disjunct))
-                        if excluded { statistics.lpExclusions += 1 }
-                        return !excluded
-                    }
-                }
-                if open.isEmpty {
-                    if !onPlainTrack { record(node, .bounds) }
-                    continue
-                }
-
-                let subProperty = preparation.subProperty(open)
-                let subQuery = SafetyQuery(network: query.network, box: node.box, property: subProperty)
-                if configuration.attack.useAttack, node.depth > 0,
-                   let point = ready.attackRun && open == ready.open
-                       ? ready.attackPoint
-                       : preparation.attack(box: node.box, open: open, configuration: configuration.attack.nodeAttack),
-                   let found = CounterexampleCheck.check(subQuery, point: point, source: .attack) {
-                    statistics.plainTrackFound = onPlainTrack
-                    return Outcome(verdict: .violated(found), decidedBySplit: true)
-                }
-
-                let unstable = Self.unstableUnits(query.network, bounds)
-                // A box no dimension of which splits (a point, or every side already cut to
-                // 2^-20 of the root's) is a last level too: splitting it changes nothing.
-                let lastLevel = !configuration.search.useSplit || node.depth >= configuration.leaves.maxDepth || !hasSplittableDimension(node.box)
-                if lastLevel || (configuration.leaves.useSMT && unstable <= configuration.leaves.smtUnstableThreshold) {
-                    // The plain track only looks for counterexamples: its exact leaves are
-                    // the main search's to decide.
-                    if onPlainTrack { continue }
-                    guard configuration.leaves.useSMT else {
-                        unknownReason = unknownReason ?? .exactStepDisabled
-                        continue
-                    }
-                    if configuration.search.useSplit && !node.deferred {
-                        var later = node
-                        later.deferred = true
-                        deferredLeaves.append(later)
-                        continue
-                    }
-                    usedSMT = true
-                    let start = DispatchTime.now()
-                    let (outcome, resources) = leafSolver.solve(
-                        network: query.network, box: node.box, bounds: bounds, property: subProperty,
-                        resourceLimit: configuration.limits.smtResourceLimit,
-                        timeLimit: max(min(configuration.limits.timeLimit - elapsed,
-                                           lastLevel ? .infinity : configuration.limits.leafTimeLimit), 0.001),
-                        smt2Directory: configuration.leaves.smt2Directory)
-                    smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                    statistics.smtLeaves += 1
-                    statistics.smtResourceCount += resources
-                    switch outcome {
-                    case .unsat:
-                        statistics.smtUnsat += 1
-                        record(node, .smt)
-                        continue
-                    case .sat(let exact, let nearest):
-                        statistics.smtSat += 1
-                        var candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
-                        if !candidate.isConfirmed,
-                           let near = CounterexampleCheck.confirmNear(subQuery, nearest: nearest, exact: exact, source: .smt) {
-                            candidate = near
-                        }
-                        guard candidate.isConfirmed else {
-                            // Z3's rational point is unsafe, its nearest Double point is not
-                            // (or, tanh/sigmoid, cannot be shown to be): keep it, keep searching
-                            // for a confirmed one.
-                            if unconfirmed == nil { unconfirmed = candidate }
-                            if !query.network.isPiecewiseLinear { unknownReason = unknownReason ?? .inexactEncoding }
-                            continue
-                        }
-                        return Outcome(verdict: .violated(candidate), decidedBySplit: false)
-                    case .unknown(let reason):
-                        statistics.smtUnknown += 1
-                        if lastLevel || leafSolver.isInterrupted {
-                            unknownReason = unknownReason ?? (elapsed > configuration.limits.timeLimit ? .timeLimit(seconds: configuration.limits.timeLimit) : .leaf(reason))
-                            continue
-                        }
-                        // Z3 ran out of budget on this sub-box: split it and go on.
-                    }
-                }
-
-                let strong = !onPlainTrack && node.depth < configuration.search.strongBranchingDepth && method == .linear
-                    ? strongBranching(node.box, bounds, open, threads: threads) : nil
-                let dimension = strong?.dimension ?? splitDimension(node.box, bounds, open)
-                let (left, right) = node.box.split(dimension: dimension)
-                let enclosing = method == .linear ? bounds.layerBounds : nil
-                var pair = [Node(box: left, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.left,
-                                 path: node.path + [dimension]),
-                            Node(box: right, open: open, depth: node.depth + 1, enclosing: enclosing, known: strong?.right,
-                                 path: node.path + [dimension])]
-                // Once the search has escalated (a long search, likely around a tiny violating
-                // region or a tight proof), the half whose centre comes closer to the unsafe set
-                // goes first: the order never changes which boxes an unsat query must close.
-                let trackNodes = onPlainTrack ? statistics.plainTrackNodes : statistics.nodes - statistics.plainTrackNodes
-                if configuration.attack.useAttack, configuration.attack.escalatedAttack != nil,
-                   trackNodes > configuration.attack.escalateAfterNodes,
-                   subProperty.violationScore(query.network.evaluate(right.center))
-                    < subProperty.violationScore(query.network.evaluate(left.center)) {
-                    pair.swapAt(0, 1)
-                }
-                children.append(pair)
             }
+            stacks.push(children, onPlainTrack: onPlainTrack)
         }
+        return finalOutcome()
+    }
 
+    /// The verdict once no node is left or a limit stopped the search.
+    func finalOutcome() -> Outcome {
         if let unconfirmed, query.network.isPiecewiseLinear {
             return Outcome(verdict: .violatedUnconfirmed(unconfirmed), decidedBySplit: false)
         }
@@ -344,76 +221,9 @@ struct InputSplitSearch {
         return Outcome(verdict: .holds(usedSMT ? .smt : .split), decidedBySplit: !usedSMT)
     }
 
-    private mutating func record(_ node: Node, _ method: LeafMethod) {
+    mutating func record(_ node: Node, _ method: LeafMethod) {
         guard leaves.count < configuration.limits.maxRecordedLeaves else { leavesTruncated = true; return }
         leaves.append(ClosedLeaf(lower: node.box.lower, upper: node.box.upper, depth: node.depth, method: method,
                                  path: node.path))
-    }
-
-    /// Strong branching (step 5, above ``SearchSettings/strongBranchingDepth``): both
-    /// halves of every splittable dimension are bounded inside the node's bounds; a half
-    /// scores `min` over the open disjuncts of the disjunct's largest atom lower bound (how
-    /// close it is to closing), and the dimension with the largest sum of its two halves'
-    /// scores wins (ties: the lowest index). Returns the dimension and its halves' bounds (the
-    /// children reuse them), or nil when no dimension splits.
-    private func strongBranching(_ box: Box, _ bounds: BoundResult, _ open: [Int], threads: Int)
-        -> (dimension: Int, left: BoundResult, right: BoundResult)? {
-        let widths = box.widths
-        let rootWidths = query.box.widths
-        let candidates = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
-        guard !candidates.isEmpty else { return nil }
-        let halves = candidates.flatMap { d -> [Box] in let (l, r) = box.split(dimension: d); return [l, r] }
-        let network = query.network, specification = specification, enclosing = bounds.layerBounds
-        let results = ParallelMap.map(halves, threads: threads) { half in
-            BoundPropagation.bounds(of: network, over: half, specification: specification,
-                                    options: BoundOptions(method: .linear, enclosing: enclosing))
-        }
-        func score(_ lower: [Double]) -> Double {
-            open.map { disjunct in rows[disjunct].map { lower[$0] }.max() ?? -.infinity }.min() ?? .infinity
-        }
-        var best: (index: Int, score: Double)?
-        for index in candidates.indices {
-            let total = score(results[2 * index].specLower) + score(results[2 * index + 1].specLower)
-            if best == nil || total > best!.score { best = (index, total) }
-        }
-        guard let best else { return nil }
-        return (candidates[best.index], results[2 * best.index], results[2 * best.index + 1])
-    }
-
-    /// Whether some side of `box` is wider than 0 and than 2^-20 of the root box's side (the
-    /// dimensions ``splitDimension(_:_:_:)`` may split).
-    private func hasSplittableDimension(_ box: Box) -> Bool {
-        let widths = box.widths, rootWidths = query.box.widths
-        return widths.indices.contains { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
-    }
-
-    /// See the type's documentation (step 5).
-    private func splitDimension(_ box: Box, _ bounds: BoundResult, _ open: [Int]) -> Int {
-        let widths = box.widths
-        let rootWidths = query.box.widths
-        // A dimension already cut to 2^-20 of its root width is not split further: past that,
-        // splitting it again changes the bounds by rounding only (it would let one dimension
-        // absorb every split while the others stay wide).
-        let splittable = widths.indices.filter { widths[$0] > 0 && widths[$0] > rootWidths[$0] * HeuristicTolerances.minimumSplitWidth }
-        var scores = [Double](repeating: 0, count: widths.count)
-        if !bounds.inputCoefficients.isEmpty {
-            for disjunct in open {
-                let best = rows[disjunct].max { bounds.specLower[$0] < bounds.specLower[$1] }!
-                for (i, coefficient) in bounds.inputCoefficients[best].enumerated() {
-                    scores[i] += widths[i] * abs(coefficient)
-                }
-            }
-        }
-        func relative(_ i: Int) -> Double { rootWidths[i] > 0 ? widths[i] / rootWidths[i] : 0 }
-        var choice: Int?
-        for i in splittable where choice == nil || scores[i] > scores[choice!] { choice = i }
-        if let chosen = choice, scores[chosen] > 0 {
-            // The aspect-ratio guard (``SearchSettings/splitAspectRatio``).
-            if let widest = splittable.max(by: { relative($0) < relative($1) }),
-               relative(widest) > configuration.search.splitAspectRatio * relative(chosen) { return widest }
-            return chosen
-        }
-        // No gradient information: the dimension widest relative to the root box.
-        return widths.indices.max { relative($0) < relative($1) } ?? 0
     }
 }
