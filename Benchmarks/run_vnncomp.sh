@@ -7,9 +7,12 @@
 #   TIMEOUT_OVERRIDE  seconds per instance instead of the CSV's (optional)
 #   FILTER_REGEX   only instances whose "onnx,vnnlib" matches (optional)
 # VERIFY_BIN=path uses that binary instead of building .build/release/verify.
+# VERIFY_ARGS="..." adds options to every `verify vnnlib` call (e.g. "--engine input").
 # CERTIFICATES=DIR writes each instance's certificate to DIR and re-checks it with `verify check`
 # (not counted in the seconds); the last column is then VALID, INVALID or NONE (no verdict).
 # Otherwise it builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
+# The columns after the seconds: sub-problems (or sub-boxes) and Z3 leaves, from the search line
+# `verify vnnlib` prints on stderr (- when the run printed none, e.g. at the hard deadline).
 set -euo pipefail
 csv=${1:?usage: run_vnncomp.sh INSTANCES.csv [TIMEOUT] [FILTER]}
 override=${2:-}
@@ -21,7 +24,9 @@ bin="${VERIFY_BIN:-$root/.build/release/verify}"
 
 solved=0; wrong=0; unknown=0; total=0; seconds_sum=0; valid=0; invalid=0
 [ -z "${CERTIFICATES:-}" ] || mkdir -p "$CERTIFICATES"
-printf '%-40s %-16s %-8s %-8s %8s\n' network property verdict expected seconds
+printf '%-40s %-16s %-8s %-8s %8s %8s %6s\n' network property verdict expected seconds nodes z3
+errors=$(mktemp); trap 'rm -f "$errors"' EXIT
+read -r -a extra_args <<< "${VERIFY_ARGS:-}"
 while IFS=, read -r onnx vnnlib timeout expected; do
     [ "$onnx" = onnx ] && continue
     echo "$onnx,$vnnlib" | grep -Eq "$filter" || continue
@@ -29,8 +34,10 @@ while IFS=, read -r onnx vnnlib timeout expected; do
     start=$(date +%s.%N)
     cert_args=()
     [ -z "${CERTIFICATES:-}" ] || cert_args=(--json "$CERTIFICATES/$(basename "$onnx" .onnx)__$(basename "$vnnlib" .vnnlib).json")
-    verdict=$("$bin" vnnlib "$dir/$onnx" "$dir/$vnnlib" --timeout "$limit" "${cert_args[@]}" 2>/dev/null || true)
+    verdict=$("$bin" vnnlib "$dir/$onnx" "$dir/$vnnlib" --timeout "$limit" "${extra_args[@]}" "${cert_args[@]}" 2>"$errors" || true)
     seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    nodes=$(sed -n 's/^search: \(phase engine, \)\{0,1\}\([0-9]*\) sub-.*/\2/p' "$errors" | head -1)
+    leaves=$(sed -n 's/^search: .*, \([0-9]*\) Z3 leaves.*/\1/p' "$errors" | head -1)
     check=""
     if [ -n "${CERTIFICATES:-}" ]; then
         rc=0; "$bin" check "${cert_args[1]}" --no-cvc5 >/dev/null 2>&1 || rc=$?
@@ -46,7 +53,7 @@ while IFS=, read -r onnx vnnlib timeout expected; do
     fi
     total=$((total + 1))
     seconds_sum=$(echo "$seconds_sum + $seconds" | bc)
-    printf '%-40s %-16s %-8s %-8s %8.2f%s%s\n' "$onnx" "$vnnlib" "$verdict" "${expected:-?}" "$seconds" "$flag" "$check"
+    printf '%-40s %-16s %-8s %-8s %8.2f %8s %6s%s%s\n' "$onnx" "$vnnlib" "$verdict" "${expected:-?}" "$seconds" "${nodes:--}" "${leaves:--}" "$flag" "$check"
 done < "$csv"
 echo "instances $total, solved $solved, wrong $wrong, unsolved $unknown, total seconds $(printf '%.1f' "$seconds_sum")"
 [ -z "${CERTIFICATES:-}" ] || echo "certificates: $valid VALID, $invalid INVALID"

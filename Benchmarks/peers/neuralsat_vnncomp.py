@@ -88,8 +88,12 @@ def input_box(assertions, count):
     return lower, upper
 
 
-def witness_holds(onnx_path, vnnlib_path, cex_path):
-    """Re-executes a witness: clip X into the box, run onnxruntime, check every assertion."""
+def witness_holds(onnx_path, vnnlib_path, cex_path, inside=True):
+    """Re-executes a witness: clip X into the box (as float32 values inside it), run
+    onnxruntime, check every assertion at that float32 point. With inside=False the input
+    assertions are checked on the float64 point clipped into the box and the network runs at
+    its nearest float32 point (which may lie half an ulp outside the box): the looser check
+    that VNN-COMP's tolerance allows, reported apart."""
     import onnxruntime
     pairs = dict(re.findall(r"\(\s*([XY]_\d+)\s+([-+0-9.eE]+)\s*\)", open(cex_path).read()))
     xs = sorted((int(k[2:]), float(v)) for k, v in pairs.items() if k.startswith("X_"))
@@ -97,12 +101,18 @@ def witness_holds(onnx_path, vnnlib_path, cex_path):
         return False
     assertions = [e[1] for e in parse(tokens(open(vnnlib_path).read())) if e and e[0] == "assert"]
     lower, upper = input_box(assertions, len(xs))
-    x = np.clip(np.array([v for _, v in xs]), lower, upper).astype(np.float32)
+    clipped = np.clip(np.array([v for _, v in xs]), lower, upper)
+    x = clipped.astype(np.float32)
+    if inside:
+        # float32 rounding may leave the box by half an ulp (Marabou's float64 points): step
+        # such coordinates one float32 ulp back inside, so the checked point is the one evaluated.
+        x = np.where(x.astype(np.float64) > upper, np.nextafter(x, np.float32(-np.inf)), x)
+        x = np.where(x.astype(np.float64) < lower, np.nextafter(x, np.float32(np.inf)), x).astype(np.float32)
     session = onnxruntime.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     data = session.get_inputs()[-1]
     shape = [d if isinstance(d, int) and d > 0 else 1 for d in data.shape]
     (y,) = session.run(None, {data.name: x.reshape(shape)})
-    x64 = x.astype(np.float64)
+    x64 = x.astype(np.float64) if inside else clipped
     return all(holds(a, x64, y.flatten().astype(np.float64)) for a in assertions)
 
 

@@ -59,7 +59,7 @@ enum LocalCommand: Subcommand {
                                 property: .misclassification(outputCount: network.outputSize, trueClass: trueClass))
         armHardDeadline(seconds: configuration.limits.timeLimit, answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.limits.timeLimit) s) reached", resultFile: nil)
         let result = try QuerySolver(configuration: configuration).solve(query)
-        report(result, trueClass: trueClass, eps: eps)
+        report(result, trueClass: trueClass, eps: eps, phaseEngine: configuration.phaseSplit.usesPhaseSplitting(network))
         if let path = arguments.value("--json") {
             var certified: [CertifiedFiles.Role: CertifiedFiles.File] = [:]
             for (role, file) in files { certified[role] = CertifiedFiles.File(path: file, sha256: try fileDigest(file)) }
@@ -132,7 +132,7 @@ enum LocalCommand: Subcommand {
         }
     }
 
-    static func report(_ result: QueryResult, trueClass: Int, eps: Double) {
+    static func report(_ result: QueryResult, trueClass: Int, eps: Double, phaseEngine: Bool) {
         switch result.verdict {
         case .holds(let method):
             print("ROBUST (method: \(method.rawValue)) class \(trueClass), eps \(eps)")
@@ -147,8 +147,7 @@ enum LocalCommand: Subcommand {
         }
         let steps = result.steps.map { "\($0.name.rawValue) \(format($0.seconds * 1000, digits: 3)) ms\($0.decided ? " (decided)" : "")" }
         print("steps: " + steps.joined(separator: ", "))
-        let s = result.statistics
-        print("search: \(s.nodes) sub-boxes, depth \(s.maxDepth), \(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)")
+        print(SolverOptions.searchLine(result.statistics, phaseEngine: phaseEngine))
         if !result.exact { print("note: the network has tanh/sigmoid layers; verdicts are sound, exactness is not claimed") }
     }
 

@@ -17,6 +17,7 @@ enum RobustnessCommand: Subcommand {
             .flag("--quiet", "no progress on stderr"),
             .value("--json", "FILE", "write the summary (every number of the table, step shares, timing) as JSON"),
             .flag("--stop-early", "stop each class at the first deciding look of a sequential test (valid under repeated looks)"),
+            SamplingOptions.engineOption,
         ] + SamplingOptions.experimentOptions + SolverOptions.options.filter { $0.name != "--json" },
         discussion: """
         Verdicts per sample: robust (proved), not_robust (counterexample confirmed by the float \
@@ -24,7 +25,7 @@ enum RobustnessCommand: Subcommand {
         lower bounds, a success for upper bounds). Verdicts are the same for any --jobs, any \
         --shard and after --resume. Ctrl-C or SIGTERM stops the run, keeps every finished sample \
         and prints the command that resumes it. --timeout, --rlimit and --max-nodes override the \
-        experiment's time_limit, rlimit and max_nodes. \
+        experiment's time_limit, rlimit and max_nodes, --engine its engine. \
         The first run records delta, confidence, bound, samples per class and --stop-early in \
         the header of FILE; --resume with another value is refused (exit code 2): those settings \
         are the claim, and choosing them after seeing samples voids its guarantee. \
@@ -78,6 +79,7 @@ enum RobustnessCommand: Subcommand {
         if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.limits.timeLimit }
         if arguments.value("--rlimit") != nil { experiment.smtResourceLimit = solverBase.limits.smtResourceLimit }
         if arguments.value("--max-nodes") != nil { experiment.maxNodes = solverBase.limits.maxNodes }
+        if let engine = try SamplingOptions.engine(arguments) { experiment.engine = engine }
         solverBase.limits.timeLimit = experiment.timeLimit
         let loaded = try LoadedExperiment(experiment, noisesFile: arguments.value("--noises"), solverBase: solverBase)
 

@@ -20,6 +20,19 @@ enum SamplingOptions {
         .value("--noises", "FILE", "CSV, one noise per line: line i is sample i of every class (replaces sampling)"),
     ]
 
+    /// `--engine` of `robustness` and `table --robustness`: the experiment's engine for every
+    /// sample. The phase engine writes no certificate, and sample records need none, so every
+    /// engine is allowed here; each sample's verdict depends only on counted budgets, so it is
+    /// the same for any `--jobs`, shard or resume with either engine.
+    static let engineOption = OptionSpec.value(
+        "--engine", "ENGINE",
+        "branch and bound per sample on the noise box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); overrides engine (default input)")
+
+    /// The parsed `--engine`; nil when absent.
+    static func engine(_ arguments: ParsedArguments) throws -> PhaseSplitOptions.Engine? {
+        try arguments.parsed("--engine", as: "input, phase or auto") { PhaseSplitOptions.Engine(rawValue: $0) }
+    }
+
     /// Reads the experiment file and applies the flags.
     static func experiment(_ arguments: ParsedArguments) throws -> Experiment {
         let name = arguments.command.name

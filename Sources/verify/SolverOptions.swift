@@ -91,6 +91,14 @@ enum SolverOptions {
         printError("note: --json: the phase engine (--engine auto) writes no checkable certificate yet, so the input-split engine runs")
     }
 
+    /// The search statistics of a one-shot query: how many sub-problems the branch and bound
+    /// bounded (sub-boxes of the input splitting, or phase sub-problems of the phase engine)
+    /// and how many of them went to Z3, with Z3's answers.
+    static func searchLine(_ s: QueryStatistics, phaseEngine: Bool) -> String {
+        "search: \(phaseEngine ? "phase engine, \(s.nodes) sub-problems" : "\(s.nodes) sub-boxes"), depth \(s.maxDepth), "
+            + "\(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)"
+    }
+
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
         var configuration = QueryConfiguration()
         if let timeout = try arguments.double("--timeout") {

@@ -17,6 +17,7 @@ enum TableCommand: Subcommand {
             .value("--robust-samples", "N", "samples per class of the robustness runs (default 100)"),
             .value("--eps", "E", "eps of the robustness runs (default: the file's eps)"),
             .value("--jobs", "N", "worker threads of the robustness runs (default: all cores)"),
+            SamplingOptions.engineOption,
             LeafProcessOption.option,
         ],
         discussion: """
@@ -44,9 +45,10 @@ enum TableCommand: Subcommand {
             robustness = RobustnessTableOptions(
                 directory: directory, samplesPerClass: try arguments.int("--robust-samples", minimum: 1) ?? 100, eps: eps,
                 jobs: try arguments.int("--jobs", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount)
+            robustness?.engine = try SamplingOptions.engine(arguments)
             robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
-        } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil {
-            throw UsageError(description: "verify table: --robust-samples and --eps need --robustness DIR")
+        } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil || arguments.value("--engine") != nil {
+            throw UsageError(description: "verify table: --robust-samples, --eps and --engine need --robustness DIR")
         }
         let table = try matrix.evaluate(samplesPerClass: samples, robustness: robustness) { printError("table: \($0)") }
         let csv = csvText(table)

@@ -72,6 +72,11 @@ enum VNNLibCommand: Subcommand {
             if answer == .sat { break }
         }
         print(answer.rawValue)
+        // stderr: the search statistics summed over the property's queries.
+        if let total = summedStatistics(results.map(\.1)) {
+            printError(SolverOptions.searchLine(total, phaseEngine: configuration.phaseSplit.usesPhaseSplitting(network))
+                       + (results.count > 1 ? " (\(results.count) queries)" : ""))
+        }
         if let witness {
             // stderr: stdout stays the VNN-COMP answer line.
             let float32 = witness.isConfirmedInFloat32 ? "unsafe" : "safe"
@@ -99,6 +104,22 @@ enum VNNLibCommand: Subcommand {
         case .sat: return .negative
         case .timeout, .unknown: return .unknown
         }
+    }
+
+    /// The counters of several queries: sums, and the maximum for depth and root unstable
+    /// units; nil for none.
+    static func summedStatistics(_ results: [QueryResult]) -> QueryStatistics? {
+        guard var total = results.first?.statistics else { return nil }
+        for s in results.dropFirst().map(\.statistics) {
+            total.nodes += s.nodes
+            total.maxDepth = max(total.maxDepth, s.maxDepth)
+            total.smtLeaves += s.smtLeaves
+            total.smtUnsat += s.smtUnsat
+            total.smtSat += s.smtSat
+            total.smtUnknown += s.smtUnknown
+            total.rootUnstableUnits = max(total.rootUnstableUnits, s.rootUnstableUnits)
+        }
+        return total
     }
 }
 

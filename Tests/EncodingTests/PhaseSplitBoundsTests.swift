@@ -27,24 +27,31 @@ final class PhaseSplitBoundsTests: XCTestCase {
         var phases = PhaseConstraints()
         let followPattern = Int.random(in: 0..<4, using: &rng) != 0
         for (k, layer) in network.layers.enumerated() {
+            // The breakpoints of the layer's units: 0 for ReLU-like units, p and q for clip.
+            let breakpoints: [Double]
             switch layer {
-            case .relu, .leakyRelu: break
-            case .affine, .clip, .tanh, .sigmoid, .enclosedScale: continue
+            case .relu, .leakyRelu: breakpoints = [0]
+            case .clip(let p, let q): breakpoints = [p, q]
+            case .affine, .tanh, .sigmoid, .enclosedScale: continue
             }
             for i in 0..<values[k].count where Int.random(in: 0..<3, using: &rng) == 0 {
-                let active = followPattern ? values[k][i] >= 0 : Bool.random(using: &rng)
-                phases = phases.fixing(ActivationUnit(layer: k, unit: i), active ? .active : .inactive, width: values[k].count)
+                let unit = ActivationUnit(layer: k, unit: i)
+                for b in breakpoints where b.isFinite && (breakpoints.count == 1 || Bool.random(using: &rng)) {
+                    let above = followPattern ? values[k][i] >= Float80(b) : Bool.random(using: &rng)
+                    phases = phases.constraining(unit, SplitSide(breakpoint: b, above: above), width: values[k].count)
+                }
             }
         }
         return phases
     }
 
-    /// Whether a Float80 forward pass satisfies every phase with a margin (a value within
-    /// 1e-12 of 0 is not counted, so the sign in Float80 is the exact sign).
+    /// Whether a Float80 forward pass satisfies every split constraint with a margin (a value
+    /// within 1e-12 of an interval end is not counted, so the comparison in Float80 is the
+    /// exact one).
     static func satisfies(_ phases: PhaseConstraints, _ values: [[Float80]]) -> Bool {
-        phases.all.allSatisfy { unit, phase in
+        phases.intervals.allSatisfy { unit, lower, upper in
             let z = values[unit.layer][unit.unit]
-            return phase == .active ? z > 1e-12 : z < -1e-12
+            return (lower == -.infinity || z > Float80(lower) + 1e-12) && (upper == .infinity || z < Float80(upper) - 1e-12)
         }
     }
 
@@ -72,7 +79,7 @@ final class PhaseSplitBoundsTests: XCTestCase {
                 guard Self.satisfies(phases, values) else { continue }
                 feasibleSamples += 1
                 guard let bounds else {
-                    XCTFail("trial \(trial): bounds call the sub-problem empty, but \(point) satisfies \(phases.all)")
+                    XCTFail("trial \(trial): bounds call the sub-problem empty, but \(point) satisfies \(phases.intervals)")
                     break
                 }
                 for (k, layer) in bounds.result.layerBounds.enumerated() {

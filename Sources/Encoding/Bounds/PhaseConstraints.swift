@@ -33,45 +33,103 @@ public struct ActivationUnit: Hashable, Sendable, Comparable, CustomStringConver
     public var description: String { "layer \(layer) unit \(unit)" }
 }
 
-/// The fixed phases of a sub-problem: the set of inputs `x` of the box whose pre-activation
-/// values satisfy every constraint (see ``ReLUPhase``). Only ReLU and LeakyReLU units take a
-/// phase (one breakpoint, at 0).
-public struct PhaseConstraints: Sendable, Equatable {
-    /// Per activation layer index, one entry per unit: 0 free, else a ``ReLUPhase`` raw value.
-    private var fixed: [Int: [Int8]] = [:]
-    /// Number of fixed units.
-    public private(set) var count = 0
+/// One side of a breakpoint `b` of a piecewise-linear unit, a split constraint on its
+/// pre-activation value `z`: `z >= b` (`above`) or `z <= b`. ReLU and LeakyReLU have one
+/// breakpoint, 0 (`z >= 0` is ``ReLUPhase/active``); clip `[p, q]` has two, `p` and `q`. The
+/// two sides of a breakpoint cover the line, so the two children of a split cover their
+/// parent; both hold at `z = b`, where the pieces agree.
+public struct SplitSide: Sendable, Equatable {
+    public var breakpoint: Double
+    public var above: Bool
 
-    /// No unit fixed: the whole box.
-    public init() {}
-
-    /// The phase of `unit`, or nil when it is free.
-    public func phase(of unit: ActivationUnit) -> ReLUPhase? {
-        guard let row = fixed[unit.layer], row.indices.contains(unit.unit) else { return nil }
-        return ReLUPhase(rawValue: row[unit.unit])
+    public init(breakpoint: Double, above: Bool) {
+        self.breakpoint = breakpoint
+        self.above = above
     }
 
-    /// These constraints and `unit`'s phase (replacing an earlier phase of the same unit).
+    /// The other side of the same breakpoint.
+    public var opposite: SplitSide { SplitSide(breakpoint: breakpoint, above: !above) }
+}
+
+/// The split constraints of a sub-problem: the set of inputs `x` of the box whose
+/// pre-activation values satisfy every constraint. Each constrained unit carries an interval
+/// `lower <= z <= upper` (an end is infinite where no constraint bounds it): the
+/// intersection of the ``SplitSide``s fixed on it. A ReLU phase is `[0, +inf]` (active) or
+/// `[-inf, 0]` (inactive); a clip unit can carry up to one constraint per breakpoint side,
+/// e.g. `[p, q]` (its linear piece).
+public struct PhaseConstraints: Sendable, Equatable {
+    /// Per activation layer index, one entry per unit: the lower and upper ends of its
+    /// interval (`-inf` and `+inf` when free).
+    private var lowerEnds: [Int: [Double]] = [:]
+    private var upperEnds: [Int: [Double]] = [:]
+    /// Number of constrained units.
+    public private(set) var count = 0
+
+    /// No unit constrained: the whole box.
+    public init() {}
+
+    /// The phase of a ReLU-like `unit` (`[0, +inf]` active, `[-inf, 0]` inactive), or nil
+    /// when it is free or carries another interval.
+    public func phase(of unit: ActivationUnit) -> ReLUPhase? {
+        guard let (lower, upper) = interval(of: unit) else { return nil }
+        if lower == 0 && upper == .infinity { return .active }
+        if lower == -.infinity && upper == 0 { return .inactive }
+        return nil
+    }
+
+    /// The interval of `unit`, or nil when it is free.
+    public func interval(of unit: ActivationUnit) -> (lower: Double, upper: Double)? {
+        guard let lower = lowerEnds[unit.layer], lower.indices.contains(unit.unit) else { return nil }
+        let l = lower[unit.unit], u = upperEnds[unit.layer]![unit.unit]
+        return l == -.infinity && u == .infinity ? nil : (l, u)
+    }
+
+    /// These constraints with `unit`'s ReLU phase (replacing any earlier constraint of it).
     /// - Parameter width: the number of units of `unit.layer`.
     public func fixing(_ unit: ActivationUnit, _ phase: ReLUPhase, width: Int) -> PhaseConstraints {
+        let side = SplitSide(breakpoint: 0, above: phase == .active)
+        return setting(unit, interval: side.above ? (0, .infinity) : (-.infinity, 0), width: width)
+    }
+
+    /// These constraints and `side` on `unit` (intersected with its earlier constraints).
+    /// - Parameter width: the number of units of `unit.layer`.
+    public func constraining(_ unit: ActivationUnit, _ side: SplitSide, width: Int) -> PhaseConstraints {
+        let (lower, upper) = interval(of: unit) ?? (-.infinity, .infinity)
+        let interval = side.above ? (Swift.max(lower, side.breakpoint), upper) : (lower, Swift.min(upper, side.breakpoint))
+        return setting(unit, interval: interval, width: width)
+    }
+
+    private func setting(_ unit: ActivationUnit, interval: (Double, Double), width: Int) -> PhaseConstraints {
         precondition(unit.unit >= 0 && unit.unit < width, "unit \(unit.unit) outside a layer of \(width) units")
         var copy = self
-        var row = copy.fixed[unit.layer] ?? [Int8](repeating: 0, count: width)
-        if row[unit.unit] == 0 { copy.count += 1 }
-        row[unit.unit] = phase.rawValue
-        copy.fixed[unit.layer] = row
+        var lower = copy.lowerEnds[unit.layer] ?? [Double](repeating: -.infinity, count: width)
+        var upper = copy.upperEnds[unit.layer] ?? [Double](repeating: .infinity, count: width)
+        func free(_ l: Double, _ u: Double) -> Bool { l == -.infinity && u == .infinity }
+        copy.count += (free(lower[unit.unit], upper[unit.unit]) ? 0 : -1) + (free(interval.0, interval.1) ? 0 : 1)
+        (lower[unit.unit], upper[unit.unit]) = interval
+        copy.lowerEnds[unit.layer] = lower
+        copy.upperEnds[unit.layer] = upper
         return copy
     }
 
-    /// The fixed units of activation layer `layer` (0 free, 1 active, -1 inactive per unit),
-    /// or nil when none is fixed there.
-    func row(ofLayer layer: Int) -> [Int8]? { fixed[layer] }
+    /// The interval ends of activation layer `layer` (`-inf`/`+inf` for free units), or nil
+    /// when no unit of it is constrained.
+    func ends(ofLayer layer: Int) -> (lower: [Double], upper: [Double])? {
+        guard let lower = lowerEnds[layer] else { return nil }
+        return (lower, upperEnds[layer]!)
+    }
 
-    /// Every fixed unit with its phase, in increasing (layer, unit).
+    /// Every unit with a ReLU phase (``phase(of:)``), in increasing (layer, unit).
     public var all: [(unit: ActivationUnit, phase: ReLUPhase)] {
-        fixed.keys.sorted().flatMap { layer in
-            fixed[layer]!.enumerated().compactMap { index, raw in
-                ReLUPhase(rawValue: raw).map { (ActivationUnit(layer: layer, unit: index), $0) }
+        intervals.compactMap { entry in phase(of: entry.unit).map { (entry.unit, $0) } }
+    }
+
+    /// Every constrained unit with its interval, in increasing (layer, unit).
+    public var intervals: [(unit: ActivationUnit, lower: Double, upper: Double)] {
+        lowerEnds.keys.sorted().flatMap { layer in
+            let lower = lowerEnds[layer]!, upper = upperEnds[layer]!
+            return lower.indices.compactMap { i in
+                lower[i] == -.infinity && upper[i] == .infinity ? nil : (ActivationUnit(layer: layer, unit: i), lower[i], upper[i])
             }
         }
     }
@@ -80,13 +138,9 @@ public struct PhaseConstraints: Sendable, Equatable {
     /// `network.layers[k]`, as ``NeuralNetwork/activations(_:)`` lists them) satisfy every
     /// constraint; for tests and samples, in the arithmetic of `values`.
     public func isSatisfied(by values: [[Double]]) -> Bool {
-        for (unit, phase) in all {
+        intervals.allSatisfy { unit, lower, upper in
             let z = values[unit.layer][unit.unit]
-            switch phase {
-            case .active: if !(z >= 0) { return false }
-            case .inactive: if !(z <= 0) { return false }
-            }
+            return z >= lower && z <= upper
         }
-        return true
     }
 }

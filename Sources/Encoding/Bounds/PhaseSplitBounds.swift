@@ -6,8 +6,8 @@ import Network
 // Verification", JMLR 2020 (sub-problems with fixed ReLU phases, BaBSR); S. Wang et al.,
 // "Beta-CROWN", NeurIPS 2021 (split constraints in the bounds; here through the intervals).
 
-/// Sound bounds over a sub-problem `S = { x in box : every fixed phase holds }`
-/// (``PhaseConstraints``).
+/// Sound bounds over a sub-problem `S = { x in box : every split constraint holds }`
+/// (``PhaseConstraints``: ReLU phases, and clip units held to one side of a breakpoint).
 ///
 /// The computation is ``BoundPropagation``'s linear method with one change: as soon as the
 /// pre-activation bounds `[l, u]` of an activation layer are known (interval, then
@@ -17,6 +17,9 @@ import Network
 /// active:    [l, u] := [max(l, 0), u]      (z >= 0 on S)
 /// inactive:  [l, u] := [l, min(u, 0)]      (z <= 0 on S)
 /// ```
+///
+/// (in general `[l, u] := [max(l, a), min(u, b)]` for a unit held to `a <= z <= b`; the
+/// ends are breakpoints, exact Doubles, so the clip needs no rounding).
 ///
 /// before the layer is relaxed. A clipped unit is stable, so its relaxation is exact (an
 /// active ReLU is the identity, an inactive one is 0) and every later layer's bounds and the
@@ -57,22 +60,20 @@ public enum PhaseSplitBounds {
         return PhaseSplitNodeBounds(result: result, layers: layers, relaxations: state.relaxations)
     }
 
-    /// Clips the fixed units of activation layer `layer` (whose input bounds are `bounds`);
-    /// false when a clipped interval is empty. Other layers and free units are left alone.
+    /// Clips the constrained units of activation layer `layer` (whose input bounds are
+    /// `bounds`) to their intervals (``PhaseConstraints/intervals``); false when a clipped
+    /// interval is empty. Other layers and free units are left alone.
     static func clip(_ bounds: inout LayerBounds, _ phases: PhaseConstraints, layer: Int, layers: [Layer]) -> Bool {
-        guard layer < layers.count, let row = phases.row(ofLayer: layer) else { return true }
+        guard layer < layers.count, let (lower, upper) = phases.ends(ofLayer: layer) else { return true }
         switch layers[layer] {
-        case .relu, .leakyRelu: break
-        case .affine, .clip, .tanh, .sigmoid, .enclosedScale:
-            preconditionFailure("a phase is fixed at layer \(layer), which is not a ReLU or LeakyReLU layer")
+        case .relu, .leakyRelu, .clip: break
+        case .affine, .tanh, .sigmoid, .enclosedScale:
+            preconditionFailure("a split constraint is set at layer \(layer), which is not a ReLU, LeakyReLU or clip layer")
         }
-        precondition(row.count == bounds.count, "phase row of layer \(layer) has the wrong width")
-        for i in 0..<row.count {
-            switch ReLUPhase(rawValue: row[i]) {
-            case .active?: bounds.lower[i] = Swift.max(bounds.lower[i], 0)
-            case .inactive?: bounds.upper[i] = Swift.min(bounds.upper[i], 0)
-            case nil: continue
-            }
+        precondition(lower.count == bounds.count, "constraint row of layer \(layer) has the wrong width")
+        for i in 0..<lower.count {
+            bounds.lower[i] = Swift.max(bounds.lower[i], lower[i])
+            bounds.upper[i] = Swift.min(bounds.upper[i], upper[i])
             if bounds.lower[i] > bounds.upper[i] { return false }
         }
         return true

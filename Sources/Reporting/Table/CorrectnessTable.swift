@@ -125,6 +125,8 @@ public struct RobustnessTableOptions: Sendable {
     public var samplesPerClass: Int
     /// Overrides the matrix's eps.
     public var eps: Double?
+    /// Overrides the matrix's engine (``Experiment/engine``).
+    public var engine: Experiment.Engine?
     public var jobs: Int
     /// Runs each Z3 leaf in a child process (``LeafSettings/leafProcessExecutable``);
     /// not part of the experiment identity, so existing cell files still resume.
@@ -141,6 +143,7 @@ public struct RobustnessTableOptions: Sendable {
         var experiment = loaded.experiment
         experiment.samplesPerClass = samplesPerClass
         if let eps { experiment.eps = eps }
+        if let engine { experiment.engine = engine }
         var solverBase = loaded.queryConfiguration
         solverBase.leaves.leafProcessExecutable = leafProcessExecutable  // leaf isolation
         let cellExperiment = try LoadedExperiment(experiment, solverBase: solverBase)

@@ -10,7 +10,7 @@ extension Experiment {
     /// silently; keys starting with `_` or named `comment` are ignored).
     public static let fileKeys = [
         "classifier", "generators", "conditional_generator", "adapter", "eps", "delta", "confidence",
-        "samples_per_class", "seed", "time_limit", "rlimit", "max_nodes", "bound",
+        "samples_per_class", "seed", "time_limit", "rlimit", "max_nodes", "bound", "engine",
         "image", // pictures
     ]
 
@@ -67,6 +67,12 @@ extension Experiment {
                 throw fail("field \"bound\"", "must be \"hoeffding\" or \"clopper-pearson\", got \(Self.describe(value))", "pick one of the two")
             }
             experiment.bound = method
+        }
+        if let value = object["engine"] {
+            guard let text = value as? String, let engine = PhaseSplitOptions.Engine(rawValue: text) else {
+                throw fail("field \"engine\"", "must be \"input\", \"phase\" or \"auto\", got \(Self.describe(value))", "pick one of the three")
+            }
+            experiment.engine = engine
         }
         if let value = object["image"] { experiment.image = try parseImage(value, file: file) } // pictures
         try experiment.validate()

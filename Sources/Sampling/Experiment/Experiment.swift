@@ -58,6 +58,13 @@ public struct Experiment: Sendable, Equatable {
     public var maxNodes: Int
     /// The bound that decides verdicts (both are reported).
     public var bound: ConfidenceBoundMethod
+    /// The branch and bound that decides a query the root bounds and the attack leave open
+    /// (``PhaseSplitOptions/Engine``; file key `"engine"`). `.input` (the default) keeps the
+    /// experiment identity of every earlier results file; another engine is part of it.
+    public var engine: Engine = .input
+
+    /// The solver's engine choice (``PhaseSplitOptions/Engine``).
+    public typealias Engine = PhaseSplitOptions.Engine
     // pictures: begin (optional "image" field; not hashed into the identity)
     /// How generator outputs are drawn (`"image"` field); nil = inferred. See Experiment+Image.swift.
     public var image: ImageSpec? = nil
@@ -105,6 +112,7 @@ public struct Experiment: Sendable, Equatable {
         configuration.limits.timeLimit = timeLimit
         configuration.limits.smtResourceLimit = smtResourceLimit
         configuration.limits.maxNodes = maxNodes
+        configuration.phaseSplit.engine = engine
         return configuration
     }
 

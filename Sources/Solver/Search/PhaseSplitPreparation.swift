@@ -30,8 +30,8 @@ struct PhaseSplitPreparation: Sendable {
         var dualExclusions: Int
         /// Unstable units of every kind (clip too): what an exact leaf must split.
         var unstable: Int
-        /// The unit to split next and its first child's phase, or nil when no unit can be split.
-        var split: (unit: ActivationUnit, first: ReLUPhase)?
+        /// The unit to split next and its first child's side, or nil when no unit can be split.
+        var split: (unit: ActivationUnit, first: SplitSide)?
     }
 
     /// - Parameters:
@@ -115,9 +115,10 @@ struct PhaseSplitPreparation: Sendable {
 
     /// The unit with the highest ``PhaseSplitNodeBounds/branchingScores(rows:specification:)``
     /// for the atoms `rows` (ties: the first in (layer, unit) order); when every score is 0,
-    /// the unit whose interval is widest on its narrower side (`min(-l, u)`). The first child
-    /// fixes the phase on the larger side of 0.
-    func choose(_ bounds: PhaseSplitNodeBounds, rows: [Int]) -> (unit: ActivationUnit, first: ReLUPhase)? {
+    /// the unit whose interval is widest on the narrower side of its breakpoint `b`
+    /// (`min(b - l, u - b)`, ``PhaseSplitNodeBounds/breakpoint(of:)``). The first child takes
+    /// the larger side of `b`.
+    func choose(_ bounds: PhaseSplitNodeBounds, rows: [Int]) -> (unit: ActivationUnit, first: SplitSide)? {
         let scored = bounds.branchingScores(rows: rows, specification: specification)
         guard !scored.isEmpty else { return nil }
         var best = scored[0]
@@ -125,13 +126,15 @@ struct PhaseSplitPreparation: Sendable {
         var unit = best.unit
         let layerBounds = bounds.result.layerBounds
         func side(_ u: ActivationUnit) -> Double {
-            min(-layerBounds[u.layer].lower[u.unit], layerBounds[u.layer].upper[u.unit])
+            let b = bounds.breakpoint(of: u)!
+            return min(b - layerBounds[u.layer].lower[u.unit], layerBounds[u.layer].upper[u.unit] - b)
         }
         if !(best.score > 0) {
             unit = scored.map(\.unit).max { side($0) < side($1) }!
         }
+        let b = bounds.breakpoint(of: unit)!
         let l = layerBounds[unit.layer].lower[unit.unit], u = layerBounds[unit.layer].upper[unit.unit]
-        return (unit, u >= -l ? .active : .inactive)
+        return (unit, SplitSide(breakpoint: b, above: u - b >= b - l))
     }
 
     /// The linear lower bounds `(Λ_r, c_r)` of the atoms of `disjunct`.

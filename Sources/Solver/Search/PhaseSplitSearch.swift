@@ -4,10 +4,11 @@ import Network
 
 /// Branch and bound over ReLU phases.
 ///
-/// A sub-problem is the query's whole input box with a set of fixed phases
-/// (``PhaseConstraints``: `z >= 0` or `z <= 0` per fixed unit). The root fixes nothing; a
-/// split of an unstable unit makes two children, one per phase, whose union is the parent
-/// (`z >= 0 or z <= 0`). The property holds when every leaf is closed. Depth-first over a
+/// A sub-problem is the query's whole input box with a set of split constraints
+/// (``PhaseConstraints``: `z >= b` or `z <= b` at a breakpoint `b` of a unit: 0 for ReLU and
+/// LeakyReLU, `p` or `q` for clip `[p, q]`). The root fixes nothing; a split of an unstable
+/// unit makes two children, one per side of its breakpoint, whose union is the parent
+/// (`z >= b or z <= b`). The property holds when every leaf is closed. Depth-first over a
 /// stack, ``PhaseSplitOptions/batch`` nodes at a time: their node-only work
 /// (``PhaseSplitPreparation``) runs on ``SearchSettings/searchThreads`` threads, then the
 /// nodes are handled one by one in stack order. Per node:
@@ -108,10 +109,9 @@ struct PhaseSplitSearch {
                     continue
                 }
                 let width = open.bounds.result.layerBounds[split.unit.layer].count
-                let second: ReLUPhase = split.first == .active ? .inactive : .active
                 let enclosing = open.bounds.result.layerBounds
-                children.append([split.first, second].map {
-                    Node(phases: node.phases.fixing(split.unit, $0, width: width), open: open.open,
+                children.append([split.first, split.first.opposite].map {
+                    Node(phases: node.phases.constraining(split.unit, $0, width: width), open: open.open,
                          depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes)
                 })
             }
