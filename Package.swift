@@ -18,9 +18,14 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "Support"),
         .target(name: "Codecs"),
-        .target(name: "Network", dependencies: ["Support", "Codecs"]),
+        .target(name: "Network", dependencies: ["Support", "Codecs", "COpenBLAS"]),
         .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
         .target(name: "Solver", dependencies: ["Support", "Network", "Encoding", "CZ3"]),
         .target(name: "Sampling", dependencies: ["Support", "Network", "Encoding", "Solver"]),
