@@ -38,6 +38,9 @@ let package = Package(
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
+        .executableTarget(
+            name: "bounds-bench", dependencies: ["Network", "Encoding", "Sampling", "Support"],
+            path: "Benchmarks/Sources/BoundsBenchmark"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "CodecsTests", dependencies: ["Support", "Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Support", "Network"]),

@@ -27,8 +27,8 @@
 ///
 /// `S` has non-negative terms and is itself computed by one float32 BLAS product, so
 /// `S <= (fl(S) + m 2^-150) / (1 - γ_n) <= (fl(S) + m 2^-150)(1 + 2 γ_n)`; the final bound
-/// `(fl(S) + 2 m 2^-149)(1 + 2 γ_n)` is evaluated in `Double` with the inflation `1 + 2^-50`
-/// (two roundings) and rounded up to `Float`.
+/// `(fl(S) + 2 m 2^-149)(1 + 2 γ_n)` and the terms of `S` are evaluated in `Float`, each
+/// rounded operation followed by a `nextUp` (see ``Float32Bound/affine(_:values:errors:count:)``).
 ///
 /// Element-wise layers, with `ŷ` the float32 result: ReLU is 1-Lipschitz and exact; clip is
 /// 1-Lipschitz and adds `|lower - RN(lower)| + |upper - RN(upper)|` (the rounding of its
@@ -92,21 +92,30 @@ enum Float32Bound {
         value.isFinite && bound.isFinite ? bound : .infinity
     }
 
-    /// One affine layer on `count` rows (see the extension for the bound).
+    /// One affine layer on `count` rows (see the extension for the bound). The element-wise
+    /// terms are evaluated in `Float` with a `nextUp` after every rounded operation (a
+    /// round-to-nearest result is below its exact value by less than half an ulp, so one
+    /// `nextUp` makes it an upper bound, in the subnormal range too), from the constants
+    /// `g' = RU(g) >= g` and `inflation' = RU((1 + 2 γ_n)(1 + 2^-50))`.
     static func affine(_ layer: AffineLayer, values: [Float], errors: [Float], count: Int) -> ([Float], [Float]) {
         let m = layer.inputSize
         let n = Double(m + 1)
         let gamma = (n * 0x1p-24) / (1 - n * 0x1p-24)
-        let g = gamma + 0x1p-24
+        let g = roundedUp((gamma + 0x1p-24) * (1 + 0x1p-50))
         let out = NeuralNetwork.affineFloat32(weights: layer.weights.map { Float($0) }, bias: layer.bias.map { Float($0) },
                                               inputSize: m, batch: values, count: count)
         let absolute = layer.weights.map { max(roundedUp(abs($0)), 0x1p-126) }
-        let bias = layer.bias.map { roundedUp((g * max(Double(roundedUp(abs($0))), 0x1p-126)) * (1 + 0x1p-50)) }
-        let scaled = zip(values, errors).map { x, e in roundedUp((g * Double(x).magnitude + Double(e)) * (1 + 0x1p-50)) }
+        let bias = layer.bias.map { ((g * max(roundedUp(abs($0)), 0x1p-126)).nextUp) }
+        var scaled = [Float](repeating: 0, count: values.count)
+        for j in values.indices { scaled[j] = ((g * values[j].magnitude).nextUp + errors[j]).nextUp }
         let sums = NeuralNetwork.affineFloat32(weights: absolute, bias: bias, inputSize: m, batch: scaled, count: count)
-        let inflation = (1 + 2 * gamma) * (1 + 0x1p-50)
-        let underflow = 2 * Double(m) * 0x1p-149
-        let err = zip(out, sums).map { y, s in finite(y, roundedUp((Double(s) + underflow) * inflation)) }
+        let inflation = roundedUp((1 + 2 * gamma) * (1 + 0x1p-50))
+        let underflow = roundedUp(2 * Double(m) * 0x1p-149)
+        var err = [Float](repeating: 0, count: out.count)
+        for i in out.indices {
+            let bound = ((sums[i] + underflow).nextUp * inflation).nextUp
+            err[i] = out[i].isFinite && bound.isFinite ? bound : .infinity
+        }
         return (out, err)
     }
 }

@@ -122,15 +122,12 @@ public enum CorrectnessEvaluator {
         let float32 = network.enclosureFloat32(batch: batch, count: samples.count)
         let (values, errors) = float32.map { ($0.values.map(Double.init), $0.errors.map(Double.init)) }
             ?? network.enclosure(batch: batch, count: samples.count)
+        let checks = decide(network, batch: batch, values: values, errors: errors, float64Pending: float32 != nil)
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
                                       confusion: [Int](repeating: 0, count: width), ties: 0, undecided: nil, misclassified: nil)
         var misclassified: [MisclassifiedSample] = []
         for row in 0..<samples.count {
-            let outputs = (row * width)..<((row + 1) * width)
-            let enclosure = PointEnclosure(values: Array(values[outputs]), errors: Array(errors[outputs]))
-            let noise = Array(batch[(row * network.inputSize)..<((row + 1) * network.inputSize)])
-            var checked = CheckedClassification(enclosure: enclosure, exact: { float32 == nil ? network.evaluateExactly(noise) : nil })
-            if float32 != nil, case .undecided = checked { checked = network.checkedClassification(noise) }
+            let checked = checks[row]
             guard let classification = checked.classification else {
                 result.undecided = (result.undecided ?? 0) + 1
                 continue
@@ -140,8 +137,7 @@ public enum CorrectnessEvaluator {
             if predicted == classIndex {
                 result.correct += 1
             } else {
-                let logits = enclosure.values
-                let margin = logits[classIndex] - logits[predicted]
+                let margin = values[row * width + classIndex] - values[row * width + predicted]
                 misclassified.append(MisclassifiedSample(
                     index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
             }
@@ -149,6 +145,31 @@ public enum CorrectnessEvaluator {
         }
         result.misclassified = misclassified
         return result
+    }
+
+    /// The classification of every row of `batch` from its enclosure `values ± errors`, and
+    /// where that bound does not separate the top outputs: with `float64Pending` (the first
+    /// enclosure is float32) from one batched float64 enclosure of those rows, then the exact
+    /// pass; otherwise from the exact pass directly.
+    static func decide(_ network: NeuralNetwork, batch: [Double], values: [Double], errors: [Double],
+                       float64Pending: Bool) -> [CheckedClassification] {
+        let width = network.outputSize, p = network.inputSize
+        let count = values.count / max(width, 1)
+        func noise(_ row: Int) -> [Double] { Array(batch[(row * p)..<((row + 1) * p)]) }
+        func enclosure(_ v: [Double], _ e: [Double], _ row: Int) -> PointEnclosure {
+            PointEnclosure(values: Array(v[(row * width)..<((row + 1) * width)]), errors: Array(e[(row * width)..<((row + 1) * width)]))
+        }
+        var checks = (0..<count).map { row in
+            CheckedClassification(enclosure: enclosure(values, errors, row), exact: { float64Pending ? nil : network.evaluateExactly(noise(row)) })
+        }
+        guard float64Pending else { return checks }
+        let pending = checks.indices.filter { if case .undecided = checks[$0] { return true } else { return false } }
+        guard !pending.isEmpty else { return checks }
+        let (v64, e64) = network.enclosure(batch: pending.flatMap(noise), count: pending.count)
+        for (k, row) in pending.enumerated() {
+            checks[row] = CheckedClassification(enclosure: enclosure(v64, e64, k), exact: { network.evaluateExactly(noise(row)) })
+        }
+        return checks
     }
 
     /// The predicted class for the confusion counts and whether the true class tied: the
