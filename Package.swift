@@ -18,9 +18,14 @@ let package = Package(
             pkgConfig: "z3",
             providers: [.apt(["libz3-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "Support"),
         .target(name: "Codecs"),
-        .target(name: "Network", dependencies: ["Support", "Codecs"]),
+        .target(name: "Network", dependencies: ["Support", "Codecs", "COpenBLAS"]),
         .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
         .target(name: "Solver", dependencies: ["Support", "Network", "Encoding", "CZ3"]),
         .target(name: "Sampling", dependencies: ["Support", "Network", "Encoding", "Solver"]),
@@ -33,6 +38,9 @@ let package = Package(
         .executableTarget(
             name: "digits-bench", dependencies: ["Network", "Encoding", "Solver", "Sampling"],
             path: "Benchmarks/Sources/DigitsBenchmark"),
+        .executableTarget(
+            name: "bounds-bench", dependencies: ["Network", "Encoding", "Sampling", "Support"],
+            path: "Benchmarks/Sources/BoundsBenchmark"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "CodecsTests", dependencies: ["Support", "Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Support", "Network"]),

@@ -34,10 +34,11 @@ extension NeuralNetwork {
                 let a = ExactDyadic(alpha)
                 current = current.map { $0.signum >= 0 ? $0 : a * $0 }
             case .clip(let lower, let upper):
+                // min(max(x, lower), upper), as `Layer.apply` and ONNX: a clip
+                // with lower > upper is the constant `upper`.
                 current = current.map { value in
-                    if lower.isFinite, value < ExactDyadic(lower) { return ExactDyadic(lower) }
-                    if upper.isFinite, ExactDyadic(upper) < value { return ExactDyadic(upper) }
-                    return value
+                    let raised = lower.isFinite && value < ExactDyadic(lower) ? ExactDyadic(lower) : value
+                    return upper.isFinite && ExactDyadic(upper) < raised ? ExactDyadic(upper) : raised
                 }
             case .tanh, .sigmoid:
                 preconditionFailure("not piecewise linear")

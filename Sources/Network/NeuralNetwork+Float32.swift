@@ -25,25 +25,8 @@ extension NeuralNetwork {
                     for j in 0..<m { sum += Float(affine.weights[row * m + j]) * current[j] }
                     return sum + Float(affine.bias[row])
                 }
-            case .enclosedScale(let scale):
-                // A runtime divides by a Div's constant; other factors are multiplied.
-                if let divisors = scale.divisors {
-                    current = current.indices.map { current[$0] / Float(divisors[$0]) }
-                } else {
-                    current = current.indices.map { Float(scale.nearest[$0]) * current[$0] }
-                }
-            case .relu:
-                current = current.map { $0 > 0 ? $0 : 0 }
-            case .leakyRelu(let alpha):
-                let a = Float(alpha)
-                current = current.map { $0 >= 0 ? $0 : a * $0 }
-            case .clip(let lower, let upper):
-                let low = Float(lower), high = Float(upper)
-                current = current.map { Swift.min(Swift.max($0, low), high) }
-            case .tanh:
-                current = current.map { Foundation.tanh($0) }
-            case .sigmoid:
-                current = current.map { 1 / (1 + Foundation.exp(-$0)) }
+            default:
+                layer.applyFloat32(&current, width: current.count)
             }
         }
         return current

@@ -1,9 +1,13 @@
 import Foundation
 
 /// Float semantics: every network is evaluated in IEEE-754 `Double` (binary64), with the
-/// weights exactly as stored (a `float32` ONNX weight is widened exactly to `Double`). Sums
-/// are accumulated left to right in index order, in single and batched evaluation alike, so
-/// both give bit-identical results. Verdicts are not about this pass but about the same
+/// weights exactly as stored (a `float32` ONNX weight is widened exactly to `Double`). One
+/// input (``evaluate(_:)``, the reference pass that confirms counterexamples and reports
+/// logits) accumulates each sum left to right in index order. A batch of two or more inputs
+/// runs each affine layer as one BLAS product (``DenseProduct``), which sums in its own order
+/// with fused multiply-adds: its outputs may differ from the single pass in the last bits, and
+/// every caller that decides something from a batched value re-checks it on the single pass,
+/// the exact pass, or a sound error bound valid for any summation order. Verdicts are not about this pass but about the same
 /// weights in exact real arithmetic (``evaluateExactly(_:)``, ``enclosure(_:)``,
 /// ``checkedClassification(_:)``); an ``EnclosedScale`` multiplies by its `nearest` factors
 /// here. PyTorch and onnxruntime evaluate `float32` models in
@@ -19,10 +23,9 @@ extension NeuralNetwork {
     /// Evaluates the network on `count` inputs stored row-major in `batch`
     /// (`count x inputSize`) and returns the outputs row-major (`count x outputSize`).
     ///
-    /// Affine layers run as a cache-blocked matrix product `Y = X W^T + b` (an element-wise
-    /// layer, ``AffineLayer/diagonalScale``, as `y_i = W_ii x_i + b_i`): tiles of
-    /// ``forwardBlockRows`` samples by ``forwardBlockColumns`` output units reuse the loaded
-    /// weight rows, and the only allocations are the two ping-pong buffers per call.
+    /// Affine layers run as one matrix product `Y = X Wᵀ + b` on BLAS for `count >= 2`, and as
+    /// index-order sums for `count == 1` (an element-wise layer, ``AffineLayer/diagonalScale``,
+    /// as `y_i = W_ii x_i + b_i` in both); the only allocations are the two ping-pong buffers.
     public func evaluate(batch: [Double], count: Int) -> [Double] {
         precondition(batch.count == count * inputSize, "batch must be count x inputSize")
         var current = batch
@@ -73,41 +76,37 @@ extension NeuralNetwork {
         return out
     }
 
-    static let forwardBlockRows = 4
-    static let forwardBlockColumns = 64
-
     private static func affineBatch(
         _ layer: AffineLayer, x: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>, count: Int
     ) {
         let m = layer.inputSize, n = layer.outputSize
+        guard count > 0, n > 0 else { return }
         if let scale = layer.diagonalScale {
-            // y_i = W_ii x_i + b_i: the dense sum below adds exact zeros to the one product,
-            // so this gives the same Doubles (for finite inputs).
+            // y_i = W_ii x_i + b_i: the dense sum adds exact zeros to the one product, so this
+            // gives the same Doubles (for finite inputs).
             for sample in 0..<count {
                 for i in 0..<n { y[sample * n + i] = scale[i] * x[sample * n + i] + layer.bias[i] }
             }
             return
         }
         layer.weights.withUnsafeBufferPointer { w in
-            var rowStart = 0
-            while rowStart < count {
-                let rowEnd = min(rowStart + forwardBlockRows, count)
-                var columnStart = 0
-                while columnStart < n {
-                    let columnEnd = min(columnStart + forwardBlockColumns, n)
-                    for sample in rowStart..<rowEnd {
-                        let xRow = x.baseAddress! + sample * m
-                        for unit in columnStart..<columnEnd {
-                            let wRow = w.baseAddress! + unit * m
-                            var sum = 0.0
-                            for j in 0..<m { sum += wRow[j] * xRow[j] }
-                            y[sample * n + unit] = sum + layer.bias[unit]
-                        }
+            if count == 1 || m == 0 {
+                // The reference pass: each sum in index order, then the bias.
+                for sample in 0..<count {
+                    for unit in 0..<n {
+                        var sum = 0.0
+                        for j in 0..<m { sum += w[unit * m + j] * x[sample * m + j] }
+                        y[sample * n + unit] = sum + layer.bias[unit]
                     }
-                    columnStart = columnEnd
                 }
-                rowStart = rowEnd
+                return
             }
+            // Y = X Wᵀ + b: the bias rows first, then one product that adds to them.
+            layer.bias.withUnsafeBufferPointer { b in
+                for sample in 0..<count { (y.baseAddress! + sample * n).update(from: b.baseAddress!, count: n) }
+            }
+            DenseProduct.multiply(m: count, n: n, k: m, a: x.baseAddress!, lda: m,
+                                  b: w.baseAddress!, ldb: m, transposeB: true, c: y.baseAddress!, ldc: n, accumulate: true)
         }
     }
 }

@@ -1,4 +1,7 @@
 /// Reverse-mode gradients through the network IR, for attacks (PGD, white-box search).
+/// The pull-back `Wᵀ g` is one BLAS matrix-vector product (``DenseProduct``), summed in BLAS's
+/// order; an attack only needs a direction, and every point it returns is re-checked by the
+/// forward pass.
 ///
 /// For a weight vector `w` over the outputs, computes `∇_x (w · f(x))` by the chain rule:
 /// affine layers pull back `g ↦ Wᵀ g`, an enclosed scale by its `nearest` factors; element-wise layers multiply by the derivative at the
@@ -24,13 +27,7 @@ extension NeuralNetwork {
                     for i in gradient.indices { gradient[i] *= scale[i] }
                     continue
                 }
-                var pulled = [Double](repeating: 0, count: affine.inputSize)
-                for row in 0..<affine.outputSize where gradient[row] != 0 {
-                    let g = gradient[row]
-                    let base = row * affine.inputSize
-                    for column in 0..<affine.inputSize { pulled[column] += g * affine.weights[base + column] }
-                }
-                gradient = pulled
+                gradient = Self.pullBack(affine, gradient)
             case .enclosedScale(let scale):
                 for i in gradient.indices { gradient[i] *= scale.nearest[i] }
             case .relu:
@@ -48,5 +45,20 @@ extension NeuralNetwork {
             }
         }
         return (value, gradient)
+    }
+
+    /// `Wᵀ g` for a dense affine layer (`W` is `outputSize x inputSize`, row-major).
+    private static func pullBack(_ affine: AffineLayer, _ gradient: [Double]) -> [Double] {
+        var pulled = [Double](repeating: 0, count: affine.inputSize)
+        affine.weights.withUnsafeBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                pulled.withUnsafeMutableBufferPointer { p in
+                    guard let wBase = w.baseAddress, let gBase = g.baseAddress, let pBase = p.baseAddress else { return }
+                    DenseProduct.multiply(rows: affine.outputSize, columns: affine.inputSize, a: wBase, lda: affine.inputSize,
+                                          transposeA: true, x: gBase, y: pBase)
+                }
+            }
+        }
+        return pulled
     }
 }

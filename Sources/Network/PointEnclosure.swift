@@ -8,8 +8,10 @@
 ///
 /// Error analysis (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., §3.1,
 /// with `u = 2^-53` and `γ_n = n u / (1 - n u)`): the forward pass computes an affine output
-/// as `((w_1 x̂_1 + w_2 x̂_2) + ...) + b`, a dot product of length `n = m + 1` (the bias is a
-/// term with weight 1), so
+/// as a dot product of length `n = m + 1` (the bias is a term with weight 1), in index order
+/// for one input and in BLAS's order with fused multiply-adds for a batch (``DenseProduct``);
+/// the bounds below hold for every summation order and with fused multiply-adds (each term
+/// passes through at most `n` roundings), so
 ///
 /// ```
 /// |fl(Σ w_j x̂_j + b) - (Σ w_j x̂_j + b)| <= γ_n (Σ |w_j| |x̂_j| + |b|) + m · 2^-1074
@@ -67,8 +69,9 @@ public struct PointEnclosure: Sendable, Equatable {
     }
 
     /// One layer on `count` enclosed vectors stored row-major (see the type for the bounds).
-    /// Affine layers use the forward pass's kernel for the values (bit-identical floats) and
-    /// the same kernel on `|W|` for the bound, written as
+    /// Affine layers use the forward pass's kernel for the values (the same floats as
+    /// ``NeuralNetwork/evaluate(batch:count:)``) and the same kernel on `|W|` for the bound
+    /// (valid for any summation order), written as
     ///
     /// ```
     /// γ_n (Σ|w_j||x̂_j| + |b|) + Σ|w_j| e_j + m 2^-1074  =  Σ|w_j| (γ_n |x̂_j| + e_j) + γ_n |b| + m 2^-1074
@@ -168,7 +171,7 @@ extension NeuralNetwork {
 
     /// ``enclosure(_:)`` of `count` inputs stored row-major in `batch`; the values and error
     /// bounds come back row-major (`count x outputSize`), the values bit-identical to
-    /// ``evaluate(batch:count:)``.
+    /// ``evaluate(batch:count:)`` (BLAS products for `count >= 2`).
     public func enclosure(batch: [Double], count: Int) -> (values: [Double], errors: [Double]) {
         precondition(batch.count == count * inputSize, "batch must be count x inputSize")
         var values = batch

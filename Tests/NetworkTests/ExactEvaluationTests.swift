@@ -99,6 +99,17 @@ final class ExactEvaluationTests: XCTestCase {
         }
     }
 
+    /// A clip with crossed bounds (`lower = 0.4 > upper = 0.2`) is `min(max(x, 0.4), 0.2) = 0.2`
+    /// for every `x` in the float pass (and ONNX); the exact pass must agree (it returned 0.4
+    /// for `x < 0.4` when it tested the lower bound last).
+    func testCrossedClipIsItsUpperBoundInTheExactPass() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [.clip(lower: 0.4, upper: 0.2)])
+        for x in [-1.0, 0.3, 0.5] {
+            XCTAssertEqual(network.evaluate([x]), [0.2])
+            XCTAssertEqual(network.evaluateExactly([x]), [ExactDyadic(0.2)])
+        }
+    }
+
     /// `y = (x + 2^-30, x)` at `x = 1`: float64 holds `1 + 2^-30` (class 0); float32 rounds
     /// it to 1 (ulp 2^-23): a tie. The float32 pass must show the disagreement.
     func testFloat32PassRoundsLikeFloat32() throws {

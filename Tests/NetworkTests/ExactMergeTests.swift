@@ -264,7 +264,14 @@ final class ElementWiseLayerTests: XCTestCase {
             }
             XCTAssertEqual(Layer.affine(layer).apply(x), expected)
             XCTAssertEqual(network.activations(x)[1], expected)
-            XCTAssertEqual(network.evaluate(batch: x + x, count: 2), network.evaluate(x) + network.evaluate(x))
+            // The batched pass (BLAS order) and the single pass (index order) enclose the same
+            // exact outputs: they differ by at most the sum of their sound error bounds.
+            let batched = network.enclosure(batch: x + x, count: 2), single = network.enclosure(x)
+            XCTAssertEqual(batched.values, network.evaluate(batch: x + x, count: 2))
+            XCTAssertEqual(single.values, network.evaluate(x))
+            for k in 0..<6 {
+                XCTAssertLessThanOrEqual(abs(batched.values[k] - single.values[k % 3]), batched.errors[k] + single.errors[k % 3])
+            }
             XCTAssertEqual(network.evaluate(x), Layer.affine(dense).apply(expected.map { Foundation.tanh($0) }))
             let weights = [1.0, -2, 0.5]
             let (_, gradient) = network.valueAndGradient(at: x, outputWeights: weights)

@@ -51,12 +51,18 @@ struct BackSubstitution {
     /// tests turn it off to compare with the dense step, which computes the same Doubles.
     let substitutesElementWise: Bool
 
+    /// Whether the dense affine step multiplies all rows at once on BLAS (the default); tests
+    /// turn it off to compare with the row-by-row loop in index order, whose bounds obey the
+    /// same error analysis.
+    let multipliesWithBLAS: Bool
+
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
     private var next: [Double] = []
 
-    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true) {
+    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true, multipliesWithBLAS: Bool = true) {
         self.substitutesElementWise = substitutesElementWise
+        self.multipliesWithBLAS = multipliesWithBLAS
         layers = network.layers
         sizes = [network.inputSize] + network.layerOutputSizes
         recordsLinearData = linear
@@ -141,7 +147,12 @@ struct BackSubstitution {
     ///     lower = RD(RD(c + fl(Σ λ_i e_i)) - RU(γ_n Q + n η)),   Q >= Σ |λ_i e_i|
     /// ```
     /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
-    /// `γ_k Σ_i |λ_i W_ij| + k η` per entry `j` (Higham, Lemma 3.1, plus underflow), so
+    /// `γ_k Σ_i |λ_i W_ij| + k η` per entry `j` (Higham, Lemma 3.1, plus underflow). `λ'` is one
+    /// BLAS product (``DenseProduct``) over all `n` terms, summed in BLAS's order with fused
+    /// multiply-adds: the bound holds for every order and with fused multiply-adds, and the
+    /// `n - k` terms with `λ_i = 0` are exact zeros (`0 · W_ij = 0`, and adding an exact zero
+    /// to a partial sum, or fusing it, rounds nothing), so a term still passes through at
+    /// most `k` roundings; hence
     /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_k Σ_i |λ_i W_ij| + k η) M_j`; the bias dot product errs
     /// by at most `γ_k Σ |λ_i b_i| + k η`; both together are at most `γ_k Q + k η (1 + Σ M)`.
     /// The activation step: `|λ_i a - fl(λ_i a)| <= u |λ_i a| + η/2` (times `|z_i| <= M_i`) and
@@ -249,28 +260,39 @@ struct BackSubstitution {
             substituteDiagonal(scale, affine.bias, layer: j, constants: &constants, rowCount: rowCount)
             return
         }
+        guard rowCount > 0 else { return }
         current.withUnsafeBufferPointer { cur in
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
-                    affine.bias.withUnsafeBufferPointer { bias in
-                        errorWeights[j].withUnsafeBufferPointer { weight in
-                            for r in 0..<rowCount {
-                                let src = cur.baseAddress! + r * n
-                                let dst = nxt.baseAddress! + r * m
-                                dst.update(repeating: 0, count: m)
-                                var beta = 0.0, q = 0.0, terms = 0
-                                for i in 0..<n {
-                                    let lambda = src[i]
-                                    if lambda == 0 { continue }
-                                    terms += 1
-                                    let weightRow = w.baseAddress! + i * m
-                                    for k in 0..<m { dst[k] += lambda * weightRow[k] }
-                                    beta += lambda * bias[i]
-                                    q += lambda.magnitude * weight[i]
-                                }
-                                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
-                                                            extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
+                    if multipliesWithBLAS {
+                        // λ' = fl(Λ W) for all rows at once (rowCount x n times n x m).
+                        DenseProduct.multiply(m: rowCount, n: m, k: n, a: cur.baseAddress!, lda: n,
+                                              b: w.baseAddress!, ldb: m, c: nxt.baseAddress!, ldc: m)
+                        return
+                    }
+                    for r in 0..<rowCount {
+                        let src = cur.baseAddress! + r * n, dst = nxt.baseAddress! + r * m
+                        dst.update(repeating: 0, count: m)
+                        for i in 0..<n where src[i] != 0 {
+                            let weightRow = w.baseAddress! + i * m
+                            for k in 0..<m { dst[k] += src[i] * weightRow[k] }
+                        }
+                    }
+                }
+                affine.bias.withUnsafeBufferPointer { bias in
+                    errorWeights[j].withUnsafeBufferPointer { weight in
+                        for r in 0..<rowCount {
+                            let src = cur.baseAddress! + r * n
+                            var beta = 0.0, q = 0.0, terms = 0
+                            for i in 0..<n {
+                                let lambda = src[i]
+                                if lambda == 0 { continue }
+                                terms += 1
+                                beta += lambda * bias[i]
+                                q += lambda.magnitude * weight[i]
                             }
+                            constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
+                                                        extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
                         }
                     }
                 }

@@ -6,7 +6,9 @@ import Network
 /// One misclassified sample of a class: noise `index` of the class (the noise `verify
 /// robustness` checks and `verify sample --start` draws at that index), the class it went to
 /// (for a tie: the lowest tied class other than the true one), and its float margin
-/// `y_c - y_predicted` (`<= 0` up to rounding; nil when not finite).
+/// `y_c - y_predicted` (`<= 0` up to rounding; nil when not finite), from the float32 batched
+/// pass as a float32 runtime computes it (the float64 pass for tanh, sigmoid and
+/// enclosed-scale networks).
 public struct MisclassifiedSample: Sendable, Hashable, Codable {
     public var index: Int
     public var predicted: Int
@@ -57,8 +59,8 @@ public struct CorrectnessReport: Sendable, Codable {
 ///
 /// A sample is correct when it is classified as `c` (``Classification``: `y_c > y_j` for every
 /// `j != c` strictly, in exact arithmetic; a tie, or a NaN, counts as a misclassification, as
-/// in the robustness property). Each sample is decided by the float pass with a sound error
-/// bound, and by the exact pass where the bound does not separate the top outputs
+/// in the robustness property). Each sample is decided by the float32 pass with a sound error
+/// bound, and by the float64 and exact passes where the bound does not separate the top outputs
 /// (``NeuralNetwork/checkedClassification(_:)``). The noises are those of the robustness run
 /// (same seed, class and index).
 public enum CorrectnessEvaluator {
@@ -104,24 +106,28 @@ public enum CorrectnessEvaluator {
         return CorrectnessReport(samplesPerClass: n, classes: entries, assessment: assessment, seconds: seconds)
     }
 
-    /// Counts of class `classIndex` over the samples `samples` (one batched forward pass with
-    /// its error bound, ``NeuralNetwork/enclosure(batch:count:)``; the exact pass only for
-    /// samples whose bound does not separate the top outputs).
+    /// Counts of class `classIndex` over the samples `samples`: one batched float32 forward pass
+    /// with its sound error bound (``NeuralNetwork/enclosureFloat32(batch:count:)``), then for
+    /// the samples whose bound does not separate the top outputs the float64 enclosure and the
+    /// exact pass (``NeuralNetwork/checkedClassification(_:)``). Networks without a float32
+    /// bound (tanh, sigmoid, enclosed scales) take the batched float64 enclosure
+    /// (``NeuralNetwork/enclosure(batch:count:)``) and the exact pass. The margins of
+    /// misclassified samples are those of the first pass (float32 where it exists).
     static func evaluate(_ experiment: LoadedExperiment, classIndex: Int, samples: Range<Int>) -> ClassCorrectness {
         let network = experiment.networks[classIndex]!
         let width = network.outputSize
         var batch: [Double] = []
         batch.reserveCapacity(samples.count * network.inputSize)
         for i in samples { batch += experiment.noise(classIndex: classIndex, sampleIndex: i) }
-        let (values, errors) = network.enclosure(batch: batch, count: samples.count)
+        let float32 = network.enclosureFloat32(batch: batch, count: samples.count)
+        let (values, errors) = float32.map { ($0.values.map(Double.init), $0.errors.map(Double.init)) }
+            ?? network.enclosure(batch: batch, count: samples.count)
+        let checks = decide(network, batch: batch, values: values, errors: errors, float64Pending: float32 != nil)
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
                                       confusion: [Int](repeating: 0, count: width), ties: 0, undecided: nil, misclassified: nil)
         var misclassified: [MisclassifiedSample] = []
         for row in 0..<samples.count {
-            let outputs = (row * width)..<((row + 1) * width)
-            let enclosure = PointEnclosure(values: Array(values[outputs]), errors: Array(errors[outputs]))
-            let noise = Array(batch[(row * network.inputSize)..<((row + 1) * network.inputSize)])
-            let checked = CheckedClassification(enclosure: enclosure, exact: { network.evaluateExactly(noise) })
+            let checked = checks[row]
             guard let classification = checked.classification else {
                 result.undecided = (result.undecided ?? 0) + 1
                 continue
@@ -131,8 +137,7 @@ public enum CorrectnessEvaluator {
             if predicted == classIndex {
                 result.correct += 1
             } else {
-                let logits = enclosure.values
-                let margin = logits[classIndex] - logits[predicted]
+                let margin = values[row * width + classIndex] - values[row * width + predicted]
                 misclassified.append(MisclassifiedSample(
                     index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
             }
@@ -140,6 +145,31 @@ public enum CorrectnessEvaluator {
         }
         result.misclassified = misclassified
         return result
+    }
+
+    /// The classification of every row of `batch` from its enclosure `values ± errors`, and
+    /// where that bound does not separate the top outputs: with `float64Pending` (the first
+    /// enclosure is float32) from one batched float64 enclosure of those rows, then the exact
+    /// pass; otherwise from the exact pass directly.
+    static func decide(_ network: NeuralNetwork, batch: [Double], values: [Double], errors: [Double],
+                       float64Pending: Bool) -> [CheckedClassification] {
+        let width = network.outputSize, p = network.inputSize
+        let count = values.count / max(width, 1)
+        func noise(_ row: Int) -> [Double] { Array(batch[(row * p)..<((row + 1) * p)]) }
+        func enclosure(_ v: [Double], _ e: [Double], _ row: Int) -> PointEnclosure {
+            PointEnclosure(values: Array(v[(row * width)..<((row + 1) * width)]), errors: Array(e[(row * width)..<((row + 1) * width)]))
+        }
+        var checks = (0..<count).map { row in
+            CheckedClassification(enclosure: enclosure(values, errors, row), exact: { float64Pending ? nil : network.evaluateExactly(noise(row)) })
+        }
+        guard float64Pending else { return checks }
+        let pending = checks.indices.filter { if case .undecided = checks[$0] { return true } else { return false } }
+        guard !pending.isEmpty else { return checks }
+        let (v64, e64) = network.enclosure(batch: pending.flatMap(noise), count: pending.count)
+        for (k, row) in pending.enumerated() {
+            checks[row] = CheckedClassification(enclosure: enclosure(v64, e64, k), exact: { network.evaluateExactly(noise(row)) })
+        }
+        return checks
     }
 
     /// The predicted class for the confusion counts and whether the true class tied: the
