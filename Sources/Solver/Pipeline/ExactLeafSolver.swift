@@ -118,18 +118,19 @@ final class ExactLeafSolver {
             let encoding = try NetworkEncoder(options: .init(affineForm: affineForm, nonlinear: policy)).encode(
                 network, inputLower: box.lower, inputUpper: box.upper,
                 preActivationBounds: preActivation, property: property)
-            if let smt2Directory {
-                let path = (smt2Directory as NSString).appendingPathComponent("leaf-\(leafCount).smt2")
-                let text = encoding.system.smtlib2(comment: "sub-box leaf \(leafCount): sat = violation reachable")
-                try? text.write(toFile: path, atomically: true, encoding: .utf8)
-            }
             let options = Z3QueryOptions(
                 resourceLimit: resourceLimit == 0 ? nil : UInt32(min(resourceLimit, UInt64(UInt32.max))),
                 timeoutMilliseconds: UInt32(max(1, min(timeLimit, 4_000_000)) * 1000))
-            if let isolation {
-                return isolation.solve(encoding.system, box: box, options: options, slot: child, flag: flag)
+            let query = LeafQuery(encoding.system, options: options)
+            if let smt2Directory {
+                let path = (smt2Directory as NSString).appendingPathComponent("leaf-\(leafCount).smt2")
+                let text = "; sub-box leaf \(leafCount): sat = violation reachable\n" + query.text
+                try? text.write(toFile: path, atomically: true, encoding: .utf8)
             }
-            let (answer, used) = try LeafAnswer.solving(encoding.system, context: context, options: options)
+            if let isolation {
+                return isolation.solve(query, box: box, slot: child, flag: flag)
+            }
+            let (answer, used) = try LeafAnswer.solving(query, context: context)
             return (LeafOutcome(answer, box: box), used)
         } catch {
             return (.unknown(.encodingOrSolver("\(error)")), 0)

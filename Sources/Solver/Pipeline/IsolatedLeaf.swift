@@ -6,7 +6,7 @@ import Encoding
 /// killed process instead of a hung worker thread.
 ///
 /// ```
-/// parent: system.smtlib2() -> temp file
+/// parent: LeafQuery.text -> temp file
 ///         verify-leaf FILE --timeout-ms T --rlimit R --exit-with-stdin
 ///         wait at most T/1000 + grace seconds, else SIGKILL (process group); always reap
 ///         parse stdout (LeafAnswer), delete the file (a parent killed first leaves it;
@@ -25,15 +25,15 @@ struct IsolatedLeaf {
     /// Seconds past the Z3 time limit before the child is killed.
     var grace: Double
 
-    /// Solves `system` (inputs `X_0 ...` spanning `box`) in a child process.
+    /// Solves `query` (inputs `X_0 ...` spanning `box`) in a child process.
     /// - Returns: the outcome and the Z3 resource units the child reported (0 if none).
-    func solve(_ system: PiecewiseLinearSystem, box: Box, options: Z3QueryOptions,
-               slot: ChildProcessSlot, flag: InterruptFlag) -> (LeafOutcome, Double) {
+    func solve(_ query: LeafQuery, box: Box, slot: ChildProcessSlot, flag: InterruptFlag) -> (LeafOutcome, Double) {
+        let options = query.options
         _ = StaleLeafFiles.sweptOnce  // files a killed earlier run could not delete
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(StaleLeafFiles.name(pid: getpid()))
         defer { try? FileManager.default.removeItem(at: file) }
         do {
-            try system.smtlib2(phases: options.phases).write(to: file, atomically: false, encoding: .utf8)
+            try query.text.write(to: file, atomically: false, encoding: .utf8)
         } catch {
             return (.unknown(.leafProcess("cannot write \(file.path) (\(error.localizedDescription))")), 0)
         }

@@ -10,14 +10,23 @@ extension LeafAnswer {
     /// (``Z3Context/solve(smtlib2:options:)``), the text must declare its inputs and contain
     /// `(check-sat)` (the writer's last command, so a file cut short is refused), and a
     /// `sat` model must give every input a rational value.
+    ///
+    /// An in-process leaf runs this same function on the same text
+    /// (``solving(_:context:options:)``), on the solver's long-lived `context` instead of a
+    /// fresh one.
     /// - Returns: the answer and the Z3 resource units the query consumed.
     /// - Throws: ``Z3Error`` for text that is not a leaf query or a Z3 failure.
     public static func solving(smtlib2 text: String, options: Z3QueryOptions) throws -> (LeafAnswer, Double) {
+        try solving(smtlib2: text, options: options, context: try Z3Context())
+    }
+
+    /// ``solving(smtlib2:options:)`` on `context`.
+    static func solving(smtlib2 text: String, options: Z3QueryOptions, context: Z3Context) throws -> (LeafAnswer, Double) {
         let inputCount = try inputCount(in: text)
         guard text.contains("(check-sat)") else {
             throw Z3Error.parse(message: "no (check-sat) command: the file is incomplete")
         }
-        let result = try Z3Context().solve(smtlib2: text, options: options)
+        let result = try context.solve(smtlib2: text, options: options)
         let resources = result.statistics.resourceCount ?? 0
         switch result.outcome {
         case .unsat:
@@ -35,19 +44,12 @@ extension LeafAnswer {
         }
     }
 
-    /// Decides a leaf's encoding with Z3 in this process, on `context`: the answer in the same
-    /// typed form as a leaf worker's (``solving(smtlib2:options:)``), the model being the exact
-    /// values of the system's inputs in order.
+    /// Decides a leaf's encoding with Z3 in this process, on `context`: exactly what the leaf
+    /// worker does with the text it receives (``LeafQuery/text``), so both places give the
+    /// same answer for the same Z3 history.
     /// - Returns: the answer and the Z3 resource units the query consumed.
-    static func solving(_ system: PiecewiseLinearSystem, context: Z3Context,
-                        options: Z3QueryOptions) throws -> (LeafAnswer, Double) {
-        let result = try context.solve(system, options: options)
-        let resources = result.statistics.resourceCount ?? 0
-        switch result.outcome {
-        case .unsat: return (.unsat, resources)
-        case .unknown(let reason): return (.unknown(reason.description), resources)
-        case .sat(let model): return (.sat(model.inputs.map(\.exact)), resources)
-        }
+    static func solving(_ query: LeafQuery, context: Z3Context) throws -> (LeafAnswer, Double) {
+        try solving(smtlib2: query.text, options: query.options, context: context)
     }
 
     /// The number of input variables: the text must declare `X_0 ... X_{n-1}` as `Real`, n >= 1.

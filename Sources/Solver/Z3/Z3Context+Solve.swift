@@ -4,6 +4,11 @@ import Encoding
 extension Z3Context {
     /// Decides a ``PiecewiseLinearSystem`` on a fresh solver.
     ///
+    /// The query reaches Z3 as the system's SMT-LIB2 text
+    /// (``PiecewiseLinearSystem/smtlib2(phases:comment:)``, exact rational numerals), read by
+    /// ``solve(smtlib2:options:)``: the one form every query takes, in this process and in the
+    /// leaf worker (`verify-leaf`) alike, so both run Z3 on the same text.
+    ///
     /// - `sat`: the model gives every input and output (and every named variable) as an
     ///   exact rational. It is Z3's claim about the *exact* system; the caller re-evaluates
     ///   the inputs in floating point before reporting a counterexample (design rule 4).
@@ -11,16 +16,8 @@ extension Z3Context {
     /// - `unknown`: resource limit, timeout, interrupt, or Z3's own reason.
     /// - Throws: ``Z3Error`` when a Z3 call fails (never for a merely hard query).
     public func solve(_ system: PiecewiseLinearSystem, options: Z3QueryOptions = Z3QueryOptions()) throws -> Z3Result {
-        let builder = Z3SystemBuilder(owner: self, system: system, phases: options.phases)
-        defer { builder.retained.release() }
-        let assertions = try builder.assertions()
-        return try withSolver(options: options) { solver in
-            for assertion in assertions {
-                try call("Z3_solver_assert") { Z3_solver_assert(context, solver, assertion) }
-            }
-            return try runCheck(solver, options: options) { model in
-                try builder.model(from: model)
-            }
+        try solve(parsing: system.smtlib2(phases: options.phases), options: options) { model in
+            try systemModel(model, of: system, phases: options.phases)
         }
     }
 
@@ -31,6 +28,14 @@ extension Z3Context {
     ///   mentions `assert` but yields no assertion (Z3 then leaves the solver empty and
     ///   would answer `sat`).
     public func solve(smtlib2 text: String, options: Z3QueryOptions = Z3QueryOptions()) throws -> Z3Result {
+        try solve(parsing: text, options: options) { model in
+            Z3Model(inputs: [], outputs: [], values: try constantValues(model))
+        }
+    }
+
+    /// Reads `text` into a fresh solver, checks it and reads a model with `readModel`.
+    fileprivate func solve(parsing text: String, options: Z3QueryOptions,
+                           readModel: (Z3_model) throws -> Z3Model) throws -> Z3Result {
         try withSolver(options: options) { solver in
             do {
                 try call("Z3_solver_from_string") { Z3_solver_from_string(context, solver, text) }
@@ -45,10 +50,45 @@ extension Z3Context {
             if count == 0 && text.contains("assert") {
                 throw Z3Error.parse(message: "the text mentions assert but Z3 read no assertion")
             }
-            return try runCheck(solver, options: options) { model in
-                Z3Model(inputs: [], outputs: [], values: try constantValues(model))
-            }
+            return try runCheck(solver, options: options, readModel: readModel)
         }
+    }
+
+    /// The model of `system`'s variables by name, with its inputs and outputs in order. A
+    /// variable the model leaves out (one no assertion constrains) gets Z3's completion value.
+    fileprivate func systemModel(_ model: Z3_model, of system: PiecewiseLinearSystem, phases: PhaseEncoding) throws -> Z3Model {
+        var values = try constantValues(model)
+        for info in system.variables where values[info.name] == nil {
+            values[info.name] = try completedValue(model, name: info.name, kind: info.kind, phases: phases)
+        }
+        let names = system.variables.map(\.name)
+        return Z3Model(inputs: system.inputs.map { values[names[$0.index]]! },
+                       outputs: system.outputs.map { values[names[$0.index]]! }, values: values)
+    }
+
+    /// Z3's value of the constant `name` under `model` with model completion.
+    fileprivate func completedValue(_ model: Z3_model, name: String, kind: PiecewiseLinearSystem.VariableKind,
+                                    phases: PhaseEncoding) throws -> Z3Value {
+        let symbol = try call("Z3_mk_string_symbol") { Z3_mk_string_symbol(context, name) }
+        let sort: Z3_sort?
+        switch (kind, phases) {
+        case (.real, _): sort = try call("Z3_mk_real_sort") { Z3_mk_real_sort(context) }
+        case (.phase, .integer): sort = try call("Z3_mk_int_sort") { Z3_mk_int_sort(context) }
+        case (.phase, .boolean): sort = try call("Z3_mk_bool_sort") { Z3_mk_bool_sort(context) }
+        }
+        guard let constant = try call("Z3_mk_const", { Z3_mk_const(context, symbol, sort) }) else {
+            throw Z3Error.unexpectedValue(function: "Z3_mk_const", problem: "no constant for \(name)")
+        }
+        Z3_inc_ref(context, constant)
+        defer { Z3_dec_ref(context, constant) }
+        var evaluated: Z3_ast?
+        let ok = try call("Z3_model_eval") { Z3_model_eval(context, model, constant, true, &evaluated) }
+        guard ok, let evaluated else {
+            throw Z3Error.unexpectedValue(function: "Z3_model_eval", problem: "no value for \(name)")
+        }
+        Z3_inc_ref(context, evaluated)
+        defer { Z3_dec_ref(context, evaluated) }
+        return try value(ofNumeral: evaluated)
     }
 
     // MARK: - Query plumbing

@@ -91,23 +91,3 @@ public final class Z3Context {
         pointer.map { String(cString: $0) } ?? ""
     }
 }
-
-/// The ASTs one query keeps alive: each is `Z3_inc_ref`'d when created and
-/// `Z3_dec_ref`'d by ``release()``.
-struct Z3Retained {
-    let context: Z3_context
-    private(set) var asts: [Z3_ast] = []
-
-    init(context: Z3_context) { self.context = context }
-
-    mutating func keep(_ ast: Z3_ast) -> Z3_ast {
-        Z3_inc_ref(context, ast)
-        asts.append(ast)
-        return ast
-    }
-
-    mutating func release() {
-        for ast in asts { Z3_dec_ref(context, ast) }
-        asts.removeAll()
-    }
-}
