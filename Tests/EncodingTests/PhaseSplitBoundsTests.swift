@@ -142,4 +142,43 @@ final class PhaseSplitBoundsTests: XCTestCase {
             phases: PhaseConstraints().fixing(ActivationUnit(layer: 1, unit: 0), .active, width: 1),
             specification: .none))
     }
+
+    /// Hand example: `y = clip(x, 0, 1)` on `x in [-1, 2]`. The unit has two breakpoints;
+    /// `breakpoint(of:)` picks the one farther from both ends (0 and 1 tie at distance 1: 0).
+    /// Held to `x >= 1` (above the upper breakpoint) the output is exactly 1; to `x <= 0`,
+    /// exactly 0; to `0 <= x <= 1` (both sides fixed), the identity on `[0, 1]`, so `-y`
+    /// has lower bound `-1`, and no breakpoint is left inside. Fails if a side's sign is
+    /// flipped in ``PhaseConstraints/constraining(_:_:width:)`` or in the clip of the bounds.
+    func testSplitConstraintsMakeTheClipExact() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0])), .clip(lower: 0, upper: 1),
+        ])
+        let box = try Box(lower: [-1], upper: [2])
+        let unit = ActivationUnit(layer: 1, unit: 0)
+        let minusY = LinearSpecification(coefficients: [[-1]], constants: [0])
+        func bounds(_ sides: [SplitSide]) throws -> PhaseSplitNodeBounds {
+            let phases = sides.reduce(PhaseConstraints()) { $0.constraining(unit, $1, width: 1) }
+            return try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: minusY))
+        }
+        let free = try bounds([])
+        XCTAssertEqual(free.branchableUnits, [unit])
+        XCTAssertEqual(free.breakpoint(of: unit), 0)
+        let saturated = try bounds([SplitSide(breakpoint: 1, above: true)])
+        XCTAssertEqual(saturated.result.layerBounds[1], LayerBounds(lower: [1], upper: [2]))
+        XCTAssertEqual(saturated.result.outputBounds, LayerBounds(lower: [1], upper: [1]))
+        let off = try bounds([SplitSide(breakpoint: 0, above: false)])
+        XCTAssertEqual(off.result.outputBounds, LayerBounds(lower: [0], upper: [0]))
+        let linear = try bounds([SplitSide(breakpoint: 0, above: true), SplitSide(breakpoint: 1, above: false)])
+        XCTAssertEqual(linear.result.layerBounds[1], LayerBounds(lower: [0], upper: [1]))
+        XCTAssertEqual(linear.result.specLower[0], -1, accuracy: 1e-12)
+        XCTAssertTrue(linear.branchableUnits.isEmpty)
+        let above = try bounds([SplitSide(breakpoint: 0, above: true)])
+        XCTAssertEqual(above.breakpoint(of: unit), 1, "only the upper breakpoint is left inside (0, 2)")
+        let phases = PhaseConstraints().constraining(unit, SplitSide(breakpoint: 0, above: true), width: 1)
+            .constraining(unit, SplitSide(breakpoint: 1, above: false), width: 1)
+        XCTAssertEqual(phases.count, 1)
+        XCTAssertTrue(phases.isSatisfied(by: [[0.5], [0.5], [0.5]]))
+        XCTAssertFalse(phases.isSatisfied(by: [[1.5], [1.5], [1]]))
+        XCTAssertNil(phases.phase(of: unit), "an interval other than one side of 0 is no ReLU phase")
+    }
 }
