@@ -265,9 +265,8 @@ struct BackSubstitution {
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
                     if multipliesWithBLAS {
-                        // λ' = fl(Λ W) for all rows at once (rowCount x n times n x m).
-                        DenseProduct.multiply(m: rowCount, n: m, k: n, a: cur.baseAddress!, lda: n,
-                                              b: w.baseAddress!, ldb: m, c: nxt.baseAddress!, ldc: m)
+                        Self.multiplyCompacted(cur.baseAddress!, rows: rowCount, units: n, weights: w.baseAddress!,
+                                               inputs: m, into: nxt.baseAddress!)
                         return
                     }
                     for r in 0..<rowCount {
@@ -298,6 +297,34 @@ struct BackSubstitution {
                 }
             }
         }
+    }
+
+    /// `out = fl(Λ W)` for `rows` coefficient rows `Λ` (`rows x units`) and `W` (`units x
+    /// inputs`), as one BLAS product over the units whose coefficient is nonzero in some row:
+    /// the other units contribute exact zeros to every sum (an inactive ReLU's column, a
+    /// retired unit), so leaving them out changes no rounding, and BLAS does not multiply them.
+    private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
+                                          weights w: UnsafePointer<Double>, inputs m: Int,
+                                          into out: UnsafeMutablePointer<Double>) {
+        var used: [Int] = []
+        used.reserveCapacity(n)
+        for i in 0..<n {
+            for r in 0..<rows where lambda[r * n + i] != 0 { used.append(i); break }
+        }
+        if used.count == n {
+            DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
+            return
+        }
+        let k = used.count
+        guard k > 0 else { out.update(repeating: 0, count: rows * m); return }
+        var a = [Double](repeating: 0, count: rows * k), b = [Double](repeating: 0, count: k * m)
+        for r in 0..<rows {
+            for (p, i) in used.enumerated() { a[r * k + p] = lambda[r * n + i] }
+        }
+        b.withUnsafeMutableBufferPointer { bb in
+            for (p, i) in used.enumerated() { (bb.baseAddress! + p * m).update(from: w + i * m, count: m) }
+        }
+        DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
     }
 
     /// The element-wise affine step of ``substituteAffine(_:layer:constants:rowCount:)``.
