@@ -306,11 +306,12 @@ struct BackSubstitution {
     private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
                                           weights w: UnsafePointer<Double>, inputs m: Int,
                                           into out: UnsafeMutablePointer<Double>) {
-        var used: [Int] = []
-        used.reserveCapacity(n)
-        for i in 0..<n {
-            for r in 0..<rows where lambda[r * n + i] != 0 { used.append(i); break }
+        var nonzero = [Bool](repeating: false, count: n)
+        for r in 0..<rows {
+            let row = lambda + r * n
+            for i in 0..<n where row[i] != 0 { nonzero[i] = true }
         }
+        let used = nonzero.indices.filter { nonzero[$0] }
         if used.count == n {
             DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
             return
