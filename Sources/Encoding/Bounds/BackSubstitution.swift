@@ -51,18 +51,27 @@ struct BackSubstitution {
     /// tests turn it off to compare with the dense step, which computes the same Doubles.
     let substitutesElementWise: Bool
 
-    /// Whether the dense affine step multiplies all rows at once on BLAS (the default); tests
-    /// turn it off to compare with the row-by-row loop in index order, whose bounds obey the
-    /// same error analysis.
-    let multipliesWithBLAS: Bool
+    /// The fewest live rows for which the dense affine step multiplies all rows at once on
+    /// BLAS (``blasRowThreshold`` by default); with fewer, the row-by-row loop in index order,
+    /// whose bounds obey the same error analysis. Tests pass 1 (always BLAS) and `Int.max`
+    /// (never) to compare the two.
+    let blasRows: Int
+
+    /// The fewest rows for which the dense affine step multiplies on BLAS: below it the row
+    /// loop, which skips every zero coefficient, is as fast (BLAS packs `W` on every call).
+    /// Measured (release, bounds-bench, 2026-12-04): on mnistfc 256x6 BLAS for every row
+    /// count and from 16 rows are 46-52 ms per pass, the loop alone 56-57 ms; the MNIST C∘G
+    /// passes are 43-50 ms either way.
+    static let blasRowThreshold = 16
 
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
     private var next: [Double] = []
 
-    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true, multipliesWithBLAS: Bool = true) {
+    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true,
+         blasRows: Int = BackSubstitution.blasRowThreshold) {
         self.substitutesElementWise = substitutesElementWise
-        self.multipliesWithBLAS = multipliesWithBLAS
+        self.blasRows = blasRows
         layers = network.layers
         sizes = [network.inputSize] + network.layerOutputSizes
         recordsLinearData = linear
@@ -264,7 +273,7 @@ struct BackSubstitution {
         current.withUnsafeBufferPointer { cur in
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
-                    if multipliesWithBLAS {
+                    if rowCount >= blasRows {
                         Self.multiplyCompacted(cur.baseAddress!, rows: rowCount, units: n, weights: w.baseAddress!,
                                                inputs: m, into: nxt.baseAddress!)
                         return
