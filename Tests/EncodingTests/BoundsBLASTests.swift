@@ -14,7 +14,7 @@ final class BoundsBLASTests: XCTestCase {
     /// Lower bounds of `rows · v_top + constants` from a fresh state of `network` over `box`.
     private func lowerBounds(_ network: NeuralNetwork, _ box: Box, rows: [Double], constants: [Double],
                              blas: Bool) -> [Double] {
-        var state = BackSubstitution(network: network, box: box, linear: true, multipliesWithBLAS: blas)
+        var state = BackSubstitution(network: network, box: box, linear: true, blasRows: blas ? 1 : .max)
         for k in 0..<network.layers.count { state.appendLayer(k, slopes: nil) }
         var c = constants, coefficients: [Double] = []
         return state.lowerBounds(rows: rows, constants: &c, rowCount: constants.count, top: network.layers.count,

@@ -51,18 +51,27 @@ struct BackSubstitution {
     /// tests turn it off to compare with the dense step, which computes the same Doubles.
     let substitutesElementWise: Bool
 
-    /// Whether the dense affine step multiplies all rows at once on BLAS (the default); tests
-    /// turn it off to compare with the row-by-row loop in index order, whose bounds obey the
-    /// same error analysis.
-    let multipliesWithBLAS: Bool
+    /// The fewest live rows for which the dense affine step multiplies all rows at once on
+    /// BLAS (``blasRowThreshold`` by default); with fewer, the row-by-row loop in index order,
+    /// whose bounds obey the same error analysis. Tests pass 1 (always BLAS) and `Int.max`
+    /// (never) to compare the two.
+    let blasRows: Int
+
+    /// The fewest rows for which the dense affine step multiplies on BLAS: below it the row
+    /// loop, which skips every zero coefficient, is as fast (BLAS packs `W` on every call).
+    /// Measured (release, bounds-bench, 2026-12-04): on mnistfc 256x6 BLAS for every row
+    /// count and from 16 rows are 46-52 ms per pass, the loop alone 56-57 ms; the MNIST C∘G
+    /// passes are 43-50 ms either way.
+    static let blasRowThreshold = 16
 
     /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
     private var current: [Double] = []
     private var next: [Double] = []
 
-    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true, multipliesWithBLAS: Bool = true) {
+    init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true,
+         blasRows: Int = BackSubstitution.blasRowThreshold) {
         self.substitutesElementWise = substitutesElementWise
-        self.multipliesWithBLAS = multipliesWithBLAS
+        self.blasRows = blasRows
         layers = network.layers
         sizes = [network.inputSize] + network.layerOutputSizes
         recordsLinearData = linear
@@ -264,10 +273,9 @@ struct BackSubstitution {
         current.withUnsafeBufferPointer { cur in
             next.withUnsafeMutableBufferPointer { nxt in
                 affine.weights.withUnsafeBufferPointer { w in
-                    if multipliesWithBLAS {
-                        // λ' = fl(Λ W) for all rows at once (rowCount x n times n x m).
-                        DenseProduct.multiply(m: rowCount, n: m, k: n, a: cur.baseAddress!, lda: n,
-                                              b: w.baseAddress!, ldb: m, c: nxt.baseAddress!, ldc: m)
+                    if rowCount >= blasRows {
+                        Self.multiplyCompacted(cur.baseAddress!, rows: rowCount, units: n, weights: w.baseAddress!,
+                                               inputs: m, into: nxt.baseAddress!)
                         return
                     }
                     for r in 0..<rowCount {
@@ -298,6 +306,35 @@ struct BackSubstitution {
                 }
             }
         }
+    }
+
+    /// `out = fl(Λ W)` for `rows` coefficient rows `Λ` (`rows x units`) and `W` (`units x
+    /// inputs`), as one BLAS product over the units whose coefficient is nonzero in some row:
+    /// the other units contribute exact zeros to every sum (an inactive ReLU's column, a
+    /// retired unit), so leaving them out changes no rounding, and BLAS does not multiply them.
+    private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
+                                          weights w: UnsafePointer<Double>, inputs m: Int,
+                                          into out: UnsafeMutablePointer<Double>) {
+        var nonzero = [Bool](repeating: false, count: n)
+        for r in 0..<rows {
+            let row = lambda + r * n
+            for i in 0..<n where row[i] != 0 { nonzero[i] = true }
+        }
+        let used = nonzero.indices.filter { nonzero[$0] }
+        if used.count == n {
+            DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
+            return
+        }
+        let k = used.count
+        guard k > 0 else { out.update(repeating: 0, count: rows * m); return }
+        var a = [Double](repeating: 0, count: rows * k), b = [Double](repeating: 0, count: k * m)
+        for r in 0..<rows {
+            for (p, i) in used.enumerated() { a[r * k + p] = lambda[r * n + i] }
+        }
+        b.withUnsafeMutableBufferPointer { bb in
+            for (p, i) in used.enumerated() { (bb.baseAddress! + p * m).update(from: w + i * m, count: m) }
+        }
+        DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
     }
 
     /// The element-wise affine step of ``substituteAffine(_:layer:constants:rowCount:)``.
