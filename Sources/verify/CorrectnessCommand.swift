@@ -38,7 +38,7 @@ enum CorrectnessCommand: Subcommand {
         let assessment = report.assessment
         var lines = StatisticsTable.header(
             what: "correctness", configuration: assessment.configuration,
-            classCount: assessment.classes.count, perClassAlpha: assessment.perClassAlpha)
+            classCount: assessment.classes.count, perClassLevel: assessment.perClassLevel)
         lines.append("the \(assessment.configuration.method.rawValue) bound decides; \(report.samplesPerClass) samples per class in \(format(report.seconds, digits: 3)) s")
         lines.append("")
         var rows: [[String]] = []

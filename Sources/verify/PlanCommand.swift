@@ -50,8 +50,9 @@ enum PlanCommand: Subcommand {
             }
             rate = max(0, delta - t)
         }
-        let alpha = UnionBound.perClassAlpha(overall: 1 - confidence, classCount: classes)
-        print("claim: p >= 1 - delta = \(format(1 - delta)) per class, confidence \(format(confidence)) over \(classes) class\(classes == 1 ? "" : "es") (alpha_c = \(format(alpha)))")
+        let level = UnionBound.perClassLevel(overall: AlphaLevel(confidence: confidence), classCount: classes)
+        let alpha = level.value
+        print("claim: p >= 1 - delta = \(format(1 - delta)) per class, confidence \(format(confidence)) over \(classes) class\(classes == 1 ? "" : "es") (alpha_c = \(level.decimal))")
         print("assumed failure rate f = \(format(rate)) (precision T = delta - f = \(format(delta - rate))); UNKNOWN samples count as failures")
         for method in ConfidenceBoundMethod.allCases {
             let n = SampleSizePlanner.samplesToCertify(delta: delta, alpha: alpha, assumedFailureRate: rate, method: method)

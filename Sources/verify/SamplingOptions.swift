@@ -119,10 +119,10 @@ enum StatisticsTable {
         "[\(number(interval.lower)), \(number(interval.upper))]"
     }
 
-    static func header(what: String, configuration: StatisticsConfiguration, classCount: Int, perClassAlpha: Double) -> [String] {
+    static func header(what: String, configuration: StatisticsConfiguration, classCount: Int, perClassLevel: AlphaLevel) -> [String] {
         [
-            "\(what): claim p_c >= 1 - delta = \(format(configuration.threshold)) for every class, confidence \(format(1 - configuration.alpha)) (alpha \(format(configuration.alpha)))",
-            "alpha is split across the \(classCount) classes by a union bound: each class's bounds are one-sided at alpha_c = alpha / \(classCount) = \(format(perClassAlpha))",
+            "\(what): claim p_c >= 1 - delta = \(format(configuration.threshold)) for every class, confidence \(configuration.level.confidenceDecimal) (alpha \(configuration.level.decimal))",
+            "alpha is split across the \(classCount) classes by a union bound: each class's bounds are one-sided at alpha_c = alpha / \(classCount) = \(perClassLevel.decimal)",
         ]
     }
 
@@ -135,7 +135,7 @@ enum StatisticsTable {
     static func robustness(_ assessment: ResultsAssessment, eps: Double) -> String {
         var lines = header(what: "robustness at eps \(format(eps)) (L-inf ball in noise space)",
                            configuration: assessment.configuration, classCount: assessment.classes.count,
-                           perClassAlpha: assessment.perClassAlpha)
+                           perClassLevel: assessment.perClassLevel)
         lines.append("lower bounds count UNKNOWN (and not-robust-unconfirmed) as failures, upper bounds as successes; the \(assessment.configuration.method.rawValue) bound decides")
         if let stop = assessment.stopEarly {
             lines.append("--stop-early: sequential test, looks at \(stop.initialSampleSize) * \(format(stop.growthFactor))^(k-1) samples, alpha_c spent over looks (\(stop.spending.rawValue): sum <= alpha_c); verdicts from the last look")

@@ -4,7 +4,7 @@ import Solver
 
 /// Entry point: dispatches to a subcommand and maps errors to exit codes.
 enum VerifyTool {
-    static var subcommands: [any Subcommand.Type] { [InfoCommand.self, EvalCommand.self, VNNLibCommand.self, LocalCommand.self, CheckCommand.self, CorrectnessCommand.self, RobustnessCommand.self, SummaryCommand.self, MergeCommand.self, PlanCommand.self, AttackCommand.self, SampleCommand.self, WalkCommand.self, ReportCommand.self, TableCommand.self] }
+    static var subcommands: [any Subcommand.Type] { [InfoCommand.self, EvalCommand.self, VNNLibCommand.self, LocalCommand.self, CheckCommand.self, CorrectnessCommand.self, RobustnessCommand.self, SummaryCommand.self, MergeCommand.self, PlanCommand.self, AttackCommand.self, SampleCommand.self, WalkCommand.self, ReportCommand.self, TableCommand.self, ManualScorePageCommand.self, ManualScoreCommand.self] }
 
     static func topLevelHelp() -> String {
         var lines = [
@@ -14,8 +14,9 @@ enum VerifyTool {
             "",
             "subcommands:",
         ]
+        let width = max(14, (subcommands.map { $0.spec.name.count }.max() ?? 0) + 2)
         for command in subcommands {
-            lines.append("  " + command.spec.name.padding(toLength: 14, withPad: " ", startingAt: 0) + command.spec.summary)
+            lines.append("  " + command.spec.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.spec.summary)
         }
         lines += ["", "Run 'verify SUBCOMMAND --help' for its options. Exit codes: 0 success, 1 negative verdict, 2 usage or input error, 3 unknown or inconclusive, 4 exploratory statistics (summary with settings other than the recorded ones: no guarantee)."]
         return lines.joined(separator: "\n")

@@ -127,9 +127,12 @@ final class RunnerTests: XCTestCase {
         _ = try run(three, jobs: 3, samples: 2000, stopEarly: true)
         XCTAssertEqual(try sampleLines(one), try sampleLines(three))
         XCTAssertLessThan(first.newSamples, 2 * 2000 / 4, "every class should stop long before 2000 samples")
-        let alpha = UnionBound.perClassAlpha(overall: 1 - 0.9, classCount: 2)
+        // The runner's level: exactly (1 - 0.9) / 2 = 1/20, not the binary 1 - 0.9 halved.
+        let level = UnionBound.perClassLevel(overall: AlphaLevel(confidence: 0.9), classCount: 2)
+        XCTAssertEqual(first.assessment.perClassLevel, level)
+        XCTAssertEqual(level.decimal, "0.05")
         for report in first.assessment.classes {
-            let test = SequentialTest(delta: 0.2, alpha: alpha, initialSampleSize: 10, growthFactor: 1.5,
+            let test = SequentialTest(delta: 0.2, level: level, initialSampleSize: 10, growthFactor: 1.5,
                                       maximumSampleSize: 2000, method: .clopperPearson)
             let outcomes = first.records.filter { $0.classIndex == report.classIndex }.sorted { $0.sample < $1.sample }
             let look = test.run { outcomes[$0].verdict.outcome }

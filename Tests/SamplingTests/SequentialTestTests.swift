@@ -16,7 +16,9 @@ final class SequentialTestTests: XCTestCase {
         XCTAssertEqual(baselTotal, 0.1, accuracy: 1e-5)
         let geometric = SequentialTest(
             delta: 0.2, alpha: 0.1, initialSampleSize: 20, growthFactor: 1.25, maximumSampleSize: 455, spending: .geometric)
-        XCTAssertEqual(geometric.alpha(atLook: 1), 0.05)
+        // alpha_1 = (1/10) / 2 = 1/20 exactly, rounded down (the Double 0.05 is above 1/20).
+        XCTAssertEqual(geometric.alpha(atLook: 1), 0.05.nextDown)
+        XCTAssertEqual(geometric.level(atLook: 1).decimal, "0.05")
         XCTAssertLessThanOrEqual((1...60).reduce(0.0) { $0 + geometric.alpha(atLook: $1) }, 0.1)
         // Duplicated sizes are dropped, the maximum is always the last look.
         let slow = SequentialTest(delta: 0.1, alpha: 0.05, initialSampleSize: 1, growthFactor: 1.1, maximumSampleSize: 10)

@@ -17,7 +17,7 @@ public enum HTMLReport {
         body += "<h1>Robustness report</h1>"
         body += "<p>Overall verdict: <span class=\"badge big \(assessment.verdict.rawValue)\">\(assessment.verdict.rawValue)</span> "
         body += "<span class=\"muted\">claim: for every class c, P(C∘G<sub>c</sub> is robust at eps \(HTMLText.short(input.header.eps))) ≥ 1 − delta = \(HTMLText.short(assessment.configuration.threshold)), "
-        body += "confidence \(HTMLText.short(1 - assessment.configuration.alpha))</span></p>"
+        body += "confidence \(assessment.configuration.level.confidenceDecimal)</span></p>"
         for note in input.notes { body += "<p class=\"note\">\(HTMLText.escape(note))</p>" }
         body += experimentSection(input)
         body += statisticsSection(input)
@@ -47,7 +47,7 @@ public enum HTMLReport {
         rows.append(("results files", input.resultsFiles.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: "<br/>")))
         rows.append(("eps (L∞ in noise space)", HTMLText.short(header.eps)))
         rows.append(("delta", HTMLText.short(input.assessment.configuration.delta)))
-        rows.append(("confidence", "\(HTMLText.short(1 - input.assessment.configuration.alpha)) (alpha split over \(header.classes.count) classes: alpha<sub>c</sub> = \(HTMLText.short(input.assessment.perClassAlpha, digits: 4)))"))
+        rows.append(("confidence", "\(input.assessment.configuration.level.confidenceDecimal) (alpha split over \(header.classes.count) classes: alpha<sub>c</sub> = \(input.assessment.perClassLevel.decimal))"))
         rows.append(("deciding bound", input.assessment.configuration.method.rawValue))
         rows.append(("noise dimension", "\(header.noiseDimension)"))
         rows.append(("classes", header.classes.map(String.init).joined(separator: ", ")))
@@ -91,7 +91,7 @@ public enum HTMLReport {
     static func statisticsSection(_ input: ReportInput) -> String {
         let assessment = input.assessment
         var html = "<section id=\"statistics\"><h2>Statistics per class</h2>"
-        html += "<p class=\"muted\">Bounds are one-sided at alpha<sub>c</sub> = \(HTMLText.short(assessment.perClassAlpha, digits: 4)) each; lower bounds count UNKNOWN (and unconfirmed counterexamples) as failures, upper bounds as successes. The \(assessment.configuration.method.rawValue) bound decides\(assessment.stopEarly == nil ? "" : "; with stop-early the deciding column shows the last look's bounds").</p>"
+        html += "<p class=\"muted\">Bounds are one-sided at alpha<sub>c</sub> = \(assessment.perClassLevel.decimal) each; lower bounds count UNKNOWN (and unconfirmed counterexamples) as failures, upper bounds as successes. The \(assessment.configuration.method.rawValue) bound decides\(assessment.stopEarly == nil ? "" : "; with stop-early the deciding column shows the last look's bounds").</p>"
         html += "<table id=\"statistics-table\"><tr><th class=\"l\">class</th><th>n</th><th>robust</th><th>not robust</th><th>unknown</th><th>p̂</th><th>Hoeffding [lower, upper]</th><th>Clopper-Pearson [lower, upper]</th><th class=\"l\">verdict</th></tr>"
         for report in assessment.classes {
             let counts = report.counts

@@ -97,12 +97,15 @@ public struct Experiment: Sendable, Equatable {
     public static let defaultConfidence = 0.99
     public static let defaultSamplesPerClass = 100
 
-    /// `alpha = 1 - confidence`.
-    public var alpha: Double { 1 - confidence }
+    /// `alpha = 1 - confidence` exactly, with the confidence read as its decimal (0.99 -> 1/100).
+    public var alphaLevel: AlphaLevel { AlphaLevel(confidence: confidence) }
+
+    /// `alpha = 1 - confidence` rounded down to a Double (never above the exact value).
+    public var alpha: Double { alphaLevel.value }
 
     /// The statistical claim of the experiment.
     public var statistics: StatisticsConfiguration {
-        StatisticsConfiguration(delta: delta, alpha: alpha, method: bound)
+        StatisticsConfiguration(delta: delta, level: alphaLevel, method: bound)
     }
 
     /// The solver configuration: `base` (ablation switches, thresholds) with this experiment's

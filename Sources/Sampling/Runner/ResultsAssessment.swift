@@ -43,8 +43,8 @@ public struct ClassReport: Sendable, Hashable, Codable {
 public struct ResultsAssessment: Sendable, Codable {
     public var configuration: StatisticsConfiguration
     public var samplesPerClass: Int
-    /// `alpha / m`, the level of each class (union bound over `m` classes).
-    public var perClassAlpha: Double
+    /// `alpha / m` exactly, the level of each class (union bound over `m` classes).
+    public var perClassLevel: AlphaLevel
     public var classes: [ClassReport]
     public var verdict: StatisticalVerdict
     public var stopEarly: StopEarlySchedule?
@@ -58,12 +58,15 @@ public struct ResultsAssessment: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case configuration, classes, verdict
         case samplesPerClass = "samples_per_class"
-        case perClassAlpha = "per_class_alpha"
+        case perClassLevel = "per_class_alpha"
         case stopEarly = "stop_early"
         case decidedBy = "decided_by"
         case unknownLimits = "unknown_limits"
         case querySeconds = "query_seconds"
     }
+
+    /// `alpha / m` rounded down: the level each class's bounds use.
+    public var perClassAlpha: Double { perClassLevel.value }
 
     /// All classes together.
     public var totalCounts: VerdictCounts { classes.reduce(VerdictCounts()) { $0 + $1.counts } }
@@ -78,8 +81,8 @@ public struct ResultsAssessment: Sendable, Codable {
         self.configuration = configuration
         self.samplesPerClass = samplesPerClass
         self.stopEarly = stopEarly
-        let alpha = UnionBound.perClassAlpha(overall: configuration.alpha, classCount: classes.count)
-        perClassAlpha = alpha
+        let alpha = UnionBound.perClassLevel(overall: configuration.level, classCount: classes.count)
+        perClassLevel = alpha
         let schedule = SampleSchedule(classes: classes, samplesPerClass: samplesPerClass)
         var byClass: [Int: [Int: SampleRecord]] = [:]
         for record in records { byClass[record.classIndex, default: [:]][record.sample] = record }
@@ -101,7 +104,7 @@ public struct ResultsAssessment: Sendable, Codable {
             var look: SequentialTest.Look?
             if let stopEarly, !prefix.isEmpty || samplesPerClass > 0 {
                 let test = SequentialTest(
-                    delta: configuration.delta, alpha: alpha,
+                    delta: configuration.delta, level: alpha,
                     initialSampleSize: min(stopEarly.initialSampleSize, max(samplesPerClass, 1)),
                     growthFactor: stopEarly.growthFactor, maximumSampleSize: max(samplesPerClass, 1),
                     spending: stopEarly.spending, method: configuration.method)
@@ -126,7 +129,7 @@ public struct ResultsAssessment: Sendable, Codable {
                 if let limit = record.limit { limits[limit, default: 0] += 1 }
                 seconds += record.seconds
             }
-            let assessment = ClassAssessment(classIndex: classIndex, counts: counts, alpha: alpha,
+            let assessment = ClassAssessment(classIndex: classIndex, counts: counts, level: alpha,
                                              delta: configuration.delta, method: configuration.method)
             let verdict: StatisticalVerdict = stopEarly == nil ? assessment.verdict : (look?.verdict ?? .inconclusive)
             reports.append(ClassReport(classIndex: classIndex, recorded: samples.count, planned: planned, excluded: samples.count - counted.count,

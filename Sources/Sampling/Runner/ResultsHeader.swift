@@ -82,7 +82,7 @@ public struct ResultsHeader: Sendable, Hashable, Codable {
 
     /// The statistical claim of the header's settings.
     public var statistics: StatisticsConfiguration {
-        StatisticsConfiguration(delta: delta, alpha: 1 - confidence, method: bound)
+        StatisticsConfiguration(delta: delta, level: AlphaLevel(confidence: confidence), method: bound)
     }
 }
 

@@ -100,12 +100,12 @@ public enum RobustnessRunner {
             return reachedLook
         }
         // The level of each class's test, as the final assessment computes it (union bound).
-        let perClassAlpha = UnionBound.perClassAlpha(overall: statistics.alpha, classCount: schedule.classes.count)
+        let perClassLevel = UnionBound.perClassLevel(overall: statistics.level, classCount: schedule.classes.count)
         func refreshStops(_ classIndex: Int) {
             guard let stopEarly = options.stopEarly, state.stopAt[classIndex] == nil, advancePrefix(classIndex) else { return }
             let records = Array((outcomes[classIndex] ?? [:]).values)
             let assessment = ResultsAssessment(records: records, classes: [classIndex], samplesPerClass: schedule.samplesPerClass,
-                                               configuration: StatisticsConfiguration(delta: statistics.delta, alpha: perClassAlpha, method: statistics.method),
+                                               configuration: StatisticsConfiguration(delta: statistics.delta, level: perClassLevel, method: statistics.method),
                                                stopEarly: stopEarly)
             if let size = assessment.stoppedSampleSize(of: classIndex) { state.stop(classIndex, at: size) }
         }

@@ -11,8 +11,8 @@
 public struct ClassAssessment: Sendable, Hashable, Codable {
     public var classIndex: Int
     public var counts: VerdictCounts
-    /// The level each bound of this class uses (`alpha / m` under the union bound).
-    public var alpha: Double
+    /// The level of this class (`alpha / m` under the union bound), exactly; JSON key `alpha`.
+    public var level: AlphaLevel
     public var delta: Double
     /// The method that decided `verdict`.
     public var method: ConfidenceBoundMethod
@@ -23,15 +23,31 @@ public struct ClassAssessment: Sendable, Hashable, Codable {
     /// nil when no sample size can (unknowns on both sides of `1 - delta`, or no samples yet).
     public var furtherSamples: FurtherSamples?
 
-    /// Assesses `counts` of class `classIndex` at level `alpha` (already split across classes).
+    enum CodingKeys: String, CodingKey {
+        case classIndex, counts, delta, method, hoeffding, clopperPearson, verdict, furtherSamples
+        case level = "alpha"
+    }
+
+    /// Assesses `counts` of class `classIndex` at level `alpha` (a Double read as its shortest
+    /// decimal, already split across classes).
     public init(
         classIndex: Int, counts: VerdictCounts, alpha: Double, delta: Double,
         method: ConfidenceBoundMethod
     ) {
+        self.init(classIndex: classIndex, counts: counts, level: AlphaLevel(decimalOf: alpha), delta: delta, method: method)
+    }
+
+    /// Assesses `counts` of class `classIndex` at `level` (already split across classes); the
+    /// bounds use `level.value`, the exact level rounded down.
+    public init(
+        classIndex: Int, counts: VerdictCounts, level: AlphaLevel, delta: Double,
+        method: ConfidenceBoundMethod
+    ) {
         precondition(delta > 0 && delta < 1, "delta must lie in (0, 1), got \(delta)")
+        let alpha = level.value
         self.classIndex = classIndex
         self.counts = counts
-        self.alpha = alpha
+        self.level = level
         self.delta = delta
         self.method = method
         hoeffding = Self.bounds(counts, alpha: alpha, method: .hoeffding)
@@ -43,6 +59,9 @@ public struct ClassAssessment: Sendable, Hashable, Codable {
             ? SampleSizePlanner.furtherSamples(counts: counts, delta: delta, alpha: alpha, method: method)
             : nil
     }
+
+    /// The level each bound of this class uses: ``level`` rounded down to a Double.
+    public var alpha: Double { level.value }
 
     /// The bounds of the deciding method.
     public var bounds: ProportionInterval {

@@ -13,8 +13,8 @@
 /// every verdict reported here is right together.
 public struct GlobalAssessment: Sendable, Hashable, Codable {
     public var configuration: StatisticsConfiguration
-    /// `alpha / m`.
-    public var perClassAlpha: Double
+    /// `alpha / m`, exactly (JSON key `per_class_alpha`).
+    public var perClassLevel: AlphaLevel
     /// One entry per class, sorted by class index.
     public var classes: [ClassAssessment]
     public var verdict: StatisticalVerdict
@@ -24,15 +24,23 @@ public struct GlobalAssessment: Sendable, Hashable, Codable {
     public init(counts: [Int: VerdictCounts], configuration: StatisticsConfiguration) {
         precondition(!counts.isEmpty, "a global assessment needs at least one class")
         self.configuration = configuration
-        let level = UnionBound.perClassAlpha(overall: configuration.alpha, classCount: counts.count)
-        perClassAlpha = level
+        let level = UnionBound.perClassLevel(overall: configuration.level, classCount: counts.count)
+        perClassLevel = level
         classes = counts.sorted { $0.key < $1.key }.map { classIndex, classCounts in
             ClassAssessment(
-                classIndex: classIndex, counts: classCounts, alpha: level,
+                classIndex: classIndex, counts: classCounts, level: level,
                 delta: configuration.delta, method: configuration.method)
         }
         verdict = StatisticalVerdict.conjunction(classes.map(\.verdict))
     }
+
+    enum CodingKeys: String, CodingKey {
+        case configuration, classes, verdict
+        case perClassLevel = "perClassAlpha"
+    }
+
+    /// `alpha / m` rounded down: the level each class's bounds use.
+    public var perClassAlpha: Double { perClassLevel.value }
 
     /// The counts of all classes together.
     public var totalCounts: VerdictCounts {

@@ -4,6 +4,7 @@
 // boundaries for clinical trials", Biometrika 70(3), 1983, here in its simplest
 // (Bonferroni) form: a union bound over the looks.
 
+import Encoding
 import Foundation
 
 /// A sequential test of `p >= 1 - delta` with looks on a geometric schedule.
@@ -40,25 +41,36 @@ public struct SequentialTest: Sendable, Hashable {
     }
 
     public let delta: Double
-    public let alpha: Double
+    /// The test's level, exactly; the looks' levels are exact parts of it.
+    public let level: AlphaLevel
     public let method: ConfidenceBoundMethod
     public let spending: AlphaSpending
     /// The sample sizes at which the data are looked at, strictly increasing.
     public let looks: [Int]
 
-    /// A test with looks at `ceil(n_0 r^(k-1))` up to `maximumSampleSize` (always the last look).
+    /// A test at `alpha` read as its shortest decimal (see ``AlphaLevel/init(decimalOf:)``).
     public init(
         delta: Double, alpha: Double, initialSampleSize n0: Int, growthFactor r: Double,
         maximumSampleSize: Int, spending: AlphaSpending = .basel,
         method: ConfidenceBoundMethod = .clopperPearson
     ) {
-        precondition(delta > 0 && delta < 1, "delta must lie in (0, 1), got \(delta)")
         precondition(alpha > 0 && alpha < 1, "alpha must lie in (0, 1), got \(alpha)")
+        self.init(delta: delta, level: AlphaLevel(decimalOf: alpha), initialSampleSize: n0, growthFactor: r,
+                  maximumSampleSize: maximumSampleSize, spending: spending, method: method)
+    }
+
+    /// A test with looks at `ceil(n_0 r^(k-1))` up to `maximumSampleSize` (always the last look).
+    public init(
+        delta: Double, level: AlphaLevel, initialSampleSize n0: Int, growthFactor r: Double,
+        maximumSampleSize: Int, spending: AlphaSpending = .basel,
+        method: ConfidenceBoundMethod = .clopperPearson
+    ) {
+        precondition(delta > 0 && delta < 1, "delta must lie in (0, 1), got \(delta)")
         precondition(n0 >= 1, "the first look needs at least one sample, got \(n0)")
         precondition(r > 1, "the growth factor must exceed 1, got \(r)")
         precondition(maximumSampleSize >= n0, "the maximum sample size must be at least the first look")
         self.delta = delta
-        self.alpha = alpha
+        self.level = level
         self.method = method
         self.spending = spending
         var looks = [Int]()
@@ -73,24 +85,30 @@ public struct SequentialTest: Sendable, Hashable {
         self.looks = looks
     }
 
-    /// The level `alpha_k` of look `k` (1-based), rounded down so that the levels sum to at
-    /// most `alpha` exactly.
+    /// The test's level rounded down to a Double.
+    public var alpha: Double { level.value }
+
+    /// The level `alpha_k` of look `k` (1-based) rounded down to a Double: the levels used sum
+    /// to at most the exact `alpha`. See ``level(atLook:)``.
+    public func alpha(atLook k: Int) -> Double { level(atLook: k).value }
+
+    /// The exact level `alpha_k` of look `k` (1-based): `alpha · w_k` with a rational weight
+    /// `w_k`, and `Σ_k w_k <= 1`.
     ///
-    /// Basel: `alpha 6 / (π^2 k^2)` takes five roundings and `Double.pi` (relative error
-    /// below `u = 2^-53` each, `k^2` exact for `k < 2^26`), so the computed value is within
-    /// `6u` relative of the exact one; eight `nextDown` steps (each at least `u` relative)
-    /// put it below. Geometric: `alpha 2^-k` is exact (a power-of-two scaling), stepped down
-    /// once only if it falls into the subnormal range.
-    public func alpha(atLook k: Int) -> Double {
+    /// Basel: `w_k` is `6 / (π^2 k^2)` computed in Double and rounded below the real value:
+    /// four roundings and `Double.pi` (relative error below `u = 2^-53` each, `k^2` exact for
+    /// `k < 2^26`) put the computed value within `5u` relative of the real one; eight
+    /// `nextDown` steps (each at least `u` relative) put it below. Geometric: `w_k = 2^-k`,
+    /// exact.
+    public func level(atLook k: Int) -> AlphaLevel {
         precondition(k >= 1, "looks are numbered from 1, got \(k)")
         switch spending {
         case .basel:
-            var level = alpha * 6 / (Double.pi * Double.pi * Double(k) * Double(k))
-            for _ in 0..<8 { level = level.nextDown }
-            return max(level, 0)
+            var weight = 6 / (Double.pi * Double.pi * Double(k) * Double(k))
+            for _ in 0..<8 { weight = weight.nextDown }
+            return level.scaled(by: ExactRational(weight))
         case .geometric:
-            let level = alpha * Double(sign: .plus, exponent: -k, significand: 1)
-            return level.isNormal ? level : max(level.nextDown, 0)
+            return level.scaled(by: ExactRational(Double(sign: .plus, exponent: -k, significand: 1)))
         }
     }
 
@@ -99,12 +117,12 @@ public struct SequentialTest: Sendable, Hashable {
     public func decision(atLook k: Int, counts: VerdictCounts) -> SequentialTest.Look {
         precondition(k >= 1 && k <= looks.count, "look \(k) is outside 1...\(looks.count)")
         precondition(counts.n == looks[k - 1], "look \(k) is at \(looks[k - 1]) samples, got \(counts.n)")
-        let level = alpha(atLook: k)
+        let look = level(atLook: k)
         let bounds = ProportionInterval(
-            lower: method.lowerBound(successes: counts.pessimisticSuccesses, trials: counts.n, alpha: level),
-            upper: method.upperBound(successes: counts.optimisticSuccesses, trials: counts.n, alpha: level))
+            lower: method.lowerBound(successes: counts.pessimisticSuccesses, trials: counts.n, alpha: look.value),
+            upper: method.upperBound(successes: counts.optimisticSuccesses, trials: counts.n, alpha: look.value))
         return Look(
-            index: k, counts: counts, alpha: level, bounds: bounds,
+            index: k, counts: counts, level: look, bounds: bounds,
             verdict: StatisticalVerdict(lower: bounds.lower, upper: bounds.upper, delta: delta))
     }
 
@@ -128,10 +146,18 @@ public struct SequentialTest: Sendable, Hashable {
         /// 1-based.
         public var index: Int
         public var counts: VerdictCounts
-        /// `alpha_k`.
-        public var alpha: Double
+        /// `alpha_k`, exactly (JSON key `alpha`).
+        public var level: AlphaLevel
         /// Lower bound from `robust`, upper from `robust + unknown`, each one-sided at `alpha_k`.
         public var bounds: ProportionInterval
         public var verdict: StatisticalVerdict
+
+        enum CodingKeys: String, CodingKey {
+            case index, counts, bounds, verdict
+            case level = "alpha"
+        }
+
+        /// `alpha_k` rounded down: the level of this look's bounds.
+        public var alpha: Double { level.value }
     }
 }

@@ -26,4 +26,11 @@ public enum UnionBound {
         let q = alpha / m
         return alpha.addingProduct(-q, m) < 0 ? q.nextDown : q
     }
+
+    /// The exact `alpha / classCount`, whose `value` is rounded down: the `m` levels used sum
+    /// to at most the exact `alpha`, and each prints as its own decimal (`0.01 / 10 = 0.001`).
+    public static func perClassLevel(overall alpha: AlphaLevel, classCount: Int) -> AlphaLevel {
+        precondition(classCount >= 1, "the union bound needs at least one class, got \(classCount)")
+        return alpha.divided(by: classCount)
+    }
 }
