@@ -5,8 +5,8 @@ The architectures of Fijalkow and Gupta, "Verification of Neural Networks: Speci
 Robustness using Generative Models": ReLU classifiers with three hidden layers, conditional GANs
 with a 100-dimensional noise, a one-hot class input and hidden layers 256-512-1024.
 
-    python3 examples/mnist/train_paper.py classifiers      # paper/classifiers/*.onnx, ~5 min
-    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple.onnx (+ _clip), ~10 min
+    python3 examples/mnist/train_paper.py classifiers      # paper/classifiers/*.onnx, ~11 min on a shared core
+    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple.onnx (+ _clip), ~8 min (3,000 steps)
     python3 examples/mnist/train_paper.py gan augmented
     python3 examples/mnist/train_paper.py gan half_a
     python3 examples/mnist/train_paper.py gan half_b
