@@ -10,7 +10,7 @@ with a 100-dimensional noise, a one-hot class input and hidden layers 256-512-10
     python3 examples/mnist/train_paper.py gan augmented
     python3 examples/mnist/train_paper.py gan half_a
     python3 examples/mnist/train_paper.py gan half_b
-    python3 examples/mnist/train_paper.py evaluate         # sample grids, paper/metrics.json
+    python3 examples/mnist/train_paper.py evaluate         # sample grids, paper/samples_accuracy.json
 
 Data: the same 4,000 training / 1,000 test images and the same augmented set (20,000 images) as
 train.py (its functions are imported; the paper had 60,000 training images). Everything is
