@@ -47,7 +47,7 @@ final class PhaseEngineRunnerTests: XCTestCase {
         let single = try run(one, jobs: 1)
         let parallel = try run(three, jobs: 3)
         XCTAssertEqual(lines(single.records), lines(parallel.records))
-        let splitSamples = single.records.filter { $0.decidedBy == "split" || ($0.verdict == .unknown && $0.nodes > 1) }
+        let splitSamples = single.records.filter { $0.decidedBy == .split || ($0.verdict == .unknown && $0.nodes > 1) }
         XCTAssertGreaterThan(splitSamples.count, 0, "the sample must exercise the phase search")
         XCTAssertTrue(single.records.allSatisfy { $0.verdict != .unknown || $0.limit == "nodes" }, "\(lines(single.records))")
 
