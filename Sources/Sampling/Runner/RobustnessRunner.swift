@@ -75,49 +75,35 @@ public enum RobustnessRunner {
 
         let schedule = SampleSchedule(classes: experiment.classes, samplesPerClass: experiment.experiment.samplesPerClass)
         let state = RunState(schedule: schedule, shard: options.shard, done: Set(existing.map(\.index)))
-        var counts: [SampleVerdict: Int] = [:]
-        for record in existing { counts[record.verdict, default: 0] += 1 }
-
-        // Stop-early bookkeeping: outcomes by class and sample, replayed for the stopping look.
-        var outcomes: [Int: [Int: SampleRecord]] = [:]
-        for record in existing { outcomes[record.classIndex, default: [:]][record.sample] = record }
         let statistics = experiment.experiment.statistics
-        // The look sizes; the stop is re-evaluated only when a class's unbroken prefix reaches one.
-        let lookSizes: Set<Int> = options.stopEarly.map { stopEarly in
-            let maximum = max(schedule.samplesPerClass, 1)
-            return Set(SequentialTest(delta: statistics.delta, alpha: 0.5, initialSampleSize: min(stopEarly.initialSampleSize, maximum),
-                                      growthFactor: stopEarly.growthFactor, maximumSampleSize: maximum).looks)
-        } ?? []
-        var prefixLength: [Int: Int] = [:]
-        func advancePrefix(_ classIndex: Int) -> Bool {
-            var length = prefixLength[classIndex, default: 0]
-            var reachedLook = false
-            while outcomes[classIndex]?[length] != nil {
-                length += 1
-                if lookSizes.contains(length) { reachedLook = true }
-            }
-            prefixLength[classIndex] = length
-            return reachedLook
-        }
-        // The level of each class's test, as the final assessment computes it (union bound).
-        let perClassLevel = UnionBound.perClassLevel(overall: statistics.level, classCount: schedule.classes.count)
-        func refreshStops(_ classIndex: Int) {
-            guard let stopEarly = options.stopEarly, state.stopAt[classIndex] == nil, advancePrefix(classIndex) else { return }
-            let records = Array((outcomes[classIndex] ?? [:]).values)
-            let assessment = ResultsAssessment(records: records, classes: [classIndex], samplesPerClass: schedule.samplesPerClass,
-                                               configuration: StatisticsConfiguration(delta: statistics.delta, level: perClassLevel, method: statistics.method),
-                                               stopEarly: stopEarly)
-            if let size = assessment.stoppedSampleSize(of: classIndex) { state.stop(classIndex, at: size) }
-        }
-        if options.stopEarly != nil { for classIndex in schedule.classes { refreshStops(classIndex) } }
+        let tracker = StopEarlyTracker(stopEarly: options.stopEarly, schedule: schedule, statistics: statistics,
+                                       existing: existing, state: state)
         let planned = state.plannedCount()
+        startWorkers(experiment, count: min(options.jobs, max(planned, 1)), state: state, cancellation: cancellation)
 
-        // Workers.
-        let workers = min(options.jobs, max(planned, 1))
-        state.alive = workers
-        for worker in 0..<workers {
+        // This thread collects: finished samples to the file in index order, progress.
+        let collector = ResultsCollector(state: state, appender: appender, cancellation: cancellation, tracker: tracker,
+                                         existing: existing, planned: planned, elapsed: elapsed)
+        try collector.collect(progressTick: options.progressTick, progress: progress)
+        let interrupted = cancellation.isCancelled
+        progress(collector.snapshot(final: true))
+
+        let written = collector.written
+        let all = (existing + written).sorted { $0.index < $1.index }
+        let assessment = ResultsAssessment(records: all, classes: experiment.classes, samplesPerClass: schedule.samplesPerClass,
+                                           configuration: statistics, stopEarly: options.stopEarly, shard: options.shard)
+        return RobustnessRunOutcome(header: header, records: all, newSamples: written.count, resumedSamples: existing.count,
+                                    discardedPartialLine: discarded, interrupted: interrupted, elapsed: elapsed(),
+                                    assessment: assessment)
+    }
+
+    /// Starts `count` worker threads, each with its own solver (and its own `--smt2`
+    /// subdirectory when there are several).
+    private static func startWorkers(_ experiment: LoadedExperiment, count: Int, state: RunState, cancellation: RunCancellation) {
+        state.alive = count
+        for worker in 0..<count {
             var configuration = experiment.queryConfiguration
-            if let directory = configuration.leaves.smt2Directory, workers > 1 {
+            if let directory = configuration.leaves.smt2Directory, count > 1 {
                 let sub = (directory as NSString).appendingPathComponent("worker-\(worker)")
                 try? FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
                 configuration.leaves.smt2Directory = sub
@@ -128,62 +114,6 @@ public enum RobustnessRunner {
             thread.stackSize = 1 << 26
             thread.start()
         }
-
-        // Collector: this thread writes finished samples in index order and reports progress.
-        var finished: [Int: SampleRecord] = [:]
-        var written: [SampleRecord] = []
-        var done = 0
-        var writeError: Error?
-        func snapshot(final: Bool) -> RunProgress {
-            RunProgress(done: done, planned: planned, resumed: existing.count, counts: counts, elapsed: elapsed(), finished: final)
-        }
-        func beyondStop(_ record: SampleRecord) -> Bool {
-            state.stopAt[record.classIndex].map { record.sample >= $0 } ?? false
-        }
-        func write(_ record: SampleRecord) {
-            guard writeError == nil else { return }
-            do {
-                try appender.append(record)
-                written.append(record)
-                counts[record.verdict, default: 0] += 1
-            } catch {
-                writeError = error
-                cancellation.cancel()
-            }
-        }
-        while true {
-            let (batch, running) = state.waitForResults(timeout: options.progressTick)
-            for record in batch {
-                finished[record.index] = record
-                done += 1
-                if options.stopEarly != nil {
-                    outcomes[record.classIndex, default: [:]][record.sample] = record
-                    refreshStops(record.classIndex)
-                }
-            }
-            // Write the finished samples that no earlier issued sample is waiting for.
-            while let next = state.issued(at: state.writePointer), let record = finished.removeValue(forKey: next) {
-                state.writePointer += 1
-                if !beyondStop(record) { write(record) }
-            }
-            progress(snapshot(final: false))
-            if !running && batch.isEmpty { break }
-        }
-        // After a cancellation: flush every finished sample, even those after a gap.
-        for index in finished.keys.sorted() {
-            let record = finished[index]!
-            if !beyondStop(record) { write(record) }
-        }
-        if let error = state.error ?? writeError { throw error }
-        let interrupted = cancellation.isCancelled
-        progress(snapshot(final: true))
-
-        let all = (existing + written).sorted { $0.index < $1.index }
-        let assessment = ResultsAssessment(records: all, classes: experiment.classes, samplesPerClass: schedule.samplesPerClass,
-                                           configuration: statistics, stopEarly: options.stopEarly, shard: options.shard)
-        return RobustnessRunOutcome(header: header, records: all, newSamples: written.count, resumedSamples: existing.count,
-                                    discardedPartialLine: discarded, interrupted: interrupted, elapsed: elapsed(),
-                                    assessment: assessment)
     }
 
     /// Creates or resumes the results file; returns its records, an appender, and whether a
