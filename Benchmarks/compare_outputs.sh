@@ -91,7 +91,8 @@ names = set()
 for side in ("before", "after"):
     for root, _, files in os.walk(os.path.join(work, side)):
         for f in files:
-            if not f.endswith(".err"):
+            # .lock files hold the writer's process id (ResultsLock): never comparable.
+            if not f.endswith((".err", ".lock")):
                 names.add(os.path.relpath(os.path.join(root, f), os.path.join(work, side)))
 different = 0
 for name in sorted(names):
