@@ -21,8 +21,11 @@ extension PhaseSplitNodeBounds {
     /// Any slope in `[0, 1]` is a valid ReLU lower line, so the result is only a hint: the
     /// bound that closes a sub-problem is recomputed with these slopes by the sound evaluation
     /// (``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:)``).
+    ///
+    /// `expired` is asked before every step; once it answers true the best slopes so far are
+    /// returned (a caller's time limit: fewer steps give a looser hint, never an unsound one).
     public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box,
-                                iterations: Int) -> [Int: [Double]] {
+                                iterations: Int, expired: () -> Bool = { false }) -> [Int: [Double]] {
         var slopes: [Int: [Double]] = [:]
         for (k, layer) in layers.enumerated() {
             guard case .relu = layer, let relaxation = relaxations[k] else { continue }
@@ -36,6 +39,7 @@ extension PhaseSplitNodeBounds {
         var bestValue = -Double.infinity
         var step = 0.5
         for _ in 0..<iterations {
+            if expired() { break }
             var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
             var value = 0.0
             for r in rows {

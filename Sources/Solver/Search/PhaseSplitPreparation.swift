@@ -38,8 +38,9 @@ struct PhaseSplitPreparation: Sendable {
     ///   - slopes: the parent's lower slopes (``BoundOptions/lowerSlopes``), the start of this
     ///     node's optimisation; any value is sound.
     ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
+    ///   - expired: the query's time limit; the slope optimisation stops early once it is true.
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
-                 slopes: [Int: [Double]], iterations: Int) -> Prepared {
+                 slopes: [Int: [Double]], iterations: Int, expired: () -> Bool = { false }) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
                                                    lowerSlopes: slopes) else {
@@ -53,7 +54,7 @@ struct PhaseSplitPreparation: Sendable {
                 // first bounds (so no layer's bounds get looser).
                 let slopes = bounds.optimisedSlopes(rows: open.map { bestAtom(bounds.result, $0) },
                                                     specification: specification, box: query.box,
-                                                    iterations: iterations)
+                                                    iterations: iterations, expired: expired)
                 usedSlopes = slopes
                 guard let tighter = PhaseSplitBounds.bounds(
                     of: query.network, over: query.box, phases: phases, specification: specification,

@@ -63,12 +63,17 @@ struct PhaseSplitSearch {
         let threads = max(configuration.search.searchThreads, 1)
         let options = configuration.phaseSplit
         let batchSize = max(options.batch, 1)
+        let started = self.started, timeLimit = configuration.limits.timeLimit
+        let expired: @Sendable () -> Bool = {
+            Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 > timeLimit
+        }
         search: while !stack.isEmpty {
             var batch: [Node] = []
             while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
             let prepared = ParallelMap.map(batch, threads: threads) { node in
                 preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
-                                    slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations)
+                                    slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
+                                    expired: expired)
             }
             var children: [[Node]] = []
             defer { for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) } }
