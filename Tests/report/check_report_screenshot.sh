@@ -19,17 +19,9 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-browser="$(command -v chromium || command -v chromium-browser || true)"
-if [ -z "$browser" ]; then
-    echo "check_report_screenshot: skipped (chromium is not installed; apt-get install chromium)"
-    exit 0
-fi
-if [ -z "$verify" ]; then
-    for candidate in .build/debug/verify .build/release/verify; do
-        if [ -x "$candidate" ]; then verify="$candidate"; break; fi
-    done
-fi
-[ -x "$verify" ] || { echo "check_report_screenshot: no verify binary; run swift build first" >&2; exit 2; }
+source Tests/report/common.sh
+require_browser check_report_screenshot
+require_verify check_report_screenshot
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
