@@ -17,6 +17,7 @@ enum AttackCommand: Subcommand {
             .value("--eps", "E", "L-infinity radius in noise space (default: the experiment's eps)"),
             .value("--samples", "N", "sample indices to attack (default 100)"),
             .value("--start", "I", "first sample index (default 0)"),
+            .flag("--paper", "the paper's budget: 16 steps, one start at x; whitebox step eps / 16, blackbox 8 moves per step (flags given too override it)"),
             .value("--steps", "S", "steps per start (default 100)"),
             .value("--restarts", "R", "starts per sample: the noise itself, then random points of its box (default 5)"),
             .value("--candidates", "K", "blackbox: random moves tried per step (default 8)"),
@@ -43,6 +44,7 @@ enum AttackCommand: Subcommand {
         let outcome = try search.run(loaded)
         let radius = search.eps ?? loaded.experiment.eps
         print("attack \(arguments.positionals[0]): class \(search.classIndex) -> \(search.target), method \(search.method.rawValue), eps \(format(radius)), samples \(search.startSample)..<\(search.startSample + search.samples)")
+        print("  budget per sample: \(budget(search, eps: radius))")
         switch outcome {
         case .found(let pair):
             print(describe(pair))
@@ -75,6 +77,7 @@ enum AttackCommand: Subcommand {
             target = .label(t)
         }
         var search = RealisticAdversarialSearch(classIndex: classIndex, target: target, method: method)
+        if arguments.flag("--paper") { search.applyPaperPreset() }
         if let eps = try arguments.double("--eps") {
             guard eps >= 0 else { throw UsageError(description: "verify attack: option --eps expects a number >= 0, got '\(eps)'") }
             search.eps = eps
@@ -94,6 +97,14 @@ enum AttackCommand: Subcommand {
         }
         if let value = try arguments.parsed("--seed", as: "an integer in 0...2^64-1", { UInt64($0) }) { search.seed = value }
         return search
+    }
+
+    /// The per-sample budget line: starts, steps and the step length or moves per step.
+    static func budget(_ search: RealisticAdversarialSearch, eps: Double) -> String {
+        let perStep = search.method == .whitebox
+            ? "step size \(format(search.gradientStepSize(eps: eps)))"
+            : "\(search.candidates) moves per step"
+        return "\(search.restarts) start\(search.restarts == 1 ? "" : "s") x \(search.steps) steps, \(perStep)"
     }
 
     /// The human-readable report of a pair.

@@ -63,6 +63,23 @@ final class AttackCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("wrote \(png)"), result.stdout)
     }
 
+    /// `--paper` sets the paper's budget (printed: 1 start x 16 steps, alpha = eps / 16 =
+    /// 0.2 / 16 = 0.0125) and still finds the known pair at sample 2; a flag given with it wins.
+    func testPaperPresetPrintsItsBudgetAndFindsThePair() throws {
+        let base = ["attack", experiment, "--class", "1", "--eps", "0.2", "--start", "2", "--samples", "1", "--paper"]
+        let white = try runVerify(base + ["--method", "whitebox"])
+        XCTAssertEqual(white.status, 1, white.stdout + white.stderr)
+        XCTAssertTrue(white.stdout.contains("budget per sample: 1 start x 16 steps, step size 0.0125\n"), white.stdout)
+        XCTAssertTrue(white.stdout.contains("NOT ROBUST: realistic adversarial example 1 -> "), white.stdout)
+        let black = try runVerify(base + ["--method", "blackbox"])
+        XCTAssertEqual(black.status, 1, black.stdout + black.stderr)
+        XCTAssertTrue(black.stdout.contains("budget per sample: 1 start x 16 steps, 8 moves per step\n"), black.stdout)
+        let overridden = try runVerify(base + ["--method", "whitebox", "--steps", "8"])
+        XCTAssertTrue(overridden.stdout.contains("budget per sample: 1 start x 8 steps, step size 0.025\n"), overridden.stdout)
+        let plain = try runVerify(["attack", experiment, "--class", "1", "--method", "whitebox", "--eps", "0.2", "--start", "2", "--samples", "1"])
+        XCTAssertTrue(plain.stdout.contains("budget per sample: 5 starts x 100 steps, step size 0.002\n"), plain.stdout)
+    }
+
     func testNothingFoundExitsThreeWithoutAClaim() throws {
         let zero = try runVerify(["attack", experiment, "--class", "1", "--method", "blackbox", "--eps", "0",
                                   "--samples", "3", "--steps", "2", "--restarts", "1"])

@@ -130,7 +130,7 @@ public struct RealisticAdversarialSearch: Sendable {
                 let configuration = RandomSearchConfiguration(restarts: restarts, steps: steps, candidates: candidates, seed: sampleSeed)
                 outcome = RandomSearchAttack.search(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline)
             case .whitebox:
-                let step = stepSize ?? radius / Double(max(steps, 1))
+                let step = gradientStepSize(eps: radius)
                 let configuration = AttackConfiguration(restarts: restarts, steps: steps, seed: sampleSeed, stepSize: step)
                 outcome = GradientAttack.search(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline)
             }
