@@ -127,3 +127,27 @@ final class AttackCommandTests: XCTestCase {
         }
     }
 }
+
+/// `"noise_dimension"` through the command line: a mismatch exits 2 with one line naming the
+/// file and the key (the digits generators take 6 noise inputs).
+final class NoiseDimensionCommandTests: XCTestCase {
+    func testMismatchExitsTwoWithOneLine() throws {
+        let directory = temporaryDirectory()
+        let digits = repositoryRoot.appendingPathComponent("examples/digits").path
+        func write(_ dimension: Int) throws -> String {
+            let path = directory.appendingPathComponent("experiment_\(dimension).json").path
+            let generators = (0..<10).map { "\"\($0)\": \"\(digits)/generator_\($0).onnx\"" }.joined(separator: ", ")
+            try "{\"classifier\": \"\(digits)/classifier.onnx\", \"generators\": {\(generators)}, \"eps\": 0.05, \"noise_dimension\": \(dimension)}"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let bad = try write(7)
+        let result = try runVerify(["correctness", bad, "--samples", "2"])
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(bad + ": field \"noise_dimension\": is 7, but the generator "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("takes 6 noise inputs"), result.stderr)
+        let good = try runVerify(["correctness", try write(6), "--samples", "2"])
+        XCTAssertNotEqual(good.status, 2, good.stdout + good.stderr)
+    }
+}

@@ -42,7 +42,7 @@ public struct ExperimentMatrix: Sendable {
     public var cells: [[Experiment]]
 
     public static let sharedKeys = ["adapter", "eps", "delta", "confidence", "samples_per_class", "seed",
-                                    "time_limit", "rlimit", "max_nodes", "bound", "engine"]
+                                    "time_limit", "rlimit", "max_nodes", "bound", "engine", "noise_dimension"]
     public static let fileKeys = ["classifiers", "generator_families", "test_set"] + sharedKeys
 
     public static func load(contentsOf path: String) throws -> ExperimentMatrix {

@@ -11,7 +11,7 @@ extension Experiment {
     public static let fileKeys = [
         "classifier", "generators", "conditional_generator", "adapter", "eps", "delta", "confidence",
         "samples_per_class", "seed", "time_limit", "rlimit", "max_nodes", "bound", "engine",
-        "image", // pictures
+        "noise_dimension", "image", // pictures
     ]
 
     /// Reads and validates the experiment file at `path`; relative network paths are resolved
@@ -62,6 +62,7 @@ extension Experiment {
         if let value = try number("time_limit", in: object) { experiment.timeLimit = value }
         if let value = try integer("rlimit", in: object, minimum: 0) { experiment.smtResourceLimit = UInt64(value) }
         if let value = try integer("max_nodes", in: object, minimum: 1) { experiment.maxNodes = value }
+        if let value = try integer("noise_dimension", in: object, minimum: 1) { experiment.noiseDimension = value }
         if let value = object["bound"] {
             guard let text = value as? String, let method = ConfidenceBoundMethod(rawValue: text) else {
                 throw fail("field \"bound\"", "must be \"hoeffding\" or \"clopper-pearson\", got \(Self.describe(value))", "pick one of the two")

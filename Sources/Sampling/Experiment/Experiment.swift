@@ -63,6 +63,12 @@ public struct Experiment: Sendable, Equatable {
     /// experiment identity of every earlier results file; another engine is part of it.
     public var engine: Engine = .input
 
+    /// The noise dimension `p` the file states (`"noise_dimension"`), or nil. The dimension is
+    /// always the generators' input size (minus the one-hot inputs of a conditional
+    /// generator); a stated value is a check of it when the networks are loaded, and is not
+    /// part of the experiment identity (it never changes a verdict).
+    public var noiseDimension: Int? = nil
+
     /// The solver's engine choice (``PhaseSplitOptions/Engine``).
     public typealias Engine = PhaseSplitOptions.Engine
     // pictures: begin (optional "image" field; not hashed into the identity)

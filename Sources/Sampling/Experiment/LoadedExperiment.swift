@@ -40,6 +40,21 @@ public struct LoadedExperiment: Sendable {
     /// loaded (no rounded merges), ties are not the class, counterexamples confirmed exactly.
     public static let resultsFormat = "generative-verification-results/2"
 
+    /// Checks the file's `"noise_dimension"` (if given) against `inferred`, the generators'
+    /// noise input size; a mismatch names the file, the key and the generator file.
+    static func checkStatedNoiseDimension(_ experiment: Experiment, inferred: Int) throws {
+        guard let stated = experiment.noiseDimension, stated != inferred else { return }
+        let source: String
+        switch experiment.generators {
+        case .perClass(let files): source = files.sorted { $0.key < $1.key }.first.map { "generator \($0.value)" } ?? "the generators"
+        case let .conditional(path, _, _): source = "conditional generator \(path) (without its one-hot inputs)"
+        }
+        throw ExperimentError.invalidExperiment(
+            file: experiment.file ?? "experiment", place: "field \"noise_dimension\"",
+            problem: "is \(stated), but the \(source) takes \(inferred) noise inputs",
+            fix: "set \"noise_dimension\": \(inferred) or remove the key (the dimension is read from the generator)")
+    }
+
     /// Loads the networks of `experiment`, composes them, and fixes the noises (`noisesFile`
     /// replaces the generated noises). `solverBase` supplies ablation switches and thresholds;
     /// the experiment supplies the budgets.
@@ -107,6 +122,7 @@ public struct LoadedExperiment: Sendable {
                 problem: "the generators take different noise sizes (\(dimensions.sorted().map(String.init).joined(separator: ", ")))",
                 fix: "use generators with one common noise dimension")
         }
+        try Self.checkStatedNoiseDimension(experiment, inferred: dimension)
         if let adapter = experiment.adapter {
             identityLines.append("adapter scale \(adapter.scale.map(Self.bits).joined(separator: ",")) shift \(adapter.shift.map(Self.bits).joined(separator: ","))")
         }
