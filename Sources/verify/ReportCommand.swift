@@ -13,7 +13,7 @@ enum ReportCommand: Subcommand {
             .value("--html", "FILE", "the HTML file to write (required)"),
             .value("--experiment", "FILE", "experiment file for the pictures (default: the results header's experiment_file)"),
             .value("--gallery", "N", "at most N counterexample pairs in the gallery (default 12; 0: none)"),
-            .value("--title", "T", "reproduction page: its heading (default \"Reproduction\")"),
+            .value("--title", "T", "reproduction page: its heading (default: Reproduction)"),
             .value("--table", "TITLE=FILE", "reproduction page: a 'verify table --json' file as a section", repeatable: true),
             .value("--picture", "TITLE=FILE", "reproduction page: a PNG or GIF shown inline", repeatable: true),
             .value("--text", "TITLE=FILE", "reproduction page: a text file shown preformatted", repeatable: true),
@@ -26,8 +26,9 @@ enum ReportCommand: Subcommand {
         pipeline step, and the unknown samples. CSS, SVG charts and PNG images are inline: the file \
         needs no network and runs no script. If the networks cannot be loaded or differ from the run's \
         digests, the report says why and shows no images. Without RESULTS, --table, --picture, --text \
-        and --link (each repeatable: tables, pictures, texts, then links, each in the order given) make one page for a whole reproduction: \
-        tables with intervals, verdicts and per-class correctness, inline pictures, text, links. \
+        and --link make one page for a whole reproduction: tables with intervals, verdicts and \
+        per-class correctness, inline pictures, texts, links (each option repeatable; tables, \
+        pictures, texts, then links, each in the order given). \
         Exit codes: 0 written, 2 input error.
         """)
 
