@@ -131,4 +131,19 @@ enum VectorKernels {
         }
         return (lo, hi, r)
     }
+
+    /// `out_i = |x_i|` (NaN stays NaN).
+    @inline(__always)
+    static func magnitudes(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i + 4 <= count {
+            let v = load(x, i)
+            store(SIMD4<Double>(v[0].magnitude, v[1].magnitude, v[2].magnitude, v[3].magnitude), out, i)
+            i += 4
+        }
+        while i < count {
+            out[i] = x[i].magnitude
+            i += 1
+        }
+    }
 }

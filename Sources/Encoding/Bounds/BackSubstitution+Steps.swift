@@ -1,0 +1,126 @@
+import Network
+
+// The substitution steps of back-substitution: one layer at a time, from the rows over
+// `v_{j+1}` in `scratch.rows` to the rows over `v_j` in `scratch.nextRows` (with their
+// magnitudes), updating the constants. The math and its error analysis are in
+// ``BackSubstitution/lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)``.
+
+extension BackSubstitution {
+    /// One affine step. The product `Λ W` runs on BLAS from ``blasRows`` rows up, as a loop
+    /// in index order below; an element-wise layer (``AffineLayer/diagonalScale``, `W =
+    /// diag(s)`) takes `O(n)` per row, `λ'_i = fl(λ_i s_i)`: the same Doubles as the dense
+    /// product (its other terms are exact zeros added to one product). Then `β = Λ b` and
+    /// `q = |Λ| w` (``stepConstants(layer:intercepts:weights:extra:constants:rowCount:)``).
+    mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, constants: inout [Double], rowCount: Int) {
+        guard rowCount > 0 else { return }
+        let n = affine.outputSize, m = affine.inputSize
+        let buffers = scratch
+        let cur = buffers.rows, nxt = buffers.nextRows
+        if substitutesElementWise, let scale = affine.diagonalScale {
+            scale.withUnsafeBufferPointer { s in
+                for r in 0..<rowCount {
+                    for i in 0..<n { nxt[r * n + i] = cur[r * n + i] * s[i] }
+                }
+            }
+        } else {
+            affine.weights.withUnsafeBufferPointer { w in
+                if rowCount >= blasRows {
+                    Self.multiplyCompacted(cur, rows: rowCount, units: n, weights: w.baseAddress!, inputs: m, into: nxt)
+                    return
+                }
+                for r in 0..<rowCount {
+                    let src = cur + r * n, dst = nxt + r * m
+                    dst.update(repeating: 0, count: m)
+                    for i in 0..<n where src[i] != 0 {
+                        let weightRow = w.baseAddress! + i * m
+                        for k in 0..<m { dst[k] += src[i] * weightRow[k] }
+                    }
+                }
+            }
+        }
+        let extra = DirectedRounding.mulUp(Double(n) * DirectedRounding.eta, magnitudeSums[j])
+        stepConstants(width: n, intercepts: affine.bias, weights: errorWeights[j], extra: extra,
+                      constants: &constants, rowCount: rowCount)
+        VectorKernels.magnitudes(nxt, into: buffers.nextMagnitudes, count: rowCount * m)
+    }
+
+    /// `c_r = RD(RD(c_r + β_r) - RU(γ_n Q_r + n η + extra))` with `β = fl(Λ b)` and `q =
+    /// fl(|Λ| w)` as two BLAS matrix-vector products over all `n = width` units (`Q_r =
+    /// absoluteSumUp(q_r)`).
+    private func stepConstants(width n: Int, intercepts: [Double], weights: [Double], extra: Double,
+                               constants: inout [Double], rowCount: Int) {
+        var beta = [Double](repeating: 0, count: rowCount), q = beta
+        intercepts.withUnsafeBufferPointer { b in
+            DenseProduct.multiply(rows: rowCount, columns: n, a: scratch.rows, lda: n, x: b.baseAddress!, y: &beta)
+        }
+        weights.withUnsafeBufferPointer { w in
+            DenseProduct.multiply(rows: rowCount, columns: n, a: scratch.magnitudes, lda: n, x: w.baseAddress!, y: &q)
+        }
+        for r in 0..<rowCount {
+            constants[r] = Self.combine(constants[r], beta: beta[r], q: q[r], terms: n, extra: extra)
+        }
+    }
+
+    /// `out = fl(Λ W)` for `rows` coefficient rows `Λ` (`rows x units`) and `W` (`units x
+    /// inputs`), as one BLAS product over the units whose coefficient is nonzero in some row:
+    /// the other units contribute exact zeros to every sum (an inactive ReLU's column, a
+    /// retired unit), so leaving them out changes no rounding, and BLAS does not multiply them.
+    private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
+                                          weights w: UnsafePointer<Double>, inputs m: Int,
+                                          into out: UnsafeMutablePointer<Double>) {
+        var nonzero = [Bool](repeating: false, count: n)
+        for r in 0..<rows {
+            let row = lambda + r * n
+            for i in 0..<n where row[i] != 0 { nonzero[i] = true }
+        }
+        let used = nonzero.indices.filter { nonzero[$0] }
+        if used.count == n {
+            DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
+            return
+        }
+        let k = used.count
+        guard k > 0 else { out.update(repeating: 0, count: rows * m); return }
+        var a = [Double](repeating: 0, count: rows * k), b = [Double](repeating: 0, count: k * m)
+        for r in 0..<rows {
+            for (p, i) in used.enumerated() { a[r * k + p] = lambda[r * n + i] }
+        }
+        b.withUnsafeMutableBufferPointer { bb in
+            for (p, i) in used.enumerated() { (bb.baseAddress! + p * m).update(from: w + i * m, count: m) }
+        }
+        DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
+    }
+
+    /// One activation step through the relaxation of layer `j`.
+    mutating func substituteActivation(layer j: Int, constants: inout [Double], rowCount: Int) {
+        guard let relaxation = relaxations[j] else { preconditionFailure("layer \(j) has no relaxation") }
+        let n = sizes[j]
+        let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
+        let cur = scratch.rows, nxt = scratch.nextRows
+        relaxation.lowerSlope.withUnsafeBufferPointer { aL in
+        relaxation.lowerIntercept.withUnsafeBufferPointer { bL in
+        relaxation.upperSlope.withUnsafeBufferPointer { aU in
+        relaxation.upperIntercept.withUnsafeBufferPointer { bU in
+        errorWeights[j].withUnsafeBufferPointer { wL in
+        upperErrorWeights[j].withUnsafeBufferPointer { wU in
+            for r in 0..<rowCount {
+                let (beta, q, terms) = VectorKernels.activationRow(
+                    cur + r * n, nxt + r * n,
+                    lowerSlope: aL.baseAddress!, lowerIntercept: bL.baseAddress!, lowerWeight: wL.baseAddress!,
+                    upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
+                    count: n)
+                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms, extra: underflow)
+            }
+        }}}}}}
+        VectorKernels.magnitudes(nxt, into: scratch.nextMagnitudes, count: rowCount * n)
+    }
+
+    /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)`;
+    /// NaN becomes `-infinity`.
+    @inline(__always)
+    static func combine(_ c: Double, beta: Double, q: Double, terms: Int, extra: Double) -> Double {
+        if terms == 0 { return c }
+        let error = DirectedRounding.addUp(
+            DirectedRounding.dotError(absoluteSum: DirectedRounding.absoluteSumUp(q, terms: terms), terms: terms), extra)
+        return DirectedRounding.saneLower(DirectedRounding.addDown(DirectedRounding.addDown(c, beta), -error))
+    }
+}
