@@ -10,6 +10,7 @@ struct BoxForm {
     /// A form with the bounds it was computed from.
     struct Cached {
         let bounds: LayerBounds
+        let units: [Int]?
         let form: BoxForm?
     }
 
@@ -36,8 +37,8 @@ struct BoxForm {
 }
 
 extension BackSubstitution {
-    /// Lower bounds of the first `count` rows `(λ, c)` of ``scratch`` (width `n = sizes[j]`)
-    /// over `bounds[j]`, by matrix products on BLAS when the bounds are finite:
+    /// Lower bounds of the first `count` rows `(λ, c)` of ``scratch`` over `bounds[j]`, the
+    /// rows carrying the `n` units `units` (nil: all, ``columnLayout(top:)``), by matrix products on BLAS when the bounds are finite:
     /// ```
     /// C = fl(Λ c),   (R, S) = fl(|Λ| (r, s))          (any order, fused multiply-adds)
     /// lower = RD(RD(c + RD(C - R)) - RU(γ_n absoluteSumUp(S) + 2 n η))
@@ -46,15 +47,15 @@ extension BackSubstitution {
     /// centre-radius box, ``BoxForm``). Each product errs by at most `γ_n Σ |λ_i| |c_i| + n η`
     /// and `γ_n Σ |λ_i| r_i + n η` (Higham, Lemma 3.1: any order, with fused multiply-adds),
     /// together at most `γ_n Σ |λ_i| s_i + 2 n η`, and `absoluteSumUp(S) >= Σ |λ_i| s_i`.
-    /// Non-finite bounds fall back to ``concretizeByKernel(_:layer:constants:into:)``.
-    mutating func concretize(_ count: Int, layer j: Int, constants: [Double]) -> [Double] {
+    /// Non-finite bounds fall back to ``concretizeByKernel(_:over:constants:into:)``.
+    mutating func concretize(_ count: Int, layer j: Int, units: [Int]?, constants: [Double]) -> [Double] {
         var result = [Double](repeating: -.infinity, count: count)
         guard count > 0 else { return result }
-        guard let form = boxForm(j) else {
-            concretizeByKernel(count, layer: j, constants: constants, into: &result)
+        guard let form = boxForm(j, units: units) else {
+            concretizeByKernel(count, over: restricted(bounds[j], units), constants: constants, into: &result)
             return result
         }
-        let n = sizes[j]
+        let n = units?.count ?? sizes[j]
         var centreTerms = [Double](repeating: 0, count: count), spread = [Double](repeating: 0, count: 2 * count)
         form.centre.withUnsafeBufferPointer { c in
             DenseProduct.multiply(rows: count, columns: n, a: scratch.rows, lda: n, x: c.baseAddress!, y: &centreTerms)
@@ -74,19 +75,26 @@ extension BackSubstitution {
         return result
     }
 
-    /// The centre-radius form of `bounds[j]`, cached while `bounds[j]` stays the same.
-    private mutating func boxForm(_ j: Int) -> BoxForm? {
-        if let cached = boxForms[j], cached.bounds == bounds[j] { return cached.form }
-        let form = BoxForm(bounds[j])
-        boxForms[j] = BoxForm.Cached(bounds: bounds[j], form: form)
+    /// The centre-radius form of `bounds[j]` over `units`, cached while both stay the same.
+    private mutating func boxForm(_ j: Int, units: [Int]?) -> BoxForm? {
+        if let cached = boxForms[j], cached.units == units, cached.bounds == bounds[j] { return cached.form }
+        let form = BoxForm(restricted(bounds[j], units))
+        boxForms[j] = BoxForm.Cached(bounds: bounds[j], units: units, form: form)
         return form
+    }
+
+    /// `bounds` of the units `units` (nil: all).
+    private func restricted(_ bounds: LayerBounds, _ units: [Int]?) -> LayerBounds {
+        guard let units else { return bounds }
+        return LayerBounds(lower: units.map { bounds.lower[$0] }, upper: units.map { bounds.upper[$0] })
     }
 
     /// Concretisation row by row (``VectorKernels/concretize(_:lower:upper:count:)``), for
     /// bounds that are not finite: `RD(RD(c + fl(Σ λ_i e_i)) - RU(γ_n Q + n η))` with `e_i =
     /// λ_i > 0 ? l_i : u_i` and `Q >= Σ |λ_i e_i|`.
-    private func concretizeByKernel(_ count: Int, layer j: Int, constants: [Double], into result: inout [Double]) {
-        let width = sizes[j], bounds = bounds[j], cur = scratch.rows
+    private func concretizeByKernel(_ count: Int, over bounds: LayerBounds, constants: [Double],
+                                    into result: inout [Double]) {
+        let width = bounds.count, cur = scratch.rows
         bounds.lower.withUnsafeBufferPointer { l in
             bounds.upper.withUnsafeBufferPointer { u in
                 for p in 0..<count {

@@ -11,35 +11,43 @@ extension BackSubstitution {
     /// diag(s)`) takes `O(n)` per row, `λ'_i = fl(λ_i s_i)`: the same Doubles as the dense
     /// product (its other terms are exact zeros added to one product). Then `β = Λ b` and
     /// `q = |Λ| w` (``stepConstants(layer:intercepts:weights:extra:constants:rowCount:)``).
-    mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, constants: inout [Double], rowCount: Int) {
+    mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, rowUnits: [Int]?, columnUnits: [Int]?,
+                                   constants: inout [Double], rowCount: Int) {
         guard rowCount > 0 else { return }
-        let n = affine.outputSize, m = affine.inputSize
         let buffers = scratch
         let cur = buffers.rows, nxt = buffers.nextRows
         if substitutesElementWise, let scale = affine.diagonalScale {
+            precondition(rowUnits == nil && columnUnits == nil, "element-wise layers keep all units")
+            let n = scale.count
             scale.withUnsafeBufferPointer { s in
                 for r in 0..<rowCount {
                     for i in 0..<n { nxt[r * n + i] = cur[r * n + i] * s[i] }
                 }
             }
-        } else {
-            affine.weights.withUnsafeBufferPointer { w in
-                if rowCount >= blasRows {
-                    Self.multiplyCompacted(cur, rows: rowCount, units: n, weights: w.baseAddress!, inputs: m, into: nxt)
-                    return
-                }
-                for r in 0..<rowCount {
-                    let src = cur + r * n, dst = nxt + r * m
-                    dst.update(repeating: 0, count: m)
-                    for i in 0..<n where src[i] != 0 {
-                        let weightRow = w.baseAddress! + i * m
-                        for k in 0..<m { dst[k] += src[i] * weightRow[k] }
-                    }
+            let extra = DirectedRounding.mulUp(Double(n) * DirectedRounding.eta, magnitudeSums[j])
+            stepConstants(width: n, intercepts: affine.bias, weights: errorWeights[j], extra: extra,
+                          constants: &constants, rowCount: rowCount)
+            VectorKernels.magnitudes(nxt, into: buffers.nextMagnitudes, count: rowCount * n)
+            return
+        }
+        let operands = affineOperands(affine, layer: j, rowUnits: rowUnits, columnUnits: columnUnits)
+        let n = operands.rows, m = operands.columns
+        operands.weights.withUnsafeBufferPointer { w in
+            if rowCount >= blasRows {
+                Self.multiplyCompacted(cur, rows: rowCount, units: n, weights: w.baseAddress!, inputs: m, into: nxt)
+                return
+            }
+            for r in 0..<rowCount {
+                let src = cur + r * n, dst = nxt + r * m
+                dst.update(repeating: 0, count: m)
+                for i in 0..<n where src[i] != 0 {
+                    let weightRow = w.baseAddress! + i * m
+                    for k in 0..<m { dst[k] += src[i] * weightRow[k] }
                 }
             }
         }
         let extra = DirectedRounding.mulUp(Double(n) * DirectedRounding.eta, magnitudeSums[j])
-        stepConstants(width: n, intercepts: affine.bias, weights: errorWeights[j], extra: extra,
+        stepConstants(width: n, intercepts: operands.bias, weights: operands.errorWeights, extra: extra,
                       constants: &constants, rowCount: rowCount)
         VectorKernels.magnitudes(nxt, into: buffers.nextMagnitudes, count: rowCount * m)
     }
@@ -90,18 +98,18 @@ extension BackSubstitution {
         DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
     }
 
-    /// One activation step through the relaxation of layer `j`.
-    mutating func substituteActivation(layer j: Int, constants: inout [Double], rowCount: Int) {
-        guard let relaxation = relaxations[j] else { preconditionFailure("layer \(j) has no relaxation") }
-        let n = sizes[j]
+    /// One activation step through the relaxation of layer `j`, over `units` (nil: all).
+    mutating func substituteActivation(layer j: Int, units: [Int]?, constants: inout [Double], rowCount: Int) {
+        let operands = activationOperands(layer: j, units: units)
+        let n = units?.count ?? sizes[j]
         let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
         let cur = scratch.rows, nxt = scratch.nextRows
-        relaxation.lowerSlope.withUnsafeBufferPointer { aL in
-        relaxation.lowerIntercept.withUnsafeBufferPointer { bL in
-        relaxation.upperSlope.withUnsafeBufferPointer { aU in
-        relaxation.upperIntercept.withUnsafeBufferPointer { bU in
-        errorWeights[j].withUnsafeBufferPointer { wL in
-        upperErrorWeights[j].withUnsafeBufferPointer { wU in
+        operands.lowerSlope.withUnsafeBufferPointer { aL in
+        operands.lowerIntercept.withUnsafeBufferPointer { bL in
+        operands.upperSlope.withUnsafeBufferPointer { aU in
+        operands.upperIntercept.withUnsafeBufferPointer { bU in
+        operands.lowerWeight.withUnsafeBufferPointer { wL in
+        operands.upperWeight.withUnsafeBufferPointer { wU in
             for r in 0..<rowCount {
                 let (beta, q, terms) = VectorKernels.activationRow(
                     cur + r * n, nxt + r * n,

@@ -67,9 +67,12 @@ struct BackSubstitution {
     /// The row buffers of ``lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)``
     /// (reused by every back-substitution of this state; a copied state gets its own on first use).
     var scratch = RowScratch()
-    /// The centre-radius form of `bounds[k]` used by ``concretize(_:layer:constants:)``,
+    /// The centre-radius form of `bounds[k]` used by ``concretize(_:layer:units:constants:)``,
     /// with the bounds it was computed from (recomputed when `bounds[k]` changed).
     var boxForms: [BoxForm.Cached?] = []
+    /// Restricted operands of affine and activation layers (``columnLayout(top:)``).
+    var compactAffine: [Int: AffineOperands] = [:]
+    var compactActivation: [Int: ActivationOperands] = [:]
 
     init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true,
          blasRows: Int = BackSubstitution.blasRowThreshold) {
@@ -157,7 +160,7 @@ struct BackSubstitution {
     ///     (a, b, w) = λ_i > 0 ? (a_L, b_L, w_L) : (a_U, b_U, w_U),   w >= |a| M_i + |b|
     ///     λ'_i = fl(λ_i a),   β = fl(Σ_i λ_i b),   q = fl(Σ_i |λ_i| w)
     ///     c' = RD(RD(c + β) - RU(γ_k Q + k η + η Σ_i M_i)),   k = #{i : λ_i != 0}
-    /// concretisation over bounds [l, u] of v_j (j = 0: the box): see ``concretize(_:layer:constants:)``
+    /// concretisation over bounds [l, u] of v_j (j = 0: the box): see ``concretize(_:layer:units:constants:)``
     /// ```
     /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
     /// `γ_n Σ_i |λ_i W_ij| + n η` per entry `j` (Higham, Lemma 3.1, plus underflow). `λ'` is one
@@ -188,9 +191,9 @@ struct BackSubstitution {
             buffers.rows.update(from: base, count: source.count)
             VectorKernels.magnitudes(base, into: buffers.magnitudes, count: source.count)
         }
-        var pass = RowPass(constants: constants)
+        var pass = RowPass(constants: constants, columns: columnLayout(top: top))
         if top == 0 {
-            let lower = concretize(rowCount, layer: 0, constants: constants)
+            let lower = concretize(rowCount, layer: 0, units: nil, constants: constants)
             for r in 0..<rowCount { pass.best[r] = lower[r] }
         }
         let reached = run(&pass, from: top - 1, settle: settle)
@@ -231,29 +234,34 @@ struct BackSubstitution {
                                coefficients: &coefficients, returnsCoefficients: false, settle: settle)
         }
         prepareScratch(rowCount: rowCount, top: top)
-        var pass = RowPass(constants: [Double](repeating: 0, count: rowCount))
-        Self.writeUnitRows(affine, units: units, into: scratch.rows, constants: &pass.constants)
-        VectorKernels.magnitudes(scratch.rows, into: scratch.magnitudes, count: rowCount * affine.inputSize)
+        var pass = RowPass(constants: [Double](repeating: 0, count: rowCount), columns: columnLayout(top: top))
+        let columns = pass.columns[top - 1]
+        Self.writeUnitRows(affine, units: units, columns: columns, into: scratch.rows, constants: &pass.constants)
+        VectorKernels.magnitudes(scratch.rows, into: scratch.magnitudes,
+                                 count: rowCount * (columns?.count ?? affine.inputSize))
         settleRows(&pass, at: top - 1, settle: settle)
         _ = run(&pass, from: top - 2, settle: settle)
         return pass.best
     }
 
-    /// Rows `±W_u` (row-major, width `inputSize`) and constants `±b_u` for each unit.
-    private static func writeUnitRows(_ affine: AffineLayer, units: [Int], into rows: UnsafeMutablePointer<Double>,
-                                      constants: inout [Double]) {
-        let m = affine.inputSize
-        rows.update(repeating: 0, count: 2 * units.count * m)
+    /// Rows `±W_u` (row-major, over the input units `columns`, nil: all) and constants `±b_u`
+    /// for each unit.
+    private static func writeUnitRows(_ affine: AffineLayer, units: [Int], columns: [Int]?,
+                                      into rows: UnsafeMutablePointer<Double>, constants: inout [Double]) {
+        let m = affine.inputSize, width = columns?.count ?? m
+        rows.update(repeating: 0, count: 2 * units.count * width)
         for (index, unit) in units.enumerated() {
-            let plus = rows + 2 * index * m, minus = plus + m
+            let plus = rows + 2 * index * width, minus = plus + width
             if let scale = affine.diagonalScale {
+                precondition(columns == nil, "element-wise layers keep all units")
                 plus[unit] = scale[unit]
                 minus[unit] = -scale[unit]
             } else {
                 affine.weights.withUnsafeBufferPointer { w in
-                    for i in 0..<m {
-                        plus[i] = w[unit * m + i]
-                        minus[i] = -w[unit * m + i]
+                    for q in 0..<width {
+                        let i = columns?[q] ?? q
+                        plus[q] = w[unit * m + i]
+                        minus[q] = -w[unit * m + i]
                     }
                 }
             }
@@ -277,9 +285,10 @@ struct BackSubstitution {
         while j >= 0 && pass.live > 0 {
             switch layers[j] {
             case .affine(let affine):
-                substituteAffine(affine, layer: j, constants: &pass.constants, rowCount: pass.live)
+                substituteAffine(affine, layer: j, rowUnits: pass.columns[j + 1], columnUnits: pass.columns[j],
+                                 constants: &pass.constants, rowCount: pass.live)
             default:
-                substituteActivation(layer: j, constants: &pass.constants, rowCount: pass.live)
+                substituteActivation(layer: j, units: pass.columns[j], constants: &pass.constants, rowCount: pass.live)
             }
             scratch.swap()
             settleRows(&pass, at: j, settle: settle)
@@ -293,11 +302,11 @@ struct BackSubstitution {
     private mutating func settleRows(_ pass: inout RowPass, at j: Int,
                                      settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)?) {
         guard j == 0 || concretisesEarly || settle == nil else { return }
-        let lower = concretize(pass.live, layer: j, constants: pass.constants)
+        let lower = concretize(pass.live, layer: j, units: pass.columns[j], constants: pass.constants)
         for p in 0..<pass.live { pass.best[pass.ids[p]] = Swift.max(pass.best[pass.ids[p]], lower[p]) }
         guard j >= 1, let settle else { return }
         settle(pass.best, &pass.active)
-        let width = sizes[j], buffers = scratch
+        let width = pass.columns[j]?.count ?? sizes[j], buffers = scratch
         var q = 0
         for p in 0..<pass.live where pass.active[pass.ids[p]] {
             if q != p {
@@ -323,8 +332,11 @@ struct RowPass {
     var best: [Double]
     /// Whether each original row is still needed (see `settle`).
     var active: [Bool]
+    /// The units the rows over each layer carry (``BackSubstitution/columnLayout(top:)``).
+    let columns: [[Int]?]
 
-    init(constants: [Double]) {
+    init(constants: [Double], columns: [[Int]?]) {
+        self.columns = columns
         let count = constants.count
         ids = Array(0..<count)
         live = count
