@@ -132,13 +132,15 @@ enum VectorKernels {
         return (lo, hi, r)
     }
 
-    /// `out_i = |x_i|` (NaN stays NaN).
+    /// `out_i = |x_i|` (the sign bit cleared: exact; NaN stays NaN).
     @inline(__always)
     static func magnitudes(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
+        let mask = SIMD4<UInt64>(repeating: ~(1 << 63))
+        let source = UnsafeRawPointer(x), target = UnsafeMutableRawPointer(out)
         var i = 0
         while i + 4 <= count {
-            let v = load(x, i)
-            store(SIMD4<Double>(v[0].magnitude, v[1].magnitude, v[2].magnitude, v[3].magnitude), out, i)
+            let bits = source.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<UInt64>.self) & mask
+            target.storeBytes(of: bits, toByteOffset: 8 * i, as: SIMD4<UInt64>.self)
             i += 4
         }
         while i < count {
