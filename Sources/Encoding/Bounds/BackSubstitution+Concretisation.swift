@@ -64,10 +64,9 @@ extension BackSubstitution {
             DenseProduct.multiply(m: count, n: 2, k: n, a: scratch.magnitudes, lda: n, b: rs.baseAddress!, ldb: 2,
                                   c: &spread, ldc: 2)
         }
-        let gamma = DirectedRounding.gammaUp(n), underflow = Double(2 * n) * DirectedRounding.eta
+        let bound = DotErrorBound(terms: n), underflow = Double(n) * DirectedRounding.eta
         for p in 0..<count {
-            let scale = DirectedRounding.absoluteSumUp(spread[2 * p + 1], terms: n)
-            let error = DirectedRounding.addUp(DirectedRounding.mulUp(gamma, scale), underflow)
+            let error = DirectedRounding.addUp(bound.error(absolute: spread[2 * p + 1]), underflow)
             let centred = DirectedRounding.addDown(centreTerms[p], -spread[2 * p])
             result[p] = DirectedRounding.saneLower(
                 DirectedRounding.addDown(DirectedRounding.addDown(constants[p], centred), -error))

@@ -34,7 +34,7 @@ extension BackSubstitution {
         let n = operands.rows, m = operands.columns
         operands.weights.withUnsafeBufferPointer { w in
             if rowCount >= blasRows {
-                Self.multiplyCompacted(cur, rows: rowCount, units: n, weights: w.baseAddress!, inputs: m, into: nxt)
+                Self.multiply(cur, rows: rowCount, units: n, weights: w.baseAddress!, inputs: m, into: nxt)
                 return
             }
             for r in 0..<rowCount {
@@ -64,38 +64,17 @@ extension BackSubstitution {
         weights.withUnsafeBufferPointer { w in
             DenseProduct.multiply(rows: rowCount, columns: n, a: scratch.magnitudes, lda: n, x: w.baseAddress!, y: &q)
         }
+        let bound = DotErrorBound(terms: n)
         for r in 0..<rowCount {
-            constants[r] = Self.combine(constants[r], beta: beta[r], q: q[r], terms: n, extra: extra)
+            constants[r] = Self.combine(constants[r], beta: beta[r], q: q[r], bound: bound, extra: extra)
         }
     }
 
     /// `out = fl(Λ W)` for `rows` coefficient rows `Λ` (`rows x units`) and `W` (`units x
-    /// inputs`), as one BLAS product over the units whose coefficient is nonzero in some row:
-    /// the other units contribute exact zeros to every sum (an inactive ReLU's column, a
-    /// retired unit), so leaving them out changes no rounding, and BLAS does not multiply them.
-    private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
-                                          weights w: UnsafePointer<Double>, inputs m: Int,
-                                          into out: UnsafeMutablePointer<Double>) {
-        var nonzero = [Bool](repeating: false, count: n)
-        for r in 0..<rows {
-            let row = lambda + r * n
-            for i in 0..<n where row[i] != 0 { nonzero[i] = true }
-        }
-        let used = nonzero.indices.filter { nonzero[$0] }
-        if used.count == n {
-            DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
-            return
-        }
-        let k = used.count
-        guard k > 0 else { out.update(repeating: 0, count: rows * m); return }
-        var a = [Double](repeating: 0, count: rows * k), b = [Double](repeating: 0, count: k * m)
-        for r in 0..<rows {
-            for (p, i) in used.enumerated() { a[r * k + p] = lambda[r * n + i] }
-        }
-        b.withUnsafeMutableBufferPointer { bb in
-            for (p, i) in used.enumerated() { (bb.baseAddress! + p * m).update(from: w + i * m, count: m) }
-        }
-        DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
+    /// inputs`), one BLAS product.
+    private static func multiply(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
+                                 weights w: UnsafePointer<Double>, inputs m: Int, into out: UnsafeMutablePointer<Double>) {
+        DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
     }
 
     /// One activation step through the relaxation of layer `j`, over `units` (nil: all).
@@ -104,6 +83,7 @@ extension BackSubstitution {
         let n = units?.count ?? sizes[j]
         let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
         let cur = scratch.rows, nxt = scratch.nextRows
+        let bound = DotErrorBound(terms: n)
         operands.lowerSlope.withUnsafeBufferPointer { aL in
         operands.lowerIntercept.withUnsafeBufferPointer { bL in
         operands.upperSlope.withUnsafeBufferPointer { aU in
@@ -111,24 +91,22 @@ extension BackSubstitution {
         operands.lowerWeight.withUnsafeBufferPointer { wL in
         operands.upperWeight.withUnsafeBufferPointer { wU in
             for r in 0..<rowCount {
-                let (beta, q, terms) = VectorKernels.activationRow(
+                let (beta, q) = VectorKernels.activationRow(
                     cur + r * n, nxt + r * n,
                     lowerSlope: aL.baseAddress!, lowerIntercept: bL.baseAddress!, lowerWeight: wL.baseAddress!,
                     upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
                     count: n)
-                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms, extra: underflow)
+                constants[r] = Self.combine(constants[r], beta: beta, q: q, bound: bound, extra: underflow)
             }
         }}}}}}
         VectorKernels.magnitudes(nxt, into: scratch.nextMagnitudes, count: rowCount * n)
     }
 
-    /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)`;
-    /// NaN becomes `-infinity`.
+    /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)` and
+    /// `k = bound.terms` (``DotErrorBound``); NaN becomes `-infinity`.
     @inline(__always)
-    static func combine(_ c: Double, beta: Double, q: Double, terms: Int, extra: Double) -> Double {
-        if terms == 0 { return c }
-        let error = DirectedRounding.addUp(
-            DirectedRounding.dotError(absoluteSum: DirectedRounding.absoluteSumUp(q, terms: terms), terms: terms), extra)
+    static func combine(_ c: Double, beta: Double, q: Double, bound: DotErrorBound, extra: Double) -> Double {
+        let error = DirectedRounding.addUp(bound.error(absolute: q), extra)
         return DirectedRounding.saneLower(DirectedRounding.addDown(DirectedRounding.addDown(c, beta), -error))
     }
 }

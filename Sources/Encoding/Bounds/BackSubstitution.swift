@@ -159,7 +159,7 @@ struct BackSubstitution {
     /// activation  v_{j+1} = f(v_j), lines a_L z + b_L <= f(z) <= a_U z + b_U on [l, u]:
     ///     (a, b, w) = λ_i > 0 ? (a_L, b_L, w_L) : (a_U, b_U, w_U),   w >= |a| M_i + |b|
     ///     λ'_i = fl(λ_i a),   β = fl(Σ_i λ_i b),   q = fl(Σ_i |λ_i| w)
-    ///     c' = RD(RD(c + β) - RU(γ_k Q + k η + η Σ_i M_i)),   k = #{i : λ_i != 0}
+    ///     c' = RD(RD(c + β) - RU(γ_n Q + n η + η Σ_i M_i))
     /// concretisation over bounds [l, u] of v_j (j = 0: the box): see ``concretize(_:layer:units:constants:)``
     /// ```
     /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
@@ -170,7 +170,9 @@ struct BackSubstitution {
     /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_n Σ_i |λ_i W_ij| + n η) M_j`; the bias dot product errs
     /// by at most `γ_n Σ |λ_i b_i| + n η`; both together are at most `γ_n Q + n η (1 + Σ M)`.
     /// The activation step: `|λ_i a - fl(λ_i a)| <= u |λ_i a| + η/2` (times `|z_i| <= M_i`) and
-    /// the intercept dot product's error sum to at most `γ_k Q + k η + η Σ M` (`u <= γ_k`).
+    /// the intercept dot product's error sum to at most `γ_n Q + n η + η Σ M` (`u <= γ_n`).
+    /// Here `n` counts the units the rows carry (``columnLayout(top:)``); a zero `λ_i`
+    /// contributes exact zeros, so `n` may exceed the terms actually rounded.
     ///
     /// Early concretisation: after each step to a layer `j >= 1`, every row is also bounded
     /// over the (sound) bounds of `v_j`, and the returned lower bound of a row is the best of
