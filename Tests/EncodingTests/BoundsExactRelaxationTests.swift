@@ -90,7 +90,7 @@ final class BoundsExactRelaxationTests: XCTestCase {
     /// ``BoundPropagation`` does, so later layers see stable units and leave them out.
     func testBoundsAreBelowTheExactRelaxationBoundAndTheSampledValues() throws {
         var rng = BoundsRandom(seed: 181)
-        var leftOut = 0
+        var leftOut = 0, copied = 0
         for trial in 0..<80 {
             let network = Self.network(using: &rng)
             let box = BoundsFixtures.box(dimension: network.inputSize, using: &rng)
@@ -102,7 +102,9 @@ final class BoundsExactRelaxationTests: XCTestCase {
                 guard k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
                 if case .affine = layers[k + 1] { continue }
                 let top = k + 1
-                leftOut += state.columnLayout(top: top).compactMap { $0 }.count
+                let layout = state.columnLayout(top: top)
+                leftOut += layout.units.compactMap { $0 }.count
+                copied += layout.identityCounts.reduce(0, +)
                 let units = Array(0..<state.sizes[top])
                 let lower = state.unitLowerBounds(units: units, top: top)
                 let prefix = try NeuralNetwork(inputShape: [network.inputSize], layers: Array(layers[0...k]))
@@ -139,6 +141,7 @@ final class BoundsExactRelaxationTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(leftOut, 20, "the fixtures must exercise units left out of the rows")
+        XCTAssertGreaterThan(copied, 20, "the fixtures must exercise identity units")
     }
 
     /// `w = fl(1/3)` (below 1/3): `3 w = 1 - 2^-54` exactly, and every rounding of a sum

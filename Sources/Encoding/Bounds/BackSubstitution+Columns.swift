@@ -16,6 +16,13 @@ struct AffineOperands {
     let columnUnits: [Int]?
 }
 
+/// The units the rows of one back-substitution pass carry per layer (nil: all), and per
+/// activation layer how many of them, at the end, have identity lines.
+struct ColumnLayout {
+    var units: [[Int]?]
+    var identityCounts: [Int]
+}
+
 /// An activation layer's relaxation lines and error weights restricted to `units` (nil: all).
 struct ActivationOperands {
     let lowerSlope: [Double]
@@ -41,20 +48,30 @@ extension BackSubstitution {
     ///   the affine step above does not compute those coefficients, and the concretisation
     ///   over `bounds[k+1]` (which would add `λ_i · 0`) skips them.
     /// The dot products then have fewer terms; every error term counts the terms it sums.
-    func columnLayout(top: Int) -> [[Int]?] {
-        var columns = [[Int]?](repeating: nil, count: top + 1)
-        guard top >= 3 else { return columns }
+    ///
+    /// The units whose two lines are both the identity (`z <= f(z) <= z`, so `f(z) = z` on
+    /// the unit's bounds, e.g. an active ReLU) come last (``ColumnLayout/identityCounts``):
+    /// the activation step copies their coefficients (`λ_i v_{k+1,i} = λ_i v_{k,i}` exactly,
+    /// no constant, no rounding) and runs its kernel on the others only.
+    func columnLayout(top: Int) -> ColumnLayout {
+        var layout = ColumnLayout(units: [[Int]?](repeating: nil, count: top + 1),
+                                  identityCounts: [Int](repeating: 0, count: top + 1))
+        guard top >= 3 else { return layout }
         for k in 1...(top - 2) where Self.isDenseAffine(layers[k - 1]) && Self.isDenseAffine(layers[k + 1]) {
             guard let relaxation = relaxations[k] else { continue }
-            let live = (0..<sizes[k]).filter {
-                relaxation.lowerSlope[$0] != 0 || relaxation.lowerIntercept[$0] != 0
-                    || relaxation.upperSlope[$0] != 0 || relaxation.upperIntercept[$0] != 0
+            var others: [Int] = [], identities: [Int] = []
+            for i in 0..<sizes[k] {
+                let aL = relaxation.lowerSlope[i], bL = relaxation.lowerIntercept[i]
+                let aU = relaxation.upperSlope[i], bU = relaxation.upperIntercept[i]
+                if aL == 0 && bL == 0 && aU == 0 && bU == 0 { continue }
+                if aL == 1 && bL == 0 && aU == 1 && bU == 0 { identities.append(i) } else { others.append(i) }
             }
-            guard live.count < sizes[k] else { continue }
-            columns[k] = live
-            columns[k + 1] = live
+            guard others.count < sizes[k] else { continue }
+            layout.units[k] = others + identities
+            layout.units[k + 1] = others + identities
+            layout.identityCounts[k] = identities.count
         }
-        return columns
+        return layout
     }
 
     private static func isDenseAffine(_ layer: Layer) -> Bool {

@@ -77,13 +77,16 @@ extension BackSubstitution {
         DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
     }
 
-    /// One activation step through the relaxation of layer `j`, over `units` (nil: all).
-    mutating func substituteActivation(layer j: Int, units: [Int]?, constants: inout [Double], rowCount: Int) {
+    /// One activation step through the relaxation of layer `j`, over `units` (nil: all) whose
+    /// last `identities` have identity lines: the kernel runs on the others, the identity
+    /// units' coefficients and magnitudes are copied (exact; ``columnLayout(top:)``).
+    mutating func substituteActivation(layer j: Int, units: [Int]?, identities: Int, constants: inout [Double], rowCount: Int) {
         let operands = activationOperands(layer: j, units: units)
-        let n = units?.count ?? sizes[j]
+        let n = units?.count ?? sizes[j], kernelWidth = n - identities
         let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
-        let cur = scratch.rows, nxt = scratch.nextRows
-        let bound = DotErrorBound(terms: n)
+        let buffers = scratch
+        let cur = buffers.rows, nxt = buffers.nextRows
+        let bound = DotErrorBound(terms: kernelWidth)
         operands.lowerSlope.withUnsafeBufferPointer { aL in
         operands.lowerIntercept.withUnsafeBufferPointer { bL in
         operands.upperSlope.withUnsafeBufferPointer { aU in
@@ -95,11 +98,16 @@ extension BackSubstitution {
                     cur + r * n, nxt + r * n,
                     lowerSlope: aL.baseAddress!, lowerIntercept: bL.baseAddress!, lowerWeight: wL.baseAddress!,
                     upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
-                    count: n)
+                    count: kernelWidth)
                 constants[r] = Self.combine(constants[r], beta: beta, q: q, bound: bound, extra: underflow)
+                VectorKernels.magnitudes(nxt + r * n, into: buffers.nextMagnitudes + r * n, count: kernelWidth)
+                if identities > 0 {
+                    (nxt + r * n + kernelWidth).update(from: cur + r * n + kernelWidth, count: identities)
+                    (buffers.nextMagnitudes + r * n + kernelWidth).update(
+                        from: buffers.magnitudes + r * n + kernelWidth, count: identities)
+                }
             }
         }}}}}}
-        VectorKernels.magnitudes(nxt, into: scratch.nextMagnitudes, count: rowCount * n)
     }
 
     /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)` and

@@ -193,7 +193,7 @@ struct BackSubstitution {
             buffers.rows.update(from: base, count: source.count)
             VectorKernels.magnitudes(base, into: buffers.magnitudes, count: source.count)
         }
-        var pass = RowPass(constants: constants, columns: columnLayout(top: top))
+        var pass = RowPass(constants: constants, layout: columnLayout(top: top))
         if top == 0 {
             let lower = concretize(rowCount, layer: 0, units: nil, constants: constants)
             for r in 0..<rowCount { pass.best[r] = lower[r] }
@@ -236,7 +236,7 @@ struct BackSubstitution {
                                coefficients: &coefficients, returnsCoefficients: false, settle: settle)
         }
         prepareScratch(rowCount: rowCount, top: top)
-        var pass = RowPass(constants: [Double](repeating: 0, count: rowCount), columns: columnLayout(top: top))
+        var pass = RowPass(constants: [Double](repeating: 0, count: rowCount), layout: columnLayout(top: top))
         let columns = pass.columns[top - 1]
         Self.writeUnitRows(affine, units: units, columns: columns, into: scratch.rows, constants: &pass.constants)
         VectorKernels.magnitudes(scratch.rows, into: scratch.magnitudes,
@@ -290,7 +290,8 @@ struct BackSubstitution {
                 substituteAffine(affine, layer: j, rowUnits: pass.columns[j + 1], columnUnits: pass.columns[j],
                                  constants: &pass.constants, rowCount: pass.live)
             default:
-                substituteActivation(layer: j, units: pass.columns[j], constants: &pass.constants, rowCount: pass.live)
+                substituteActivation(layer: j, units: pass.columns[j], identities: pass.identityCounts[j],
+                                     constants: &pass.constants, rowCount: pass.live)
             }
             scratch.swap()
             settleRows(&pass, at: j, settle: settle)
@@ -336,9 +337,12 @@ struct RowPass {
     var active: [Bool]
     /// The units the rows over each layer carry (``BackSubstitution/columnLayout(top:)``).
     let columns: [[Int]?]
+    /// Per activation layer, how many of its carried units (the last ones) have identity lines.
+    let identityCounts: [Int]
 
-    init(constants: [Double], columns: [[Int]?]) {
-        self.columns = columns
+    init(constants: [Double], layout: ColumnLayout) {
+        columns = layout.units
+        identityCounts = layout.identityCounts
         let count = constants.count
         ids = Array(0..<count)
         live = count
