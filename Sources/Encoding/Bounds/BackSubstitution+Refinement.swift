@@ -50,16 +50,7 @@ extension BackSubstitution {
         let current = bounds[top]
         let units = (0..<current.count).filter { isNeeded(current.lower[$0], current.upper[$0]) }
         if units.isEmpty { return true }
-        let width = current.count
-        var rows = [Double](repeating: 0, count: 2 * units.count * width)
-        for (index, unit) in units.enumerated() {
-            rows[(2 * index) * width + unit] = 1
-            rows[(2 * index + 1) * width + unit] = -1
-        }
-        var constants = [Double](repeating: 0, count: 2 * units.count)
-        var coefficients: [Double] = []
-        let lower = lowerBounds(rows: rows, constants: &constants, rowCount: 2 * units.count, top: top,
-                                coefficients: &coefficients) { best, active in
+        let lower = unitLowerBounds(units: units, top: top) { best, active in
             for (index, unit) in units.enumerated() where active[2 * index] {
                 let l = Swift.max(current.lower[unit], best[2 * index])
                 let u = Swift.min(current.upper[unit], -best[2 * index + 1])

@@ -64,9 +64,15 @@ struct BackSubstitution {
     /// passes are 43-50 ms either way.
     static let blasRowThreshold = 16
 
-    /// Two scratch buffers for the coefficient rows (reused by every back-substitution).
-    private var current: [Double] = []
-    private var next: [Double] = []
+    /// The row buffers of ``lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)``
+    /// (reused by every back-substitution of this state; a copied state gets its own on first use).
+    var scratch = RowScratch()
+    /// The centre-radius form of `bounds[k]` used by ``concretize(_:layer:units:constants:)``,
+    /// with the bounds it was computed from (recomputed when `bounds[k]` changed).
+    var boxForms: [BoxForm.Cached?] = []
+    /// Restricted operands of affine and activation layers (``columnLayout(top:)``).
+    var compactAffine: [Int: AffineOperands] = [:]
+    var compactActivation: [Int: ActivationOperands] = [:]
 
     init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true,
          blasRows: Int = BackSubstitution.blasRowThreshold) {
@@ -81,6 +87,7 @@ struct BackSubstitution {
         errorWeights = [[Double]](repeating: [], count: layers.count)
         upperErrorWeights = errorWeights
         magnitudeSums = [Double](repeating: 0, count: layers.count)
+        boxForms = [BoxForm.Cached?](repeating: nil, count: layers.count + 1)
         let largestAffine = layers.map { layer -> Int in
             guard case .affine(let affine) = layer else { return 0 }
             return affine.diagonalScale == nil ? affine.inputSize * affine.outputSize : affine.inputSize
@@ -138,34 +145,34 @@ struct BackSubstitution {
     /// `rowCount` rows stored row-major in `rows` (`rowCount x sizes[top]`).
     ///
     /// Every layer below `top` must have been appended with linear data. On return
-    /// `coefficients` holds the rows over the input (`rowCount x sizes[0]`) and `constants`
-    /// their constants: `rows[r] · v_top + constants_in[r] >= coefficients[r] · x +
-    /// constants[r]` for every `x` in the box, in exact arithmetic.
+    /// `coefficients` holds the rows over the input (`rowCount x sizes[0]`; left empty when
+    /// `returnsCoefficients` is false) and `constants` their constants: `rows[r] · v_top +
+    /// constants_in[r] >= coefficients[r] · x + constants[r]` for every `x` in the box, in
+    /// exact arithmetic.
     ///
-    /// One step per layer `j = top-1, ..., 0`, for a row `(λ, c)` over `v_{j+1}`, with `k`
-    /// the number of nonzero `λ_i` and all sums in plain round-to-nearest:
+    /// One step per layer `j = top-1, ..., 0`, for a row `(λ, c)` over `v_{j+1}` of width `n`,
+    /// all products and sums in plain round-to-nearest, in any order (BLAS):
     /// ```
     /// affine  v_{j+1} = W v_j + b:
     ///     λ' = fl(λ^T W),   β = fl(Σ_i λ_i b_i),   q = fl(Σ_i |λ_i| w_i),  w_i >= |b_i| + Σ_j |W_ij| M_j
-    ///     c' = RD(RD(c + β) - RU(γ_k Q + k η (1 + Σ_j M_j))),   Q = absoluteSumUp(q) >= Σ_i |λ_i| w_i
+    ///     c' = RD(RD(c + β) - RU(γ_n Q + n η (1 + Σ_j M_j))),   Q = absoluteSumUp(q) >= Σ_i |λ_i| w_i
     /// activation  v_{j+1} = f(v_j), lines a_L z + b_L <= f(z) <= a_U z + b_U on [l, u]:
     ///     (a, b, w) = λ_i > 0 ? (a_L, b_L, w_L) : (a_U, b_U, w_U),   w >= |a| M_i + |b|
     ///     λ'_i = fl(λ_i a),   β = fl(Σ_i λ_i b),   q = fl(Σ_i |λ_i| w)
-    ///     c' = RD(RD(c + β) - RU(γ_k Q + k η + η Σ_i M_i))
-    /// concretisation over bounds [l, u] of v_j (j = 0: the box), e_i = λ_i > 0 ? l_i : u_i:
-    ///     lower = RD(RD(c + fl(Σ λ_i e_i)) - RU(γ_n Q + n η)),   Q >= Σ |λ_i e_i|
+    ///     c' = RD(RD(c + β) - RU(γ_n Q + n η + η Σ_i M_i))
+    /// concretisation over bounds [l, u] of v_j (j = 0: the box): see ``concretize(_:layer:units:constants:)``
     /// ```
     /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
-    /// `γ_k Σ_i |λ_i W_ij| + k η` per entry `j` (Higham, Lemma 3.1, plus underflow). `λ'` is one
-    /// BLAS product (``DenseProduct``) over all `n` terms, summed in BLAS's order with fused
-    /// multiply-adds: the bound holds for every order and with fused multiply-adds, and the
-    /// `n - k` terms with `λ_i = 0` are exact zeros (`0 · W_ij = 0`, and adding an exact zero
-    /// to a partial sum, or fusing it, rounds nothing), so a term still passes through at
-    /// most `k` roundings; hence
-    /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_k Σ_i |λ_i W_ij| + k η) M_j`; the bias dot product errs
-    /// by at most `γ_k Σ |λ_i b_i| + k η`; both together are at most `γ_k Q + k η (1 + Σ M)`.
+    /// `γ_n Σ_i |λ_i W_ij| + n η` per entry `j` (Higham, Lemma 3.1, plus underflow). `λ'` is one
+    /// BLAS product (``DenseProduct``) summed in BLAS's order with fused multiply-adds, `β` and
+    /// `q` are BLAS matrix-vector products (`Λ b` and `|Λ| w`): Higham's bound holds for every
+    /// order and with fused multiply-adds; hence
+    /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_n Σ_i |λ_i W_ij| + n η) M_j`; the bias dot product errs
+    /// by at most `γ_n Σ |λ_i b_i| + n η`; both together are at most `γ_n Q + n η (1 + Σ M)`.
     /// The activation step: `|λ_i a - fl(λ_i a)| <= u |λ_i a| + η/2` (times `|z_i| <= M_i`) and
-    /// the intercept dot product's error sum to at most `γ_k Q + k η + η Σ M` (`u <= γ_k`).
+    /// the intercept dot product's error sum to at most `γ_n Q + n η + η Σ M` (`u <= γ_n`).
+    /// Here `n` counts the units the rows carry (``columnLayout(top:)``); a zero `λ_i`
+    /// contributes exact zeros, so `n` may exceed the terms actually rounded.
     ///
     /// Early concretisation: after each step to a layer `j >= 1`, every row is also bounded
     /// over the (sound) bounds of `v_j`, and the returned lower bound of a row is the best of
@@ -176,227 +183,171 @@ struct BackSubstitution {
     /// `constants` are left meaningless (zero coefficients). Without `settle` every row
     /// reaches the input.
     mutating func lowerBounds(rows: [Double], constants: inout [Double], rowCount: Int, top: Int,
-                              coefficients: inout [Double],
+                              coefficients: inout [Double], returnsCoefficients: Bool = true,
                               settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)? = nil) -> [Double] {
         precondition(rows.count == rowCount * sizes[top] && constants.count == rowCount)
-        let capacity = rowCount * (sizes[0...top].max() ?? 0)
-        if current.count < capacity { current = [Double](repeating: 0, count: capacity) }
-        if next.count < capacity { next = [Double](repeating: 0, count: capacity) }
-        for index in rows.indices { current[index] = rows[index] }
-        // Position p of the buffers holds original row ids[p]; `live` rows are active.
-        var ids = Array(0..<rowCount)
-        var live = rowCount
-        var positionConstants = constants
-        var best = [Double](repeating: -.infinity, count: rowCount)
-        var active = [Bool](repeating: true, count: rowCount)
-        var j = top - 1
-        while j >= 0 && live > 0 {
+        prepareScratch(rowCount: rowCount, top: top)
+        let buffers = scratch
+        rows.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            buffers.rows.update(from: base, count: source.count)
+            VectorKernels.magnitudes(base, into: buffers.magnitudes, count: source.count)
+        }
+        var pass = RowPass(constants: constants, layout: columnLayout(top: top))
+        if top == 0 {
+            let lower = concretize(rowCount, layer: 0, units: nil, constants: constants)
+            for r in 0..<rowCount { pass.best[r] = lower[r] }
+        }
+        let reached = run(&pass, from: top - 1, settle: settle)
+        let d = sizes[0]
+        coefficients = returnsCoefficients ? [Double](repeating: 0, count: rowCount * d) : []
+        if reached < 0 {
+            for p in 0..<pass.live {
+                if returnsCoefficients {
+                    coefficients.withUnsafeMutableBufferPointer {
+                        ($0.baseAddress! + pass.ids[p] * d).update(from: buffers.rows + p * d, count: d)
+                    }
+                }
+                constants[pass.ids[p]] = pass.constants[p]
+            }
+        }
+        return pass.best
+    }
+
+    /// ``lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)`` of
+    /// the rows `+e_u` (row `2 index`) and `-e_u` (row `2 index + 1`) over `v_top` for each
+    /// `u = units[index]`, with constants 0 and without coefficients.
+    ///
+    /// When `layers[top - 1]` is affine, its step is taken exactly without a product: the
+    /// rows over `v_{top-1}` are `±W_u` (the row of `W`, or `±s_u e_u` element-wise) with
+    /// constants `±b_u`, both exact (a negation rounds nothing), so no error term is due.
+    mutating func unitLowerBounds(units: [Int], top: Int,
+                                  settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)? = nil) -> [Double] {
+        let rowCount = 2 * units.count
+        guard top >= 1, case .affine(let affine) = layers[top - 1] else {
+            let width = sizes[top]
+            var rows = [Double](repeating: 0, count: rowCount * width)
+            for (index, unit) in units.enumerated() {
+                rows[(2 * index) * width + unit] = 1
+                rows[(2 * index + 1) * width + unit] = -1
+            }
+            var constants = [Double](repeating: 0, count: rowCount), coefficients: [Double] = []
+            return lowerBounds(rows: rows, constants: &constants, rowCount: rowCount, top: top,
+                               coefficients: &coefficients, returnsCoefficients: false, settle: settle)
+        }
+        prepareScratch(rowCount: rowCount, top: top)
+        var pass = RowPass(constants: [Double](repeating: 0, count: rowCount), layout: columnLayout(top: top))
+        let columns = pass.columns[top - 1]
+        Self.writeUnitRows(affine, units: units, columns: columns, into: scratch.rows, constants: &pass.constants)
+        VectorKernels.magnitudes(scratch.rows, into: scratch.magnitudes,
+                                 count: rowCount * (columns?.count ?? affine.inputSize))
+        settleRows(&pass, at: top - 1, settle: settle)
+        _ = run(&pass, from: top - 2, settle: settle)
+        return pass.best
+    }
+
+    /// Rows `±W_u` (row-major, over the input units `columns`, nil: all) and constants `±b_u`
+    /// for each unit.
+    private static func writeUnitRows(_ affine: AffineLayer, units: [Int], columns: [Int]?,
+                                      into rows: UnsafeMutablePointer<Double>, constants: inout [Double]) {
+        let m = affine.inputSize, width = columns?.count ?? m
+        rows.update(repeating: 0, count: 2 * units.count * width)
+        for (index, unit) in units.enumerated() {
+            let plus = rows + 2 * index * width, minus = plus + width
+            if let scale = affine.diagonalScale {
+                precondition(columns == nil, "element-wise layers keep all units")
+                plus[unit] = scale[unit]
+                minus[unit] = -scale[unit]
+            } else {
+                affine.weights.withUnsafeBufferPointer { w in
+                    for q in 0..<width {
+                        let i = columns?[q] ?? q
+                        plus[q] = w[unit * m + i]
+                        minus[q] = -w[unit * m + i]
+                    }
+                }
+            }
+            constants[2 * index] = affine.bias[unit]
+            constants[2 * index + 1] = -affine.bias[unit]
+        }
+    }
+
+    /// Makes ``scratch`` this state's own and large enough for `rowCount` rows of every width
+    /// up to `sizes[top]`.
+    private mutating func prepareScratch(rowCount: Int, top: Int) {
+        if !isKnownUniquelyReferenced(&scratch) { scratch = RowScratch() }
+        scratch.reserve(rowCount * (sizes[0...top].max() ?? 0))
+    }
+
+    /// The steps from layer `start` down to the input (or until no row is live); returns the
+    /// last layer index not stepped through (`-1` when the rows reached the input).
+    private mutating func run(_ pass: inout RowPass, from start: Int,
+                              settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)?) -> Int {
+        var j = start
+        while j >= 0 && pass.live > 0 {
             switch layers[j] {
             case .affine(let affine):
-                substituteAffine(affine, layer: j, constants: &positionConstants, rowCount: live)
+                substituteAffine(affine, layer: j, rowUnits: pass.columns[j + 1], columnUnits: pass.columns[j],
+                                 constants: &pass.constants, rowCount: pass.live)
             default:
-                substituteActivation(layer: j, constants: &positionConstants, rowCount: live)
+                substituteActivation(layer: j, units: pass.columns[j], identities: pass.identityCounts[j],
+                                     constants: &pass.constants, rowCount: pass.live)
             }
-            swap(&current, &next)
-            // Rows are now over v_j.
-            let width = sizes[j]
-            guard j == 0 || concretisesEarly || settle == nil else { j -= 1; continue }
-            concretizeRows(live, width: width, constants: positionConstants, over: bounds[j]) { p, value in
-                best[ids[p]] = Swift.max(best[ids[p]], value)
-            }
-            if j >= 1, let settle {
-                settle(best, &active)
-                var q = 0
-                for p in 0..<live where active[ids[p]] {
-                    if q != p {
-                        for i in 0..<width { current[q * width + i] = current[p * width + i] }
-                        ids[q] = ids[p]
-                        positionConstants[q] = positionConstants[p]
-                    }
-                    q += 1
-                }
-                live = q
-            }
+            scratch.swap()
+            settleRows(&pass, at: j, settle: settle)
             j -= 1
         }
-        let d = sizes[0]
-        coefficients = [Double](repeating: 0, count: rowCount * d)
-        if top == 0 {
-            concretizeRows(rowCount, width: d, constants: constants, over: bounds[0]) { r, value in best[r] = value }
-        }
-        if j < 0 {
-            for p in 0..<live {
-                for i in 0..<d { coefficients[ids[p] * d + i] = current[p * d + i] }
-                constants[ids[p]] = positionConstants[p]
+        return j
+    }
+
+    /// After a step to layer `j`: early concretisation (see the rules above) into
+    /// `pass.best`, then `settle` and the compaction of the live rows.
+    private mutating func settleRows(_ pass: inout RowPass, at j: Int,
+                                     settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)?) {
+        guard j == 0 || concretisesEarly || settle == nil else { return }
+        let lower = concretize(pass.live, layer: j, units: pass.columns[j], constants: pass.constants)
+        for p in 0..<pass.live { pass.best[pass.ids[p]] = Swift.max(pass.best[pass.ids[p]], lower[p]) }
+        guard j >= 1, let settle else { return }
+        settle(pass.best, &pass.active)
+        let width = pass.columns[j]?.count ?? sizes[j], buffers = scratch
+        var q = 0
+        for p in 0..<pass.live where pass.active[pass.ids[p]] {
+            if q != p {
+                (buffers.rows + q * width).update(from: buffers.rows + p * width, count: width)
+                (buffers.magnitudes + q * width).update(from: buffers.magnitudes + p * width, count: width)
+                pass.ids[q] = pass.ids[p]
+                pass.constants[q] = pass.constants[p]
             }
+            q += 1
         }
-        return best
+        pass.live = q
     }
+}
 
-    /// For each of the first `count` rows `p` of `current` (width `width`): `result(p,
-    /// RD(c_p + fl(Σ λ_i e_i) - RU(γ_n Q + n η)))`, `e_i = λ_i > 0 ? l_i : u_i`, the lower
-    /// bound of the row over `bounds` (`Q` bounds `Σ |λ_i e_i|`).
-    private func concretizeRows(_ count: Int, width: Int, constants: [Double], over bounds: LayerBounds,
-                                _ result: (Int, Double) -> Void) {
-        current.withUnsafeBufferPointer { cur in
-            bounds.lower.withUnsafeBufferPointer { l in
-                bounds.upper.withUnsafeBufferPointer { u in
-                    for p in 0..<count {
-                        let (sum, absolute) = VectorKernels.concretize(
-                            cur.baseAddress! + p * width, lower: l.baseAddress!, upper: u.baseAddress!, count: width)
-                        let error = DirectedRounding.dotError(
-                            absoluteSum: DirectedRounding.absoluteSumUp(absolute, terms: width), terms: width)
-                        result(p, DirectedRounding.saneLower(
-                            DirectedRounding.addDown(DirectedRounding.addDown(constants[p], sum), -error)))
-                    }
-                }
-            }
-        }
-    }
+/// The rows of one lower-bound pass while they move down the layers: position `p` of the
+/// scratch buffers holds original row `ids[p]`; the first `live` positions are active.
+struct RowPass {
+    var ids: [Int]
+    var live: Int
+    /// The constant of the row at each position.
+    var constants: [Double]
+    /// The best lower bound found so far, per original row.
+    var best: [Double]
+    /// Whether each original row is still needed (see `settle`).
+    var active: [Bool]
+    /// The units the rows over each layer carry (``BackSubstitution/columnLayout(top:)``).
+    let columns: [[Int]?]
+    /// Per activation layer, how many of its carried units (the last ones) have identity lines.
+    let identityCounts: [Int]
 
-    /// One affine step `current (rows over v_{j+1}) -> next (rows over v_j)`; see
-    /// ``lowerBounds(rows:constants:rowCount:top:coefficients:)``.
-    ///
-    /// An element-wise layer (``AffineLayer/diagonalScale``, `W = diag(s)`) takes `O(n)` per
-    /// row: `λ'_i = fl(λ_i s_i)`, `β = fl(Σ_i λ_i b_i)`, `q = fl(Σ_i |λ_i| w_i)`. These are the
-    /// same Doubles the dense loop computes (its other terms are exact zeros added to one
-    /// product), so the dense step's error bound `γ_k Q + k η (1 + Σ_j M_j)` applies unchanged
-    /// (a single product errs by at most `u |λ_i s_i| + η/2`, below it).
-    private mutating func substituteAffine(_ affine: AffineLayer, layer j: Int, constants: inout [Double], rowCount: Int) {
-        let n = affine.outputSize, m = affine.inputSize
-        let sumM = magnitudeSums[j]
-        if substitutesElementWise, let scale = affine.diagonalScale {
-            substituteDiagonal(scale, affine.bias, layer: j, constants: &constants, rowCount: rowCount)
-            return
-        }
-        guard rowCount > 0 else { return }
-        current.withUnsafeBufferPointer { cur in
-            next.withUnsafeMutableBufferPointer { nxt in
-                affine.weights.withUnsafeBufferPointer { w in
-                    if rowCount >= blasRows {
-                        Self.multiplyCompacted(cur.baseAddress!, rows: rowCount, units: n, weights: w.baseAddress!,
-                                               inputs: m, into: nxt.baseAddress!)
-                        return
-                    }
-                    for r in 0..<rowCount {
-                        let src = cur.baseAddress! + r * n, dst = nxt.baseAddress! + r * m
-                        dst.update(repeating: 0, count: m)
-                        for i in 0..<n where src[i] != 0 {
-                            let weightRow = w.baseAddress! + i * m
-                            for k in 0..<m { dst[k] += src[i] * weightRow[k] }
-                        }
-                    }
-                }
-                affine.bias.withUnsafeBufferPointer { bias in
-                    errorWeights[j].withUnsafeBufferPointer { weight in
-                        for r in 0..<rowCount {
-                            let src = cur.baseAddress! + r * n
-                            var beta = 0.0, q = 0.0, terms = 0
-                            for i in 0..<n {
-                                let lambda = src[i]
-                                if lambda == 0 { continue }
-                                terms += 1
-                                beta += lambda * bias[i]
-                                q += lambda.magnitude * weight[i]
-                            }
-                            constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
-                                                        extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// `out = fl(Λ W)` for `rows` coefficient rows `Λ` (`rows x units`) and `W` (`units x
-    /// inputs`), as one BLAS product over the units whose coefficient is nonzero in some row:
-    /// the other units contribute exact zeros to every sum (an inactive ReLU's column, a
-    /// retired unit), so leaving them out changes no rounding, and BLAS does not multiply them.
-    private static func multiplyCompacted(_ lambda: UnsafePointer<Double>, rows: Int, units n: Int,
-                                          weights w: UnsafePointer<Double>, inputs m: Int,
-                                          into out: UnsafeMutablePointer<Double>) {
-        var nonzero = [Bool](repeating: false, count: n)
-        for r in 0..<rows {
-            let row = lambda + r * n
-            for i in 0..<n where row[i] != 0 { nonzero[i] = true }
-        }
-        let used = nonzero.indices.filter { nonzero[$0] }
-        if used.count == n {
-            DenseProduct.multiply(m: rows, n: m, k: n, a: lambda, lda: n, b: w, ldb: m, c: out, ldc: m)
-            return
-        }
-        let k = used.count
-        guard k > 0 else { out.update(repeating: 0, count: rows * m); return }
-        var a = [Double](repeating: 0, count: rows * k), b = [Double](repeating: 0, count: k * m)
-        for r in 0..<rows {
-            for (p, i) in used.enumerated() { a[r * k + p] = lambda[r * n + i] }
-        }
-        b.withUnsafeMutableBufferPointer { bb in
-            for (p, i) in used.enumerated() { (bb.baseAddress! + p * m).update(from: w + i * m, count: m) }
-        }
-        DenseProduct.multiply(m: rows, n: m, k: k, a: a, lda: k, b: b, ldb: m, c: out, ldc: m)
-    }
-
-    /// The element-wise affine step of ``substituteAffine(_:layer:constants:rowCount:)``.
-    private mutating func substituteDiagonal(_ scale: [Double], _ bias: [Double], layer j: Int,
-                                             constants: inout [Double], rowCount: Int) {
-        let n = scale.count
-        let sumM = magnitudeSums[j]
-        current.withUnsafeBufferPointer { cur in
-            next.withUnsafeMutableBufferPointer { nxt in
-                errorWeights[j].withUnsafeBufferPointer { weight in
-                    for r in 0..<rowCount {
-                        let src = cur.baseAddress! + r * n
-                        let dst = nxt.baseAddress! + r * n
-                        var beta = 0.0, q = 0.0, terms = 0
-                        for i in 0..<n {
-                            let lambda = src[i]
-                            if lambda == 0 { dst[i] = 0; continue }
-                            terms += 1
-                            dst[i] = lambda * scale[i]
-                            beta += lambda * bias[i]
-                            q += lambda.magnitude * weight[i]
-                        }
-                        constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms,
-                                                    extra: DirectedRounding.mulUp(Double(terms) * DirectedRounding.eta, sumM))
-                    }
-                }
-            }
-        }
-    }
-
-    /// One activation step through the relaxation of layer `j`; see
-    /// ``lowerBounds(rows:constants:rowCount:top:coefficients:)``.
-    private mutating func substituteActivation(layer j: Int, constants: inout [Double], rowCount: Int) {
-        guard let relaxation = relaxations[j] else { preconditionFailure("layer \(j) has no relaxation") }
-        let n = sizes[j]
-        let underflow = DirectedRounding.mulUp(DirectedRounding.eta, magnitudeSums[j])
-        current.withUnsafeBufferPointer { cur in
-        next.withUnsafeMutableBufferPointer { nxt in
-        relaxation.lowerSlope.withUnsafeBufferPointer { aL in
-        relaxation.lowerIntercept.withUnsafeBufferPointer { bL in
-        relaxation.upperSlope.withUnsafeBufferPointer { aU in
-        relaxation.upperIntercept.withUnsafeBufferPointer { bU in
-        errorWeights[j].withUnsafeBufferPointer { wL in
-        upperErrorWeights[j].withUnsafeBufferPointer { wU in
-            for r in 0..<rowCount {
-                let (beta, q, terms) = VectorKernels.activationRow(
-                    cur.baseAddress! + r * n, nxt.baseAddress! + r * n,
-                    lowerSlope: aL.baseAddress!, lowerIntercept: bL.baseAddress!, lowerWeight: wL.baseAddress!,
-                    upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
-                    count: n)
-                constants[r] = Self.combine(constants[r], beta: beta, q: q, terms: terms, extra: underflow)
-            }
-        }}}}}}}}
-    }
-
-    /// `RD(RD(c + beta) - RU(gamma_k Q + k eta + extra))` with `Q = absoluteSumUp(q)`;
-    /// NaN becomes `-infinity`.
-    @inline(__always)
-    private static func combine(_ c: Double, beta: Double, q: Double, terms: Int, extra: Double) -> Double {
-        if terms == 0 { return c }
-        let error = DirectedRounding.addUp(
-            DirectedRounding.dotError(absoluteSum: DirectedRounding.absoluteSumUp(q, terms: terms), terms: terms), extra)
-        return DirectedRounding.saneLower(DirectedRounding.addDown(DirectedRounding.addDown(c, beta), -error))
+    init(constants: [Double], layout: ColumnLayout) {
+        columns = layout.units
+        identityCounts = layout.identityCounts
+        let count = constants.count
+        ids = Array(0..<count)
+        live = count
+        self.constants = constants
+        best = [Double](repeating: -.infinity, count: count)
+        active = [Bool](repeating: true, count: count)
     }
 }

@@ -10,9 +10,11 @@ import Network
 ///   (`DirectedRounding`); tanh and sigmoid values are widened beyond the C library's error.
 /// - Relaxation lines are valid in exact arithmetic: slopes are arbitrary Doubles, intercepts
 ///   are computed with directed rounding from the function's vertices / end points.
-/// - Back-substitution products are computed in round-to-nearest; their error is bounded a
-///   priori (`gamma_n`, with underflow) and subtracted from the constant term, using the
-///   sound bounds of the layer the coefficients act on (`BackSubstitution`).
+/// - Back-substitution products are computed in round-to-nearest on BLAS (any summation
+///   order, fused multiply-adds); their error is bounded a priori (`gamma_n`, with underflow)
+///   and subtracted from the constant term, using the sound bounds of the layer the
+///   coefficients act on (`BackSubstitution`). Concretisation is two BLAS products over the
+///   centre-radius form of those bounds with the same kind of error term.
 /// - Linear bounds are intersected with interval bounds ("best of both"), so a linear bound
 ///   is never looser than the interval bound of the same quantity.
 public enum BoundPropagation {

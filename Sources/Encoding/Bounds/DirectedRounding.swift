@@ -138,3 +138,29 @@ enum DirectedRounding {
     @inline(__always)
     static func saneUpper(_ x: Double) -> Double { x.isNaN ? .infinity : x }
 }
+
+/// ``DirectedRounding/dotError(absoluteSum:terms:)`` of ``DirectedRounding/absoluteSumUp(_:terms:)``
+/// for a fixed number of terms `k`, with `gamma_k` and the factor computed once:
+/// `error(q) = RU(gamma_k * absoluteSumUp(q, k) + k eta)`, the same Doubles as the two
+/// functions (the same operations on the same operands).
+struct DotErrorBound {
+    let terms: Int
+    private let gamma: Double
+    private let factor: Double
+    private let underflow: Double
+
+    init(terms k: Int) {
+        terms = k
+        gamma = k == 0 ? 0 : DirectedRounding.gammaUp(k)
+        factor = DirectedRounding.addUp(1, DirectedRounding.mulUp(2, gamma))
+        underflow = Double(k) * DirectedRounding.eta
+    }
+
+    /// The error bound of a `k`-term dot product whose computed absolute sum is `q`.
+    @inline(__always)
+    func error(absolute q: Double) -> Double {
+        if terms == 0 { return 0 }
+        let sum = DirectedRounding.saneUpper(DirectedRounding.mulUp(DirectedRounding.addUp(q, underflow), factor))
+        return DirectedRounding.addUp(DirectedRounding.mulUp(gamma, sum), underflow)
+    }
+}

@@ -55,48 +55,41 @@ enum VectorKernels {
 
     /// One row of the activation step of back-substitution: `out_i = λ_i a_i`,
     /// `β = fl(Σ λ_i b_i)`, `q = fl(Σ |λ_i| w_i)`, with `(a, b, w)` the lower line's for
-    /// `λ_i > 0` and the upper line's for `λ_i < 0`; also returns the number of nonzero `λ_i`.
+    /// `λ_i > 0` and the upper line's for `λ_i < 0` (`λ_i = 0` contributes exact zeros; a NaN
+    /// `λ_i` makes `out_i` and `q` NaN).
     @inline(__always)
     static func activationRow(_ lambda: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
                               lowerSlope: UnsafePointer<Double>, lowerIntercept: UnsafePointer<Double>,
                               lowerWeight: UnsafePointer<Double>,
                               upperSlope: UnsafePointer<Double>, upperIntercept: UnsafePointer<Double>,
-                              upperWeight: UnsafePointer<Double>, count: Int)
-        -> (beta: Double, q: Double, terms: Int) {
+                              upperWeight: UnsafePointer<Double>, count: Int) -> (beta: Double, q: Double) {
         var beta = SIMD4<Double>(), q = SIMD4<Double>()
         let zero = SIMD4<Double>()
-        var terms = 0
         var i = 0
         while i + 4 <= count {
             let l = load(lambda, i)
             let positive = l.replacing(with: zero, where: l .<= 0)
             let negative = l.replacing(with: zero, where: l .>= 0)
-            let mask = l .!= zero
-            if any(mask) {
-                terms += (mask[0] ? 1 : 0) + (mask[1] ? 1 : 0) + (mask[2] ? 1 : 0) + (mask[3] ? 1 : 0)
-                store(positive * load(lowerSlope, i) + negative * load(upperSlope, i), out, i)
-                beta += positive * load(lowerIntercept, i) + negative * load(upperIntercept, i)
-                q += positive * load(lowerWeight, i) - negative * load(upperWeight, i) + (l - l)
-            } else {
-                store(zero, out, i)
-            }
+            store(positive * load(lowerSlope, i) + negative * load(upperSlope, i), out, i)
+            beta += positive * load(lowerIntercept, i) + negative * load(upperIntercept, i)
+            q += positive * load(lowerWeight, i) - negative * load(upperWeight, i) + (l - l)
             i += 4
         }
         var b = beta.sum(), s = q.sum()
         while i < count {
             let l = lambda[i]
             if l > 0 {
-                out[i] = l * lowerSlope[i]; b += l * lowerIntercept[i]; s += l * lowerWeight[i]; terms += 1
+                out[i] = l * lowerSlope[i]; b += l * lowerIntercept[i]; s += l * lowerWeight[i]
             } else if l < 0 {
-                out[i] = l * upperSlope[i]; b += l * upperIntercept[i]; s -= l * upperWeight[i]; terms += 1
+                out[i] = l * upperSlope[i]; b += l * upperIntercept[i]; s -= l * upperWeight[i]
             } else if l == 0 {
                 out[i] = 0
             } else {  // NaN
-                out[i] = l; s = .nan; terms += 1
+                out[i] = l; s = .nan
             }
             i += 1
         }
-        return (b, s, terms)
+        return (b, s)
     }
 
     /// One row of the interval affine step: `(fl(Σ w_j e_j), fl(Σ w_j f_j), fl(Σ |w_j| M_j))`
@@ -130,5 +123,22 @@ enum VectorKernels {
             i += 1
         }
         return (lo, hi, r)
+    }
+
+    /// `out_i = |x_i|` (the sign bit cleared: exact; NaN stays NaN).
+    @inline(__always)
+    static func magnitudes(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
+        let mask = SIMD4<UInt64>(repeating: ~(1 << 63))
+        let source = UnsafeRawPointer(x), target = UnsafeMutableRawPointer(out)
+        var i = 0
+        while i + 4 <= count {
+            let bits = source.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<UInt64>.self) & mask
+            target.storeBytes(of: bits, toByteOffset: 8 * i, as: SIMD4<UInt64>.self)
+            i += 4
+        }
+        while i < count {
+            out[i] = x[i].magnitude
+            i += 1
+        }
     }
 }
