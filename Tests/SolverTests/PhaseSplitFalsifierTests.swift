@@ -35,14 +35,16 @@ final class PhaseSplitFalsifierTests: XCTestCase {
     }
 
     /// The phase engine alone (no whole-box attack, no Z3, a small node budget), so that
-    /// only the falsifier can find a counterexample.
-    static func falsifierOnly(enabled: Bool) -> QueryConfiguration {
+    /// only the falsifier can find a counterexample; `wholeBox`/`nodes` switch its two parts.
+    static func falsifierOnly(enabled: Bool, wholeBox: Bool = true, nodes: Bool = true) -> QueryConfiguration {
         var configuration = QueryConfiguration()
         configuration.attack.useAttack = false
         configuration.leaves.useSMT = false
         configuration.limits.maxNodes = 200
         configuration.phaseSplit.engine = .phase
         configuration.phaseSplit.falsifier.enabled = enabled
+        if !wholeBox { configuration.phaseSplit.falsifier.targets = 0 }
+        if !nodes { configuration.phaseSplit.falsifier.nodeSteps = 0 }
         return configuration
     }
 
@@ -54,15 +56,20 @@ final class PhaseSplitFalsifierTests: XCTestCase {
             let x = RandomSearchAttack.uniformPoint(in: query.box, using: &rng)
             XCTAssertNil(query.property.violatedDisjunct(query.network.evaluate(x)))
         }
-        let result = try QuerySolver(configuration: Self.falsifierOnly(enabled: true)).solve(query)
-        guard case .violated(let found) = result.verdict else { return XCTFail("expected violated, got \(result.verdict)") }
-        // The witness, checked independently: ||x - a||_1 <= r in exact rationals is implied
-        // by the exact check; here the float distance with a margin for rounding.
-        let a = (0..<10).map { $0 % 2 == 0 ? 0.3 : -0.3 }
-        let distance = zip(found.input, a).map { abs($0 - $1) }.reduce(0, +)
-        XCTAssertLessThanOrEqual(distance, 0.5 + 1e-12)
-        XCTAssertTrue(query.box.contains(found.input))
-        XCTAssertTrue(CounterexampleCheck.check(query, point: found.input, source: .attack) != nil)
+        // The whole-box descent alone, and the sub-problems' descents alone, each find it.
+        for (wholeBox, nodes) in [(true, false), (false, true)] {
+            let configuration = Self.falsifierOnly(enabled: true, wholeBox: wholeBox, nodes: nodes)
+            let result = try QuerySolver(configuration: configuration).solve(query)
+            guard case .violated(let found) = result.verdict else {
+                return XCTFail("whole box \(wholeBox), nodes \(nodes): expected violated, got \(result.verdict)")
+            }
+            // The witness, checked independently: the float L1 distance with a margin for rounding.
+            let a = (0..<10).map { $0 % 2 == 0 ? 0.3 : -0.3 }
+            let distance = zip(found.input, a).map { abs($0 - $1) }.reduce(0, +)
+            XCTAssertLessThanOrEqual(distance, 0.5 + 1e-12)
+            XCTAssertTrue(query.box.contains(found.input))
+            XCTAssertNotNil(CounterexampleCheck.check(query, point: found.input, source: .attack))
+        }
         // Control: the same search without the falsifier finds nothing within its budget.
         let control = try QuerySolver(configuration: Self.falsifierOnly(enabled: false)).solve(query)
         if case .violated = control.verdict { XCTFail("the control must depend on the falsifier") }
@@ -127,5 +134,26 @@ final class PhaseSplitFalsifierTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(violated, 3, "the sample must exercise counterexamples")
+    }
+
+    /// A witness that only a random start finds: the L1 ball of radius 0.5 around
+    /// `(0.3, -0.3)` in `[-1, 1]^2` (an eighth of the box; neither the centre, at distance 0.6,
+    /// nor a vertex lies in it) with steps too short to move (`α_0 = 1e-9` of the width), so
+    /// the counterexample is the first seeded uniform start inside the ball. Two runs on
+    /// different thread counts must return the same point: the starts come from the query's
+    /// seed, not from time or threads.
+    func testRandomStartsComeFromTheQuerysSeed() throws {
+        let query = try Self.l1BallQuery(n: 2, radius: 0.5)
+        var witnesses: [[Double]] = []
+        for threads in [1, 4] {
+            var configuration = Self.falsifierOnly(enabled: true, nodes: false)
+            configuration.phaseSplit.falsifier.initialStep = 1e-9
+            configuration.phaseSplit.falsifier.restarts = 40
+            configuration.search.searchThreads = threads
+            let result = try QuerySolver(configuration: configuration).solve(query)
+            guard case .violated(let found) = result.verdict else { return XCTFail("expected violated, got \(result.verdict)") }
+            witnesses.append(found.input)
+        }
+        XCTAssertEqual(witnesses[0], witnesses[1])
     }
 }
