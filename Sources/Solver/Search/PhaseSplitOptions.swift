@@ -42,6 +42,9 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// The same for every other sub-problem. Measured: 3 steps per node cost more nodes than
     /// they saved on prop_1_0.03 (timeout either way); 0 keeps the parent's slopes.
     public var childSlopeIterations = 0
+    /// Projected gradient descent on the whole box and from every sub-problem's bound
+    /// minimiser (``PhaseSplitFalsifier``).
+    public var falsifier = FalsifierOptions()
 
     public init() {}
 
@@ -68,6 +71,7 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
-            + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations))"
+            + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
+            + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)") + ")"
     }
 }

@@ -9,6 +9,8 @@ struct PhaseSplitPreparation: Sendable {
     let query: SafetyQuery
     let specification: LinearSpecification
     let rows: [Range<Int>]
+    /// The falsifier's settings (``falsify(_:open:best:expired:)``).
+    var falsifier = FalsifierOptions()
 
     /// What the bounds say about one sub-problem.
     enum Prepared: Sendable {
@@ -76,11 +78,7 @@ struct PhaseSplitPreparation: Sendable {
         }
         if open.isEmpty { return .closed(dualExclusions: dualExclusions) }
         let best = open.map { bestAtom(result, $0) }
-        for r in best {
-            if let found = CounterexampleCheck.check(query, point: minimiser(result, row: r), source: .attack) {
-                return .violated(found)
-            }
-        }
+        if let found = falsify(result, open: open, best: best, expired: expired) { return .violated(found) }
         return .open(Open(bounds: bounds, slopes: usedSlopes, open: open, dualExclusions: dualExclusions,
                           unstable: InputSplitSearch.unstableUnits(query.network, result),
                           split: choose(bounds, rows: best)))

@@ -9,7 +9,7 @@ import Network
 /// LeakyReLU, `p` or `q` for clip `[p, q]`). The root fixes nothing; a split of an unstable
 /// unit makes two children, one per side of its breakpoint, whose union is the parent
 /// (`z >= b or z <= b`). The property holds when every leaf is closed. Depth-first over a
-/// stack, ``PhaseSplitOptions/batch`` nodes at a time: their node-only work
+/// stack, after the falsifier's whole-box descent, ``PhaseSplitOptions/batch`` nodes at a time: their node-only work
 /// (``PhaseSplitPreparation``) runs on ``SearchSettings/searchThreads`` threads, then the
 /// nodes are handled one by one in stack order. Per node:
 ///
@@ -18,7 +18,8 @@ import Network
 /// 2. a disjunct is excluded when an atom's lower bound is `> 0` or a dual certificate
 ///    excludes its conjunction (``ConjunctionExclusion``); none left: closed;
 /// 3. each open disjunct's best atom's bound minimiser (the box vertex its linear lower
-///    bound points to) is checked as a counterexample (``CounterexampleCheck``, exact);
+///    bound points to) is checked as a counterexample (``CounterexampleCheck``, exact), and
+///    the lowest-scoring one starts a short gradient descent (``PhaseSplitFalsifier``);
 /// 4. at most ``PhaseSplitOptions/leafUnstableThreshold`` unstable units, or no unit left to
 ///    split: Z3 on the big-M encoding with the node's clipped bounds as big-M constants (a
 ///    fixed unit is stable there, so its phase is substituted); `unsat` closes the node, a
@@ -55,7 +56,8 @@ struct PhaseSplitSearch {
     private var timeLimitReason: UnknownReason { .timeLimit(seconds: configuration.limits.timeLimit) }
 
     mutating func run(root: BoundResult?) -> InputSplitSearch.Outcome {
-        let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows)
+        let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows,
+                                                falsifier: configuration.phaseSplit.falsifier)
         var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds)]
         var unknownReason: UnknownReason?
         var unconfirmed: Counterexample?
@@ -66,6 +68,9 @@ struct PhaseSplitSearch {
         let started = self.started, timeLimit = configuration.limits.timeLimit
         let expired: @Sendable () -> Bool = {
             Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 > timeLimit
+        }
+        if let found = wholeBoxFalsifier(preparation, root: root, expired: expired) {
+            return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
         }
         search: while !stack.isEmpty {
             var batch: [Node] = []
@@ -128,6 +133,18 @@ struct PhaseSplitSearch {
         return InputSplitSearch.Outcome(verdict: .holds(usedSMT ? .smt : .split), decidedBySplit: !usedSMT)
     }
 
+    /// The falsifier's whole-box descent (``PhaseSplitFalsifier/wholeBox(minimisers:expired:)``),
+    /// started from the root bounds' minimisers too.
+    private func wholeBoxFalsifier(_ preparation: PhaseSplitPreparation, root: BoundResult?,
+                                   expired: () -> Bool) -> Counterexample? {
+        var minimisers: [Int: [Double]] = [:]
+        if let root {
+            for d in rows.indices { minimisers[d] = preparation.minimiser(root, row: preparation.bestAtom(root, d)) }
+        }
+        return PhaseSplitFalsifier(query: query, options: configuration.phaseSplit.falsifier)
+            .wholeBox(minimisers: minimisers, expired: expired)
+    }
+
     /// The one escalated whole-box attack (``QueryConfiguration/escalatedAttack``), run when
     /// the node count reaches ``QueryConfiguration/escalateAfterNodes``.
     private mutating func escalatedAttack(threads: Int) -> Counterexample? {
@@ -157,30 +174,13 @@ struct PhaseSplitSearch {
     /// are exactly the sub-problem's points with their values: `unsat` proves the
     /// sub-problem safe, and a model is a point of it, checked exactly like any other.
     private mutating func exactLeaf(_ subQuery: SafetyQuery, _ bounds: BoundResult, lastLevel: Bool) -> LeafResult {
-        let start = DispatchTime.now()
-        let remaining = configuration.limits.timeLimit - elapsed
-        let (outcome, resources) = leafSolver.solve(
-            network: query.network, box: query.box, bounds: bounds, property: subQuery.property,
-            resourceLimit: configuration.limits.smtResourceLimit,
-            timeLimit: max(min(remaining, lastLevel ? .infinity : configuration.limits.leafTimeLimit), 0.001),
-            smt2Directory: configuration.leaves.smt2Directory, affineForm: .equalities)
-        smtSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        statistics.smtLeaves += 1
-        statistics.smtResourceCount += resources
-        switch outcome {
-        case .unsat:
-            statistics.smtUnsat += 1
-            return .closed
-        case .sat(let exact, let nearest):
-            statistics.smtSat += 1
-            var candidate = CounterexampleCheck.evaluate(subQuery, point: nearest, exact: exact, source: .smt)
-            if !candidate.isConfirmed,
-               let near = CounterexampleCheck.confirmNear(subQuery, nearest: nearest, exact: exact, source: .smt) {
-                candidate = near
-            }
-            return candidate.isConfirmed ? .violated(candidate) : .unconfirmed(candidate)
+        let call = ExactLeafCall(leafSolver: leafSolver, limits: configuration.limits,
+                                 smt2Directory: configuration.leaves.smt2Directory)
+        switch call.run(box: query.box, bounds: bounds, subQuery: subQuery, elapsed: elapsed, lastLevel: lastLevel,
+                        affineForm: .equalities, statistics: &statistics, smtSeconds: &smtSeconds) {
+        case .unsat: return .closed
+        case .model(let candidate): return candidate.isConfirmed ? .violated(candidate) : .unconfirmed(candidate)
         case .unknown(let reason):
-            statistics.smtUnknown += 1
             return .undecided(elapsed > configuration.limits.timeLimit ? timeLimitReason : .leaf(reason))
         }
     }

@@ -1,0 +1,130 @@
+import Encoding
+import Network
+import Support
+
+/// Falsification inside the ReLU-phase engine: projected gradient descent (L-infinity, sign
+/// steps) on the violation score of one unsafe disjunct `d` at a time,
+///
+/// ```
+/// s_d(y) = max_{a in d} a(y)                 (d holds at x  <=>  s_d(f(x)) <= 0)
+/// x_{t+1} = clamp_box(x_t - α_t ⊙ sign(∇_x a*(f(x_t))))
+/// α_t,i = initialStep · width_i · schedule(t / T)
+/// ```
+///
+/// where `a*` is the atom of `d` with the highest value at `x_t` (for a robustness property,
+/// one disjunct per competitor `j`: `a = y_j - y_c`, so each target is attacked on its own
+/// margin instead of the currently best competitor's, which oscillates between targets).
+///
+/// Starts (``wholeBox(minimisers:expired:)``): per target, the box centre, the target's bound
+/// minimiser (the box vertex the root's linear lower bound points to), then seeded random
+/// points, alternately uniform in the box and random box vertices. In the search
+/// (``PhaseSplitPreparation/falsify(_:best:expired:)``): every sub-problem's bound minimisers
+/// (after its slope optimisation) are checked, and the lowest-scoring one starts a short
+/// descent.
+///
+/// A point whose float forward pass reaches the unsafe set is only a candidate: it becomes a
+/// counterexample only when ``CounterexampleCheck/check(_:point:source:)`` confirms it in
+/// exact arithmetic; an unconfirmed candidate is dropped and the descent goes on. The
+/// random starts come from a seed mixed with the query's box and property (``seed``), and
+/// every budget is a count of steps, so the answer depends on neither timing nor threads;
+/// `expired` (the query's time limit) only ends the search early, with no answer.
+struct PhaseSplitFalsifier: Sendable {
+    let query: SafetyQuery
+    let options: FalsifierOptions
+
+    /// The whole-box search, targets in order of their score at the box centre (lowest
+    /// first, ties by index). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
+    func wholeBox(minimisers: [Int: [Double]], expired: () -> Bool) -> Counterexample? {
+        guard options.enabled, options.steps > 0 else { return nil }
+        let property = query.property
+        let centre = query.box.center
+        let outputs = query.network.evaluate(centre)
+        let scores = property.disjuncts.map { atoms in atoms.map { $0.value(outputs) }.max() ?? -.infinity }
+        let targets = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }.prefix(max(options.targets, 0))
+        var rng = SplitMix64(seed: seed)
+        for d in targets {
+            var starts = [centre]
+            if let vertex = minimisers[d] { starts.append(vertex) }
+            while starts.count < options.restarts {
+                starts.append(starts.count % 2 == 0 ? RandomSearchAttack.uniformPoint(in: query.box, using: &rng)
+                                                    : randomVertex(using: &rng))
+            }
+            for start in starts.prefix(max(options.restarts, 1)) {
+                if expired() { return nil }
+                if let found = descend(disjunct: d, from: start, steps: options.steps, expired: expired) { return found }
+            }
+        }
+        return nil
+    }
+
+    /// `steps` sign-gradient steps on `s_d` from `start`; the first visited point whose float
+    /// pass reaches the query's unsafe set (any disjunct) and that the exact check confirms.
+    func descend(disjunct d: Int, from start: [Double], steps: Int, expired: () -> Bool) -> Counterexample? {
+        let box = query.box
+        let network = query.network
+        let widths = box.widths
+        let atoms = query.property.disjuncts[d]
+        var x = box.clamp(start)
+        for t in 0...steps {
+            let outputs = network.evaluate(x)
+            if query.property.violatedDisjunct(outputs) != nil,
+               let found = CounterexampleCheck.check(query, point: x, source: .attack) {
+                return found
+            }
+            guard t < steps, !expired(),
+                  let atom = atoms.max(by: { $0.value(outputs) < $1.value(outputs) }) else { break }
+            let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
+            let factor = options.initialStep * options.schedule.factor(step: t, of: steps)
+            for i in x.indices where gradient[i] != 0 && widths[i] > 0 {
+                let step = factor * widths[i]
+                x[i] = min(max(gradient[i] > 0 ? x[i] - step : x[i] + step, box.lower[i]), box.upper[i])
+            }
+        }
+        return nil
+    }
+
+    /// A random vertex of the box (each coordinate its lower or upper end).
+    private func randomVertex(using rng: inout SplitMix64) -> [Double] {
+        (0..<query.box.dimension).map { Bool.random(using: &rng) ? query.box.upper[$0] : query.box.lower[$0] }
+    }
+
+    /// The seed of the random starts: ``FalsifierOptions/seed`` mixed (SplitMix64's finalizer)
+    /// with the bit patterns of the box ends and of the property's coefficients and
+    /// constants, so that the same query gets the same starts in any run.
+    var seed: UInt64 {
+        var hash = SplitMix64.mix(options.seed)
+        func absorb(_ value: Double) { hash = SplitMix64.mix(hash ^ value.bitPattern) &+ SplitMix64.increment }
+        for value in query.box.lower { absorb(value) }
+        for value in query.box.upper { absorb(value) }
+        for atoms in query.property.disjuncts {
+            for atom in atoms {
+                for value in atom.coefficients { absorb(value) }
+                absorb(atom.constant)
+            }
+        }
+        return hash
+    }
+}
+
+extension PhaseSplitPreparation {
+    /// Step 3 of a sub-problem: each open disjunct's bound minimiser (the box vertex the
+    /// linear lower bound of its best atom `best[k]` points to) is checked as a
+    /// counterexample; then, with ``FalsifierOptions/nodeSteps`` `> 0`, the minimiser whose
+    /// disjunct scores lowest in the float pass starts a short descent on that disjunct
+    /// (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:)``). A pure function of the
+    /// node's bounds, like the rest of the preparation.
+    func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool) -> Counterexample? {
+        let points = best.map { minimiser(result, row: $0) }
+        for point in points {
+            if let found = CounterexampleCheck.check(query, point: point, source: .attack) { return found }
+        }
+        guard falsifier.enabled, falsifier.nodeSteps > 0, !points.isEmpty, !expired() else { return nil }
+        let scores = zip(open, points).map { d, point -> Double in
+            let outputs = query.network.evaluate(point)
+            return query.property.disjuncts[d].map { $0.value(outputs) }.max() ?? -.infinity
+        }
+        let k = scores.indices.min { (scores[$0], $0) < (scores[$1], $1) }!
+        return PhaseSplitFalsifier(query: query, options: falsifier)
+            .descend(disjunct: open[k], from: points[k], steps: falsifier.nodeSteps, expired: expired)
+    }
+}
