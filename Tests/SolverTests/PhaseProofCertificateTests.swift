@@ -17,34 +17,53 @@ final class PhaseProofCertificateTests: XCTestCase {
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
     static let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Proved {
+    struct Proved: Sendable {
         var query: SafetyQuery
         var proof: PhaseProof
     }
 
-    /// Random networks (``PipelineDifferentialTests/randomNetwork(_:)``: ReLU, LeakyReLU and
-    /// clip layers) and boxes, solved by the phase engine: every HOLDS with a phase proof.
-    func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int) throws -> [Proved] {
+    /// A random network `inputs -> 8 -> 8 -> 3` whose two activation layers are each ReLU,
+    /// LeakyReLU (alpha 0.25) or clip `[-0.5, 0.75]`, at least one of them ReLU-like (so the
+    /// phase engine takes it); weights in `[-1, 1]`, biases in `[-0.5, 0.5]`.
+    static func randomNetwork(_ rng: inout Z3SeededGenerator) -> NeuralNetwork {
+        let kinds: [Layer] = [.relu, .leakyRelu(alpha: 0.25), .clip(lower: -0.5, upper: 0.75)]
+        var activations = [kinds.randomElement(using: &rng)!, kinds.randomElement(using: &rng)!]
+        if case .clip = activations[0], case .clip = activations[1] { activations[1] = .relu }
+        let sizes = [Int.random(in: 2...4, using: &rng), 8, 8, 3]
+        var layers: [Layer] = []
+        for k in 1..<sizes.count {
+            let weights = (0..<(sizes[k] * sizes[k - 1])).map { _ in Double.random(in: -1...1, using: &rng) }
+            let bias = (0..<sizes[k]).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+            layers.append(.affine(AffineLayer(inputSize: sizes[k - 1], outputSize: sizes[k], weights: weights, bias: bias)))
+            if k < sizes.count - 1 { layers.append(activations[k - 1]) }
+        }
+        return try! NeuralNetwork(inputShape: [sizes[0]], layers: layers)
+    }
+
+    /// Random networks (``randomNetwork(_:)``) and boxes, solved by the phase engine: every
+    /// HOLDS with a phase proof that splits.
+    static func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int) throws -> [Proved] {
         var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: leafThreshold)
         configuration.phaseSplit.batch = 1
+        configuration.limits.maxNodes = 300
         let solver = try QuerySolver(configuration: configuration)
         var rng = Z3SeededGenerator(seed: seed)
         var proofs: [Proved] = []
         for _ in 0..<cases {
-            let network = PipelineDifferentialTests.randomNetwork(&rng)
+            let network = Self.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
-            let box = try Box.linf(center: center, radius: [0.1, 0.3, 0.8].randomElement(using: &rng)!)
+            let box = try Box.linf(center: center, radius: [0.15, 0.25, 0.4].randomElement(using: &rng)!)
             let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
             let query = SafetyQuery(network: network, box: box, property: property)
             let result = solver.solve(query)
-            guard case .holds = result.verdict, let proof = result.phaseProof else { continue }
-            proofs.append(Proved(query: query, proof: try roundTrip(proof)))
+            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
+            proofs.append(Proved(query: query, proof: try Self.roundTrip(proof)))
         }
         return proofs
     }
 
     /// The proof as a certificate writes and reads it (null slopes, shortest digits).
-    func roundTrip(_ proof: PhaseProof) throws -> PhaseProof {
+    static func roundTrip(_ proof: PhaseProof) throws -> PhaseProof {
         let text = JSONText.encode(try JSONTreeEncoder.encode(proof), pretty: false)
         let read = try JSONTreeDecoder.decode(PhaseProof.self, from: try JSONText.parse(Data(text.utf8)))
         XCTAssertEqual(read.nodes.count, proof.nodes.count)
@@ -76,8 +95,11 @@ final class PhaseProofCertificateTests: XCTestCase {
         return PhaseProof(nodes: nodes)
     }
 
-    lazy var deepProofs: [Proved] = try! randomProofs(leafThreshold: 0, seed: 901, cases: 120)
-    lazy var smtProofs: [Proved] = try! randomProofs(leafThreshold: 2, seed: 902, cases: 120)
+    /// Computed once per test process (every test below reads them).
+    static let deep: [Proved] = try! randomProofs(leafThreshold: 0, seed: 901, cases: 120)
+    static let smt: [Proved] = try! randomProofs(leafThreshold: 2, seed: 902, cases: 120)
+    var deepProofs: [Proved] { Self.deep }
+    var smtProofs: [Proved] { Self.smt }
 
     /// Every proof of the phase engine re-checks, with forced deep splits (threshold 0) and
     /// with Z3 leaves (threshold 2), and the sample exercises splits of every unit kind.
@@ -85,13 +107,14 @@ final class PhaseProofCertificateTests: XCTestCase {
         for proved in deepProofs + smtProofs {
             XCTAssertEqual(try problems(proved), [], "\(proved.query.network.layers)")
         }
+        print("phase proofs: \(deepProofs.count) deep, \(smtProofs.count) with Z3 leaves; nodes \((deepProofs + smtProofs).map(\.proof.nodes.count))")
         let all = (deepProofs + smtProofs).flatMap { proved in proved.proof.nodes.compactMap(\.split).map { (proved.query.network, $0) } }
         func count(_ kind: (Layer) -> Bool) -> Int { all.filter { kind($0.0.layers[$0.1.layer]) }.count }
         XCTAssertGreaterThan(count { if case .relu = $0 { return true }; return false }, 20)
         XCTAssertGreaterThan(count { if case .leakyRelu = $0 { return true }; return false }, 5)
         XCTAssertGreaterThan(count { if case .clip = $0 { return true }; return false }, 5)
-        XCTAssertGreaterThan(smtProofs.filter { $0.proof.nodes.contains { $0.closed == .smt } }.count, 3)
-        XCTAssertGreaterThan((deepProofs + smtProofs).filter { $0.proof.nodes[0].slopes != nil }.count, 5)
+        XCTAssertGreaterThanOrEqual(smtProofs.filter { $0.proof.nodes.contains { $0.closed == .smt } }.count, 3)
+        XCTAssertGreaterThanOrEqual((deepProofs + smtProofs).filter { $0.proof.nodes[0].slopes != nil }.count, 5)
     }
 
     /// Mutation: a dropped child leaves half of its parent's sub-problem covered by nothing.
@@ -102,7 +125,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             XCTAssertEqual(faults(try problems(proved, removing(leaf, from: proved.proof))), [.notAPartition(children: 1)])
             tried += 1
         }
-        XCTAssertGreaterThan(tried, 10)
+        XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
     /// Mutation: a child's split side flipped (`z <= b` became `z >= b`), so both children
@@ -115,7 +138,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             XCTAssertEqual(faults(try problems(proved, proof)), [.notAPartition(children: 2)])
             tried += 1
         }
-        XCTAssertGreaterThan(tried, 10)
+        XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
     /// Mutation: a recorded ReLU slope outside `[0, 1]` (1.5 and -0.25).
@@ -131,7 +154,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             }
             tried += 1
         }
-        XCTAssertGreaterThan(tried, 5)
+        XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
     /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root
@@ -146,7 +169,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             XCTAssertEqual(faults(try problems(proved, proof)), [.doesNotClose(.bounds)])
             relabelled += 1
         }
-        XCTAssertGreaterThan(relabelled, 3)
+        XCTAssertGreaterThanOrEqual(relabelled, 3)
         var collapsed = 0
         for proved in deepProofs where proved.proof.nodes.count > 1 {
             var proof = PhaseProof(nodes: [proved.proof.nodes[0]])
@@ -154,7 +177,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             XCTAssertEqual(faults(try problems(proved, proof)), [.doesNotClose(.bounds)])
             collapsed += 1
         }
-        XCTAssertGreaterThan(collapsed, 10)
+        XCTAssertGreaterThanOrEqual(collapsed, 5)
     }
 
     /// One real instance: the query of `vnnlib` on `model`, solved by the phase engine; its
@@ -167,12 +190,15 @@ final class PhaseProofCertificateTests: XCTestCase {
         configuration.limits.timeLimit = 600
         configuration.limits.maxNodes = 5_000
         let solver = try QuerySolver(configuration: configuration)
+        var proofs = 0
+        defer { XCTAssertGreaterThan(proofs, 0, "\(vnnlib): no query needed the phase search") }
         for query in try VNNLibQueries.queries(for: property, network: network) {
             let result = solver.solve(query)
             guard case .holds = result.verdict else { return XCTFail("\(vnnlib): expected unsat, got \(result.verdict)") }
             guard let proof = result.phaseProof else { continue }
             XCTAssertGreaterThan(proof.nodes.count, 1, vnnlib)
-            XCTAssertEqual(try problems(Proved(query: query, proof: try roundTrip(proof))), [], vnnlib)
+            proofs += 1
+            XCTAssertEqual(try problems(Proved(query: query, proof: try Self.roundTrip(proof))), [], vnnlib)
         }
     }
 
