@@ -91,4 +91,6 @@ public struct QueryResult: Sendable {
     public var rootAtomLowerBounds: [Double]
     /// Wall time of the whole query.
     public var seconds: Double
+    /// The ReLU-phase engine's proof tree (when it ran and recorded one).
+    public var phaseProof: PhaseProof? = nil
 }

@@ -21,7 +21,7 @@ enum SamplingOptions {
     ]
 
     /// `--engine` of `robustness` and `table --robustness`: the experiment's engine for every
-    /// sample. The phase engine writes no certificate, and sample records need none, so every
+    /// sample. Sample records need no certificate, so every
     /// engine is allowed here; each sample's verdict depends only on counted budgets, so it is
     /// the same for any `--jobs`, shard or resume with either engine.
     static let engineOption = OptionSpec.value(

@@ -62,33 +62,16 @@ enum SolverOptions {
         configuration.search.searchThreads = try arguments.int("--threads", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// `--engine` and `--phase-leaf`. The phase engine records no certificate yet, so with
-    /// `--json` an explicit `--engine phase` is a usage error and `auto` falls back to input
-    /// splitting (with a note on stderr): a certificate is written only when `verify check`
-    /// can re-prove it (``phaseCertificateNote(_:network:)`` says so).
+    /// `--engine`, `--phase-leaf` and the slope steps. Both engines write certificates that
+    /// `verify check` re-proves (the phase engine its proof tree, format 2).
     static func phaseSplit(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                            engine defaultEngine: PhaseSplitOptions.Engine) throws {
         let explicit = try arguments.parsed("--engine", as: "input, phase or auto") { PhaseSplitOptions.Engine(rawValue: $0) }
-        var engine = explicit ?? defaultEngine
+        let engine = explicit ?? defaultEngine
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
-        if arguments.value("--json") != nil, engine != .input {
-            guard explicit == nil else {
-                throw UsageError(description: "verify \(arguments.command.name): --json: the phase engine writes no checkable certificate yet; use --engine input (or drop --json)")
-            }
-            engine = .input
-        }
         configuration.phaseSplit.engine = engine
-    }
-
-    /// With `--json` and no `--engine`, on a network that `auto` would give to the phase
-    /// engine: the note that the input-split engine runs instead.
-    static func phaseCertificateNote(_ arguments: ParsedArguments, network: NeuralNetwork) {
-        var auto = PhaseSplitOptions()
-        auto.engine = .auto
-        guard arguments.value("--json") != nil, arguments.value("--engine") == nil, auto.usesPhaseSplitting(network) else { return }
-        printError("note: --json: the phase engine (--engine auto) writes no checkable certificate yet, so the input-split engine runs")
     }
 
     /// The search statistics of a one-shot query: how many sub-problems the branch and bound

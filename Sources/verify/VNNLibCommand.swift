@@ -34,7 +34,6 @@ enum VNNLibCommand: Subcommand {
         try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth,
                                         engine: .auto)
         let network = try NetworkFile.load(modelPath)
-        SolverOptions.phaseCertificateNote(arguments, network: network)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)
         let queries = try VNNLibQueries.queries(for: property, network: network)

@@ -2,9 +2,8 @@ import Foundation
 import XCTest
 
 /// `verify vnnlib` and the ReLU-phase engine: it decides an `mnistfc` instance (784 inputs)
-/// by default (`--engine auto`), and it never writes a certificate that `verify check` could
-/// not re-prove: with `--json`, `auto` falls back to input splitting and says so, and an
-/// explicit `--engine phase` is a usage error (exit 2).
+/// by default (`--engine auto`), and with `--json` it writes its proof tree (certificate
+/// format 2) that `verify check` re-proves.
 final class PhaseEngineCommandTests: XCTestCase {
     let instance = ["vnnlib", "Tests/Fixtures/vnncomp/mnistfc/mnist-net_256x2.onnx",
                     "Tests/Fixtures/vnncomp/mnistfc/prop_0_0.03.vnnlib"]
@@ -17,16 +16,18 @@ final class PhaseEngineCommandTests: XCTestCase {
         XCTAssertEqual(run.stdout, "unsat\n")
     }
 
-    func testCertificateRequestKeepsTheCheckableEngine() throws {
+    /// Fails if `--json` still refuses the phase engine or falls back to input splitting (no
+    /// `phase_proof`), or if `verify check` rejects the engine's own proof.
+    func testPhaseCertificateChecksValid() throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("phase-\(UUID()).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
-        let explicit = try runVerify(instance + ["--engine", "phase", "--json", json])
-        XCTAssertEqual(explicit.status, 2, explicit.stderr)
-        XCTAssertTrue(explicit.stderr.contains("no checkable certificate"), explicit.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: json))
-        let auto = try runVerify(instance + ["--json", json, "--disable", "attack", "--max-nodes", "3", "--strong-branching", "0", "--timeout", "120"])
-        XCTAssertTrue(auto.stderr.contains("the input-split engine runs"), auto.stderr)
+        let run = try runVerify(instance + ["--engine", "phase", "--json", json, "--disable", "attack", "--timeout", "600"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "unsat\n")
         let certificate = try String(contentsOfFile: json, encoding: .utf8)
-        XCTAssertTrue(certificate.contains("\"proof_leaves\"") || certificate.contains("\"reason\""), certificate)
+        XCTAssertTrue(certificate.contains("\"phase_proof\"") && certificate.contains("\"format\": 2"), certificate.prefix(2000).description)
+        let check = try runVerify(["check", json, "--no-cvc5"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)
     }
 }

@@ -8,18 +8,34 @@ import Network
 /// `verify check`.
 ///
 /// The text is ``JSONText``'s (sorted keys, two-space indentation, shortest round-trip
-/// digits), so a reader recovers the same Doubles. The layout is format version
-/// ``formatVersion``, written as the top-level key `"format": 1`. A file without the key has
-/// format 1 (the layout carried no key when it was first written); a file with any other
-/// `format` is refused, since this build cannot know what its fields mean.
+/// digits), so a reader recovers the same Doubles. The layout's version is the top-level key
+/// `format`: 1 for every certificate without a ReLU-phase proof, 2 when some query record
+/// carries one (`phase_proof`, ``PhaseProof``; format 2 is format 1 plus that key). A file
+/// without the key has format 1 (the layout carried no key when it was first written); a
+/// file with any format outside ``readableFormats`` is refused, since this build cannot know
+/// what its fields mean.
 public enum Certificate: Sendable, Equatable {
     /// One local-robustness query (``LocalCertificate``).
     case local(LocalCertificate)
     /// Every query of a VNN-LIB property (``VNNLibCertificate``).
     case vnnlib(VNNLibCertificate)
 
-    /// The layout this build writes and reads.
+    /// The layout this build writes without a phase proof.
     public static let formatVersion = 1
+    /// The layout this build writes when a query record holds a phase proof.
+    public static let phaseProofFormatVersion = 2
+    /// The layouts this build reads.
+    public static let readableFormats = [formatVersion, phaseProofFormatVersion]
+
+    /// The format this certificate is written in.
+    public var format: Int {
+        let records: [QueryCertificate]
+        switch self {
+        case .local(let certificate): records = [certificate.query]
+        case .vnnlib(let certificate): records = certificate.queries
+        }
+        return records.contains { $0.phaseProof != nil } ? Self.phaseProofFormatVersion : Self.formatVersion
+    }
 
     /// What to do about a malformed certificate (the end of its error line).
     static let malformedFix = "give a certificate written by 'verify local --json' or 'verify vnnlib --json'"
@@ -37,7 +53,7 @@ public enum Certificate: Sendable, Equatable {
         case .vnnlib(let certificate): tree = try JSONTreeEncoder.encode(certificate)
         }
         if var object = tree as? [String: Any] {
-            object["format"] = Self.formatVersion
+            object["format"] = format
             tree = object
         }
         return Data((JSONText.encode(tree, pretty: true) + "\n").utf8)
@@ -58,10 +74,10 @@ public enum Certificate: Sendable, Equatable {
         guard let object = tree as? [String: Any] else {
             throw NetworkError.invalidContent(file: file, place: "top level", problem: "not a JSON object", fix: fix)
         }
-        if let format = object["format"], (format as? Double) != Double(formatVersion) {
+        if let format = object["format"], !readableFormats.contains(where: { Double($0) == format as? Double }) {
             let number = format as? Double
             let written = number.flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : nil } ?? JSONText.encode(format, pretty: false)
-            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(written) is not \(formatVersion), the only format this build reads",
+            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(written) is not one this build reads (\(readableFormats.map(String.init).joined(separator: " or ")))",
                                               fix: "check it with the build that wrote it (its 'tool' field)")
         }
         do {

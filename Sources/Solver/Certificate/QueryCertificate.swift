@@ -28,6 +28,8 @@ public struct QueryCertificate: Codable, Sendable, Equatable {
     public var proofLeaves: [LeafCertificate]?
     /// HOLDS: true when more sub-boxes closed than were recorded (the proof cannot be re-checked).
     public var proofLeavesTruncated: Bool?
+    /// HOLDS by the ReLU-phase engine: its proof tree (certificate format 2).
+    public var phaseProof: PhaseProof?
     /// VIOLATED (confirmed or not): the counterexample.
     public var counterexample: CounterexampleCertificate?
     /// UNKNOWN: ``UnknownReason/description``.
@@ -39,6 +41,7 @@ public struct QueryCertificate: Codable, Sendable, Equatable {
         case rootAtomLowerBounds = "root_atom_lower_bounds"
         case proofLeaves = "proof_leaves"
         case proofLeavesTruncated = "proof_leaves_truncated"
+        case phaseProof = "phase_proof"
     }
 
     public init(query: SafetyQuery, result: QueryResult) {
@@ -57,6 +60,7 @@ public struct QueryCertificate: Codable, Sendable, Equatable {
                 LeafCertificate(lower: $0.lower, upper: $0.upper, depth: $0.depth, method: $0.method, path: $0.path)
             }
             proofLeavesTruncated = result.leavesTruncated
+            phaseProof = result.phaseProof
         case .violated(let found), .violatedUnconfirmed(let found):
             counterexample = CounterexampleCertificate(found)
         case .unknown(let why):

@@ -168,6 +168,11 @@ public enum CertificateChecker {
                 report.problems.append(.truncatedProof(place: place))
                 continue
             }
+            if let proof = record.phaseProof {
+                try checkPhaseProof(query, proof: proof, cvc5: options.cvc5, leafProcessExecutable: options.leafProcessExecutable,
+                                    place: place, report: &report)
+                continue
+            }
             let leaves = try Self.leaves(of: record, place: place, file: file)
             try checkProof(query, leaves: leaves, cvc5: options.cvc5, leafProcessExecutable: options.leafProcessExecutable,
                            place: place, report: &report)

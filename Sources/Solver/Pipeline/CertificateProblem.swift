@@ -39,6 +39,8 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
     case doesNotClose(place: String, box: Box, method: LeafMethod)
     /// cvc5 does not confirm Z3's `unsat`.
     case cvc5Disagrees(place: String, box: Box)
+    /// A node of a recorded ReLU-phase proof tree (its index) that does not check out.
+    case phaseProof(place: String, node: Int, PhaseProofFault)
     /// A claimed violation without any counterexample.
     case noCounterexample
     case counterexampleMalformed(place: String)
@@ -70,6 +72,8 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
             return "\(place): sub-box \(box.lower)...\(box.upper) (\(method.rawValue)) does not close when re-proved"
         case let .cvc5Disagrees(place, box):
             return "\(place): cvc5 does not confirm unsat on sub-box \(box.lower)...\(box.upper)"
+        case let .phaseProof(place, node, fault):
+            return "\(place): phase proof node \(node): \(fault)"
         case .noCounterexample:
             return "a violation is claimed but no query record has verdict violated with a counterexample"
         case .counterexampleMalformed(let place):

@@ -128,12 +128,14 @@ struct PipelineRun {
         let outcome: InputSplitSearch.Outcome
         let unstable = statistics.rootUnstableUnits
         var leaves: [ClosedLeaf] = [], truncated = false, smtSeconds = 0.0
+        var phaseProof: PhaseProof?
         if configuration.search.useSplit, configuration.bounds.useLinear, configuration.phaseSplit.usesPhaseSplitting(network) {
             var search = PhaseSplitSearch(query: query, specification: specification, rows: rows,
                                           configuration: configuration, leafSolver: leafSolver, started: started)
             outcome = search.run(root: root)
             statistics = search.statistics
             smtSeconds = search.smtSeconds
+            (phaseProof, truncated) = (search.proof?.proof, search.proofTruncated)
         } else {
             var search = InputSplitSearch(query: query, specification: specification, rows: rows,
                                           configuration: configuration, leafSolver: leafSolver, started: started)
@@ -147,6 +149,8 @@ struct PipelineRun {
         if statistics.smtLeaves > 0 {
             steps.append(StepRecord(name: .smt, seconds: smtSeconds, decided: !outcome.decidedBySplit && outcome.isDecided))
         }
-        return finish(outcome.verdict, leaves: leaves, truncated: truncated, rootLower: rootLower)
+        var result = finish(outcome.verdict, leaves: leaves, truncated: truncated, rootLower: rootLower)
+        result.phaseProof = phaseProof
+        return result
     }
 }

@@ -41,8 +41,11 @@ struct PhaseSplitPreparation: Sendable {
     ///     node's optimisation; any value is sound.
     ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
     ///   - expired: the query's time limit; the slope optimisation stops early once it is true.
+    ///   - optimisedSlopes: told the optimised slopes when the second, sound evaluation uses them
+    ///     (for the proof record, ``PhaseProofNode/slopes``).
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
-                 slopes: [Int: [Double]], iterations: Int, expired: () -> Bool = { false }) -> Prepared {
+                 slopes: [Int: [Double]], iterations: Int, expired: () -> Bool = { false },
+                 optimisedSlopes: ([Int: [Double]]) -> Void = { _ in }) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
                                                    lowerSlopes: slopes) else {
@@ -58,6 +61,7 @@ struct PhaseSplitPreparation: Sendable {
                                                     specification: specification, box: query.box,
                                                     iterations: iterations, expired: expired)
                 usedSlopes = slopes
+                optimisedSlopes(slopes)
                 guard let tighter = PhaseSplitBounds.bounds(
                     of: query.network, over: query.box, phases: phases, specification: specification,
                     enclosing: bounds.result.layerBounds, lowerSlopes: slopes) else { return .infeasible }

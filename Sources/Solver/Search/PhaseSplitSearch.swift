@@ -30,7 +30,8 @@ import Network
 /// sound lower bound or an empty set), on Z3's `unsat` on an encoding whose solution set
 /// contains the sub-problem, and on the exact counterexample check. Budgets are counted
 /// (``QueryLimits/maxNodes``, Z3 `rlimit`); the wall-clock limit is a safety net.
-/// No certificate is recorded yet (``QueryResult/leaves`` stays empty).
+/// With ``QueryLimits/maxRecordedLeaves`` above 0 the tree is recorded (``proof``, a
+/// ``PhaseProof``) while it has at most that many nodes.
 struct PhaseSplitSearch {
     let query: SafetyQuery
     let specification: LinearSpecification
@@ -41,6 +42,10 @@ struct PhaseSplitSearch {
 
     var statistics = QueryStatistics()
     var smtSeconds = 0.0
+    /// The proof tree so far; nil when not recorded or past the recording limit.
+    var proof: PhaseProofRecorder?
+    /// True when the tree outgrew ``QueryLimits/maxRecordedLeaves`` and was dropped.
+    var proofTruncated = false
 
     private struct Node: Sendable {
         var phases: PhaseConstraints
@@ -49,6 +54,8 @@ struct PhaseSplitSearch {
         var enclosing: [LayerBounds]?
         /// The parent's lower slopes (empty at the root: adaptive).
         var slopes: [Int: [Double]] = [:]
+        /// The node's index in ``proof``.
+        var id = PhaseProofRecorder.root
     }
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
@@ -59,6 +66,7 @@ struct PhaseSplitSearch {
         let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows,
                                                 falsifier: configuration.phaseSplit.falsifier)
         var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds)]
+        proof = configuration.limits.maxRecordedLeaves > 0 ? PhaseProofRecorder() : nil
         var unknownReason: UnknownReason?
         var unconfirmed: Counterexample?
         var usedSMT = false
@@ -76,13 +84,15 @@ struct PhaseSplitSearch {
             var batch: [Node] = []
             while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
             let prepared = ParallelMap.map(batch, threads: threads) { node in
-                preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
-                                    slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
-                                    expired: expired)
+                var optimised: [Int: [Double]]?
+                let ready = preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
+                                                slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
+                                                expired: expired, optimisedSlopes: { optimised = $0 })
+                return (ready, optimised)
             }
             var children: [[Node]] = []
             defer { for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) } }
-            for (node, ready) in zip(batch, prepared) {
+            for (node, (ready, optimised)) in zip(batch, prepared) {
                 if leafSolver.isInterrupted {
                     unknownReason = elapsed > configuration.limits.timeLimit ? timeLimitReason : .interrupted
                     break search
@@ -94,10 +104,11 @@ struct PhaseSplitSearch {
                 if let found = escalatedAttack(threads: threads) {
                     return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
                 }
+                if let optimised { proof?.setSlopes(node.id, optimised) }
                 let open: PhaseSplitPreparation.Open
                 switch ready {
-                case .infeasible: continue
-                case .closed(let dual): statistics.dualExclusions += dual; continue
+                case .infeasible: proof?.close(node.id, .infeasible); continue
+                case .closed(let dual): statistics.dualExclusions += dual; proof?.close(node.id, .bounds); continue
                 case .violated(let found): return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
                 case .open(let value): open = value
                 }
@@ -107,7 +118,7 @@ struct PhaseSplitSearch {
                     usedSMT = true
                     let lastLevel = open.split == nil
                     switch exactLeaf(preparation.subQuery(open.open), open.bounds.result, lastLevel: lastLevel) {
-                    case .closed: continue
+                    case .closed: proof?.close(node.id, .smt); continue
                     case .violated(let found): return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: false)
                     case .unconfirmed(let candidate): unconfirmed = unconfirmed ?? candidate; continue
                     case .undecided(let reason):
@@ -120,9 +131,10 @@ struct PhaseSplitSearch {
                 }
                 let width = open.bounds.result.layerBounds[split.unit.layer].count
                 let enclosing = open.bounds.result.layerBounds
-                children.append([split.first, split.first.opposite].map {
+                let ids = recordSplit(node.id, split.unit, first: split.first)
+                children.append(zip([split.first, split.first.opposite], [ids.0, ids.1]).map {
                     Node(phases: node.phases.constraining(split.unit, $0, width: width), open: open.open,
-                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes)
+                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, id: $1)
                 })
             }
         }
@@ -143,6 +155,17 @@ struct PhaseSplitSearch {
         }
         return PhaseSplitFalsifier(query: query, options: configuration.phaseSplit.falsifier)
             .wholeBox(minimisers: minimisers, expired: expired)
+    }
+
+    /// Records the split of `node` (its children's indices); past the recording limit the
+    /// tree is dropped and marked truncated.
+    private mutating func recordSplit(_ node: Int, _ unit: ActivationUnit, first: SplitSide) -> (Int, Int) {
+        guard var recorder = proof else { return (0, 0) }
+        proof = nil
+        guard recorder.nodes.count + 2 <= configuration.limits.maxRecordedLeaves else { proofTruncated = true; return (0, 0) }
+        let ids = recorder.split(node, unit, first: first)
+        proof = recorder
+        return ids
     }
 
     /// The one escalated whole-box attack (``QueryConfiguration/escalatedAttack``), run when

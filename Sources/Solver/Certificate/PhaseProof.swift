@@ -1,0 +1,123 @@
+import Encoding
+
+/// The proof tree of the ReLU-phase engine (``PhaseSplitSearch``), as recorded by the search
+/// and written into a certificate (`phase_proof`, certificate format 2).
+///
+/// Every node is a sub-problem `S = { x in box : every split constraint on the path from the
+/// root holds }`. The root (node 0) constrains nothing. An inner node has exactly two
+/// children, which add the two sides of one breakpoint `b` of one unit's pre-activation `z`
+/// (`z >= b` and `z <= b`): their union is the parent. A leaf records how the search closed
+/// it (``PhaseLeafMethod``).
+///
+/// The nodes are listed in the order the search created them, so a node's parent always
+/// comes before it. Bounds at a node are evaluated inside its parent's bounds with lower
+/// slopes: the parent's final slopes (adaptive at the root), then, when the node records
+/// `slopes`, a second pass with those inside the first (its lower bounds are the larger of
+/// the two); the node's final slopes are the recorded ones, else its parent's. Slopes are only
+/// hints: any slope in range gives sound bounds.
+public struct PhaseProof: Codable, Sendable, Equatable {
+    public var nodes: [PhaseProofNode]
+
+    public init(nodes: [PhaseProofNode]) { self.nodes = nodes }
+}
+
+/// One sub-problem of a ``PhaseProof``.
+public struct PhaseProofNode: Codable, Sendable, Equatable {
+    /// The index of the parent in ``PhaseProof/nodes``; nil at the root.
+    public var parent: Int?
+    /// The split constraint this node adds to its parent's; nil at the root.
+    public var split: PhaseSplitCertificate?
+    /// Optimised lower slopes evaluated at this node after the inherited ones, if any.
+    public var slopes: [SlopeLayerCertificate]?
+    /// How the search closed the node; nil for an inner node.
+    public var closed: PhaseLeafMethod?
+
+    public init(parent: Int?, split: PhaseSplitCertificate?, slopes: [SlopeLayerCertificate]? = nil, closed: PhaseLeafMethod? = nil) {
+        self.parent = parent
+        self.split = split
+        self.slopes = slopes
+        self.closed = closed
+    }
+}
+
+/// A split constraint `z >= breakpoint` (`side` `above`) or `z <= breakpoint` (`below`) on
+/// unit `unit` of activation layer `layer` (an index into the network's layers, as
+/// ``ActivationUnit``).
+public struct PhaseSplitCertificate: Codable, Sendable, Equatable {
+    public enum Side: String, Codable, Sendable {
+        case above, below
+    }
+
+    public var layer: Int
+    public var unit: Int
+    public var breakpoint: Double
+    public var side: Side
+
+    public init(unit: ActivationUnit, side: SplitSide) {
+        layer = unit.layer
+        self.unit = unit.unit
+        breakpoint = side.breakpoint
+        self.side = side.above ? .above : .below
+    }
+
+    public var activationUnit: ActivationUnit { ActivationUnit(layer: layer, unit: unit) }
+    public var splitSide: SplitSide { SplitSide(breakpoint: breakpoint, above: side == .above) }
+}
+
+/// The lower slopes of one ReLU / LeakyReLU layer (``BoundOptions/lowerSlopes``): one per
+/// unit, `null` where the unit keeps the adaptive slope (NaN in memory).
+public struct SlopeLayerCertificate: Codable, Sendable, Equatable {
+    public var layer: Int
+    public var slopes: [Double?]
+
+    public init(layer: Int, slopes: [Double?]) {
+        self.layer = layer
+        self.slopes = slopes
+    }
+
+    /// `slopes` keyed by layer as the bound computation takes them (null -> NaN).
+    static func dictionary(_ layers: [SlopeLayerCertificate]) -> [Int: [Double]] {
+        Dictionary(layers.map { ($0.layer, $0.slopes.map { $0 ?? .nan }) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The certificate form of slopes keyed by layer, in increasing layer order.
+    static func list(_ slopes: [Int: [Double]]) -> [SlopeLayerCertificate] {
+        slopes.keys.sorted().map { SlopeLayerCertificate(layer: $0, slopes: slopes[$0]!.map { $0.isNaN ? nil : $0 }) }
+    }
+}
+
+/// How a leaf of a ``PhaseProof`` was closed.
+public enum PhaseLeafMethod: String, Codable, Sendable, CaseIterable {
+    /// Sound bounds (with the dual certificate of conjunctions) exclude every unsafe disjunct.
+    case bounds
+    /// The split constraints contradict each other or the bounds: the sub-problem is empty.
+    case infeasible
+    /// Z3 answered `unsat` on the big-M encoding with the node's bounds as big-M constants.
+    case smt
+}
+
+/// Records a ``PhaseProof`` while the search runs: one entry per node, appended when the
+/// node is created; the search closes or splits each node by its index.
+struct PhaseProofRecorder {
+    private(set) var nodes = [PhaseProofNode(parent: nil, split: nil)]
+
+    /// Index of the root.
+    static let root = 0
+
+    mutating func close(_ node: Int, _ method: PhaseLeafMethod) { nodes[node].closed = method }
+
+    mutating func setSlopes(_ node: Int, _ slopes: [Int: [Double]]) {
+        nodes[node].slopes = SlopeLayerCertificate.list(slopes)
+    }
+
+    /// Appends the two children of `node` (split of `unit` at `first`'s breakpoint, `first`
+    /// then its opposite) and returns their indices.
+    mutating func split(_ node: Int, _ unit: ActivationUnit, first: SplitSide) -> (Int, Int) {
+        let index = nodes.count
+        nodes.append(PhaseProofNode(parent: node, split: PhaseSplitCertificate(unit: unit, side: first)))
+        nodes.append(PhaseProofNode(parent: node, split: PhaseSplitCertificate(unit: unit, side: first.opposite)))
+        return (index, index + 1)
+    }
+
+    var proof: PhaseProof { PhaseProof(nodes: nodes) }
+}

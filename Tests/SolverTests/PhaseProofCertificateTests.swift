@@ -1,0 +1,217 @@
+import Encoding
+import Foundation
+import Network
+import Support
+@testable import Solver
+import XCTest
+
+/// Phase-engine proofs as certificates (``PhaseProof``, ``CertificateChecker/checkPhaseProof``).
+///
+/// The oracle for VALID is the checker's independent re-derivation: every proof the search
+/// produces must re-check with no problem (fails if the search closes a node with anything the
+/// certificate does not carry, e.g. unrecorded optimised slopes: the root's optimised slopes
+/// are what close most of these trees). The mutation tests take those proofs and change one
+/// thing; each must be rejected with the fault named in the test.
+final class PhaseProofCertificateTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Proved: Sendable {
+        var query: SafetyQuery
+        var proof: PhaseProof
+    }
+
+    /// A random network `inputs -> 8 -> 8 -> 3` whose two activation layers are each ReLU,
+    /// LeakyReLU (alpha 0.25) or clip `[-0.5, 0.75]`, at least one of them ReLU-like (so the
+    /// phase engine takes it); weights in `[-1, 1]`, biases in `[-0.5, 0.5]`.
+    static func randomNetwork(_ rng: inout Z3SeededGenerator) -> NeuralNetwork {
+        let kinds: [Layer] = [.relu, .leakyRelu(alpha: 0.25), .clip(lower: -0.5, upper: 0.75)]
+        var activations = [kinds.randomElement(using: &rng)!, kinds.randomElement(using: &rng)!]
+        if case .clip = activations[0], case .clip = activations[1] { activations[1] = .relu }
+        let sizes = [Int.random(in: 2...4, using: &rng), 8, 8, 3]
+        var layers: [Layer] = []
+        for k in 1..<sizes.count {
+            let weights = (0..<(sizes[k] * sizes[k - 1])).map { _ in Double.random(in: -1...1, using: &rng) }
+            let bias = (0..<sizes[k]).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+            layers.append(.affine(AffineLayer(inputSize: sizes[k - 1], outputSize: sizes[k], weights: weights, bias: bias)))
+            if k < sizes.count - 1 { layers.append(activations[k - 1]) }
+        }
+        return try! NeuralNetwork(inputShape: [sizes[0]], layers: layers)
+    }
+
+    /// Random networks (``randomNetwork(_:)``) and boxes, solved by the phase engine: every
+    /// HOLDS with a phase proof that splits.
+    static func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int) throws -> [Proved] {
+        var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: leafThreshold)
+        configuration.phaseSplit.batch = 1
+        configuration.limits.maxNodes = 300
+        let solver = try QuerySolver(configuration: configuration)
+        var rng = Z3SeededGenerator(seed: seed)
+        var proofs: [Proved] = []
+        for _ in 0..<cases {
+            let network = Self.randomNetwork(&rng)
+            let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
+            let box = try Box.linf(center: center, radius: [0.15, 0.25, 0.4].randomElement(using: &rng)!)
+            let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
+            let query = SafetyQuery(network: network, box: box, property: property)
+            let result = solver.solve(query)
+            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
+            proofs.append(Proved(query: query, proof: try Self.roundTrip(proof)))
+        }
+        return proofs
+    }
+
+    /// The proof as a certificate writes and reads it (null slopes, shortest digits).
+    static func roundTrip(_ proof: PhaseProof) throws -> PhaseProof {
+        let text = JSONText.encode(try JSONTreeEncoder.encode(proof), pretty: false)
+        let read = try JSONTreeDecoder.decode(PhaseProof.self, from: try JSONText.parse(Data(text.utf8)))
+        XCTAssertEqual(read.nodes.count, proof.nodes.count)
+        return read
+    }
+
+    func problems(_ proved: Proved, _ proof: PhaseProof? = nil) throws -> [CertificateProblem] {
+        var report = CertificateChecker.Report()
+        try CertificateChecker.checkPhaseProof(proved.query, proof: proof ?? proved.proof, cvc5: nil, report: &report)
+        return report.problems
+    }
+
+    func faults(_ problems: [CertificateProblem]) -> [PhaseProofFault] {
+        problems.compactMap { if case .phaseProof(_, _, let fault) = $0 { return fault } else { return nil } }
+    }
+
+    /// `proof` without node `removed` and everything below it (parents re-indexed).
+    func removing(_ removed: Int, from proof: PhaseProof) -> PhaseProof {
+        var gone = Set([removed])
+        for (i, node) in proof.nodes.enumerated() where node.parent.map(gone.contains) == true { gone.insert(i) }
+        var index: [Int: Int] = [:]
+        var nodes: [PhaseProofNode] = []
+        for (i, node) in proof.nodes.enumerated() where !gone.contains(i) {
+            index[i] = nodes.count
+            var copy = node
+            copy.parent = node.parent.map { index[$0]! }
+            nodes.append(copy)
+        }
+        return PhaseProof(nodes: nodes)
+    }
+
+    /// Computed once per test process (every test below reads them).
+    static let deep: [Proved] = try! randomProofs(leafThreshold: 0, seed: 901, cases: 120)
+    static let smt: [Proved] = try! randomProofs(leafThreshold: 2, seed: 902, cases: 120)
+    var deepProofs: [Proved] { Self.deep }
+    var smtProofs: [Proved] { Self.smt }
+
+    /// Every proof of the phase engine re-checks, with forced deep splits (threshold 0) and
+    /// with Z3 leaves (threshold 2), and the sample exercises splits of every unit kind.
+    func testEveryRandomPhaseProofChecksValid() throws {
+        for proved in deepProofs + smtProofs {
+            XCTAssertEqual(try problems(proved), [], "\(proved.query.network.layers)")
+        }
+        print("phase proofs: \(deepProofs.count) deep, \(smtProofs.count) with Z3 leaves; nodes \((deepProofs + smtProofs).map(\.proof.nodes.count))")
+        let all = (deepProofs + smtProofs).flatMap { proved in proved.proof.nodes.compactMap(\.split).map { (proved.query.network, $0) } }
+        func count(_ kind: (Layer) -> Bool) -> Int { all.filter { kind($0.0.layers[$0.1.layer]) }.count }
+        XCTAssertGreaterThan(count { if case .relu = $0 { return true }; return false }, 20)
+        XCTAssertGreaterThan(count { if case .leakyRelu = $0 { return true }; return false }, 5)
+        XCTAssertGreaterThan(count { if case .clip = $0 { return true }; return false }, 5)
+        XCTAssertGreaterThanOrEqual(smtProofs.filter { $0.proof.nodes.contains { $0.closed == .smt } }.count, 3)
+        XCTAssertGreaterThanOrEqual((deepProofs + smtProofs).filter { $0.proof.nodes[0].slopes != nil }.count, 5)
+    }
+
+    /// Mutation: a dropped child leaves half of its parent's sub-problem covered by nothing.
+    func testDroppedChildIsACoverageHole() throws {
+        var tried = 0
+        for proved in deepProofs where proved.proof.nodes.count > 1 {
+            let leaf = proved.proof.nodes.indices.last { proved.proof.nodes[$0].closed != nil && $0 > 0 }!
+            XCTAssertEqual(faults(try problems(proved, removing(leaf, from: proved.proof))), [.notAPartition(children: 1)])
+            tried += 1
+        }
+        XCTAssertGreaterThanOrEqual(tried, 5)
+    }
+
+    /// Mutation: a child's split side flipped (`z <= b` became `z >= b`), so both children
+    /// cover the same side.
+    func testFlippedSplitSideIsRejected() throws {
+        var tried = 0
+        for proved in deepProofs where proved.proof.nodes.count > 1 {
+            var proof = proved.proof
+            proof.nodes[1].split!.side = proof.nodes[1].split!.side == .above ? .below : .above
+            XCTAssertEqual(faults(try problems(proved, proof)), [.notAPartition(children: 2)])
+            tried += 1
+        }
+        XCTAssertGreaterThanOrEqual(tried, 5)
+    }
+
+    /// Mutation: a recorded ReLU slope outside `[0, 1]` (1.5 and -0.25).
+    func testSlopeOutsideItsRangeIsRejected() throws {
+        var tried = 0
+        for proved in deepProofs + smtProofs {
+            guard let layers = proved.proof.nodes[0].slopes, let layer = layers.firstIndex(where: { $0.slopes.contains { $0 != nil } }) else { continue }
+            let unit = layers[layer].slopes.firstIndex { $0 != nil }!
+            for bad in [1.5, -0.25] {
+                var proof = proved.proof
+                proof.nodes[0].slopes![layer].slopes[unit] = bad
+                XCTAssertEqual(faults(try problems(proved, proof)), [.slopeOutOfRange(layer: layers[layer].layer, low: 0, high: 1)])
+            }
+            tried += 1
+        }
+        XCTAssertGreaterThanOrEqual(tried, 5)
+    }
+
+    /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root
+    /// collapsed into a `bounds` leaf (its subtree dropped): the recorded method cannot prove
+    /// the leaf.
+    func testLeafWhoseMethodCannotProveItIsRejected() throws {
+        var relabelled = 0
+        for proved in smtProofs {
+            guard let leaf = proved.proof.nodes.firstIndex(where: { $0.closed == .smt }) else { continue }
+            var proof = proved.proof
+            proof.nodes[leaf].closed = .bounds
+            XCTAssertEqual(faults(try problems(proved, proof)), [.doesNotClose(.bounds)])
+            relabelled += 1
+        }
+        XCTAssertGreaterThanOrEqual(relabelled, 3)
+        var collapsed = 0
+        for proved in deepProofs where proved.proof.nodes.count > 1 {
+            var proof = PhaseProof(nodes: [proved.proof.nodes[0]])
+            proof.nodes[0].closed = .bounds
+            XCTAssertEqual(faults(try problems(proved, proof)), [.doesNotClose(.bounds)])
+            collapsed += 1
+        }
+        XCTAssertGreaterThanOrEqual(collapsed, 5)
+    }
+
+    /// One real instance: the query of `vnnlib` on `model`, solved by the phase engine; its
+    /// proof must split and re-check.
+    func checkInstance(model: String, vnnlib: String) throws {
+        let network = try NetworkFile.load(model)
+        let property = try VNNLibParser.parse(contentsOf: vnnlib, expectedInputs: network.inputSize, expectedOutputs: network.outputSize)
+        var configuration = QueryConfiguration()
+        configuration.phaseSplit.engine = .phase
+        configuration.limits.timeLimit = 600
+        configuration.limits.maxNodes = 5_000
+        let solver = try QuerySolver(configuration: configuration)
+        var proofs = 0
+        defer { XCTAssertGreaterThan(proofs, 0, "\(vnnlib): no query needed the phase search") }
+        for query in try VNNLibQueries.queries(for: property, network: network) {
+            let result = solver.solve(query)
+            guard case .holds = result.verdict else { return XCTFail("\(vnnlib): expected unsat, got \(result.verdict)") }
+            guard let proof = result.phaseProof else { continue }
+            XCTAssertGreaterThan(proof.nodes.count, 1, vnnlib)
+            proofs += 1
+            XCTAssertEqual(try problems(Proved(query: query, proof: try Self.roundTrip(proof))), [], vnnlib)
+        }
+    }
+
+    /// The 8x8 digits classifier (64 inputs) on an eps box the root bounds leave open.
+    func testDigitsInstanceProofChecksValid() throws {
+        try checkInstance(model: Self.repository.appendingPathComponent("examples/digits/classifier.onnx").path,
+                          vnnlib: Self.fixtures.appendingPathComponent("certificates/digits_0_eps_0.02.vnnlib").path)
+    }
+
+    /// VNN-COMP 2021 `mnistfc` 256x2 prop_0 (784 inputs, `unsat` by every complete verifier).
+    func testMNISTInstanceProofChecksValid() throws {
+        let root = Self.fixtures.appendingPathComponent("vnncomp/mnistfc")
+        try checkInstance(model: root.appendingPathComponent("mnist-net_256x2.onnx").path,
+                          vnnlib: root.appendingPathComponent("prop_0_0.03.vnnlib").path)
+    }
+}
