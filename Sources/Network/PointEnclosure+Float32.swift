@@ -123,13 +123,14 @@ struct Float32ErrorBound: Sendable {
 
 extension PointEnclosure {
     /// The class `c` that the enclosure `values ± errors` (one row, floats) proves: the float
-    /// values classify as `c` (``Classification``: strictly largest, no NaN) and
+    /// values classify as `c` (``Classification``: strictly largest, no NaN among two or more) and
     /// ``differenceLowerBound(_:_:)`` of `c` and every other output is positive, computed in
     /// `Double` as there. Nil when the bound does not separate `c` from another output; then
     /// ``CheckedClassification/init(enclosure:exact:)`` on the same row would consult the exact
     /// pass, and when it returns `c`, that initialiser returns `.decided(.class(c), .errorBound)`.
     package static func separatedClass(values: UnsafeBufferPointer<Float>, errors: UnsafeBufferPointer<Float>) -> Int? {
-        guard !values.isEmpty else { return nil }
+        // One output is class 0 whatever its value (no other output to beat), as there.
+        guard values.count > 1 else { return values.isEmpty ? nil : 0 }
         var top = 0
         for j in values.indices {
             guard !values[j].isNaN else { return nil }
