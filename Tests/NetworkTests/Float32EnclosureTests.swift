@@ -135,6 +135,22 @@ final class Float32EnclosureTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(network.evaluateExactly([0x1p64, 0x1p64]))[0], ExactDyadic(16.0))
     }
 
+    /// The error entering a LeakyReLU is scaled by `max(1, |α|)`: `x = 1 - 0.49 · 2^-24`
+    /// rounds to 1 in float32, `y = x - 1` is exactly `-0.49 · 2^-24` but 0 in float32, and
+    /// LeakyReLU with `α = -1000` gives exactly `490 · 2^-24`, in float32 0. The bound must
+    /// cover `490 · 2^-24`; without the factor 1000 it would be about `e_1 ≈ 6.5 · 2^-24`
+    /// (`e_0 + (γ_2 + u)(|x̂| + |b|)`), and `u |ŷ| = 0` adds nothing.
+    func testLeakyReLUScalesTheIncomingError() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [-1])),
+            .leakyRelu(alpha: -1000),
+        ])
+        let (values, errors) = network.enclosureFloat32(batch: [1 - 0.49 * 0x1p-24], count: 1)
+        XCTAssertEqual(values, [0])
+        XCTAssertGreaterThanOrEqual(Double(errors[0]), 490 * 0x1p-24)
+        XCTAssertLessThan(Double(errors[0]), 0x1p-10)
+    }
+
     /// tanh, sigmoid and enclosed scales (no exact pass): the float32 enclosure and the float64
     /// one (``PointEnclosure``, the same library assumption) both contain the exact outputs,
     /// so their intervals must overlap; the float32 one must be finite and at most `2^-8`
@@ -164,8 +180,8 @@ final class Float32EnclosureTests: XCTestCase {
     /// ``PointEnclosure/separatedClass(values:errors:)`` against
     /// ``CheckedClassification/init(enclosure:exact:)`` on the same rows (as Doubles): it
     /// returns `c` exactly when the initialiser decides `.class(c)` from the bound. Rows with
-    /// ties, NaNs and bounds just below and above the gap. Fails on `>=` for `>`, or a
-    /// missing NaN check.
+    /// ties, NaNs, a single output, and bounds just below and above the gap. Fails when the
+    /// errors are left out of the gap test, or when a single NaN output is not class 0.
     func testSeparatedClassAgreesWithTheCheckedClassification() {
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<3000 {
