@@ -14,7 +14,7 @@
 /// too). A matrix product `M Ŵ` of non-negative matrices with inner dimension `k` runs on BLAS
 /// (any order, fused multiply-adds): `exact <= (fl + k 2^-1074)(1 + 2 γ_k)` with
 /// `γ_k = k 2^-53 / (1 - k 2^-53)`, each entry then rounded upward as above.
-struct BoundComposition {
+struct BoundComposition<Scalar: ForwardScalar> {
     let outputs: Int
     /// Units per boundary (0 = the input).
     let widths: [Int]
@@ -39,8 +39,10 @@ struct BoundComposition {
     static func mulUp(_ a: Double, _ b: Double) -> Double { a == 0 || b == 0 ? 0 : (a * b).nextUp }
     static func addUp(_ a: Double, _ b: Double) -> Double { a == 0 ? b : b == 0 ? a : (a + b).nextUp }
 
-    /// `u = 2^-24`.
-    static let unit = 0x1p-24
+    /// `u` (`2^-24` in `Float`).
+    static var unit: Double { Scalar.unitRoundoff }
+    /// The smallest subnormal (`2^-149` in `Float`).
+    static var tiny: Double { Scalar.smallestSubnormal }
 
     /// `g = γ_n + u` for `n` terms, rounded upward.
     static func g(terms n: Int) -> Double {
@@ -49,9 +51,10 @@ struct BoundComposition {
         return ((gamma + unit) * (1 + 0x1p-50)).nextUp
     }
 
-    /// `Ŵ = max(RU(|w|), 2^-126)` for `w != 0`, `0` for `w = 0` (see the bound's derivation).
+    /// `Ŵ = max(RU(|w|), 2^-126)` for `w != 0`, `0` for `w = 0` (see the bound's derivation;
+    /// the smallest normal number of `Scalar` for `2^-126`).
     static func weightBound(_ w: Double) -> Double {
-        !w.isFinite ? .infinity : w == 0 ? 0 : max(Double(Float32ErrorBound.roundedUp(w.magnitude)), 0x1p-126)
+        !w.isFinite ? .infinity : w == 0 ? 0 : max(Double(Scalar.roundedUp(w.magnitude)), Scalar.smallestNormal)
     }
 
     /// Adds the terms of `layer` (between boundaries `input` and `output`, the composition
@@ -65,23 +68,23 @@ struct BoundComposition {
         case .relu:
             break
         case .clip(let lower, let upper):
-            let slack = Self.addUp(lower.isFinite ? (lower - Double(Float(lower))).magnitude : 0,
-                                   upper.isFinite ? (upper - Double(Float(upper))).magnitude : 0)
+            let slack = Self.addUp(lower.isFinite ? (lower - Double(Scalar(lower))).magnitude : 0,
+                                   upper.isFinite ? (upper - Double(Scalar(upper))).magnitude : 0)
             addConstant(perUnit: [Double](repeating: slack, count: width))
         case .leakyRelu(let alpha):
-            let slope = (alpha - Double(Float(alpha))).magnitude
+            let slope = (alpha - Double(Scalar(alpha))).magnitude
             addTerm(at: input, perUnit: [Double](repeating: slope, count: width))
             addTerm(at: output, perUnit: [Double](repeating: Self.unit, count: width))
-            addConstant(perUnit: [Double](repeating: 0x1p-149, count: width))
+            addConstant(perUnit: [Double](repeating: Self.tiny, count: width))
             scale(perUnit: [Double](repeating: max(1, alpha.magnitude), count: width))
         case .tanh, .sigmoid:
             addTerm(at: output, perUnit: [Double](repeating: PointEnclosure.libraryULPs * Self.unit, count: width))
-            addConstant(perUnit: [Double](repeating: 0x1p-125, count: width))
+            addConstant(perUnit: [Double](repeating: 2 * Scalar.smallestNormal, count: width))
             if layer == .sigmoid { scale(perUnit: [Double](repeating: 0.25, count: width)) }
         case .enclosedScale(let enclosed):
             addTerm(at: input, perUnit: Self.factorDistances(enclosed))
             addTerm(at: output, perUnit: [Double](repeating: Self.unit, count: width))
-            addConstant(perUnit: [Double](repeating: 0x1p-149, count: width))
+            addConstant(perUnit: [Double](repeating: Self.tiny, count: width))
             scale(perUnit: zip(enclosed.lower, enclosed.upper).map { max($0.magnitude, $1.magnitude) })
         }
     }
@@ -92,11 +95,11 @@ struct BoundComposition {
     static func factorDistances(_ scale: EnclosedScale) -> [Double] {
         scale.nearest.indices.map { i in
             let low: Double, high: Double
-            if let divisors = scale.divisors {
-                let quotient = 1 / Double(Float(divisors[i]))
+            if let divisors = scale.divisors, Scalar.dividesByDivisors {
+                let quotient = 1 / Double(Scalar(divisors[i]))
                 (low, high) = (quotient.nextDown, quotient.nextUp)
             } else {
-                (low, high) = (Double(Float(scale.nearest[i])), Double(Float(scale.nearest[i])))
+                (low, high) = (Double(Scalar(scale.nearest[i])), Double(Scalar(scale.nearest[i])))
             }
             let distance = max((scale.upper[i] - low).nextUp, (high - scale.lower[i]).nextUp)
             return distance.isNaN ? .infinity : max(distance, 0)
@@ -109,7 +112,7 @@ struct BoundComposition {
         let n = affine.outputSize, k = affine.inputSize
         let diagonal = affine.diagonalScale
         let g = Self.g(terms: diagonal == nil ? k + 1 : 2)
-        let underflowTerm = Double(diagonal == nil ? k : 1) * 0x1p-149
+        let underflowTerm = Double(diagonal == nil ? k : 1) * Self.tiny
         addConstant(perUnit: affine.bias.map { Self.addUp(Self.mulUp(g, Self.weightBound($0)), underflowTerm) })
         var product = [Double](repeating: 0, count: outputs * k)
         if let diagonal {

@@ -1,17 +1,24 @@
 import Foundation
 
-/// A network prepared once for many float32 batched passes with a sound error bound: the
-/// weights, biases and activation constants rounded to `Float` (exact for float32 ONNX files)
-/// and the coefficients of the error bound (``Float32ErrorBound``), so that a batch costs one
-/// single-precision BLAS product per affine layer, one fused loop per element-wise layer, and
-/// a few products with `outputSize` columns for the bound.
+/// The float32 pass (``DenseForward`` in `Float`).
+public typealias Float32Forward = DenseForward<Float>
+/// The float64 pass (``DenseForward`` in `Double`).
+public typealias Float64Forward = DenseForward<Double>
+
+/// A network prepared once for many batched passes in `Scalar` with a sound error bound: the
+/// weights, biases and activation constants rounded to `Scalar` (exact for float32 ONNX files
+/// in `Float`, always exact in `Double`) and the coefficients of the error bound
+/// (``DenseErrorBound``), so that a batch costs one BLAS product per affine layer, one loop
+/// per element-wise layer, and a few products with `outputSize` columns for the bound.
 ///
-/// The values are those of ``NeuralNetwork/evaluateFloat32(batch:count:)``: the input rounded
+/// In `Double` the values are those of ``NeuralNetwork/evaluate(batch:count:)`` for
+/// `count >= 2`. In `Float` they are those of
+/// ``NeuralNetwork/evaluateFloat32(batch:count:)``: the input rounded
 /// to the nearest `Float`, each affine layer `Y = X Wᵀ + b` as one `sgemm` that adds to the
 /// bias rows (an element-wise layer, ``AffineLayer/diagonalScale``, as `fl(fl(W_ii x_i) + b_i)`,
 /// which is what the dense product computes from its single nonzero term), element-wise
 /// layers as ``Layer/applyFloat32(_:width:)``. The bound is
-/// ``NeuralNetwork/enclosureFloat32(batch:count:)``'s:
+/// ``NeuralNetwork/enclosureFloat32(batch:count:)``'s (with `u = 2^-53` in `Double`):
 ///
 /// ```
 /// |exact_i - Double(values[i])| <= Double(errors[i])
@@ -19,18 +26,18 @@ import Foundation
 ///
 /// A row whose affine outputs are not all finite gets `+infinity` bounds (a ReLU would turn a
 /// NaN into 0 and hide it from the bound).
-public struct Float32Forward: Sendable {
-    /// One step of the float32 pass, with its constants in `Float`.
+public struct DenseForward<Scalar: ForwardScalar>: Sendable {
+    /// One step of the pass, with its constants in `Scalar`.
     enum Step: Sendable {
-        case affine(weights: [Float], bias: [Float], inputSize: Int, outputSize: Int)
-        case diagonal(scale: [Float], bias: [Float])
+        case affine(weights: [Scalar], bias: [Scalar], inputSize: Int, outputSize: Int)
+        case diagonal(scale: [Scalar], bias: [Scalar])
         case relu
-        case leakyRelu(Float)
-        case clip(Float, Float)
+        case leakyRelu(Scalar)
+        case clip(Scalar, Scalar)
         case tanh
         case sigmoid
-        case multiply([Float])
-        case divide([Float])
+        case multiply([Scalar])
+        case divide([Scalar])
     }
 
     public let inputSize: Int
@@ -38,9 +45,11 @@ public struct Float32Forward: Sendable {
     let steps: [Step]
     /// `widths[b]`: the number of units at boundary `b` (0 = the input, `b + 1` = after step `b`).
     let widths: [Int]
-    let bound: Float32ErrorBound
+    let bound: DenseErrorBound<Scalar>
 
-    /// Prepares `network` (rounds its constants to `Float`, composes the error bound).
+    /// Prepares `network` (rounds its constants to `Scalar`, composes the error bound).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(_ network: NeuralNetwork) {
         inputSize = network.inputSize
         outputSize = network.outputSize
@@ -50,23 +59,23 @@ public struct Float32Forward: Sendable {
             case .affine(let affine):
                 widths.append(affine.outputSize)
                 if let scale = affine.diagonalScale {
-                    return .diagonal(scale: scale.map { Float($0) }, bias: affine.bias.map { Float($0) })
+                    return .diagonal(scale: scale.map { Scalar($0) }, bias: affine.bias.map { Scalar($0) })
                 }
-                return .affine(weights: affine.weights.map { Float($0) }, bias: affine.bias.map { Float($0) },
+                return .affine(weights: affine.weights.map { Scalar($0) }, bias: affine.bias.map { Scalar($0) },
                                inputSize: affine.inputSize, outputSize: affine.outputSize)
             case .relu: widths.append(widths.last!); return .relu
-            case .leakyRelu(let alpha): widths.append(widths.last!); return .leakyRelu(Float(alpha))
-            case .clip(let lower, let upper): widths.append(widths.last!); return .clip(Float(lower), Float(upper))
+            case .leakyRelu(let alpha): widths.append(widths.last!); return .leakyRelu(Scalar(alpha))
+            case .clip(let lower, let upper): widths.append(widths.last!); return .clip(Scalar(lower), Scalar(upper))
             case .tanh: widths.append(widths.last!); return .tanh
             case .sigmoid: widths.append(widths.last!); return .sigmoid
             case .enclosedScale(let scale):
                 widths.append(widths.last!)
-                if let divisors = scale.divisors { return .divide(divisors.map { Float($0) }) }
-                return .multiply(scale.nearest.map { Float($0) })
+                if let divisors = scale.divisors, Scalar.dividesByDivisors { return .divide(divisors.map { Scalar($0) }) }
+                return .multiply(scale.nearest.map { Scalar($0) })
             }
         }
         self.widths = widths
-        bound = Float32ErrorBound(network)
+        bound = DenseErrorBound(network)
     }
 
     /// The buffers of one worker, reused across batches (grown on demand); not shared
@@ -76,11 +85,11 @@ public struct Float32Forward: Sendable {
         private(set) var outputs = 0
         private var capacity = 0
         private var rowCapacity = 0
-        var current = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        var next = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        var magnitudes = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        var errorBuffer = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        /// Per row: bit 31 set when an affine output of the row was not finite.
+        var current = UnsafeMutablePointer<Scalar>.allocate(capacity: 0)
+        var next = UnsafeMutablePointer<Scalar>.allocate(capacity: 0)
+        var magnitudes = UnsafeMutablePointer<Scalar>.allocate(capacity: 0)
+        var errorBuffer = UnsafeMutablePointer<Scalar>.allocate(capacity: 0)
+        /// Per row: nonzero when an affine output of the row was not finite.
         var nonFinite = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
 
         public init() {}
@@ -91,10 +100,10 @@ public struct Float32Forward: Sendable {
         }
 
         /// The values of the last batch, row-major `count x outputSize`; valid until the next
-        /// ``Float32Forward/evaluate(batch:count:workspace:)`` on this workspace.
-        package var values: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: current, count: rows * outputs) }
+        /// ``DenseForward/evaluate(batch:count:workspace:)`` on this workspace.
+        package var values: UnsafeBufferPointer<Scalar> { UnsafeBufferPointer(start: current, count: rows * outputs) }
         /// The error bounds of the last batch, laid out as ``values``.
-        package var errors: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: errorBuffer, count: rows * outputs) }
+        package var errors: UnsafeBufferPointer<Scalar> { UnsafeBufferPointer(start: errorBuffer, count: rows * outputs) }
 
         func reserve(_ size: Int, rows: Int, outputs: Int) {
             self.rows = rows
@@ -118,6 +127,8 @@ public struct Float32Forward: Sendable {
     /// Runs `count` inputs stored row-major in `batch` (`count x inputSize`); the values and
     /// their error bounds land in `workspace.values` and `workspace.errors`
     /// (`count x outputSize`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluate(batch: [Double], count: Int, workspace: Workspace) {
         precondition(batch.count == count * inputSize, "batch must be count x inputSize")
         workspace.reserve(count * widths.max()!, rows: count, outputs: outputSize)
@@ -127,15 +138,16 @@ public struct Float32Forward: Sendable {
         // The input rounded to Float, and E += e_0 M_0ᵀ with e_0 = RU(|x - RN(x)|).
         batch.withUnsafeBufferPointer { x in
             for index in 0..<x.count {
-                let rounded = Float(x[index])
+                let rounded = Scalar(x[index])
                 workspace.current[index] = rounded
-                workspace.magnitudes[index] = Float32ErrorBound.roundedUp((x[index] - Double(rounded)).magnitude)
+                workspace.magnitudes[index] = Scalar.roundedUp((x[index] - Double(rounded)).magnitude)
             }
         }
-        bound.inputRounding.withUnsafeBufferPointer { coefficients in
-            DenseProduct.multiply(m: count, n: outputSize, k: inputSize, a: workspace.magnitudes, lda: inputSize,
-                                  b: coefficients.baseAddress!, ldb: inputSize, transposeB: true,
-                                  c: workspace.errorBuffer, ldc: outputSize, accumulate: true)
+        if let inputRounding = bound.inputRounding {
+            inputRounding.withUnsafeBufferPointer { coefficients in
+                Scalar.multiplyAddingTransposed(m: count, n: outputSize, k: inputSize, a: workspace.magnitudes,
+                                                b: coefficients.baseAddress!, c: workspace.errorBuffer)
+            }
         }
         for (index, step) in steps.enumerated() {
             addBoundTerms(at: index, count: count, workspace: workspace)
@@ -147,7 +159,7 @@ public struct Float32Forward: Sendable {
     }
 
     /// `E += |V_b| C_bᵀ` for the boundary `b` when the bound has a term there
-    /// (``Float32ErrorBound/terms``); `V_b` itself when its values are never negative.
+    /// (``DenseErrorBound/terms``); `V_b` itself when its values are never negative.
     private func addBoundTerms(at boundary: Int, count: Int, workspace: Workspace) {
         guard let term = bound.terms[boundary] else { return }
         let width = widths[boundary]
@@ -157,9 +169,7 @@ public struct Float32Forward: Sendable {
             v = UnsafePointer(workspace.magnitudes)
         }
         term.withUnsafeBufferPointer { coefficients in
-            DenseProduct.multiply(m: count, n: outputSize, k: width, a: v, lda: width,
-                                  b: coefficients.baseAddress!, ldb: width, transposeB: true,
-                                  c: workspace.errorBuffer, ldc: outputSize, accumulate: true)
+            Scalar.multiplyAddingTransposed(m: count, n: outputSize, k: width, a: v, b: coefficients.baseAddress!, c: workspace.errorBuffer)
         }
     }
 
@@ -172,8 +182,7 @@ public struct Float32Forward: Sendable {
                 for row in 0..<count { (y + row * n).update(from: b.baseAddress!, count: n) }
             }
             weights.withUnsafeBufferPointer { w in
-                DenseProduct.multiply(m: count, n: n, k: m, a: workspace.current, lda: m,
-                                      b: w.baseAddress!, ldb: m, transposeB: true, c: y, ldc: n, accumulate: true)
+                Scalar.multiplyAddingTransposed(m: count, n: n, k: m, a: workspace.current, b: w.baseAddress!, c: y)
             }
             swap(&workspace.current, &workspace.next)
             Self.markNonFinite(workspace.current, width: n, count: count, into: workspace.nonFinite)
@@ -193,19 +202,13 @@ public struct Float32Forward: Sendable {
         }
     }
 
-    /// Sets bit 31 of `flags[row]` when some value of the row is not finite: `(bits &
-    /// 0x7f800000) + 0x00800000` has bit 31 set exactly when the exponent is all ones
-    /// (infinity or NaN); integer arithmetic, so the loop vectorises.
-    static func markNonFinite(_ v: UnsafeMutablePointer<Float>, width: Int, count: Int, into flags: UnsafeMutablePointer<UInt32>) {
-        for row in 0..<count {
-            var flag: UInt32 = 0
-            for x in UnsafeBufferPointer(start: v + row * width, count: width) { flag |= (x.bitPattern & 0x7f80_0000) &+ 0x0080_0000 }
-            flags[row] |= flag & 0x8000_0000
-        }
+    /// Sets `flags[row]` when some value of the row is not finite.
+    static func markNonFinite(_ v: UnsafeMutablePointer<Scalar>, width: Int, count: Int, into flags: UnsafeMutablePointer<UInt32>) {
+        for row in 0..<count where !Scalar.allFinite(v + row * width, count: width) { flags[row] = 1 }
     }
 }
 
-extension Float32Forward.Step {
+extension DenseForward.Step {
     /// Whether every output is `>= 0` or NaN (ReLU; a clip whose bounds are both `>= 0`).
     var outputIsNonNegative: Bool {
         switch self {
@@ -215,8 +218,9 @@ extension Float32Forward.Step {
         }
     }
 
-    /// The element-wise steps, as ``Layer/applyFloat32(_:width:)`` computes them.
-    func applyElementWise(_ v: UnsafeMutableBufferPointer<Float>, width: Int) {
+    /// The element-wise steps, as ``Layer/applyFloat32(_:width:)`` (in `Float`) and
+    /// ``Layer/apply(_:)-(Double)`` (in `Double`) compute them.
+    func applyElementWise(_ v: UnsafeMutableBufferPointer<Scalar>, width: Int) {
         switch self {
         case .affine, .diagonal:
             preconditionFailure("affine steps are not element-wise")
@@ -227,9 +231,9 @@ extension Float32Forward.Step {
         case let .clip(low, high):
             for index in v.indices { v[index] = Swift.min(Swift.max(v[index], low), high) }
         case .tanh:
-            for index in v.indices { v[index] = Foundation.tanh(v[index]) }
+            for index in v.indices { v[index] = Scalar.tanh(v[index]) }
         case .sigmoid:
-            for index in v.indices { v[index] = 1 / (1 + Foundation.exp(-v[index])) }
+            for index in v.indices { v[index] = 1 / (1 + Scalar.exp(-v[index])) }
         case .multiply(let factors):
             for row in 0..<(v.count / width) {
                 for i in 0..<width { v[row * width + i] = factors[i] * v[row * width + i] }

@@ -52,7 +52,7 @@
 /// e_L <= Σ_b C_b |x̂_b| + M_0 e_0 + K       C_b = M_b (s or t or g Ŵ terms at b),  K = Σ M_b c_b
 /// ```
 ///
-/// ``Float32ErrorBound`` computes the `C_b` (`outputSize x width_b`) and `K` once per network in
+/// ``DenseErrorBound`` computes the `C_b` (`outputSize x width_b`) and `K` once per network in
 /// `Double`, rounding every operation upward (products of non-negative matrices on BLAS are
 /// inflated by `1 + 2γ_k` and `k 2^-1074`, which covers any summation order and underflow),
 /// then rounds them up to `Float`. A batch then evaluates the sum `S = K + M_0 e_0 + Σ_b C_b |x̂_b|` with
@@ -71,53 +71,51 @@ extension NeuralNetwork {
     }
 }
 
-/// The coefficients of the float32 error bound of a network (see
-/// ``NeuralNetwork/enclosureFloat32(batch:count:)`` for the derivation).
-struct Float32ErrorBound: Sendable {
-    /// `terms[b]`: `C_b`, row-major `outputSize x width_b`, rounded up to `Float`; nil where the
-    /// bound has no term at boundary `b`.
-    let terms: [[Float]?]
-    /// `M_0`, row-major `outputSize x inputSize`, rounded up to `Float`: the coefficients of
-    /// the input's own rounding `e_0 = |x - RN(x)|` (exact in `Double`, rounded up to `Float`).
-    let inputRounding: [Float]
-    /// `K`, rounded up to `Float`.
-    let constant: [Float]
+/// The coefficients of the error bound of a network in `Scalar` (see
+/// ``NeuralNetwork/enclosureFloat32(batch:count:)`` for the derivation; in `Double`, `u = 2^-53`,
+/// the subnormal and normal limits are `2^-1074` and `2^-1022`, and the weights and inputs
+/// need no rounding).
+struct DenseErrorBound<Scalar: ForwardScalar>: Sendable {
+    /// `terms[b]`: `C_b`, row-major `outputSize x width_b`, rounded up to `Scalar`; nil where
+    /// the bound has no term at boundary `b`.
+    let terms: [[Scalar]?]
+    /// `M_0`, row-major `outputSize x inputSize`, rounded up to `Scalar`: the coefficients of
+    /// the input's own rounding `e_0 = |x - RN(x)|` (exact in `Double`, rounded up); nil in
+    /// `Double` (no rounding).
+    let inputRounding: [Scalar]?
+    /// `K`, rounded up to `Scalar`.
+    let constant: [Scalar]
     /// `RU((1 + 2 γ_N)(1 + 2^-50))` for the evaluated sum of `N` terms.
-    let inflation: Float
-    /// `RU(N 2^-149)`.
-    let underflow: Float
+    let inflation: Scalar
+    /// `RU(N · smallest subnormal)`.
+    let underflow: Scalar
 
     init(_ network: NeuralNetwork) {
         let outputs = network.outputSize
         let widths = [network.inputSize] + network.layerOutputSizes
-        var composition = BoundComposition(outputs: outputs, widths: widths)
+        var composition = BoundComposition<Scalar>(outputs: outputs, widths: widths)
         for (index, layer) in network.layers.enumerated().reversed() {
             composition.add(layer, input: index, output: index + 1)
         }
-        terms = composition.terms.map { term in term.map { $0.map(Self.roundedUp) } }
-        inputRounding = composition.m.map(Self.roundedUp)
-        constant = composition.constant.map(Self.roundedUp)
+        terms = composition.terms.map { term in term.map { $0.map(Scalar.roundedUp) } }
+        inputRounding = Scalar.self == Double.self ? nil : composition.m.map(Scalar.roundedUp)
+        constant = composition.constant.map(Scalar.roundedUp)
         let n = Double(zip(terms, widths).reduce(widths[0] + 2) { $0 + ($1.0 == nil ? 0 : $1.1 + 1) })
-        let gamma = (n * 0x1p-24) / (1 - n * 0x1p-24)
-        inflation = n * 0x1p-24 < 0.25 ? Self.roundedUp((1 + 2 * gamma) * (1 + 0x1p-50)) : .infinity
-        underflow = Self.roundedUp(n * 0x1p-149 * (1 + 0x1p-50))
+        let u = Scalar.unitRoundoff
+        let gamma = (n * u) / (1 - n * u)
+        inflation = n * u < 0.25 ? Scalar.roundedUp(((1 + 2 * gamma) * (1 + 0x1p-50)).nextUp) : .infinity
+        underflow = Scalar.roundedUp((n * Scalar.smallestSubnormal * (1 + 0x1p-50)).nextUp)
     }
 
     /// The bounds of `count` rows: `((fl(S) + N 2^-149)⁺ · inflation)⁺` (`⁺` = `nextUp`), and
     /// `+infinity` for a non-finite value, sum or flagged row.
-    func finish(values: UnsafePointer<Float>, errors: UnsafeMutablePointer<Float>, nonFinite: UnsafePointer<UInt32>,
+    func finish(values: UnsafePointer<Scalar>, errors: UnsafeMutablePointer<Scalar>, nonFinite: UnsafePointer<UInt32>,
                 count: Int, width: Int) {
         for index in 0..<count {
             let bound = ((errors[index] + underflow).nextUp * inflation).nextUp
             let finite = values[index].isFinite && bound.isFinite && nonFinite[index / width] == 0
             errors[index] = finite ? bound : .infinity
         }
-    }
-
-    /// The smallest `Float` `>= value` (`+infinity` above the `Float` range; NaN stays NaN).
-    static func roundedUp(_ value: Double) -> Float {
-        let nearest = Float(value)
-        return Double(nearest) < value ? nearest.nextUp : nearest
     }
 }
 
@@ -128,7 +126,9 @@ extension PointEnclosure {
     /// `Double` as there. Nil when the bound does not separate `c` from another output; then
     /// ``CheckedClassification/init(enclosure:exact:)`` on the same row would consult the exact
     /// pass, and when it returns `c`, that initialiser returns `.decided(.class(c), .errorBound)`.
-    package static func separatedClass(values: UnsafeBufferPointer<Float>, errors: UnsafeBufferPointer<Float>) -> Int? {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func separatedClass<Scalar: ForwardScalar>(values: UnsafeBufferPointer<Scalar>, errors: UnsafeBufferPointer<Scalar>) -> Int? {
         // One output is class 0 whatever its value (no other output to beat), as there.
         guard values.count > 1 else { return values.isEmpty ? nil : 0 }
         var top = 0
