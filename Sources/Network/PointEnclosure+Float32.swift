@@ -5,9 +5,11 @@
 /// |exact_i - Double(values[i])| <= Double(errors[i])
 /// ```
 ///
-/// Error analysis (Higham §3.1 with `u = 2^-24`, `γ_n = n u / (1 - n u)`), for an affine
-/// layer with the file's weights `W`, `b` (Doubles), their float32 roundings `W'`, `b'`, an
-/// input `x̂` (Float) with `|x - x̂| <= e`, and `n = m + 1` terms per output:
+/// Error analysis (Higham §3.1 with `u = 2^-24`, `γ_n = n u / (1 - n u)`). Write `e_b` for a
+/// bound on `|x_b - x̂_b|` at boundary `b` (the exact and float32 values after `b` layers).
+///
+/// Affine layer, the file's weights `W`, `b` (Doubles), their float32 roundings `W'`, `b'`,
+/// `n = m + 1` terms per output (`n = 2` for an element-wise map):
 ///
 /// ```
 /// |fl(Σ W'_j x̂_j + b') - (Σ W'_j x̂_j + b')| <= γ_n (Σ |W'_j| |x̂_j| + |b'|) + m 2^-149
@@ -16,106 +18,130 @@
 ///
 /// The first line holds for every summation order and with fused multiply-adds, as BLAS
 /// computes (each product or fused multiply-add rounds once, each addition once; an
-/// underflowing product loses at most `2^-150`). With `Ŵ_j = max(RU(|W_j|), 2^-126)` (`RU`
-/// rounds up to `Float`), `Ŵ_j` bounds `|W_j|`, `|W'_j|` and `|W_j - W'_j| / u` (round to
-/// nearest: `u |W_j|` for normal weights, `2^-150 = u 2^-126` for subnormal ones), so with
-/// `g = γ_n + u` and `B̂ = max(RU(|b|), 2^-126)`
+/// underflowing product loses at most `2^-150`). With `Ŵ_j = max(RU(|W_j|), 2^-126)` for
+/// `W_j != 0` and `Ŵ_j = 0` for `W_j = 0` (`RU` rounds up to `Float`), `Ŵ_j` bounds `|W_j|`,
+/// `|W'_j|` and `|W_j - W'_j| / u` (round to nearest: `u |W_j|` for normal weights,
+/// `2^-150 = u 2^-126` for subnormal ones, 0 for 0), so with `g = γ_n + u` and `B̂` alike
 ///
 /// ```
-/// |ŷ - y| <= Σ_j Ŵ_j (g |x̂_j| + e_j) + g B̂ + m 2^-149  =: S + m 2^-149
+/// e_out <= Ŵ e_in + g Ŵ |x̂_in| + g B̂ + m 2^-149
 /// ```
 ///
-/// `S` has non-negative terms and is itself computed by one float32 BLAS product, so
-/// `S <= (fl(S) + m 2^-150) / (1 - γ_n) <= (fl(S) + m 2^-150)(1 + 2 γ_n)`; the final bound
-/// `(fl(S) + 2 m 2^-149)(1 + 2 γ_n)` and the terms of `S` are evaluated in `Float`, each
-/// rounded operation followed by a `nextUp` (see ``Float32Bound/affine(_:values:errors:count:)``).
+/// Element-wise layers, `ŷ` the float32 result, each `e_out <= λ e_in + s |x̂_in| + t |ŷ| + c`:
 ///
-/// Element-wise layers, with `ŷ` the float32 result: ReLU is 1-Lipschitz and exact; clip is
-/// 1-Lipschitz and adds `|lower - RN(lower)| + |upper - RN(upper)|` (the rounding of its
-/// bounds); LeakyReLU is `max(1, |α|)`-Lipschitz and adds `|α - RN(α)| |x̂| + u |ŷ| + 2^-149`
-/// (its slope's rounding and the product's). Networks with tanh, sigmoid or an
-/// ``EnclosedScale`` have no float32 enclosure here (nil): their callers use the float64
-/// ``PointEnclosure``.
+/// | layer | λ | s | t | c |
+/// | --- | --- | --- | --- | --- |
+/// | ReLU (exact in float) | 1 | 0 | 0 | 0 |
+/// | clip (bounds rounded) | 1 | 0 | 0 | `|lower - RN(lower)| + |upper - RN(upper)|` |
+/// | LeakyReLU `α` | `max(1, |α|)` | `|α - RN(α)|` | `u` | `2^-149` |
+/// | scale `q ∈ [lower, upper]` | `max(|lower|, |upper|)` | `max |q - q'|` | `u` | `2^-149` |
+/// | tanh, sigmoid | 1, 1/4 | 0 | `16 u` | `2^-125` |
 ///
-/// Any non-finite value or bound makes the bound `+infinity`.
+/// (`q'` the factor the float pass uses: `RN(nearest)`, or `1 / RN(c)` for a division by
+/// `c`; `|z - fl(z)| <= u |fl(z)| + 2^-150` for a product or quotient rounded to nearest.)
+/// The tanh/sigmoid line is an assumption about the C library, as in ``PointEnclosure``
+/// (glibc documents at most 2 ulps for `tanhf` and `expf`; `2^-125` covers a sigmoid that
+/// returns 0 where `expf` overflows, `σ(x) < e^-88 < 2^-126` there), not a proof. The input's
+/// own rounding `e_0 = |x - RN(x)|` is exact in `Double` (Sterbenz) and rounded up to `Float`.
+///
+/// Every step is `e_out <= D e_in + (terms in |x̂_in|, |x̂_out| and constants)` with a
+/// non-negative `D` (`Ŵ` or `diag(λ)`), so the recursion unrolls: with `M_b` the product of
+/// the `D`s of the layers after boundary `b` (`M_L = I`, `M_b = M_{b+1} D_{b+1}`),
+///
+/// ```
+/// e_L <= Σ_b C_b |x̂_b| + M_0 e_0 + K       C_b = M_b (s or t or g Ŵ terms at b),  K = Σ M_b c_b
+/// ```
+///
+/// ``DenseErrorBound`` computes the `C_b` (`outputSize x width_b`) and `K` once per network in
+/// `Double`, rounding every operation upward (products of non-negative matrices on BLAS are
+/// inflated by `1 + 2γ_k` and `k 2^-1074`, which covers any summation order and underflow),
+/// then rounds them up to `Float`. A batch then evaluates the sum `S = K + M_0 e_0 + Σ_b C_b |x̂_b|` with
+/// one float32 BLAS product per boundary that has a term (`outputSize` columns), `N` terms in
+/// all, so `S <= (fl(S) + N 2^-150) / (1 - γ_N) <= (fl(S) + N 2^-149)(1 + 2 γ_N)`; the final
+/// bound is evaluated in `Float` with a `nextUp` after each operation. A row with a non-finite
+/// affine output, and any non-finite value or bound, gets the bound `+infinity`.
 extension NeuralNetwork {
     /// The float32 batched outputs with their error bounds, both row-major
-    /// (`count x outputSize`); nil when a layer has no float32 bound (tanh, sigmoid, enclosed
-    /// scale; see the extension).
-    public func enclosureFloat32(batch: [Double], count: Int) -> (values: [Float], errors: [Float])? {
-        precondition(batch.count == count * inputSize, "batch must be count x inputSize")
-        var values = batch.map { Float($0) }
-        // The input's own rounding: x - RN(x) is exact in Double.
-        var errors = zip(batch, values).map { x, v in Float32Bound.roundedUp(abs(x - Double(v))) }
-        for layer in layers {
-            switch layer {
-            case .affine(let affine):
-                (values, errors) = Float32Bound.affine(affine, values: values, errors: errors, count: count)
-            case .relu:
-                layer.applyFloat32(&values, width: 1)
-            case .clip(let lower, let upper):
-                // An infinite side is exact in Float; a finite one moves by its rounding.
-                let slack = (lower.isFinite ? abs(lower - Double(Float(lower))) : 0)
-                    + (upper.isFinite ? abs(upper - Double(Float(upper))) : 0)
-                layer.applyFloat32(&values, width: 1)
-                if slack > 0 {
-                    for index in errors.indices {
-                        errors[index] = Float32Bound.roundedUp((Double(errors[index]) + slack) * (1 + 0x1p-50))
-                    }
-                }
-            case .leakyRelu(let alpha):
-                let lipschitz = max(1, abs(alpha)), slope = abs(alpha - Double(Float(alpha)))
-                let inputs = values
-                layer.applyFloat32(&values, width: 1)
-                for index in errors.indices {
-                    let x = Double(inputs[index]).magnitude, y = Double(values[index]).magnitude
-                    let bound = (lipschitz * Double(errors[index]) + slope * x + 0x1p-24 * y + 0x1p-149) * (1 + 0x1p-50)
-                    errors[index] = Float32Bound.finite(values[index], Float32Bound.roundedUp(bound))
-                }
-            case .tanh, .sigmoid, .enclosedScale:
-                return nil
-            }
-        }
-        return (values, errors)
+    /// (`count x outputSize`; see the extension). For many batches, prepare the network once
+    /// with ``Float32Forward`` instead.
+    public func enclosureFloat32(batch: [Double], count: Int) -> (values: [Float], errors: [Float]) {
+        let workspace = Float32Forward.Workspace()
+        Float32Forward(self).evaluate(batch: batch, count: count, workspace: workspace)
+        return (Array(workspace.values), Array(workspace.errors))
     }
 }
 
-/// The float32 rounding bounds of ``NeuralNetwork/enclosureFloat32(batch:count:)``.
-enum Float32Bound {
-    /// The smallest `Float` `>= value` (`+infinity` above the `Float` range; NaN stays NaN).
-    static func roundedUp(_ value: Double) -> Float {
-        let nearest = Float(value)
-        return Double(nearest) < value ? nearest.nextUp : nearest
-    }
+/// The coefficients of the error bound of a network in `Scalar` (see
+/// ``NeuralNetwork/enclosureFloat32(batch:count:)`` for the derivation; in `Double`, `u = 2^-53`,
+/// the subnormal and normal limits are `2^-1074` and `2^-1022`, and the weights and inputs
+/// need no rounding).
+struct DenseErrorBound<Scalar: ForwardScalar>: Sendable {
+    /// `terms[b]`: `C_b`, row-major `outputSize x width_b`, rounded up to `Scalar`; nil where
+    /// the bound has no term at boundary `b`.
+    let terms: [[Scalar]?]
+    /// `M_0`, row-major `outputSize x inputSize`, rounded up to `Scalar`: the coefficients of
+    /// the input's own rounding `e_0 = |x - RN(x)|` (exact in `Double`, rounded up); nil in
+    /// `Double` (no rounding).
+    let inputRounding: [Scalar]?
+    /// `K`, rounded up to `Scalar`.
+    let constant: [Scalar]
+    /// `RU((1 + 2 γ_N)(1 + 2^-50))` for the evaluated sum of `N` terms.
+    let inflation: Scalar
+    /// `RU(N · smallest subnormal)`.
+    let underflow: Scalar
 
-    static func finite(_ value: Float, _ bound: Float) -> Float {
-        value.isFinite && bound.isFinite ? bound : .infinity
-    }
-
-    /// One affine layer on `count` rows (see the extension for the bound). The element-wise
-    /// terms are evaluated in `Float` with a `nextUp` after every rounded operation (a
-    /// round-to-nearest result is below its exact value by less than half an ulp, so one
-    /// `nextUp` makes it an upper bound, in the subnormal range too), from the constants
-    /// `g' = RU(g) >= g` and `inflation' = RU((1 + 2 γ_n)(1 + 2^-50))`.
-    static func affine(_ layer: AffineLayer, values: [Float], errors: [Float], count: Int) -> ([Float], [Float]) {
-        let m = layer.inputSize
-        let n = Double(m + 1)
-        let gamma = (n * 0x1p-24) / (1 - n * 0x1p-24)
-        let g = roundedUp((gamma + 0x1p-24) * (1 + 0x1p-50))
-        let out = NeuralNetwork.affineFloat32(weights: layer.weights.map { Float($0) }, bias: layer.bias.map { Float($0) },
-                                              inputSize: m, batch: values, count: count)
-        let absolute = layer.weights.map { max(roundedUp(abs($0)), 0x1p-126) }
-        let bias = layer.bias.map { ((g * max(roundedUp(abs($0)), 0x1p-126)).nextUp) }
-        var scaled = [Float](repeating: 0, count: values.count)
-        for j in values.indices { scaled[j] = ((g * values[j].magnitude).nextUp + errors[j]).nextUp }
-        let sums = NeuralNetwork.affineFloat32(weights: absolute, bias: bias, inputSize: m, batch: scaled, count: count)
-        let inflation = roundedUp((1 + 2 * gamma) * (1 + 0x1p-50))
-        let underflow = roundedUp(2 * Double(m) * 0x1p-149)
-        var err = [Float](repeating: 0, count: out.count)
-        for i in out.indices {
-            let bound = ((sums[i] + underflow).nextUp * inflation).nextUp
-            err[i] = out[i].isFinite && bound.isFinite ? bound : .infinity
+    init(_ network: NeuralNetwork) {
+        let outputs = network.outputSize
+        let widths = [network.inputSize] + network.layerOutputSizes
+        var composition = BoundComposition<Scalar>(outputs: outputs, widths: widths)
+        for (index, layer) in network.layers.enumerated().reversed() {
+            composition.add(layer, input: index, output: index + 1)
         }
-        return (out, err)
+        terms = composition.terms.map { term in term.map { $0.map(Scalar.roundedUp) } }
+        inputRounding = Scalar.self == Double.self ? nil : composition.m.map(Scalar.roundedUp)
+        constant = composition.constant.map(Scalar.roundedUp)
+        let n = Double(zip(terms, widths).reduce(widths[0] + 2) { $0 + ($1.0 == nil ? 0 : $1.1 + 1) })
+        let u = Scalar.unitRoundoff
+        let gamma = (n * u) / (1 - n * u)
+        inflation = n * u < 0.25 ? Scalar.roundedUp(((1 + 2 * gamma) * (1 + 0x1p-50)).nextUp) : .infinity
+        underflow = Scalar.roundedUp((n * Scalar.smallestSubnormal * (1 + 0x1p-50)).nextUp)
+    }
+
+    /// The bounds of `count` rows: `((fl(S) + N 2^-149)⁺ · inflation)⁺` (`⁺` = `nextUp`), and
+    /// `+infinity` for a non-finite value, sum or flagged row.
+    func finish(values: UnsafePointer<Scalar>, errors: UnsafeMutablePointer<Scalar>, nonFinite: UnsafePointer<UInt32>,
+                count: Int, width: Int) {
+        for index in 0..<count {
+            let bound = ((errors[index] + underflow).nextUp * inflation).nextUp
+            let finite = values[index].isFinite && bound.isFinite && nonFinite[index / width] == 0
+            errors[index] = finite ? bound : .infinity
+        }
+    }
+}
+
+extension PointEnclosure {
+    /// The class `c` that the enclosure `values ± errors` (one row, floats) proves: the float
+    /// values classify as `c` (``Classification``: strictly largest, no NaN among two or more) and
+    /// ``differenceLowerBound(_:_:)`` of `c` and every other output is positive, computed in
+    /// `Double` as there. Nil when the bound does not separate `c` from another output; then
+    /// ``CheckedClassification/init(enclosure:exact:)`` on the same row would consult the exact
+    /// pass, and when it returns `c`, that initialiser returns `.decided(.class(c), .errorBound)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package static func separatedClass<Scalar: ForwardScalar>(values: UnsafeBufferPointer<Scalar>, errors: UnsafeBufferPointer<Scalar>) -> Int? {
+        // One output is class 0 whatever its value (no other output to beat), as there.
+        guard values.count > 1 else { return values.isEmpty ? nil : 0 }
+        var top = 0
+        for j in values.indices {
+            guard !values[j].isNaN else { return nil }
+            if values[j] > values[top] { top = j }
+        }
+        for j in values.indices where j != top {
+            let d = Double(values[top]) - Double(values[j])
+            let slack = ((Double(errors[top]) + Double(errors[j])) * (1 + 0x1p-50) + 0x1p-52 * abs(d)).nextUp
+            let lower = (d - slack).nextDown
+            guard lower > 0 else { return nil }
+        }
+        return top
     }
 }

@@ -30,7 +30,7 @@ final class Float32EnclosureTests: XCTestCase {
             let network = try NeuralNetwork(inputShape: [inputSize], layers: layers)
             let count = [1, 2, 7].randomElement(using: &rng)!
             let inputs = (0..<count).map { _ in (0..<inputSize).map { _ in Double.random(in: -2...2, using: &rng) } }
-            let (values, errors) = try XCTUnwrap(network.enclosureFloat32(batch: inputs.flatMap { $0 }, count: count))
+            let (values, errors) = network.enclosureFloat32(batch: inputs.flatMap { $0 }, count: count)
             XCTAssertEqual(values, network.evaluateFloat32(batch: inputs.flatMap { $0 }, count: count))
             for (row, input) in inputs.enumerated() {
                 let exact = try XCTUnwrap(network.evaluateExactly(input))
@@ -51,19 +51,152 @@ final class Float32EnclosureTests: XCTestCase {
         let network = try NeuralNetwork(inputShape: [1], layers: [
             .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0x1p-30])),
         ])
-        let (values, errors) = try XCTUnwrap(network.enclosureFloat32(batch: [1, 1 + 0x1p-40], count: 2))
+        let (values, errors) = network.enclosureFloat32(batch: [1, 1 + 0x1p-40], count: 2)
         XCTAssertEqual(values, [1, 1])
         XCTAssertGreaterThanOrEqual(Double(errors[0]), 0x1p-30)
         XCTAssertGreaterThanOrEqual(Double(errors[1]), 0x1p-30 + 0x1p-40)
         XCTAssertLessThan(Double(errors[1]), 0x1p-20)
     }
 
-    /// tanh, sigmoid and enclosed scales have no float32 bound: nil, so callers take the
-    /// float64 enclosure.
-    func testNetworksWithSmoothActivationsHaveNoFloat32Enclosure() throws {
-        let network = try NeuralNetwork(inputShape: [2], layers: [.tanh])
-        XCTAssertNil(network.enclosureFloat32(batch: [0.1, 0.2], count: 1))
-        XCTAssertEqual(network.evaluateFloat32(batch: [0.1, 0.2, 0.3, 0.4], count: 2),
-                       network.evaluateFloat32([0.1, 0.2]) + network.evaluateFloat32([0.3, 0.4]))
+    /// Weights, inputs and biases whose magnitudes span the float32 range (`2^-140`, subnormal
+    /// in float32; `2^-130`; `1e-30`; up to `1e9`, so that products of four layers overflow
+    /// now and then), exact zeros, element-wise affine maps and
+    /// an output layer wider than the classifier's 10: every finite bound contains the exact
+    /// output, rows are independent of the batch they come in, and the values are the
+    /// reference float32 batched pass's (bit for bit). Fails when a cached weight matrix is
+    /// transposed or belongs to another layer (values differ), or when a coefficient of the
+    /// composed bound misses a layer's term (containment fails on the tiny or huge terms).
+    func testFloat32BoundContainsExactOutputsAcrossTheFloatRange() throws {
+        var rng = SeededGenerator(seed: 77)
+        let magnitudes = [0x1p-140, 0x1p-130, 1e-30, 1e-8, 0.1, 1, 1 + 0x1p-30, 3e3, 1e6, 1e9]
+        func value() -> Double {
+            Bool.random(using: &rng) && Bool.random(using: &rng) ? 0
+                : magnitudes.randomElement(using: &rng)! * (Bool.random(using: &rng) ? 1 : -1) * Double.random(in: 0.5...1.5, using: &rng)
+        }
+        var checked = 0
+        for trial in 0..<80 {
+            var layers: [Layer] = []
+            let inputSize = Int.random(in: 1...5, using: &rng)
+            var width = inputSize
+            for depth in 0..<4 {
+                if depth == 2 && Bool.random(using: &rng) {
+                    layers.append(.affine(.diagonal(scale: (0..<width).map { _ in value() }, shift: (0..<width).map { _ in value() })))
+                } else {
+                    let next = depth == 3 ? 12 : Int.random(in: 2...20, using: &rng)
+                    layers.append(.affine(AffineLayer(inputSize: width, outputSize: next, weights: (0..<(width * next)).map { _ in value() },
+                                                      bias: (0..<next).map { _ in value() })))
+                    width = next
+                }
+                if depth < 3 {
+                    layers.append([Layer.relu, .leakyRelu(alpha: 0.1), .leakyRelu(alpha: -3), .clip(lower: -0.3, upper: 1e10)].randomElement(using: &rng)!)
+                }
+            }
+            let network = try NeuralNetwork(inputShape: [inputSize], layers: layers)
+            let count = Int.random(in: 1...9, using: &rng)
+            let inputs = (0..<count).map { _ in (0..<inputSize).map { _ in value() } }
+            let (values, errors) = network.enclosureFloat32(batch: inputs.flatMap { $0 }, count: count)
+            let reference = network.evaluateFloat32(batch: inputs.flatMap { $0 }, count: count)
+            // Rows with a finite bound had finite affine outputs all the way (a dense product
+            // with a non-finite input spreads NaNs, its element-wise form does not).
+            for row in 0..<count where errors[(row * 12)..<(row * 12 + 12)].allSatisfy(\.isFinite) {
+                XCTAssertEqual(values[(row * 12)..<(row * 12 + 12)].map(\.bitPattern), reference[(row * 12)..<(row * 12 + 12)].map(\.bitPattern),
+                               "trial \(trial) row \(row)")
+            }
+            for (row, input) in inputs.enumerated() {
+                let exact = try XCTUnwrap(network.evaluateExactly(input))
+                for (k, y) in exact.enumerated() where errors[row * 12 + k].isFinite {
+                    let distance = y - ExactDyadic(Double(values[row * 12 + k]))
+                    let e = ExactDyadic(Double(errors[row * 12 + k]))
+                    XCTAssertTrue(-e <= distance && distance <= e, "trial \(trial) row \(row) output \(k)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 2000, "most bounds must be finite")
+    }
+
+    /// An overflow that a ReLU hides: `x = (2^64, 2^64)`,
+    /// `y = -2^70 x_0 + 2^70 (1 + 2^-10) x_1` is exactly `2^124`, but summed in index order in
+    /// float32 the first product overflows and `y = -infinity`; ReLU turns it into 0, and
+    /// `z = 2^-120 ReLU(y)` is exactly 16 but 0 in float32. The bound's terms
+    /// (`g M Ŵ |x| ≈ 2^-7`, and 0 for the ReLU's output) do not see the lost 16, so the row
+    /// must be flagged: bound `+infinity` (summed in the other order, `y = +infinity` and
+    /// `z = +infinity`, also `+infinity`). Fails without the non-finite check of affine outputs.
+    func testAnOverflowHiddenByAReLUMakesTheBoundInfinite() throws {
+        let network = try NeuralNetwork(inputShape: [2], layers: [
+            .affine(AffineLayer(inputSize: 2, outputSize: 1, weights: [-0x1p70, 0x1p70 * (1 + 0x1p-10)], bias: [0])),
+            .relu,
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [0x1p-120], bias: [0])),
+        ])
+        let (values, errors) = network.enclosureFloat32(batch: [0x1p64, 0x1p64, 1, 1], count: 2)
+        XCTAssertTrue(values[0] == 0 || values[0] == .infinity, "\(values[0])")
+        XCTAssertEqual(errors[0], .infinity)
+        XCTAssertTrue(errors[1].isFinite, "the other row keeps its bound")
+        XCTAssertEqual(try XCTUnwrap(network.evaluateExactly([0x1p64, 0x1p64]))[0], ExactDyadic(16.0))
+    }
+
+    /// The error entering a LeakyReLU is scaled by `max(1, |α|)`: `x = 1 - 0.49 · 2^-24`
+    /// rounds to 1 in float32, `y = x - 1` is exactly `-0.49 · 2^-24` but 0 in float32, and
+    /// LeakyReLU with `α = -1000` gives exactly `490 · 2^-24`, in float32 0. The bound must
+    /// cover `490 · 2^-24`; without the factor 1000 it would be about `e_1 ≈ 6.5 · 2^-24`
+    /// (`e_0 + (γ_2 + u)(|x̂| + |b|)`), and `u |ŷ| = 0` adds nothing.
+    func testLeakyReLUScalesTheIncomingError() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [-1])),
+            .leakyRelu(alpha: -1000),
+        ])
+        let (values, errors) = network.enclosureFloat32(batch: [1 - 0.49 * 0x1p-24], count: 1)
+        XCTAssertEqual(values, [0])
+        XCTAssertGreaterThanOrEqual(Double(errors[0]), 490 * 0x1p-24)
+        XCTAssertLessThan(Double(errors[0]), 0x1p-10)
+    }
+
+    /// tanh, sigmoid and enclosed scales (no exact pass): the float32 enclosure and the float64
+    /// one (``PointEnclosure``, the same library assumption) both contain the exact outputs,
+    /// so their intervals must overlap; the float32 one must be finite and at most `2^-8`
+    /// wide on these small networks, and its values are the reference float32 pass's.
+    func testSmoothActivationsAndEnclosedScalesHaveAFloat32Enclosure() throws {
+        var rng = SeededGenerator(seed: 5)
+        let scale = try XCTUnwrap(EnclosedScale.reciprocals([0.3081, 3, 7]))
+        for trial in 0..<40 {
+            var layers: [Layer] = [.affine(randomAffine(3, 3, using: &rng))]
+            layers.append([Layer.tanh, .sigmoid, .enclosedScale(scale)].randomElement(using: &rng)!)
+            layers.append(.affine(randomAffine(3, 6, using: &rng)))
+            layers.append([Layer.tanh, .sigmoid, .relu].randomElement(using: &rng)!)
+            layers.append(.affine(randomAffine(6, 4, using: &rng)))
+            let network = try NeuralNetwork(inputShape: [3], layers: layers)
+            let batch = (0..<15).map { _ in Double.random(in: -3...3, using: &rng) }
+            let (values, errors) = network.enclosureFloat32(batch: batch, count: 5)
+            XCTAssertEqual(values, network.evaluateFloat32(batch: batch, count: 5))
+            let (v64, e64) = network.enclosure(batch: batch, count: 5)
+            for i in values.indices {
+                let (v, e) = (Double(values[i]), Double(errors[i]))
+                XCTAssertTrue(e.isFinite && e <= 0x1p-8, "trial \(trial) entry \(i): \(e)")
+                XCTAssertTrue(v - e <= v64[i] + e64[i] && v64[i] - e64[i] <= v + e, "trial \(trial) entry \(i)")
+            }
+        }
+    }
+
+    /// ``PointEnclosure/separatedClass(values:errors:)`` against
+    /// ``CheckedClassification/init(enclosure:exact:)`` on the same rows (as Doubles): it
+    /// returns `c` exactly when the initialiser decides `.class(c)` from the bound. Rows with
+    /// ties, NaNs, a single output, and bounds just below and above the gap. Fails when the
+    /// errors are left out of the gap test, or when a single NaN output is not class 0.
+    func testSeparatedClassAgreesWithTheCheckedClassification() {
+        var rng = SeededGenerator(seed: 9)
+        for _ in 0..<3000 {
+            let width = Int.random(in: 1...5, using: &rng)
+            var values = (0..<width).map { _ in Float(Int.random(in: -3...3, using: &rng)) * 0.25 }
+            if Int.random(in: 0..<20, using: &rng) == 0 { values[0] = .nan }
+            let errors = (0..<width).map { _ in [Float(0), 0x1p-30, 0.0625, 0.125, 0.13, .infinity].randomElement(using: &rng)! }
+            let separated = values.withUnsafeBufferPointer { v in errors.withUnsafeBufferPointer { PointEnclosure.separatedClass(values: v, errors: $0) } }
+            let checked = CheckedClassification(enclosure: PointEnclosure(values: values.map(Double.init), errors: errors.map(Double.init)),
+                                                exact: { nil })
+            if case .decided(.class(let c), .errorBound) = checked {
+                XCTAssertEqual(separated, c, "\(values) ± \(errors)")
+            } else {
+                XCTAssertNil(separated, "\(values) ± \(errors)")
+            }
+        }
     }
 }

@@ -7,8 +7,8 @@ import Network
 /// robustness` checks and `verify sample --start` draws at that index), the class it went to
 /// (for a tie: the lowest tied class other than the true one), and its float margin
 /// `y_c - y_predicted` (`<= 0` up to rounding; nil when not finite), from the float32 batched
-/// pass as a float32 runtime computes it (the float64 pass for tanh, sigmoid and
-/// enclosed-scale networks).
+/// pass as a float32 runtime computes it (the float64 pass for classes whose float32 bound is
+/// too wide to decide, see ``CorrectnessEvaluator/probeSize``).
 public struct MisclassifiedSample: Sendable, Hashable, Codable {
     public var index: Int
     public var predicted: Int
@@ -60,24 +60,41 @@ public struct CorrectnessReport: Sendable, Codable {
 /// A sample is correct when it is classified as `c` (``Classification``: `y_c > y_j` for every
 /// `j != c` strictly, in exact arithmetic; a tie, or a NaN, counts as a misclassification, as
 /// in the robustness property). Each sample is decided by the float32 pass with a sound error
-/// bound, and by the float64 and exact passes where the bound does not separate the top outputs
-/// (``NeuralNetwork/checkedClassification(_:)``). The noises are those of the robustness run
+/// bound (``Float32Forward``, prepared once per class), and by the float64 pass with its
+/// bound (``Float64Forward``) and the exact pass where the bound does not separate the top
+/// outputs (``NeuralNetwork/checkedClassification(_:)``). The noises are those of the robustness run
 /// (same seed, class and index).
 public enum CorrectnessEvaluator {
-    /// Samples per forward-pass batch.
+    /// Samples per forward-pass batch. `sgemm` may sum in another order for other row counts,
+    /// which would move the reported float32 margins in their last bits; 512 rows run at the
+    /// same speed on the MNIST examples.
     public static let batchSize = 2048
+
+    /// Samples of each class that decide whether its float32 pass is worth running: when
+    /// its bound separates the top output on fewer than half of them (deep, wide networks,
+    /// where the worst-case bound grows with every layer), the class starts with the float64
+    /// pass.
+    public static let probeSize = 256
 
     public static func run(_ experiment: LoadedExperiment) -> CorrectnessReport {
         let started = DispatchTime.now()
         let n = experiment.experiment.samplesPerClass
         let classes = experiment.classes
+        let programs = Dictionary(uniqueKeysWithValues: classes.map { c in
+            (c, Programs(experiment, classIndex: c, probe: min(n, probeSize)))
+        })
         let chunks = (n + batchSize - 1) / batchSize
         let tasks = classes.flatMap { c in (0..<chunks).map { (c, $0) } }
         let collected = Collected(count: tasks.count)
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { task in
-            let (classIndex, chunk) = tasks[task]
-            let range = (chunk * batchSize)..<min(n, (chunk + 1) * batchSize)
-            collected.set(task, evaluate(experiment, classIndex: classIndex, samples: range))
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(tasks.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let workspaces = Workspaces()
+            while let task = collected.nextTask() {
+                let (classIndex, chunk) = tasks[task]
+                let range = (chunk * batchSize)..<min(n, (chunk + 1) * batchSize)
+                collected.set(task, evaluate(experiment, programs: programs[classIndex]!, classIndex: classIndex,
+                                             samples: range, workspaces: workspaces))
+            }
         }
         var byClass: [Int: ClassCorrectness] = [:]
         for (task, part) in zip(tasks, collected.values) {
@@ -106,29 +123,87 @@ public enum CorrectnessEvaluator {
         return CorrectnessReport(samplesPerClass: n, classes: entries, assessment: assessment, seconds: seconds)
     }
 
-    /// Counts of class `classIndex` over the samples `samples`: one batched float32 forward pass
-    /// with its sound error bound (``NeuralNetwork/enclosureFloat32(batch:count:)``), then for
-    /// the samples whose bound does not separate the top outputs the float64 enclosure and the
-    /// exact pass (``NeuralNetwork/checkedClassification(_:)``). Networks without a float32
-    /// bound (tanh, sigmoid, enclosed scales) take the batched float64 enclosure
-    /// (``NeuralNetwork/enclosure(batch:count:)``) and the exact pass. The margins of
-    /// misclassified samples are those of the first pass (float32 where it exists).
-    static func evaluate(_ experiment: LoadedExperiment, classIndex: Int, samples: Range<Int>) -> ClassCorrectness {
+    /// The prepared passes of one class: float64 always, float32 when its bound separates the
+    /// top output on at least half of the first `probe` samples.
+    struct Programs: Sendable {
+        let float32: Float32Forward?
+        let float64: Float64Forward
+
+        init(_ experiment: LoadedExperiment, classIndex: Int, probe: Int) {
+            let network = experiment.networks[classIndex]!
+            float64 = Float64Forward(network)
+            let candidate = Float32Forward(network)
+            let batch = (0..<probe).flatMap { experiment.noise(classIndex: classIndex, sampleIndex: $0) }
+            let workspace = Float32Forward.Workspace()
+            candidate.evaluate(batch: batch, count: probe, workspace: workspace)
+            let decided = CorrectnessEvaluator.separated(workspace.values, workspace.errors, rows: Array(0..<probe),
+                                                         width: network.outputSize).compactMap { $0 }.count
+            float32 = 2 * decided >= probe ? candidate : nil
+        }
+    }
+
+    /// The buffers of one worker.
+    final class Workspaces {
+        let float32 = Float32Forward.Workspace()
+        let float64 = Float64Forward.Workspace()
+    }
+
+    /// For each of `rows`, the class that the enclosure `values ± errors` proves (nil where it
+    /// does not separate the top output; ``PointEnclosure/separatedClass(values:errors:)``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func separated<Scalar: ForwardScalar>(_ values: UnsafeBufferPointer<Scalar>, _ errors: UnsafeBufferPointer<Scalar>,
+                                                 rows: [Int], width: Int) -> [Int?] {
+        rows.indices.map { k in
+            let range = (k * width)..<((k + 1) * width)
+            return PointEnclosure.separatedClass(values: UnsafeBufferPointer(rebasing: values[range]),
+                                                 errors: UnsafeBufferPointer(rebasing: errors[range]))
+        }
+    }
+
+    /// Counts of class `classIndex` over the samples `samples`, each sample decided by the
+    /// first of these that decides it: the batched float32 pass with its sound error bound
+    /// (when the class has one, ``Programs``), the batched float64 pass with its bound on the
+    /// rest, and ``CheckedClassification/init(enclosure:exact:)`` (the exact pass) on what is
+    /// left. The margins of misclassified samples are those of the first pass (float32 where
+    /// the class runs it).
+    static func evaluate(_ experiment: LoadedExperiment, programs: Programs, classIndex: Int, samples: Range<Int>,
+                         workspaces: Workspaces) -> ClassCorrectness {
         let network = experiment.networks[classIndex]!
-        let width = network.outputSize
+        let width = network.outputSize, p = network.inputSize
         var batch: [Double] = []
-        batch.reserveCapacity(samples.count * network.inputSize)
+        batch.reserveCapacity(samples.count * p)
         for i in samples { batch += experiment.noise(classIndex: classIndex, sampleIndex: i) }
-        let float32 = network.enclosureFloat32(batch: batch, count: samples.count)
-        let (values, errors) = float32.map { ($0.values.map(Double.init), $0.errors.map(Double.init)) }
-            ?? network.enclosure(batch: batch, count: samples.count)
-        let checks = decide(network, batch: batch, values: values, errors: errors, float64Pending: float32 != nil)
+        func noise(_ row: Int) -> [Double] { Array(batch[(row * p)..<((row + 1) * p)]) }
+        var classifications = [Classification?](repeating: nil, count: samples.count)
+        var margins: [Double] = []
+        var pending = Array(0..<samples.count)
+        if let float32 = programs.float32 {
+            float32.evaluate(batch: batch, count: samples.count, workspace: workspaces.float32)
+            let values = workspaces.float32.values
+            margins = values.map(Double.init)
+            for (row, c) in zip(pending, separated(values, workspaces.float32.errors, rows: pending, width: width)) {
+                if let c { classifications[row] = .class(c) }
+            }
+            pending = pending.filter { classifications[$0] == nil }
+        }
+        if !pending.isEmpty {
+            programs.float64.evaluate(batch: pending.count == samples.count ? batch : pending.flatMap(noise), count: pending.count,
+                                      workspace: workspaces.float64)
+            let values = workspaces.float64.values, errors = workspaces.float64.errors
+            if margins.isEmpty { margins = Array(values) }
+            for (k, row) in pending.enumerated() {
+                let range = (k * width)..<((k + 1) * width)
+                let enclosure = PointEnclosure(values: Array(values[range]), errors: Array(errors[range]))
+                classifications[row] = CheckedClassification(enclosure: enclosure, exact: { network.evaluateExactly(noise(row)) })
+                    .classification
+            }
+        }
         var result = ClassCorrectness(classIndex: classIndex, samples: samples.count, correct: 0,
                                       confusion: [Int](repeating: 0, count: width), ties: 0, undecided: nil, misclassified: nil)
         var misclassified: [MisclassifiedSample] = []
         for row in 0..<samples.count {
-            let checked = checks[row]
-            guard let classification = checked.classification else {
+            guard let classification = classifications[row] else {
                 result.undecided = (result.undecided ?? 0) + 1
                 continue
             }
@@ -137,7 +212,7 @@ public enum CorrectnessEvaluator {
             if predicted == classIndex {
                 result.correct += 1
             } else {
-                let margin = values[row * width + classIndex] - values[row * width + predicted]
+                let margin = margins[row * width + classIndex] - margins[row * width + predicted]
                 misclassified.append(MisclassifiedSample(
                     index: samples.lowerBound + row, predicted: predicted, margin: margin.isFinite ? margin : nil))
             }
@@ -145,31 +220,6 @@ public enum CorrectnessEvaluator {
         }
         result.misclassified = misclassified
         return result
-    }
-
-    /// The classification of every row of `batch` from its enclosure `values ± errors`, and
-    /// where that bound does not separate the top outputs: with `float64Pending` (the first
-    /// enclosure is float32) from one batched float64 enclosure of those rows, then the exact
-    /// pass; otherwise from the exact pass directly.
-    static func decide(_ network: NeuralNetwork, batch: [Double], values: [Double], errors: [Double],
-                       float64Pending: Bool) -> [CheckedClassification] {
-        let width = network.outputSize, p = network.inputSize
-        let count = values.count / max(width, 1)
-        func noise(_ row: Int) -> [Double] { Array(batch[(row * p)..<((row + 1) * p)]) }
-        func enclosure(_ v: [Double], _ e: [Double], _ row: Int) -> PointEnclosure {
-            PointEnclosure(values: Array(v[(row * width)..<((row + 1) * width)]), errors: Array(e[(row * width)..<((row + 1) * width)]))
-        }
-        var checks = (0..<count).map { row in
-            CheckedClassification(enclosure: enclosure(values, errors, row), exact: { float64Pending ? nil : network.evaluateExactly(noise(row)) })
-        }
-        guard float64Pending else { return checks }
-        let pending = checks.indices.filter { if case .undecided = checks[$0] { return true } else { return false } }
-        guard !pending.isEmpty else { return checks }
-        let (v64, e64) = network.enclosure(batch: pending.flatMap(noise), count: pending.count)
-        for (k, row) in pending.enumerated() {
-            checks[row] = CheckedClassification(enclosure: enclosure(v64, e64, k), exact: { network.evaluateExactly(noise(row)) })
-        }
-        return checks
     }
 
     /// The predicted class for the confusion counts and whether the true class tied: the
@@ -190,10 +240,20 @@ public enum CorrectnessEvaluator {
     }
 
     /// Per-task results written from concurrent tasks.
+    /// Per-task results written from concurrent workers, and the next task to take.
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
         private(set) var values: [ClassCorrectness?]
+        private var taken = 0
         init(count: Int) { values = Array(repeating: nil, count: count) }
         func set(_ index: Int, _ value: ClassCorrectness) { lock.lock(); values[index] = value; lock.unlock() }
+        /// The next task index, nil when every task is taken.
+        func nextTask() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard taken < values.count else { return nil }
+            taken += 1
+            return taken - 1
+        }
     }
 }
