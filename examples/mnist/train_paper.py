@@ -41,8 +41,8 @@ Conditional GANs (one per family): generator input [z (100), e_c (10)] -> 256 ->
   class cross-entropy on real and generated images; Adam 2e-4, beta1 0.5; batch 64; GAN_STEPS
   steps (10,000 for simple, 16,000 for the 5x larger augmented set, 6,000 for the 2,000-image
   halves; env GAN_STEPS overrides; longer hurts: the simple GAN's share fell from 99% at 14,000
-  steps to 90% at 20,000 as the discriminator overfits the 4,000 images). The exported generator is the exponential moving average of the trained one's
-  weights (decay GAN_EMA = 0.999 after a short warm-up; Yazici et al. 2019): at 2,000 steps of
+  steps to 90% at 20,000 as the discriminator overfits the 4,000 images). The exported
+  generator is the exponential moving average of the trained one's weights (decay GAN_EMA = 0.999 after a short warm-up; Yazici et al. 2019): at 2,000 steps of
   the simple GAN, 89% of the EMA generator's samples get the intended label from paper_small
   against 47% for the raw generator, whose last steps' oscillation leaves speckled digits.
   Every GAN_CHECKPOINT steps the files are rewritten and the intended-label shares of raw and
@@ -86,7 +86,7 @@ DISC_HIDDEN = (512, 256)
 SLOPE = 0.2
 GAN_STEPS = {"simple": 10000, "augmented": 16000, "half_a": 6000, "half_b": 6000}   # env GAN_STEPS overrides
 GAN_BATCH = 64
-GAN_CHECKPOINT = int(os.environ.get("GAN_CHECKPOINT", "1000"))   # files rewritten (and shares printed) every this many steps
+GAN_CHECKPOINT = int(os.environ.get("GAN_CHECKPOINT", "2000"))   # files rewritten (and shares printed) every this many steps
 GAN_SNAPSHOTS = os.environ.get("GAN_SNAPSHOTS", "")   # optional folder: a copy of the files at every checkpoint
 GAN_EMA = 0.999            # decay of the exported moving average of the generator weights
 GAN_FAMILIES = ("simple", "augmented", "half_a", "half_b")
