@@ -6,7 +6,7 @@ Robustness using Generative Models": ReLU classifiers with three hidden layers, 
 with a 100-dimensional noise, a one-hot class input and hidden layers 256-512-1024.
 
     python3 examples/mnist/train_paper.py classifiers      # paper/classifiers/*.onnx, ~11 min on a shared core
-    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple.onnx (+ _clip), ~8 min (3,000 steps)
+    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple.onnx (+ _clip), ~5-10 min (10,000 steps)
     python3 examples/mnist/train_paper.py gan augmented
     python3 examples/mnist/train_paper.py gan half_a
     python3 examples/mnist/train_paper.py gan half_b
@@ -39,11 +39,19 @@ Conditional GANs (one per family): generator input [z (100), e_c (10)] -> 256 ->
   input matter within a few hundred steps, where a plain conditional GAN on 4,000 images still
   ignored it after 500); non-saturating GAN loss with one-sided label smoothing 0.9 plus the
   class cross-entropy on real and generated images; Adam 2e-4, beta1 0.5; batch 64; GAN_STEPS
-  steps, the files rewritten every GAN_CHECKPOINT steps.
+  steps (10,000 for simple, 16,000 for the 5x larger augmented set, 6,000 for the 2,000-image
+  halves; env GAN_STEPS overrides; longer hurts: the simple GAN's share fell from 99% at 14,000
+  steps to 90% at 20,000 as the discriminator overfits the 4,000 images). The exported
+  generator is the exponential moving average of the trained one's weights (decay GAN_EMA = 0.999 after a short warm-up; Yazici et al. 2019): at 2,000 steps of
+  the simple GAN, 89% of the EMA generator's samples get the intended label from paper_small
+  against 47% for the raw generator, whose last steps' oscillation leaves speckled digits.
+  Every GAN_CHECKPOINT steps the files are rewritten and the intended-label shares of raw and
+  EMA generator (100 samples per class; paper_small, paper_medium, paper_medium_madry) printed.
   Families: simple (4,000 standard), augmented (20,000 augmented), half_a / half_b (the two
   disjoint halves of the standard set of train.py, 2,000 images each).
 """
 
+import copy
 import json
 import os
 import sys
@@ -76,9 +84,11 @@ CLASSES = 10
 GEN_HIDDEN = (256, 512, 1024)
 DISC_HIDDEN = (512, 256)
 SLOPE = 0.2
-GAN_STEPS = int(os.environ.get("GAN_STEPS", "3000"))
+GAN_STEPS = {"simple": 10000, "augmented": 16000, "half_a": 6000, "half_b": 6000}   # env GAN_STEPS overrides
 GAN_BATCH = 64
-GAN_CHECKPOINT = 500       # the ONNX files are rewritten every this many steps
+GAN_CHECKPOINT = int(os.environ.get("GAN_CHECKPOINT", "2000"))   # files rewritten (and shares printed) every this many steps
+GAN_SNAPSHOTS = os.environ.get("GAN_SNAPSHOTS", "")   # optional folder: a copy of the files at every checkpoint
+GAN_EMA = 0.999            # decay of the exported moving average of the generator weights
 GAN_FAMILIES = ("simple", "augmented", "half_a", "half_b")
 CLIP_FAMILIES = ("simple", "augmented")
 N_EVAL = int(os.environ.get("PAPER_EVAL_SAMPLES", "10000"))   # generated samples per class for the correctness check (numpy)
@@ -215,13 +225,16 @@ def train_gan(family):
     torch.manual_seed(seed)
     G = mlp((NOISE + CLASSES, *GEN_HIDDEN, 784), SLOPE)
     D = mlp((784, *DISC_HIDDEN, 1 + CLASSES), SLOPE)   # AC-GAN: real/fake logit + 10 class logits
+    G_ema = copy.deepcopy(G).requires_grad_(False)      # exported: exponential moving average of G
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     X = torch.from_numpy(X) * 2 - 1
     y = torch.from_numpy(y)
     gen = torch.Generator().manual_seed(seed)
+    monitor = checkpoint_monitor()
+    steps = int(os.environ.get("GAN_STEPS", GAN_STEPS[family]))
     t0 = time.time()
-    for step in range(GAN_STEPS):
+    for step in range(steps):
         b = torch.randint(0, len(X), (GAN_BATCH,), generator=gen)
         real, label = X[b], y[b]
         z = torch.randn(GAN_BATCH, NOISE, generator=gen)
@@ -239,11 +252,31 @@ def train_gan(family):
         opt_g.zero_grad()
         loss_g.backward()
         opt_g.step()
-        if step % 500 == 0 or step == GAN_STEPS - 1:
+        with torch.no_grad():
+            decay = min(GAN_EMA, (1 + step) / (10 + step))   # short warm-up: early weights fade fast
+            torch._foreach_lerp_(list(G_ema.parameters()), list(G.parameters()), 1 - decay)
+        if step % 500 == 0 or step == steps - 1:
             print(f"{family} step {step}: loss D {loss_d.item():.3f} G {loss_g.item():.3f} "
                   f"({time.time() - t0:.0f} s)", flush=True)
-        if (step + 1) % GAN_CHECKPOINT == 0 or step == GAN_STEPS - 1:
-            save_gan(family, G, step + 1, len(X), seed, time.time() - t0)
+        if (step + 1) % GAN_CHECKPOINT == 0 or step == steps - 1:
+            print(f"{family} step {step + 1}: intended-label share (raw G / EMA G): "
+                  f"{monitor(G)} / {monitor(G_ema)}", flush=True)
+            save_gan(family, G_ema, step + 1, len(X), seed, time.time() - t0)
+
+
+def checkpoint_monitor(per_class=100):
+    """A function G -> {classifier: share of per_class samples per class labelled as intended},
+    for paper_small, paper_medium and paper_medium_madry (fixed noises, numpy default_rng(7))."""
+    names = ("paper_small", "paper_medium", "paper_medium_madry")
+    clfs = {n: load_onnx_weights(os.path.join(OUT, "classifiers", n + ".onnx")) for n in names}
+    z = np.random.default_rng(7).standard_normal((CLASSES * per_class, NOISE)).astype(np.float32)
+    c = np.repeat(np.arange(CLASSES), per_class)
+
+    def shares(G):
+        W, b = linear_params(G)
+        imgs = gan_forward(z, c, W, b, "tanh")
+        return {n: round(float(np.mean(base.clf_forward(imgs, *p).argmax(1) == c)), 3) for n, p in clfs.items()}
+    return shares
 
 
 def save_gan(family, G, steps, n_images, seed, seconds):
@@ -252,6 +285,9 @@ def save_gan(family, G, steps, n_images, seed, seconds):
     for output in (("tanh", "clip") if family in CLIP_FAMILIES else ("tanh",)):
         suffix = "" if output == "tanh" else "_clip"
         export_gan(os.path.join(OUT, "gans", f"{family}{suffix}.onnx"), W, b, output, f"mnist_cgan_{family}{suffix}")
+        if GAN_SNAPSHOTS:   # every checkpoint kept outside the repository, to choose the stopping step
+            export_gan(os.path.join(GAN_SNAPSHOTS, f"{family}{suffix}_{steps}.onnx"), W, b, output,
+                       f"mnist_cgan_{family}{suffix}")
     base.write_json(os.path.join(OUT, "gans", f"{family}.json"), {
         "family": family, "train_images": int(n_images), "steps": steps, "batch": GAN_BATCH,
         "seed": seed, "train_seconds": round(seconds, 1), "threads": THREADS})
