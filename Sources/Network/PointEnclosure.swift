@@ -28,7 +28,9 @@
 /// Element-wise layers: ReLU and clip are 1-Lipschitz and exact in floating point, so the
 /// error passes unchanged; LeakyReLU multiplies it by `max(1, |alpha|)` and adds the rounding
 /// of `alpha x̂` (`u |alpha x̂| + 2^-1074`). tanh (1-Lipschitz) and sigmoid (1/4-Lipschitz)
-/// add the library's error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1070`: an
+/// add the library's error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1022`
+/// (below `x = -709.78`, `exp(-x)` overflows and the computed sigmoid is 0 while the true
+/// value is below `2^-1024`; subnormal results have absolute errors far below it): an
 /// assumption about `libm` (glibc documents at most 2 ulps for `tanh` and `exp`), not a
 /// proof, which is one more reason those networks carry no exactness claim.
 ///
@@ -98,7 +100,7 @@ public struct PointEnclosure: Sendable, Equatable {
             let lipschitz = layer == .tanh ? 1.0 : 0.25
             let out = values.map { layer.apply($0) }
             let err = zip(out, errors).map { y, e in
-                Self.finite(y, ((lipschitz * e + Self.libraryULPs * 0x1p-53 * abs(y)) * (1 + 0x1p-50) + 0x1p-1070).nextUp)
+                Self.finite(y, ((lipschitz * e + Self.libraryULPs * 0x1p-53 * abs(y)) * (1 + 0x1p-50) + 0x1p-1022).nextUp)
             }
             return (out, err)
         }
