@@ -29,8 +29,7 @@ extension RealisticAdversarialSearch {
     ///
     /// Black box (random local search, forward passes only): the paper does not state a budget
     /// that we could check, so the preset gives it the white-box budget in steps: one start at
-    /// `x`, `steps = 16`, `candidates = 8` random moves per step (at most 128 forward passes
-    /// per sample), `restarts = 1`.
+    /// `x`, `steps = 16`, `candidates = 8` random moves per step, `restarts = 1`.
     public mutating func applyPaperPreset() {
         steps = Self.paperSteps
         restarts = 1
