@@ -10,6 +10,7 @@ enum CorrectnessCommand: Subcommand {
         positionals: [PositionalSpec(name: "EXPERIMENT", help: "experiment file (JSON)")],
         options: SamplingOptions.experimentOptions + [
             .value("--json", "FILE", "write the summary (counts, confusion, bounds, verdicts, every misclassified sample) as JSON"),
+            .value("--jobs", "N", "worker threads (default: number of cores); the counts do not depend on it"),
         ],
         discussion: """
         A sample is correct when the true class's logit is strictly the largest (a tie counts as \
@@ -34,7 +35,8 @@ enum CorrectnessCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let loaded = try SamplingOptions.load(arguments)
-        let report = CorrectnessEvaluator.run(loaded)
+        let jobs = try arguments.int("--jobs", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount
+        let report = CorrectnessEvaluator.run(loaded, workers: jobs)
         let assessment = report.assessment
         var lines = StatisticsTable.header(
             what: "correctness", configuration: assessment.configuration,

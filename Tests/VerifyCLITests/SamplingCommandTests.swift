@@ -186,6 +186,25 @@ final class SamplingCommandTests: XCTestCase {
         XCTAssertGreaterThan(listed, 0, "the sample must exercise misclassified samples")
     }
 
+    /// `--jobs` sets the worker threads; with 2,500 samples per class (two batches of
+    /// ``CorrectnessEvaluator/batchSize`` per class) the per-class counts, confusion and
+    /// misclassified lists (in index order) must not depend on it. `--jobs 0` is refused.
+    func testCorrectnessCountsDoNotDependOnJobs() throws {
+        let directory = temporaryDirectory()
+        var classes: [NSArray] = []
+        for jobs in ["1", "3"] {
+            let json = directory.appendingPathComponent("c\(jobs).json").path
+            let result = try runVerify(["correctness", experiment, "--samples", "2500", "--jobs", jobs, "--json", json])
+            XCTAssertTrue([0, 1, 3].contains(result.status), result.stderr)
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+            classes.append((object["report"] as! [String: Any])["classes"] as! NSArray)
+        }
+        XCTAssertEqual(classes[0], classes[1])
+        let bad = try runVerify(["correctness", experiment, "--samples", "10", "--jobs", "0"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--jobs"), bad.stderr)
+    }
+
     func testPlanPrintsHoeffdingAndClopperPearsonSampleSizes() throws {
         let result = try runVerify(["plan", "--delta", "0.01", "--precision", "0.01", "--confidence", "0.999"])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -76,7 +76,10 @@ public enum CorrectnessEvaluator {
     /// pass.
     public static let probeSize = 256
 
-    public static func run(_ experiment: LoadedExperiment) -> CorrectnessReport {
+    /// Runs every class on `workers` threads (one batch of ``batchSize`` samples per task);
+    /// the report, except its time, is the same for any number of workers.
+    public static func run(_ experiment: LoadedExperiment,
+                           workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> CorrectnessReport {
         let started = DispatchTime.now()
         let n = experiment.experiment.samplesPerClass
         let classes = experiment.classes
@@ -86,8 +89,7 @@ public enum CorrectnessEvaluator {
         let chunks = (n + batchSize - 1) / batchSize
         let tasks = classes.flatMap { c in (0..<chunks).map { (c, $0) } }
         let collected = Collected(count: tasks.count)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(tasks.count, 1))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(max(workers, 1), max(tasks.count, 1))) { _ in
             let workspaces = Workspaces()
             while let task = collected.nextTask() {
                 let (classIndex, chunk) = tasks[task]
