@@ -59,9 +59,9 @@ struct BackSubstitution {
 
     /// The fewest rows for which the dense affine step multiplies on BLAS: below it the row
     /// loop, which skips every zero coefficient, is as fast (BLAS packs `W` on every call).
-    /// Measured (release, bounds-bench, 2026-12-04): on mnistfc 256x6 BLAS for every row
-    /// count and from 16 rows are 46-52 ms per pass, the loop alone 56-57 ms; the MNIST C∘G
-    /// passes are 43-50 ms either way.
+    /// Chosen when the whole pass cost about 50 ms on mnistfc 256x6 (BLAS from 16 rows and
+    /// BLAS for every row count were equal, the loop alone about 10 % slower); not re-measured
+    /// since the pass got 2-3x faster.
     static let blasRowThreshold = 16
 
     /// The row buffers of ``lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)``
