@@ -71,6 +71,10 @@ public struct QueryStatistics: Sendable, Equatable {
     public var plainTrackNodes = 0
     /// A node attack of the plain track found the counterexample.
     public var plainTrackFound = false
+    /// The phase engine's falsifier: points tried and gradient steps (``FalsifierEffort``).
+    public var falsifier = FalsifierEffort()
+    /// The phase engine's falsifier found the counterexample (a bound minimiser or a descent).
+    public var falsifierFound = false
 }
 
 /// The full answer to a ``SafetyQuery``.

@@ -20,6 +20,8 @@ enum SolverOptions {
         .value("--smt-threshold", "N", "send a sub-box to Z3 when it has at most N unstable units (default \(defaults.leaves.smtUnstableThreshold); 0 = only once linear, or at the depth limit)"),
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
         .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attack.attackMethod.rawValue))"),
+        .value("--falsifier", "on|off",
+               "phase engine: gradient descents on the whole box and from each sub-problem's bound minimiser (default on; off: only the minimisers are checked, and the escalated attack of vnnlib runs instead)"),
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
         LeafProcessOption.option,
@@ -39,6 +41,12 @@ enum SolverOptions {
                "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
         .value("--phase-child-slopes", "N",
                "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
+        .value("--phase-branching", "K",
+               "phase engine: choose each split among the top K units by the BaBSR score by their children's bounds (filtered smart branching; default \(BranchingOptions().candidates); 1 = BaBSR alone)"),
+        .value("--phase-branching-objective", "OBJECTIVE",
+               "phase engine: what filtered smart branching maximises for the worse child, \(BranchingOptions.Objective.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().objective.rawValue))"),
+        .value("--phase-branching-estimate", "ESTIMATE",
+               "phase engine: how filtered smart branching bounds a candidate's children, \(BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().estimate.rawValue))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -71,15 +79,27 @@ enum SolverOptions {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
+        if let candidates = try arguments.int("--phase-branching", minimum: 1) { configuration.phaseSplit.branching.candidates = candidates }
+        if let objective = try arguments.parsed("--phase-branching-objective", as: BranchingOptions.Objective.allCases.map(\.rawValue).joined(separator: " or "),
+                                                { BranchingOptions.Objective(rawValue: $0) }) {
+            configuration.phaseSplit.branching.objective = objective
+        }
+        if let estimate = try arguments.parsed("--phase-branching-estimate", as: BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or "),
+                                               { BranchingOptions.Estimate(rawValue: $0) }) {
+            configuration.phaseSplit.branching.estimate = estimate
+        }
         configuration.phaseSplit.engine = engine
     }
 
     /// The search statistics of a one-shot query: how many sub-problems the branch and bound
     /// bounded (sub-boxes of the input splitting, or phase sub-problems of the phase engine)
     /// and how many of them went to Z3, with Z3's answers.
+    /// The phase engine adds its falsifier's effort (points tried, gradient steps, whether it
+    /// found the counterexample).
     static func searchLine(_ s: QueryStatistics, phaseEngine: Bool) -> String {
         "search: \(phaseEngine ? "phase engine, \(s.nodes) sub-problems" : "\(s.nodes) sub-boxes"), depth \(s.maxDepth), "
             + "\(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)"
+            + (phaseEngine ? "; falsifier: \(s.falsifier.candidates) candidates, \(s.falsifier.steps) steps, found \(s.falsifierFound ? "yes" : "no")" : "")
     }
 
     static func configuration(_ arguments: ParsedArguments) throws -> QueryConfiguration {
@@ -106,6 +126,9 @@ enum SolverOptions {
         }
         if let method = try arguments.parsed("--attack", as: "gradient, random or both", { AttackMethod(rawValue: $0) }) {
             configuration.attack.attackMethod = method
+        }
+        if let falsifier = try arguments.parsed("--falsifier", as: "on or off", { ["on": true, "off": false][$0] }) {
+            configuration.phaseSplit.falsifier.enabled = falsifier
         }
         configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false)
         configuration.leaves.smt2Directory = arguments.value("--smt2")

@@ -117,6 +117,8 @@ enum VNNLibCommand: Subcommand {
             total.smtSat += s.smtSat
             total.smtUnknown += s.smtUnknown
             total.rootUnstableUnits = max(total.rootUnstableUnits, s.rootUnstableUnits)
+            total.falsifier = total.falsifier + s.falsifier
+            total.falsifierFound = total.falsifierFound || s.falsifierFound
         }
         return total
     }

@@ -93,8 +93,11 @@ final class PhaseSplitFalsifierTests: XCTestCase {
         XCTAssertNotNil(property.violatedDisjunct(network.evaluate([0.75])), "float pass must see a (false) violation")
         XCTAssertNil(CounterexampleCheck.check(query, point: [0.75], source: .attack), "exact check must reject it")
         let falsifier = PhaseSplitFalsifier(query: query, options: FalsifierOptions())
-        XCTAssertNil(falsifier.wholeBox(minimisers: [0: [1]], expired: { false }))
-        XCTAssertNil(falsifier.descend(disjunct: 0, from: [0.6], steps: 20, expired: { false }))
+        var effort = FalsifierEffort()
+        XCTAssertNil(falsifier.wholeBox(minimisers: [0: [1]], expired: { false }, effort: &effort))
+        XCTAssertNil(falsifier.descend(disjunct: 0, from: [0.6], steps: 20, expired: { false }, effort: &effort))
+        XCTAssertGreaterThan(effort.candidates, 1)
+        XCTAssertGreaterThan(effort.steps, 0)
         var configuration = QueryConfiguration()
         configuration.phaseSplit.engine = .phase
         let result = try QuerySolver(configuration: configuration).solve(query)
@@ -155,5 +158,43 @@ final class PhaseSplitFalsifierTests: XCTestCase {
             witnesses.append(found.input)
         }
         XCTAssertEqual(witnesses[0], witnesses[1])
+    }
+
+    /// The statistics count the falsifier's work: on, it finds the L1 ball with nonzero
+    /// candidates and steps; off, it takes no step and the search does not find it.
+    func testStatisticsCountTheFalsifiersEffort() throws {
+        let query = try Self.l1BallQuery()
+        let on = try QuerySolver(configuration: Self.falsifierOnly(enabled: true)).solve(query)
+        guard case .violated = on.verdict else { return XCTFail("expected violated, got \(on.verdict)") }
+        XCTAssertTrue(on.statistics.falsifierFound)
+        XCTAssertGreaterThan(on.statistics.falsifier.candidates, 0)
+        XCTAssertGreaterThan(on.statistics.falsifier.steps, 0)
+        let off = try QuerySolver(configuration: Self.falsifierOnly(enabled: false)).solve(query)
+        XCTAssertFalse(off.statistics.falsifierFound)
+        XCTAssertEqual(off.statistics.falsifier.steps, 0)
+        XCTAssertGreaterThan(off.statistics.falsifier.candidates, 0, "the bound minimisers are still checked")
+    }
+
+    /// With the falsifier on, the phase engine skips the escalated whole-box attack; off, the
+    /// attack runs at ``AttackSettings/escalateAfterNodes`` and finds the L1 ball (no whole-box
+    /// attack step, no falsifier descent, and no box vertex in the ball, so only the
+    /// escalated attack can).
+    func testEscalatedAttackRunsOnlyWithoutTheFalsifier() throws {
+        let query = try Self.l1BallQuery()
+        func run(falsifier: Bool) throws -> QueryResult {
+            var configuration = Self.falsifierOnly(enabled: falsifier, wholeBox: false, nodes: false)
+            configuration.attack.useAttack = true
+            configuration.attack.wholeBox = AttackConfiguration(restarts: 0, steps: 0)
+            configuration.attack.escalatedAttack = AttackConfiguration(restarts: 64, steps: 100, seed: 11)
+            configuration.attack.escalateAfterNodes = 1
+            configuration.limits.maxNodes = 20
+            return try QuerySolver(configuration: configuration).solve(query)
+        }
+        let without = try run(falsifier: false)
+        guard case .violated = without.verdict else { return XCTFail("expected the escalated attack to find it, got \(without.verdict)") }
+        XCTAssertTrue(without.statistics.escalatedAttackFound)
+        let with = try run(falsifier: true)
+        XCTAssertFalse(with.statistics.escalatedAttackFound)
+        if case .violated = with.verdict { XCTFail("with the falsifier on (and doing nothing here) no attack may run") }
     }
 }

@@ -30,4 +30,29 @@ final class PhaseEngineCommandTests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
         XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)
     }
+
+    /// `--falsifier on|off` and the falsifier's statistics on stderr and in `--json`: on the
+    /// sat fixture (no whole-box attack), on, the falsifier's whole-box descent decides it
+    /// before any sub-problem, with steps counted; off, no step is taken and the root
+    /// sub-problem's bound minimiser decides it.
+    func testFalsifierSwitchAndStatistics() throws {
+        let sat = ["vnnlib", "Tests/Fixtures/vnncomp/mnistfc/mnist-net_256x2.onnx", "Tests/Fixtures/vnncomp/mnistfc/prop_7_0.03.vnnlib",
+                   "--disable", "attack", "--max-nodes", "30", "--timeout", "600", "--threads", "1"]
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("falsifier-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let on = try runVerify(sat + ["--json", json])
+        XCTAssertEqual(on.stdout, "sat\n", on.stderr)
+        XCTAssertTrue(on.stderr.contains("phase engine, 0 sub-problems"), on.stderr)
+        XCTAssertNotNil(on.stderr.range(of: #"falsifier: [1-9][0-9]* candidates, [1-9][0-9]* steps, found yes"#, options: .regularExpression), on.stderr)
+        let certificate = try String(contentsOfFile: json, encoding: .utf8)
+        XCTAssertNotNil(certificate.range(of: #""falsifier_steps" *: *[1-9]"#, options: .regularExpression), certificate.prefix(3000).description)
+        XCTAssertTrue(certificate.contains("\"falsifier_found\" : true") || certificate.contains("\"falsifier_found\": true"))
+        let off = try runVerify(sat + ["--falsifier", "off"])
+        XCTAssertEqual(off.stdout, "sat\n", off.stderr)
+        XCTAssertTrue(off.stderr.contains("phase engine, 1 sub-problems"), off.stderr)
+        XCTAssertTrue(off.stderr.contains(", 0 steps"), off.stderr)
+        let wrong = try runVerify(sat + ["--falsifier", "maybe"])
+        XCTAssertEqual(wrong.status, 2, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("--falsifier expects on or off"), wrong.stderr)
+    }
 }

@@ -130,6 +130,9 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
     public var escalatedAttackFound: Bool?
     public var plainTrackNodes: Int?
     public var plainTrackFound: Bool?
+    /// The phase engine's falsifier (``FalsifierEffort``); absent in earlier certificates.
+    public var falsifierCandidates, falsifierSteps: Int?
+    public var falsifierFound: Bool?
 
     enum CodingKeys: String, CodingKey {
         case nodes
@@ -145,6 +148,9 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
         case escalatedAttackFound = "escalated_attack_found"
         case plainTrackNodes = "plain_track_nodes"
         case plainTrackFound = "plain_track_found"
+        case falsifierCandidates = "falsifier_candidates"
+        case falsifierSteps = "falsifier_steps"
+        case falsifierFound = "falsifier_found"
     }
 
     init(_ s: QueryStatistics) {
@@ -161,6 +167,9 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
         escalatedAttackFound = s.escalatedAttackFound
         plainTrackNodes = s.plainTrackNodes
         plainTrackFound = s.plainTrackFound
+        falsifierCandidates = s.falsifier.candidates
+        falsifierSteps = s.falsifier.steps
+        falsifierFound = s.falsifierFound
     }
 }
 

@@ -15,10 +15,10 @@ import Support
 /// one disjunct per competitor `j`: `a = y_j - y_c`, so each target is attacked on its own
 /// margin instead of the currently best competitor's, which oscillates between targets).
 ///
-/// Starts (``wholeBox(minimisers:expired:)``): per target, the box centre, the target's bound
+/// Starts (``wholeBox(minimisers:expired:effort:)``): per target, the box centre, the target's bound
 /// minimiser (the box vertex the root's linear lower bound points to), then seeded random
 /// points, alternately uniform in the box and random box vertices. In the search
-/// (``PhaseSplitPreparation/falsify(_:best:expired:)``): every sub-problem's bound minimisers
+/// (``PhaseSplitPreparation/falsify(_:open:best:expired:effort:)``): every sub-problem's bound minimisers
 /// (after its slope optimisation) are checked, and the lowest-scoring one starts a short
 /// descent.
 ///
@@ -34,7 +34,8 @@ struct PhaseSplitFalsifier: Sendable {
 
     /// The whole-box search, targets in order of their score at the box centre (lowest
     /// first, ties by index). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
-    func wholeBox(minimisers: [Int: [Double]], expired: () -> Bool) -> Counterexample? {
+    /// Its starts and steps are added to `effort`.
+    func wholeBox(minimisers: [Int: [Double]], expired: () -> Bool, effort: inout FalsifierEffort) -> Counterexample? {
         guard options.enabled, options.steps > 0 else { return nil }
         let property = query.property
         let centre = query.box.center
@@ -51,7 +52,9 @@ struct PhaseSplitFalsifier: Sendable {
             }
             for start in starts.prefix(max(options.restarts, 1)) {
                 if expired() { return nil }
-                if let found = descend(disjunct: d, from: start, steps: options.steps, expired: expired) { return found }
+                if let found = descend(disjunct: d, from: start, steps: options.steps, expired: expired, effort: &effort) {
+                    return found
+                }
             }
         }
         return nil
@@ -59,12 +62,15 @@ struct PhaseSplitFalsifier: Sendable {
 
     /// `steps` sign-gradient steps on `s_d` from `start`; the first visited point whose float
     /// pass reaches the query's unsafe set (any disjunct) and that the exact check confirms.
-    func descend(disjunct d: Int, from start: [Double], steps: Int, expired: () -> Bool) -> Counterexample? {
+    /// One candidate and each step taken are added to `effort`.
+    func descend(disjunct d: Int, from start: [Double], steps: Int, expired: () -> Bool,
+                 effort: inout FalsifierEffort) -> Counterexample? {
         let box = query.box
         let network = query.network
         let widths = box.widths
         let atoms = query.property.disjuncts[d]
         var x = box.clamp(start)
+        effort.candidates += 1
         for t in 0...steps {
             let outputs = network.evaluate(x)
             if query.property.violatedDisjunct(outputs) != nil,
@@ -73,6 +79,7 @@ struct PhaseSplitFalsifier: Sendable {
             }
             guard t < steps, !expired(),
                   let atom = atoms.max(by: { $0.value(outputs) < $1.value(outputs) }) else { break }
+            effort.steps += 1
             let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
             let factor = options.initialStep * options.schedule.factor(step: t, of: steps)
             for i in x.indices where gradient[i] != 0 && widths[i] > 0 {
@@ -111,11 +118,14 @@ extension PhaseSplitPreparation {
     /// linear lower bound of its best atom `best[k]` points to) is checked as a
     /// counterexample; then, with ``FalsifierOptions/nodeSteps`` `> 0`, the minimiser whose
     /// disjunct scores lowest in the float pass starts a short descent on that disjunct
-    /// (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:)``). A pure function of the
-    /// node's bounds, like the rest of the preparation.
-    func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool) -> Counterexample? {
+    /// (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A pure function of the
+    /// node's bounds, like the rest of the preparation. The points tried and steps taken are
+    /// added to `effort`.
+    func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool,
+                 effort: inout FalsifierEffort) -> Counterexample? {
         let points = best.map { minimiser(result, row: $0) }
         for point in points {
+            effort.candidates += 1
             if let found = CounterexampleCheck.check(query, point: point, source: .attack) { return found }
         }
         guard falsifier.enabled, falsifier.nodeSteps > 0, !points.isEmpty, !expired() else { return nil }
@@ -125,6 +135,6 @@ extension PhaseSplitPreparation {
         }
         let k = scores.indices.min { (scores[$0], $0) < (scores[$1], $1) }!
         return PhaseSplitFalsifier(query: query, options: falsifier)
-            .descend(disjunct: open[k], from: points[k], steps: falsifier.nodeSteps, expired: expired)
+            .descend(disjunct: open[k], from: points[k], steps: falsifier.nodeSteps, expired: expired, effort: &effort)
     }
 }

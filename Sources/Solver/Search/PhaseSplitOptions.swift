@@ -45,6 +45,10 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// Projected gradient descent on the whole box and from every sub-problem's bound
     /// minimiser (``PhaseSplitFalsifier``).
     public var falsifier = FalsifierOptions()
+    /// How the unit to split is chosen: filtered smart branching over the top BaBSR
+    /// candidates (``BranchingOptions``). Measured on `mnistfc` (Benchmarks/results/
+    /// mnistfc_*_branching_30s.txt).
+    public var branching = BranchingOptions()
 
     public init() {}
 
@@ -69,9 +73,13 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The text of ``QueryConfiguration``'s identity entry. ``falsifier`` and ``branching``
+    /// appear only off their defaults resp. off BaBSR alone (the choice before filtered smart
+    /// branching), so the identities written before each existed stay valid.
     public var description: String {
         "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
-            + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)") + ")"
+            + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)")
+            + (branching.candidates <= 1 ? "" : ", branching: \(branching)") + ")"
     }
 }

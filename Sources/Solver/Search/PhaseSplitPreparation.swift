@@ -9,8 +9,10 @@ struct PhaseSplitPreparation: Sendable {
     let query: SafetyQuery
     let specification: LinearSpecification
     let rows: [Range<Int>]
-    /// The falsifier's settings (``falsify(_:open:best:expired:)``).
+    /// The falsifier's settings (``falsify(_:open:best:expired:effort:)``).
     var falsifier = FalsifierOptions()
+    /// How the unit to split is chosen (``branch(_:phases:slopes:open:best:)``).
+    var branching = BranchingOptions()
 
     /// What the bounds say about one sub-problem.
     enum Prepared: Sendable {
@@ -43,9 +45,11 @@ struct PhaseSplitPreparation: Sendable {
     ///   - expired: the query's time limit; the slope optimisation stops early once it is true.
     ///   - optimisedSlopes: told the optimised slopes when the second, sound evaluation uses them
     ///     (for the proof record, ``PhaseProofNode/slopes``).
+    ///   - effort: the falsifier's work at this node is added to it.
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
                  slopes: [Int: [Double]], iterations: Int, expired: () -> Bool = { false },
-                 optimisedSlopes: ([Int: [Double]]) -> Void = { _ in }) -> Prepared {
+                 optimisedSlopes: ([Int: [Double]]) -> Void = { _ in },
+                 effort: inout FalsifierEffort) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
                                                    lowerSlopes: slopes) else {
@@ -82,10 +86,10 @@ struct PhaseSplitPreparation: Sendable {
         }
         if open.isEmpty { return .closed(dualExclusions: dualExclusions) }
         let best = open.map { bestAtom(result, $0) }
-        if let found = falsify(result, open: open, best: best, expired: expired) { return .violated(found) }
+        if let found = falsify(result, open: open, best: best, expired: expired, effort: &effort) { return .violated(found) }
         return .open(Open(bounds: bounds, slopes: usedSlopes, open: open, dualExclusions: dualExclusions,
                           unstable: InputSplitSearch.unstableUnits(query.network, result),
-                          split: choose(bounds, rows: best)))
+                          split: branch(bounds, phases: phases, slopes: usedSlopes, open: open, best: best)))
     }
 
     /// The fixed phases of the first activation layer, when the network starts with an
