@@ -119,6 +119,25 @@ final class ConfigurationIdentityTests: XCTestCase {
         XCTAssertNotEqual(leaves.description, plain.description)
     }
 
+    /// The phase engine's branching enters its identity entry only off BaBSR alone (the
+    /// choice of every run before filtered smart branching existed), so earlier phase-engine
+    /// identities stay; switching the falsifier off changes the entry too.
+    func testBranchingAndFalsifierEnterThePhaseEntryOnlyOffTheirDefaults() {
+        var phases = QueryConfiguration()
+        phases.phaseSplit.engine = .auto
+        XCTAssertFalse(phases.description.contains("branching"), phases.description)
+        var babsr = phases
+        babsr.phaseSplit.branching.objective = .negativeSum
+        XCTAssertEqual(babsr.description, phases.description, "one candidate ignores the objective")
+        var filtered = phases
+        filtered.phaseSplit.branching.candidates = 4
+        XCTAssertTrue(filtered.description.contains("branching: BranchingOptions(candidates: 4, objective: lowest, estimate: fixedIntermediates)"),
+                      filtered.description)
+        var off = phases
+        off.phaseSplit.falsifier.enabled = false
+        XCTAssertNotEqual(off.description, phases.description)
+    }
+
     /// Where Z3 runs is left out; a setting that changes verdicts is not.
     func testWhereZ3RunsStaysOutOfTheIdentity() {
         let plain = QueryConfiguration()

@@ -22,9 +22,15 @@ public struct BranchingOptions: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Units scored by their children's bounds: the top `candidates` by the BaBSR score
-    /// (``PhaseSplitNodeBounds/branchingScores(rows:specification:)``). 1: the BaBSR choice
-    /// alone, the engine's behaviour before filtered smart branching.
-    public var candidates = 4
+    /// (``PhaseSplitNodeBounds/branchingScores(rows:specification:)``). 1 (the default): the
+    /// BaBSR choice alone. Measured on `mnistfc` 256x2 (sub-problems to prove, release,
+    /// `--threads 1`): prop_5_0.03 237 with BaBSR; 285, 1,085, 527 with 2, 4, 8 candidates
+    /// (`lowest`), 331 and 309 with 4 and 8 (`negativeSum`); on four quick instances
+    /// (prop_0/9/13_0.03, prop_6_0.05) no setting beat BaBSR consistently (Benchmarks/results/
+    /// mnistfc_branching_tuning.txt). Without split constraints in the bounds (beta-CROWN)
+    /// a child's bound only gains the split unit's exact relaxation, which BaBSR's score
+    /// already estimates; re-measure once the bounds carry the splits.
+    public var candidates = 1
     public var objective = Objective.lowest
     public var estimate = Estimate.fixedIntermediates
 

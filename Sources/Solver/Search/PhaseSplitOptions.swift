@@ -45,9 +45,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// Projected gradient descent on the whole box and from every sub-problem's bound
     /// minimiser (``PhaseSplitFalsifier``).
     public var falsifier = FalsifierOptions()
-    /// How the unit to split is chosen: filtered smart branching over the top BaBSR
-    /// candidates (``BranchingOptions``). Measured on `mnistfc` (Benchmarks/results/
-    /// mnistfc_*_branching_30s.txt).
+    /// How the unit to split is chosen: BaBSR, or filtered smart branching over the top BaBSR
+    /// candidates (``BranchingOptions``; off by default, measured there).
     public var branching = BranchingOptions()
 
     public init() {}
