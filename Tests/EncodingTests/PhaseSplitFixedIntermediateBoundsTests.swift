@@ -10,8 +10,8 @@ import XCTest
 /// parent's layer bounds kept must lie below every row's Float80 value at every sample that
 /// satisfies the child's constraints; an empty verdict is never contradicted by such a sample.
 ///
-/// Mutation check: clipping the other side of the new split (its constraint's sign flipped
-/// in the child's phases) fails ``testChildBoundsContainEveryFeasibleSample``.
+/// Mutation check: treating every ReLU unit as active in the child (its lower bound clipped
+/// at 0, as if `z >= 0` held everywhere) fails ``testChildBoundsContainEveryFeasibleSample``.
 final class PhaseSplitFixedIntermediateBoundsTests: XCTestCase {
     func testChildBoundsContainEveryFeasibleSample() {
         var rng = BoundsRandom(seed: 29)
