@@ -21,7 +21,7 @@ enum SolverOptions {
         .value("--disable", "STEP[,STEP]", "ablation: turn off attack, interval, linear, split, lp and/or smt"),
         .value("--attack", "METHOD", "whole-box attack step: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaults.attack.attackMethod.rawValue))"),
         .value("--falsifier", "on|off",
-               "phase engine: gradient descents on the whole box and from each sub-problem's bound minimiser (default on; off: only the minimisers are checked, and the escalated attack of vnnlib runs instead)"),
+               "phase engine: gradient descents on the whole box and from each sub-problem's bound minimiser (default \(defaults.phaseSplit.falsifier.enabled ? "on" : "off"); off: only the minimisers are checked, and the escalated attack of vnnlib runs instead)"),
         .value("--json", "FILE", "write the certificate record (JSON) to FILE"),
         .value("--smt2", "DIR", "write every Z3 leaf query as an SMT-LIB2 file into DIR"),
         LeafProcessOption.option,

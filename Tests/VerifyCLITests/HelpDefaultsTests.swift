@@ -50,6 +50,10 @@ final class HelpDefaultsTests: XCTestCase {
             "--engine": [PhaseSplitOptions.Engine.auto.rawValue, PhaseSplitOptions().engine.rawValue],
             "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
             "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
+            "--phase-branching": ["\(PhaseSplitOptions().branching.candidates)"],
+            "--phase-branching-objective": [PhaseSplitOptions().branching.objective.rawValue],
+            "--phase-branching-estimate": [PhaseSplitOptions().branching.estimate.rawValue],
+            "--falsifier": [PhaseSplitOptions().falsifier.enabled ? "on" : "off"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             // The identity adapter.
             "--adapter-scale": ["1"],

@@ -130,7 +130,8 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
     public var escalatedAttackFound: Bool?
     public var plainTrackNodes: Int?
     public var plainTrackFound: Bool?
-    /// The phase engine's falsifier (``FalsifierEffort``); absent in earlier certificates.
+    /// The phase engine's falsifier (``FalsifierEffort``); absent in earlier certificates and
+    /// where it tried nothing.
     public var falsifierCandidates, falsifierSteps: Int?
     public var falsifierFound: Bool?
 
@@ -167,9 +168,12 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
         escalatedAttackFound = s.escalatedAttackFound
         plainTrackNodes = s.plainTrackNodes
         plainTrackFound = s.plainTrackFound
-        falsifierCandidates = s.falsifier.candidates
-        falsifierSteps = s.falsifier.steps
-        falsifierFound = s.falsifierFound
+        // Absent where the falsifier tried nothing (the input engine), as in earlier certificates.
+        if s.falsifier != FalsifierEffort() || s.falsifierFound {
+            falsifierCandidates = s.falsifier.candidates
+            falsifierSteps = s.falsifier.steps
+            falsifierFound = s.falsifierFound
+        }
     }
 }
 
