@@ -175,21 +175,4 @@ enum VectorKernels {
         }
         return (cs, rs, ss)
     }
-
-    /// `out_i = |x_i|` (the sign bit cleared: exact; NaN stays NaN).
-    @inline(__always)
-    static func magnitudes(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
-        let mask = SIMD4<UInt64>(repeating: ~(1 << 63))
-        let source = UnsafeRawPointer(x), target = UnsafeMutableRawPointer(out)
-        var i = 0
-        while i + 4 <= count {
-            let bits = source.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<UInt64>.self) & mask
-            target.storeBytes(of: bits, toByteOffset: 8 * i, as: SIMD4<UInt64>.self)
-            i += 4
-        }
-        while i < count {
-            out[i] = x[i].magnitude
-            i += 1
-        }
-    }
 }
