@@ -3,7 +3,7 @@ import Network
 // Concretisation: the lower bound of linear rows over the bounds of the layer they act on.
 
 /// Layer bounds `[l, u]` as centre and radius, `[l_i, u_i] ⊆ [c_i - r_i, c_i + r_i]`, for
-/// concretisation by matrix products. `c_i` is any Double (the rounded midpoint); `r_i =
+/// concretisation by one fused pass over each row. `c_i` is any Double (the rounded midpoint); `r_i =
 /// max(RU(u_i - c_i), RU(c_i - l_i))` covers both ends in exact arithmetic, and `s_i =
 /// RU(|c_i| + r_i)` bounds `|c_i| + r_i` for the error term. Exists only for finite bounds.
 struct BoxForm {
@@ -15,13 +15,14 @@ struct BoxForm {
     }
 
     var centre: [Double]
-    /// `(r_i, s_i)` interleaved: the `n x 2` right-hand side of one product.
-    var radiusAndScale: [Double]
+    var radius: [Double]
+    var scale: [Double]
 
     init?(_ bounds: LayerBounds) {
         let n = bounds.count
         centre = [Double](repeating: 0, count: n)
-        radiusAndScale = [Double](repeating: 0, count: 2 * n)
+        radius = centre
+        scale = centre
         for i in 0..<n {
             let l = bounds.lower[i], u = bounds.upper[i]
             guard l.isFinite, u.isFinite, l <= u else { return nil }
@@ -30,19 +31,22 @@ struct BoxForm {
             let s = DirectedRounding.addUp(c.magnitude, r)
             guard r.isFinite, s.isFinite else { return nil }
             centre[i] = c
-            radiusAndScale[2 * i] = r
-            radiusAndScale[2 * i + 1] = s
+            radius[i] = r
+            scale[i] = s
         }
     }
 }
 
 extension BackSubstitution {
     /// Lower bounds of the first `count` rows `(λ, c)` of ``scratch`` over `bounds[j]`, the
-    /// rows carrying the `n` units `units` (nil: all, ``columnLayout(top:)``), by matrix products on BLAS when the bounds are finite:
+    /// rows carrying the `n` units `units` (nil: all, ``columnLayout(top:)``), when the bounds
+    /// are finite by one fused read of each row (``VectorKernels/centreRadiusScale(_:centre:radius:scale:count:)``):
     /// ```
-    /// C = fl(Λ c),   (R, S) = fl(|Λ| (r, s))          (any order, fused multiply-adds)
+    /// C = fl(λ · c),   R = fl(|λ| · r),   S = fl(|λ| · s)          (any order)
     /// lower = RD(RD(c + RD(C - R)) - RU(γ_n absoluteSumUp(S) + 2 n η))
     /// ```
+    /// (The three sums once were a matrix-vector and an `n x 2` matrix product on BLAS over a
+    /// stored `|Λ|`; writing `|Λ|` cost more than the products.)
     /// Soundness: on the box `λ·v >= Σ λ_i c_i - Σ |λ_i| r_i` exactly (the box lies in the
     /// centre-radius box, ``BoxForm``). Each product errs by at most `γ_n Σ |λ_i| |c_i| + n η`
     /// and `γ_n Σ |λ_i| r_i + n η` (Higham, Lemma 3.1: any order, with fused multiply-adds),
@@ -56,21 +60,20 @@ extension BackSubstitution {
             return result
         }
         let n = units?.count ?? sizes[j]
-        var centreTerms = [Double](repeating: 0, count: count), spread = [Double](repeating: 0, count: 2 * count)
-        form.centre.withUnsafeBufferPointer { c in
-            DenseProduct.multiply(rows: count, columns: n, a: scratch.rows, lda: n, x: c.baseAddress!, y: &centreTerms)
-        }
-        form.radiusAndScale.withUnsafeBufferPointer { rs in
-            DenseProduct.multiply(m: count, n: 2, k: n, a: scratch.magnitudes, lda: n, b: rs.baseAddress!, ldb: 2,
-                                  c: &spread, ldc: 2)
-        }
         let bound = DotErrorBound(terms: n), underflow = Double(n) * DirectedRounding.eta
-        for p in 0..<count {
-            let error = DirectedRounding.addUp(bound.error(absolute: spread[2 * p + 1]), underflow)
-            let centred = DirectedRounding.addDown(centreTerms[p], -spread[2 * p])
-            result[p] = DirectedRounding.saneLower(
-                DirectedRounding.addDown(DirectedRounding.addDown(constants[p], centred), -error))
-        }
+        let rows = scratch.rows
+        form.centre.withUnsafeBufferPointer { c in
+        form.radius.withUnsafeBufferPointer { r in
+        form.scale.withUnsafeBufferPointer { s in
+            for p in 0..<count {
+                let sums = VectorKernels.centreRadiusScale(rows + p * n, centre: c.baseAddress!, radius: r.baseAddress!,
+                                                           scale: s.baseAddress!, count: n)
+                let error = DirectedRounding.addUp(bound.error(absolute: sums.scale), underflow)
+                let centred = DirectedRounding.addDown(sums.centre, -sums.radius)
+                result[p] = DirectedRounding.saneLower(
+                    DirectedRounding.addDown(DirectedRounding.addDown(constants[p], centred), -error))
+            }
+        }}}
         return result
     }
 

@@ -1,8 +1,8 @@
 import Network
 
 // The substitution steps of back-substitution: one layer at a time, from the rows over
-// `v_{j+1}` in `scratch.rows` to the rows over `v_j` in `scratch.nextRows` (with their
-// magnitudes), updating the constants. The math and its error analysis are in
+// `v_{j+1}` in `scratch.rows` to the rows over `v_j` in `scratch.nextRows`, updating the
+// constants. The math and its error analysis are in
 // ``BackSubstitution/lowerBounds(rows:constants:rowCount:top:coefficients:returnsCoefficients:settle:)``.
 
 extension BackSubstitution {
@@ -27,7 +27,6 @@ extension BackSubstitution {
             let extra = DirectedRounding.mulUp(Double(n) * DirectedRounding.eta, magnitudeSums[j])
             stepConstants(width: n, intercepts: affine.bias, weights: errorWeights[j], extra: extra,
                           constants: &constants, rowCount: rowCount)
-            VectorKernels.magnitudes(nxt, into: buffers.nextMagnitudes, count: rowCount * n)
             return
         }
         let operands = affineOperands(affine, layer: j, rowUnits: rowUnits, columnUnits: columnUnits)
@@ -49,24 +48,21 @@ extension BackSubstitution {
         let extra = DirectedRounding.mulUp(Double(n) * DirectedRounding.eta, magnitudeSums[j])
         stepConstants(width: n, intercepts: operands.bias, weights: operands.errorWeights, extra: extra,
                       constants: &constants, rowCount: rowCount)
-        VectorKernels.magnitudes(nxt, into: buffers.nextMagnitudes, count: rowCount * m)
     }
 
-    /// `c_r = RD(RD(c_r + β_r) - RU(γ_n Q_r + n η + extra))` with `β = fl(Λ b)` and `q =
-    /// fl(|Λ| w)` as two BLAS matrix-vector products over all `n = width` units (`Q_r =
-    /// absoluteSumUp(q_r)`).
+    /// `c_r = RD(RD(c_r + β_r) - RU(γ_n Q_r + n η + extra))` with `β_r = fl(λ_r · b)` and
+    /// `q_r = fl(|λ_r| · w)` over all `n = width` units, both in one read of each row (any
+    /// order; ``VectorKernels/signedAndAbsolute(_:_:_:count:)``), `Q_r = absoluteSumUp(q_r)`.
     private func stepConstants(width n: Int, intercepts: [Double], weights: [Double], extra: Double,
                                constants: inout [Double], rowCount: Int) {
-        var beta = [Double](repeating: 0, count: rowCount), q = beta
+        let bound = DotErrorBound(terms: n), rows = scratch.rows
         intercepts.withUnsafeBufferPointer { b in
-            DenseProduct.multiply(rows: rowCount, columns: n, a: scratch.rows, lda: n, x: b.baseAddress!, y: &beta)
-        }
-        weights.withUnsafeBufferPointer { w in
-            DenseProduct.multiply(rows: rowCount, columns: n, a: scratch.magnitudes, lda: n, x: w.baseAddress!, y: &q)
-        }
-        let bound = DotErrorBound(terms: n)
-        for r in 0..<rowCount {
-            constants[r] = Self.combine(constants[r], beta: beta[r], q: q[r], bound: bound, extra: extra)
+            weights.withUnsafeBufferPointer { w in
+                for r in 0..<rowCount {
+                    let (beta, q) = VectorKernels.signedAndAbsolute(rows + r * n, b.baseAddress!, w.baseAddress!, count: n)
+                    constants[r] = Self.combine(constants[r], beta: beta, q: q, bound: bound, extra: extra)
+                }
+            }
         }
     }
 
@@ -79,7 +75,7 @@ extension BackSubstitution {
 
     /// One activation step through the relaxation of layer `j`, over `units` (nil: all) whose
     /// last `identities` have identity lines: the kernel runs on the others, the identity
-    /// units' coefficients and magnitudes are copied (exact; ``columnLayout(top:)``).
+    /// units' coefficients are copied (exact; ``columnLayout(top:)``).
     mutating func substituteActivation(layer j: Int, units: [Int]?, identities: Int, constants: inout [Double], rowCount: Int) {
         let operands = activationOperands(layer: j, units: units)
         let n = units?.count ?? sizes[j], kernelWidth = n - identities
@@ -100,11 +96,8 @@ extension BackSubstitution {
                     upperSlope: aU.baseAddress!, upperIntercept: bU.baseAddress!, upperWeight: wU.baseAddress!,
                     count: kernelWidth)
                 constants[r] = Self.combine(constants[r], beta: beta, q: q, bound: bound, extra: underflow)
-                VectorKernels.magnitudes(nxt + r * n, into: buffers.nextMagnitudes + r * n, count: kernelWidth)
                 if identities > 0 {
                     (nxt + r * n + kernelWidth).update(from: cur + r * n + kernelWidth, count: identities)
-                    (buffers.nextMagnitudes + r * n + kernelWidth).update(
-                        from: buffers.magnitudes + r * n + kernelWidth, count: identities)
                 }
             }
         }}}}}}

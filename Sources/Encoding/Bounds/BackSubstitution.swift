@@ -165,8 +165,8 @@ struct BackSubstitution {
     /// Soundness of the affine step: the exact `λ^T W` differs from `λ'` by at most
     /// `γ_n Σ_i |λ_i W_ij| + n η` per entry `j` (Higham, Lemma 3.1, plus underflow). `λ'` is one
     /// BLAS product (``DenseProduct``) summed in BLAS's order with fused multiply-adds, `β` and
-    /// `q` are BLAS matrix-vector products (`Λ b` and `|Λ| w`): Higham's bound holds for every
-    /// order and with fused multiply-adds; hence
+    /// `q` are four-way partial sums per row (``VectorKernels/signedAndAbsolute(_:_:_:count:)``):
+    /// Higham's bound holds for every order and with fused multiply-adds; hence
     /// `(λ^T W) v_j >= λ' v_j - Σ_j (γ_n Σ_i |λ_i W_ij| + n η) M_j`; the bias dot product errs
     /// by at most `γ_n Σ |λ_i b_i| + n η`; both together are at most `γ_n Q + n η (1 + Σ M)`.
     /// The activation step: `|λ_i a - fl(λ_i a)| <= u |λ_i a| + η/2` (times `|z_i| <= M_i`) and
@@ -191,7 +191,6 @@ struct BackSubstitution {
         rows.withUnsafeBufferPointer { source in
             guard let base = source.baseAddress else { return }
             buffers.rows.update(from: base, count: source.count)
-            VectorKernels.magnitudes(base, into: buffers.magnitudes, count: source.count)
         }
         var pass = RowPass(constants: constants, layout: columnLayout(top: top))
         if top == 0 {
@@ -239,8 +238,6 @@ struct BackSubstitution {
         var pass = RowPass(constants: [Double](repeating: 0, count: rowCount), layout: columnLayout(top: top))
         let columns = pass.columns[top - 1]
         Self.writeUnitRows(affine, units: units, columns: columns, into: scratch.rows, constants: &pass.constants)
-        VectorKernels.magnitudes(scratch.rows, into: scratch.magnitudes,
-                                 count: rowCount * (columns?.count ?? affine.inputSize))
         settleRows(&pass, at: top - 1, settle: settle)
         _ = run(&pass, from: top - 2, settle: settle)
         return pass.best
@@ -314,7 +311,6 @@ struct BackSubstitution {
         for p in 0..<pass.live where pass.active[pass.ids[p]] {
             if q != p {
                 (buffers.rows + q * width).update(from: buffers.rows + p * width, count: width)
-                (buffers.magnitudes + q * width).update(from: buffers.magnitudes + p * width, count: width)
                 pass.ids[q] = pass.ids[p]
                 pass.constants[q] = pass.constants[p]
             }

@@ -1,8 +1,7 @@
 import Foundation
 
-/// The four row buffers of a back-substitution: the coefficient rows over the current layer,
-/// their magnitudes `|λ|` (the operand of the error and radius products), and the same two
-/// for the layer the next step produces. Uninitialised memory in one block, reused by every
+/// The two row buffers of a back-substitution: the coefficient rows over the current layer and
+/// those over the layer the next step produces. Uninitialised memory in one block, reused by every
 /// pass of one ``BackSubstitution`` (which replaces a shared instance before writing, so
 /// copies of a state never share buffers); a freed block goes back to ``ScratchPool`` for the
 /// next state, so that passes do not fault fresh pages in.
@@ -10,16 +9,12 @@ final class RowScratch {
     private(set) var capacity = 0
     private var block: UnsafeMutablePointer<Double>?
     private(set) var rows: UnsafeMutablePointer<Double>
-    private(set) var magnitudes: UnsafeMutablePointer<Double>
     private(set) var nextRows: UnsafeMutablePointer<Double>
-    private(set) var nextMagnitudes: UnsafeMutablePointer<Double>
 
     init() {
         let empty = UnsafeMutablePointer<Double>(bitPattern: MemoryLayout<Double>.alignment)!
         rows = empty
-        magnitudes = empty
         nextRows = empty
-        nextMagnitudes = empty
     }
 
     deinit {
@@ -34,19 +29,16 @@ final class RowScratch {
         block = fresh
         capacity = size
         rows = fresh
-        magnitudes = fresh + size
-        nextRows = fresh + 2 * size
-        nextMagnitudes = fresh + 3 * size
+        nextRows = fresh + size
     }
 
     /// The next layer's rows become the current ones.
     func swap() {
         Swift.swap(&rows, &nextRows)
-        Swift.swap(&magnitudes, &nextMagnitudes)
     }
 }
 
-/// Freed ``RowScratch`` blocks (four buffers of `capacity` Doubles each), at most
+/// Freed ``RowScratch`` blocks (two buffers of `capacity` Doubles each), at most
 /// ``limit`` of them, shared by all threads under a lock.
 final class ScratchPool: @unchecked Sendable {
     static let shared = ScratchPool()
@@ -66,7 +58,7 @@ final class ScratchPool: @unchecked Sendable {
             let entry = free.remove(at: index)
             return (entry.block, entry.capacity)
         }
-        return (.allocate(capacity: 4 * minimum), minimum)
+        return (.allocate(capacity: 2 * minimum), minimum)
     }
 
     /// Returns a block; beyond ``limit`` the smallest block is released.

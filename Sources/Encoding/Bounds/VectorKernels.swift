@@ -125,20 +125,54 @@ enum VectorKernels {
         return (lo, hi, r)
     }
 
-    /// `out_i = |x_i|` (the sign bit cleared: exact; NaN stays NaN).
+    /// `(fl(Σ λ_i x_i), fl(Σ |λ_i| y_i))` in one read of `λ` (four partial sums each: any
+    /// order is covered by the callers' error bounds). A NaN or infinite `λ_i` makes the
+    /// second sum NaN (`λ - λ` is added to it).
     @inline(__always)
-    static func magnitudes(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
-        let mask = SIMD4<UInt64>(repeating: ~(1 << 63))
-        let source = UnsafeRawPointer(x), target = UnsafeMutableRawPointer(out)
+    static func signedAndAbsolute(_ lambda: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
+                                  _ y: UnsafePointer<Double>, count: Int) -> (signed: Double, absolute: Double) {
+        var signed = SIMD4<Double>(), absolute = SIMD4<Double>()
         var i = 0
         while i + 4 <= count {
-            let bits = source.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<UInt64>.self) & mask
-            target.storeBytes(of: bits, toByteOffset: 8 * i, as: SIMD4<UInt64>.self)
+            let l = load(lambda, i)
+            signed += l * load(x, i)
+            absolute += magnitude(l) * load(y, i) + (l - l)
             i += 4
         }
+        var s = signed.sum(), a = absolute.sum()
         while i < count {
-            out[i] = x[i].magnitude
+            let l = lambda[i]
+            s += l * x[i]
+            a += l.magnitude * y[i] + (l - l)
             i += 1
         }
+        return (s, a)
+    }
+
+    /// `(fl(Σ λ_i c_i), fl(Σ |λ_i| r_i), fl(Σ |λ_i| s_i))` in one read of `λ` (the centre,
+    /// radius and scale sums of a concretisation; any order, see
+    /// ``signedAndAbsolute(_:_:_:count:)``). A NaN or infinite `λ_i` makes the third sum NaN.
+    @inline(__always)
+    static func centreRadiusScale(_ lambda: UnsafePointer<Double>, centre: UnsafePointer<Double>,
+                                  radius: UnsafePointer<Double>, scale: UnsafePointer<Double>, count: Int)
+        -> (centre: Double, radius: Double, scale: Double) {
+        var c = SIMD4<Double>(), r = SIMD4<Double>(), s = SIMD4<Double>()
+        var i = 0
+        while i + 4 <= count {
+            let l = load(lambda, i), a = magnitude(l)
+            c += l * load(centre, i)
+            r += a * load(radius, i)
+            s += a * load(scale, i) + (l - l)
+            i += 4
+        }
+        var cs = c.sum(), rs = r.sum(), ss = s.sum()
+        while i < count {
+            let l = lambda[i], a = l.magnitude
+            cs += l * centre[i]
+            rs += a * radius[i]
+            ss += a * scale[i] + (l - l)
+            i += 1
+        }
+        return (cs, rs, ss)
     }
 }
