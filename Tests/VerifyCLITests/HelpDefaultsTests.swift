@@ -51,6 +51,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
             "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
+            "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],
