@@ -39,8 +39,8 @@ enum SolverOptions {
                "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
         .value("--phase-child-slopes", "N",
                "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
-        .value("--phase-betas", "on|off",
-               "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
+        .value("--phase-betas", "on|off|shared",
+               "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -73,8 +73,8 @@ enum SolverOptions {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
-        if let betas = try arguments.parsed("--phase-betas", as: "on or off", { ["on": true, "off": false][$0] }) {
-            configuration.phaseSplit.splitMultipliers = betas
+        if let betas = try arguments.parsed("--phase-betas", as: "on, off or shared", { ["on": (true, false), "off": (false, false), "shared": (true, true)][$0] }) {
+            (configuration.phaseSplit.splitMultipliers, configuration.phaseSplit.sharedMultipliers) = betas
         }
         configuration.phaseSplit.engine = engine
     }

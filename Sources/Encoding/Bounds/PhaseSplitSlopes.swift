@@ -30,7 +30,9 @@ extension PhaseSplitNodeBounds {
     /// `α_i z`), `∂L/∂α_i = μ_i ẑ_i`, where `ẑ` is the forward pass of `x*` through the lines
     /// the backward pass selected (the supergradient of the concave piecewise-linear `L`);
     /// the Lagrangian term `-β_i s_i z_i` gives `∂L/∂β_i = -s_i ẑ_i` (`ẑ_i` the pre-activation:
-    /// `β_i` grows while the minimiser violates the split).
+    /// `β_i` grows while the minimiser violates the split). With `sharedMultipliers` every
+    /// row keeps the same multipliers (the first row's start, moved by the sum of the rows'
+    /// gradients) instead of its own.
     ///
     /// Any slope in `[0, 1]` is a valid ReLU lower line and any `β ≥ 0` a valid multiplier,
     /// so the result is only a hint: the bound that closes a sub-problem is recomputed with
@@ -39,7 +41,7 @@ extension PhaseSplitNodeBounds {
     /// `expired` is asked before every step; once it answers true the best hints so far are
     /// returned (a caller's time limit: fewer steps give a looser hint, never an unsound one).
     public func optimisedHints(rows: [Int], specification: LinearSpecification, box: Box, phases: PhaseConstraints,
-                               start: SplitMultipliers?, iterations: Int,
+                               start: SplitMultipliers?, sharedMultipliers: Bool = false, iterations: Int,
                                expired: () -> Bool = { false }) -> RelaxationHints {
         var slopes: [Int: [Double]] = [:]
         for (k, layer) in layers.enumerated() {
@@ -83,6 +85,12 @@ extension PhaseSplitNodeBounds {
                 slopes[k] = row.indices.map { i in
                     row[i].isNaN || g[i] == 0 ? row[i] : Swift.min(Swift.max(row[i] + (g[i] > 0 ? step : -step), 0), 1)
                 }
+            }
+            if sharedMultipliers, betas.count > 1 {
+                // One multiplier per unit for every row: the rows' gradients summed.
+                let total = splits.indices.map { k in betaGradients.reduce(0) { $0 + $1[k] } }
+                betaGradients = betas.map { _ in total }
+                betas = betas.map { _ in betas[0] }
             }
             for index in betas.indices {
                 for k in splits.indices where betaGradients[index][k] != 0 {

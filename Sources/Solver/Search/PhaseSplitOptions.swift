@@ -48,6 +48,9 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// inherited by the children (a new split starts at 0). Multipliers are hints: every
     /// value `>= 0` gives sound bounds, and closing bounds come from the sound evaluation.
     public var splitMultipliers = false
+    /// With ``splitMultipliers``: one multiplier per split unit for all specification rows
+    /// (their gradients summed) instead of one per row.
+    public var sharedMultipliers = false
     /// Projected gradient descent on the whole box and from every sub-problem's bound
     /// minimiser (``PhaseSplitFalsifier``).
     public var falsifier = FalsifierOptions()
@@ -78,7 +81,7 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
-            + (splitMultipliers ? ", splitMultipliers: true" : "")
+            + (splitMultipliers ? ", splitMultipliers: true" : "") + (sharedMultipliers ? ", sharedMultipliers: true" : "")
             + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)") + ")"
     }
 }

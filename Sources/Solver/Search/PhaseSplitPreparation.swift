@@ -11,6 +11,8 @@ struct PhaseSplitPreparation: Sendable {
     let rows: [Range<Int>]
     /// The falsifier's settings (``falsify(_:open:best:expired:)``).
     var falsifier = FalsifierOptions()
+    /// One split multiplier per unit for all rows (``PhaseSplitOptions/sharedMultipliers``).
+    var sharedMultipliers = false
 
     /// What the bounds say about one sub-problem.
     enum Prepared: Sendable {
@@ -63,7 +65,8 @@ struct PhaseSplitPreparation: Sendable {
                 // inside the first bounds (so no layer's bounds get looser).
                 let hints = bounds.optimisedHints(rows: open.map { bestAtom(bounds.result, $0) },
                                                   specification: specification, box: query.box, phases: phases,
-                                                  start: multipliers, iterations: iterations, expired: expired)
+                                                  start: multipliers, sharedMultipliers: sharedMultipliers,
+                                                  iterations: iterations, expired: expired)
                 usedSlopes = hints.slopes
                 usedMultipliers = multipliers == nil ? nil : hints.multipliers
                 optimisedHints(hints)

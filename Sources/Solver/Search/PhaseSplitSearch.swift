@@ -66,7 +66,8 @@ struct PhaseSplitSearch {
 
     mutating func run(root: BoundResult?) -> InputSplitSearch.Outcome {
         let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows,
-                                                falsifier: configuration.phaseSplit.falsifier)
+                                                falsifier: configuration.phaseSplit.falsifier,
+                                                sharedMultipliers: configuration.phaseSplit.sharedMultipliers)
         var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds,
                           multipliers: configuration.phaseSplit.splitMultipliers ? SplitMultipliers() : nil)]
         proof = configuration.limits.maxRecordedLeaves > 0 ? PhaseProofRecorder() : nil
