@@ -47,6 +47,8 @@ enum SolverOptions {
                "phase engine: what filtered smart branching maximises for the worse child, \(BranchingOptions.Objective.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().objective.rawValue))"),
         .value("--phase-branching-estimate", "ESTIMATE",
                "phase engine: how filtered smart branching bounds a candidate's children, \(BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().estimate.rawValue))"),
+        .value("--phase-betas", "on|off|shared",
+               "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -87,6 +89,9 @@ enum SolverOptions {
         if let estimate = try arguments.parsed("--phase-branching-estimate", as: BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or "),
                                                { BranchingOptions.Estimate(rawValue: $0) }) {
             configuration.phaseSplit.branching.estimate = estimate
+        }
+        if let betas = try arguments.parsed("--phase-betas", as: "on, off or shared", { ["on": (true, false), "off": (false, false), "shared": (true, true)][$0] }) {
+            (configuration.phaseSplit.splitMultipliers, configuration.phaseSplit.sharedMultipliers) = betas
         }
         configuration.phaseSplit.engine = engine
     }

@@ -55,6 +55,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-branching-estimate": [PhaseSplitOptions().branching.estimate.rawValue],
             "--falsifier": [PhaseSplitOptions().falsifier.enabled ? "on" : "off"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
+            "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],

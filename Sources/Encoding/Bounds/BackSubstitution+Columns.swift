@@ -53,7 +53,10 @@ extension BackSubstitution {
     /// the unit's bounds, e.g. an active ReLU) come last (``ColumnLayout/identityCounts``):
     /// the activation step copies their coefficients (`λ_i v_{k+1,i} = λ_i v_{k,i}` exactly,
     /// no constant, no rounding) and runs its kernel on the others only.
-    func columnLayout(top: Int) -> ColumnLayout {
+    ///
+    /// Units in `keeping[k]` (split multipliers change their coefficients on `v_k`,
+    /// ``addSplitTerms(_:layer:pass:)``) are never left out.
+    func columnLayout(top: Int, keeping: [Int: Set<Int>] = [:]) -> ColumnLayout {
         var layout = ColumnLayout(units: [[Int]?](repeating: nil, count: top + 1),
                                   identityCounts: [Int](repeating: 0, count: top + 1))
         guard top >= 3 else { return layout }
@@ -63,7 +66,7 @@ extension BackSubstitution {
             for i in 0..<sizes[k] {
                 let aL = relaxation.lowerSlope[i], bL = relaxation.lowerIntercept[i]
                 let aU = relaxation.upperSlope[i], bU = relaxation.upperIntercept[i]
-                if aL == 0 && bL == 0 && aU == 0 && bU == 0 { continue }
+                if aL == 0 && bL == 0 && aU == 0 && bU == 0 && keeping[k]?.contains(i) != true { continue }
                 if aL == 1 && bL == 0 && aU == 1 && bU == 0 { identities.append(i) } else { others.append(i) }
             }
             guard others.count < sizes[k] else { continue }

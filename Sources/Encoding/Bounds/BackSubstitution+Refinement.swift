@@ -67,7 +67,11 @@ extension BackSubstitution {
     /// output units, back-substituted in one batch: the linear ``BoundResult`` (each spec
     /// lower bound the better of the linear and the interval one). `consistent` is false when
     /// some output unit's bounds cross (see ``LayerBounds/intersect(with:)``).
-    mutating func specificationResult(_ specification: LinearSpecification) -> (result: BoundResult, consistent: Bool) {
+    /// `splitTerms` (keyed by specification row) add the Lagrangian terms of split
+    /// constraints to the specification rows (``addSplitTerms(_:layer:pass:)``); the bounds
+    /// are then sound on the sub-problem whose constraints they come from.
+    mutating func specificationResult(_ specification: LinearSpecification,
+                                      splitTerms: SplitTerms? = nil) -> (result: BoundResult, consistent: Bool) {
         let top = layers.count
         let outputs = sizes[top]
         var refineOutput = false
@@ -88,7 +92,7 @@ extension BackSubstitution {
         }
         var coefficients: [Double] = []
         let lower = lowerBounds(rows: rows, constants: &constants, rowCount: rowCount, top: top,
-                                coefficients: &coefficients)
+                                coefficients: &coefficients, splitTerms: splitTerms)
         let consistent = refineOutput ? bounds[top].tighten(units: Array(0..<outputs), lower: lower, offset: specRows) : true
         let interval = IntervalPropagation.specificationLower(specification, bounds[top])
         let d = sizes[0]

@@ -184,6 +184,7 @@ struct BackSubstitution {
     /// reaches the input.
     mutating func lowerBounds(rows: [Double], constants: inout [Double], rowCount: Int, top: Int,
                               coefficients: inout [Double], returnsCoefficients: Bool = true,
+                              splitTerms: SplitTerms? = nil,
                               settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)? = nil) -> [Double] {
         precondition(rows.count == rowCount * sizes[top] && constants.count == rowCount)
         prepareScratch(rowCount: rowCount, top: top)
@@ -192,12 +193,12 @@ struct BackSubstitution {
             guard let base = source.baseAddress else { return }
             buffers.rows.update(from: base, count: source.count)
         }
-        var pass = RowPass(constants: constants, layout: columnLayout(top: top))
+        var pass = RowPass(constants: constants, layout: columnLayout(top: top, keeping: splitTerms?.units ?? [:]))
         if top == 0 {
             let lower = concretize(rowCount, layer: 0, units: nil, constants: constants)
             for r in 0..<rowCount { pass.best[r] = lower[r] }
         }
-        let reached = run(&pass, from: top - 1, settle: settle)
+        let reached = run(&pass, from: top - 1, splitTerms: splitTerms, settle: settle)
         let d = sizes[0]
         coefficients = returnsCoefficients ? [Double](repeating: 0, count: rowCount * d) : []
         if reached < 0 {
@@ -278,7 +279,7 @@ struct BackSubstitution {
 
     /// The steps from layer `start` down to the input (or until no row is live); returns the
     /// last layer index not stepped through (`-1` when the rows reached the input).
-    private mutating func run(_ pass: inout RowPass, from start: Int,
+    private mutating func run(_ pass: inout RowPass, from start: Int, splitTerms: SplitTerms? = nil,
                               settle: ((_ best: [Double], _ active: inout [Bool]) -> Void)?) -> Int {
         var j = start
         while j >= 0 && pass.live > 0 {
@@ -291,6 +292,7 @@ struct BackSubstitution {
                                      constants: &pass.constants, rowCount: pass.live)
             }
             scratch.swap()
+            if let splitTerms { addSplitTerms(splitTerms, layer: j, pass: pass) }
             settleRows(&pass, at: j, settle: settle)
             j -= 1
         }

@@ -35,10 +35,15 @@ import Network
 ///
 /// `enclosing` (the parent's layer bounds, sound on a superset of `S`) is intersected with
 /// every layer's bounds, as ``BoundOptions/enclosing``.
+///
+/// `multipliers` (beta-CROWN, ``SplitMultipliers``) put the phase constraints into the
+/// specification rows' linear bounds as well: each row back-substitutes `c·f(x) - Σ β_i s_i
+/// z_i(x)`, a lower bound of `c·f(x)` on `S` for any `β ≥ 0`.
 public enum PhaseSplitBounds {
     public static func bounds(of network: NeuralNetwork, over box: Box, phases: PhaseConstraints,
                               specification: LinearSpecification, enclosing: [LayerBounds]? = nil,
-                              lowerSlopes: [Int: [Double]] = [:]) -> PhaseSplitNodeBounds? {
+                              lowerSlopes: [Int: [Double]] = [:],
+                              multipliers: SplitMultipliers = SplitMultipliers()) -> PhaseSplitNodeBounds? {
         precondition(box.dimension == network.inputSize, "box and network input sizes differ")
         let layers = network.layers
         var state = BackSubstitution(network: network, box: box, linear: true)
@@ -55,7 +60,8 @@ public enum PhaseSplitBounds {
             if case .affine = consumer { continue }
             guard state.refine(top: k + 1, isNeeded: { LinearRelaxation.isLoose(consumer, $0, $1) }) else { return nil }
         }
-        let (result, consistent) = state.specificationResult(specification)
+        let (result, consistent) = state.specificationResult(
+            specification, splitTerms: multipliers.isEmpty ? nil : multipliers.terms(phases))
         guard consistent else { return nil }
         return PhaseSplitNodeBounds(result: result, layers: layers, relaxations: state.relaxations)
     }

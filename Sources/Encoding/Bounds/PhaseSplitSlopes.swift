@@ -7,25 +7,42 @@ import Network
 
 extension PhaseSplitNodeBounds {
     /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units that raise the sum of the
-    /// linear lower bounds of the specification rows `rows`, found by `iterations` steps of
-    /// projected sign-gradient ascent in plain floating point, starting from the adaptive
-    /// slopes of this bound computation; keyed by layer index like
+    /// linear lower bounds of the specification rows `rows`: the slopes of
+    /// ``optimisedHints(rows:specification:box:phases:start:iterations:expired:)`` without
+    /// split multipliers.
+    public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box,
+                                iterations: Int, expired: () -> Bool = { false }) -> [Int: [Double]] {
+        optimisedHints(rows: rows, specification: specification, box: box, phases: PhaseConstraints(), start: nil,
+                       iterations: iterations, expired: expired).slopes
+    }
+
+    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units and, when `start` is given,
+    /// split multipliers `β ≥ 0` per row (``SplitMultipliers``, beta-CROWN) that raise the sum
+    /// of the linear lower bounds of the specification rows `rows`, found by `iterations`
+    /// steps of projected sign-gradient ascent in plain floating point, jointly, starting
+    /// from the adaptive slopes of this bound computation and from `start` (a unit with a
+    /// ReLU phase in `phases` and no entry starts at 0). Slopes are keyed by layer index like
     /// ``BoundOptions/lowerSlopes`` (NaN: the unit keeps the adaptive slope).
     ///
     /// With the lines of every other unit fixed, the bound of a row `s` is
-    /// `L = const(α) + λ_0 · x*`, `x*` the box vertex the input multipliers `λ_0` point to.
+    /// `L = const(α, β) + λ_0 · x*`, `x*` the box vertex the input multipliers `λ_0` point to.
     /// For a unit whose output multiplier `μ_i` is `>= 0` (so it takes its lower line
     /// `α_i z`), `∂L/∂α_i = μ_i ẑ_i`, where `ẑ` is the forward pass of `x*` through the lines
-    /// the backward pass selected (the supergradient of the concave piecewise-linear `L`).
+    /// the backward pass selected (the supergradient of the concave piecewise-linear `L`);
+    /// the Lagrangian term `-β_i s_i z_i` gives `∂L/∂β_i = -s_i ẑ_i` (`ẑ_i` the pre-activation:
+    /// `β_i` grows while the minimiser violates the split). With `sharedMultipliers` every
+    /// row keeps the same multipliers (the first row's start, moved by the sum of the rows'
+    /// gradients) instead of its own.
     ///
-    /// Any slope in `[0, 1]` is a valid ReLU lower line, so the result is only a hint: the
-    /// bound that closes a sub-problem is recomputed with these slopes by the sound evaluation
-    /// (``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:)``).
+    /// Any slope in `[0, 1]` is a valid ReLU lower line and any `β ≥ 0` a valid multiplier,
+    /// so the result is only a hint: the bound that closes a sub-problem is recomputed with
+    /// it by the sound evaluation (``PhaseSplitBounds``).
     ///
-    /// `expired` is asked before every step; once it answers true the best slopes so far are
+    /// `expired` is asked before every step; once it answers true the best hints so far are
     /// returned (a caller's time limit: fewer steps give a looser hint, never an unsound one).
-    public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box,
-                                iterations: Int, expired: () -> Bool = { false }) -> [Int: [Double]] {
+    public func optimisedHints(rows: [Int], specification: LinearSpecification, box: Box, phases: PhaseConstraints,
+                               start: SplitMultipliers?, sharedMultipliers: Bool = false, iterations: Int,
+                               expired: () -> Bool = { false }) -> RelaxationHints {
         var slopes: [Int: [Double]] = [:]
         for (k, layer) in layers.enumerated() {
             guard case .relu = layer, let relaxation = relaxations[k] else { continue }
@@ -34,33 +51,62 @@ extension PhaseSplitNodeBounds {
             for i in 0..<bounds.count where bounds.lower[i] < 0 && bounds.upper[i] > 0 { row[i] = relaxation.lowerSlope[i] }
             if row.contains(where: { !$0.isNaN }) { slopes[k] = row }
         }
-        guard !slopes.isEmpty, !rows.isEmpty, iterations > 0 else { return slopes }
-        var best = slopes
+        let splits: [(unit: ActivationUnit, sign: Double)] = start == nil ? [] : phases.all.map { ($0.unit, $0.phase == .active ? 1 : -1) }
+        var betas: [[Double]] = rows.map { r in splits.map { start?.values[r]?[$0.unit] ?? 0 } }
+        func multipliers(_ betas: [[Double]]) -> SplitMultipliers {
+            guard start != nil else { return SplitMultipliers() }
+            var values: [Int: [ActivationUnit: Double]] = start?.values ?? [:]
+            for (index, r) in rows.enumerated() {
+                var units: [ActivationUnit: Double] = [:]
+                for (k, split) in splits.enumerated() where betas[index][k] > 0 { units[split.unit] = betas[index][k] }
+                values[r] = units
+            }
+            return SplitMultipliers(values: values)
+        }
+        guard !(slopes.isEmpty && splits.isEmpty), !rows.isEmpty, iterations > 0 else {
+            return RelaxationHints(slopes: slopes, multipliers: multipliers(betas))
+        }
+        var best = slopes, bestBetas = betas
         var bestValue = -Double.infinity
         var step = 0.5
         for _ in 0..<iterations {
             if expired() { break }
             var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
+            var betaGradients = betas.map { $0.map { _ in 0.0 } }
             var value = 0.0
-            for r in rows {
+            for (index, r) in rows.enumerated() {
                 value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
-                                    slopes: slopes, box: box, gradient: &gradient)
+                                    slopes: slopes, splits: splits, betas: betas[index], box: box,
+                                    gradient: &gradient, betaGradient: &betaGradients[index])
             }
-            if value > bestValue { bestValue = value; best = slopes }
+            if value > bestValue { bestValue = value; best = slopes; bestBetas = betas }
             for (k, row) in slopes {
                 let g = gradient[k]!
                 slopes[k] = row.indices.map { i in
                     row[i].isNaN || g[i] == 0 ? row[i] : Swift.min(Swift.max(row[i] + (g[i] > 0 ? step : -step), 0), 1)
                 }
             }
+            if sharedMultipliers, betas.count > 1 {
+                // One multiplier per unit for every row: the rows' gradients summed.
+                let total = splits.indices.map { k in betaGradients.reduce(0) { $0 + $1[k] } }
+                betaGradients = betas.map { _ in total }
+                betas = betas.map { _ in betas[0] }
+            }
+            for index in betas.indices {
+                for k in splits.indices where betaGradients[index][k] != 0 {
+                    betas[index][k] = Swift.max(betas[index][k] + (betaGradients[index][k] > 0 ? step : -step), 0)
+                }
+            }
             step *= 0.7
         }
-        return best
+        return RelaxationHints(slopes: best, multipliers: multipliers(bestBetas))
     }
 
-    /// The float lower bound of one row with `slopes`, adding `∂L/∂α` to `gradient`.
-    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], box: Box,
-                            gradient: inout [Int: [Double]]) -> Double {
+    /// The float lower bound of one row with `slopes` and the Lagrangian terms `-β_k s_k z_k`
+    /// of `splits`, adding `∂L/∂α` to `gradient` and `∂L/∂β` to `betaGradient`.
+    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]],
+                            splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
+                            gradient: inout [Int: [Double]], betaGradient: inout [Double]) -> Double {
         var lambda = row
         var bound = constant
         var outputMultipliers = [[Double]](repeating: [], count: layers.count)
@@ -77,6 +123,7 @@ extension PhaseSplitNodeBounds {
                     bound += lambda[i] * b
                     lambda[i] *= a
                 }
+                for (k, split) in splits.enumerated() where split.unit.layer == j { lambda[split.unit.unit] -= split.sign * betas[k] }
             }
         }
         var zhat = (0..<lambda.count).map { lambda[$0] > 0 ? box.lower[$0] : box.upper[$0] }
@@ -88,6 +135,7 @@ extension PhaseSplitNodeBounds {
             case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
                 let relaxation = relaxations[j]!
                 let mu = outputMultipliers[j]
+                for (k, split) in splits.enumerated() where split.unit.layer == j { betaGradient[k] -= split.sign * zhat[split.unit.unit] }
                 for i in 0..<zhat.count {
                     if mu[i] >= 0, let row = slopes[j], !row[i].isNaN { gradient[j]![i] += mu[i] * zhat[i] }
                     let (a, b) = lines(j, i, relaxation, slopes, upper: mu[i] < 0)
@@ -119,5 +167,18 @@ extension PhaseSplitNodeBounds {
                 return sum
             }
         }
+    }
+}
+
+/// The hints of one bound computation (``PhaseSplitNodeBounds/optimisedHints(rows:specification:box:phases:start:iterations:expired:)``):
+/// lower slopes and split multipliers. Any slope in range and any multiplier `>= 0` give
+/// sound bounds.
+public struct RelaxationHints: Sendable, Equatable {
+    public var slopes: [Int: [Double]]
+    public var multipliers: SplitMultipliers
+
+    public init(slopes: [Int: [Double]] = [:], multipliers: SplitMultipliers = SplitMultipliers()) {
+        self.slopes = slopes
+        self.multipliers = multipliers
     }
 }

@@ -29,13 +29,17 @@ public struct PhaseProofNode: Codable, Sendable, Equatable {
     public var split: PhaseSplitCertificate?
     /// Optimised lower slopes evaluated at this node after the inherited ones, if any.
     public var slopes: [SlopeLayerCertificate]?
+    /// The split multipliers evaluated with ``slopes`` (only with them), if any.
+    public var multipliers: [SplitMultiplierCertificate]?
     /// How the search closed the node; nil for an inner node.
     public var closed: PhaseLeafMethod?
 
-    public init(parent: Int?, split: PhaseSplitCertificate?, slopes: [SlopeLayerCertificate]? = nil, closed: PhaseLeafMethod? = nil) {
+    public init(parent: Int?, split: PhaseSplitCertificate?, slopes: [SlopeLayerCertificate]? = nil,
+                multipliers: [SplitMultiplierCertificate]? = nil, closed: PhaseLeafMethod? = nil) {
         self.parent = parent
         self.split = split
         self.slopes = slopes
+        self.multipliers = multipliers
         self.closed = closed
     }
 }
@@ -86,6 +90,40 @@ public struct SlopeLayerCertificate: Codable, Sendable, Equatable {
     }
 }
 
+/// The multiplier `value` (`β >= 0`) of specification row `row` (an index into the query's
+/// linear specification) on the phase constraint of unit `unit` of activation layer `layer`
+/// (``SplitMultipliers``).
+public struct SplitMultiplierCertificate: Codable, Sendable, Equatable {
+    public var row: Int
+    public var layer: Int
+    public var unit: Int
+    public var value: Double
+
+    public init(row: Int, layer: Int, unit: Int, value: Double) {
+        self.row = row
+        self.layer = layer
+        self.unit = unit
+        self.value = value
+    }
+
+    /// The multipliers as the bound computation takes them.
+    static func multipliers(_ list: [SplitMultiplierCertificate]) -> SplitMultipliers {
+        var values: [Int: [ActivationUnit: Double]] = [:]
+        for entry in list { values[entry.row, default: [:]][ActivationUnit(layer: entry.layer, unit: entry.unit)] = entry.value }
+        return SplitMultipliers(values: values)
+    }
+
+    /// The certificate form, in increasing (row, layer, unit) order; nil when there is none.
+    static func list(_ multipliers: SplitMultipliers) -> [SplitMultiplierCertificate]? {
+        let list = multipliers.values.keys.sorted().flatMap { row in
+            multipliers.values[row]!.sorted { $0.key < $1.key }.map {
+                SplitMultiplierCertificate(row: row, layer: $0.key.layer, unit: $0.key.unit, value: $0.value)
+            }
+        }
+        return list.isEmpty ? nil : list
+    }
+}
+
 /// How a leaf of a ``PhaseProof`` was closed.
 public enum PhaseLeafMethod: String, Codable, Sendable, CaseIterable {
     /// Sound bounds (with the dual certificate of conjunctions) exclude every unsafe disjunct.
@@ -108,6 +146,12 @@ struct PhaseProofRecorder {
 
     mutating func setSlopes(_ node: Int, _ slopes: [Int: [Double]]) {
         nodes[node].slopes = SlopeLayerCertificate.list(slopes)
+    }
+
+    /// Records the slopes and split multipliers of `node`'s second pass.
+    mutating func setHints(_ node: Int, _ hints: RelaxationHints) {
+        nodes[node].slopes = SlopeLayerCertificate.list(hints.slopes)
+        nodes[node].multipliers = SplitMultiplierCertificate.list(hints.multipliers)
     }
 
     /// Appends the two children of `node` (split of `unit` at `first`'s breakpoint, `first`

@@ -19,6 +19,9 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     /// A slope list names a layer that is not ReLU / LeakyReLU, has the wrong length, or a
     /// slope lies outside the valid range `[low, high]`.
     case slopeOutOfRange(layer: Int, low: Double, high: Double)
+    /// A split multiplier is negative or not finite, names no specification row or no unit of
+    /// a ReLU / LeakyReLU layer, or is recorded without slopes.
+    case invalidMultiplier(row: Int, layer: Int, unit: Int)
     /// The leaf does not close when re-proved with its recorded method.
     case doesNotClose(PhaseLeafMethod)
     /// cvc5 does not confirm Z3's `unsat` on the leaf.
@@ -35,6 +38,8 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
         case .leafMethodMismatch: return "a leaf must record how it was closed and an inner node must not"
         case let .slopeOutOfRange(layer, low, high):
             return "its slopes for layer \(layer) are not one per unit of a ReLU / LeakyReLU layer within [\(low), \(high)]"
+        case let .invalidMultiplier(row, layer, unit):
+            return "its split multiplier of row \(row) on layer \(layer) unit \(unit) is not a finite value >= 0 on a ReLU / LeakyReLU unit and a specification row, recorded with slopes"
         case .doesNotClose(let method): return "the leaf (\(method.rawValue)) does not close when re-proved"
         case .cvc5Disagrees: return "cvc5 does not confirm Z3's unsat on the leaf"
         }
@@ -54,7 +59,9 @@ extension CertificateChecker {
     /// (``PhaseSplitBounds`` with the node's own split constraints, each layer intersected
     /// with its parent's bounds computed here; the root inside fresh linear bounds of the
     /// box): the inherited slopes, then the node's recorded slopes inside those (validated
-    /// first: each in `[0, 1]` for ReLU, between `alpha` and 1 for LeakyReLU). A disjunct
+    /// first: each in `[0, 1]` for ReLU, between `alpha` and 1 for LeakyReLU), each pass with
+    /// the split multipliers that go with its slopes (validated first: finite and `>= 0`, so
+    /// the terms `β s z` are `>= 0` on the sub-problem; ``SplitMultipliers``). A disjunct
     /// excluded at a node (an atom's lower bound `> 0`, or a dual certificate
     /// (``ConjunctionExclusion``) over the disjunct's linear bounds and the first layer's fixed
     /// phases) stays excluded below it. A node whose bounds are empty or exclude every open
@@ -68,7 +75,7 @@ extension CertificateChecker {
         let (specification, rows) = query.specification
         let root = BoundPropagation.bounds(of: query.network, over: query.box, specification: specification, method: .linear)
         let widths = root.layerBounds.map(\.count)
-        let faults = phaseProofStructure(proof, network: query.network, widths: widths)
+        let faults = phaseProofStructure(proof, network: query.network, widths: widths, rowCount: specification.count)
         guard faults.isEmpty else {
             report.problems += faults.map { .phaseProof(place: place, node: $0.node, $0.fault) }
             return
@@ -88,14 +95,20 @@ extension CertificateChecker {
             var open: [Int]
             var enclosing: [LayerBounds]
             var slopes: [Int: [Double]]
+            var multipliers: SplitMultipliers
         }
-        var stack = [State(index: 0, phases: PhaseConstraints(), open: Array(rows.indices), enclosing: root.layerBounds, slopes: [:])]
+        var stack = [State(index: 0, phases: PhaseConstraints(), open: Array(rows.indices), enclosing: root.layerBounds,
+                           slopes: [:], multipliers: SplitMultipliers())]
         while let state = stack.popLast() {
             let node = nodes[state.index]
-            let recorded = node.slopes.map(SlopeLayerCertificate.dictionary)
+            let recorded = node.slopes.map {
+                RelaxationHints(slopes: SlopeLayerCertificate.dictionary($0),
+                                multipliers: SplitMultiplierCertificate.multipliers(node.multipliers ?? []))
+            }
             report.nodesBounded += 1
             guard let bounds = phaseNodeBounds(query, specification, state.phases, enclosing: state.enclosing,
-                                               inherited: state.slopes, recorded: recorded) else {
+                                               inherited: RelaxationHints(slopes: state.slopes, multipliers: state.multipliers),
+                                               recorded: recorded) else {
                 report.leavesChecked += leafCount[state.index]
                 report.reprovedByBounds += leafCount[state.index]
                 continue
@@ -116,7 +129,8 @@ extension CertificateChecker {
                     let split = nodes[child].split!
                     stack.append(State(index: child,
                                        phases: state.phases.constraining(split.activationUnit, split.splitSide, width: widths[split.layer]),
-                                       open: open, enclosing: bounds.layerBounds, slopes: recorded ?? state.slopes))
+                                       open: open, enclosing: bounds.layerBounds, slopes: recorded?.slopes ?? state.slopes,
+                                       multipliers: recorded?.multipliers ?? state.multipliers))
                 }
                 continue
             }
@@ -144,16 +158,19 @@ extension CertificateChecker {
         }
     }
 
-    /// The bounds of one sub-problem as the search computes them: `inherited` slopes inside
-    /// `enclosing`, then `recorded` slopes (when given) inside those, with the larger of the
-    /// two lower bounds of every atom; nil when the sub-problem is empty.
+    /// The bounds of one sub-problem as the search computes them: `inherited` slopes and
+    /// multipliers inside `enclosing`, then `recorded` ones (when given) inside those, with the
+    /// larger of the two lower bounds of every atom; nil when the sub-problem is empty.
+    /// Multipliers must have been validated (finite, `>= 0`).
     static func phaseNodeBounds(_ query: SafetyQuery, _ specification: LinearSpecification, _ phases: PhaseConstraints,
-                                enclosing: [LayerBounds], inherited: [Int: [Double]], recorded: [Int: [Double]]?) -> BoundResult? {
+                                enclosing: [LayerBounds], inherited: RelaxationHints, recorded: RelaxationHints?) -> BoundResult? {
         guard let first = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
-                                                  enclosing: enclosing, lowerSlopes: inherited) else { return nil }
+                                                  enclosing: enclosing, lowerSlopes: inherited.slopes,
+                                                  multipliers: inherited.multipliers) else { return nil }
         guard let recorded else { return first.result }
         guard let second = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
-                                                   enclosing: first.result.layerBounds, lowerSlopes: recorded) else { return nil }
+                                                   enclosing: first.result.layerBounds, lowerSlopes: recorded.slopes,
+                                                   multipliers: recorded.multipliers) else { return nil }
         var merged = second.result
         merged.specLower = zip(second.result.specLower, first.result.specLower).map { Swift.max($0, $1) }
         return merged
@@ -161,9 +178,10 @@ extension CertificateChecker {
 
     /// The structural faults of `proof` (node index and fault): a root first, parents before
     /// children, splits at breakpoints, two children partitioning each inner node, a method
-    /// exactly at the leaves, and slopes in range. `widths[k]` is the number of inputs of
-    /// layer `k`.
-    static func phaseProofStructure(_ proof: PhaseProof, network: NeuralNetwork, widths: [Int]) -> [(node: Int, fault: PhaseProofFault)] {
+    /// exactly at the leaves, slopes in range, and split multipliers valid. `widths[k]` is the
+    /// number of inputs of layer `k`, `rowCount` the number of specification rows.
+    static func phaseProofStructure(_ proof: PhaseProof, network: NeuralNetwork, widths: [Int],
+                                    rowCount: Int) -> [(node: Int, fault: PhaseProofFault)] {
         let nodes = proof.nodes
         guard let first = nodes.first, first.parent == nil, first.split == nil else { return [(0, .notRoot)] }
         var faults: [(node: Int, fault: PhaseProofFault)] = []
@@ -186,6 +204,10 @@ extension CertificateChecker {
             for slopes in node.slopes ?? [] {
                 if let fault = slopeFault(slopes, network: network, widths: widths) { faults.append((i, fault)) }
             }
+            for entry in node.multipliers ?? [] where !isValidMultiplier(entry, recordedWithSlopes: node.slopes != nil,
+                                                                         network: network, widths: widths, rowCount: rowCount) {
+                faults.append((i, .invalidMultiplier(row: entry.row, layer: entry.layer, unit: entry.unit)))
+            }
         }
         return faults
     }
@@ -197,6 +219,19 @@ extension CertificateChecker {
         case .relu, .leakyRelu: return split.breakpoint == 0
         case .clip(let p, let q): return split.breakpoint == p || split.breakpoint == q
         case .affine, .tanh, .sigmoid, .enclosedScale: return false
+        }
+    }
+
+    /// Whether a recorded split multiplier is finite and `>= 0`, on a specification row and a
+    /// unit of a ReLU / LeakyReLU layer, and recorded with slopes. A negative one would make
+    /// the Lagrangian term `-β s z` negative on the sub-problem: the bound would be unsound.
+    static func isValidMultiplier(_ entry: SplitMultiplierCertificate, recordedWithSlopes: Bool, network: NeuralNetwork,
+                                  widths: [Int], rowCount: Int) -> Bool {
+        guard recordedWithSlopes, entry.value.isFinite, entry.value >= 0, entry.row >= 0, entry.row < rowCount,
+              network.layers.indices.contains(entry.layer), entry.unit >= 0, entry.unit < widths[entry.layer] else { return false }
+        switch network.layers[entry.layer] {
+        case .relu, .leakyRelu: return true
+        case .affine, .clip, .tanh, .sigmoid, .enclosedScale: return false
         }
     }
 

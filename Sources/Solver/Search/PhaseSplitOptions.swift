@@ -42,6 +42,15 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// The same for every other sub-problem. Measured: 3 steps per node cost more nodes than
     /// they saved on prop_1_0.03 (timeout either way); 0 keeps the parent's slopes.
     public var childSlopeIterations = 0
+    /// Whether the split constraints also enter the specification rows' linear bounds as
+    /// Lagrange multipliers (beta-CROWN, ``SplitMultipliers``), one per split unit and row,
+    /// optimised with the slopes at every node that optimises (``childSlopeIterations``) and
+    /// inherited by the children (a new split starts at 0). Multipliers are hints: every
+    /// value `>= 0` gives sound bounds, and closing bounds come from the sound evaluation.
+    public var splitMultipliers = false
+    /// With ``splitMultipliers``: one multiplier per split unit for all specification rows
+    /// (their gradients summed) instead of one per row.
+    public var sharedMultipliers = false
     /// Projected gradient descent on the whole box and from every sub-problem's bound
     /// minimiser (``PhaseSplitFalsifier``).
     public var falsifier = FalsifierOptions()
@@ -78,6 +87,7 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
+            + (splitMultipliers ? ", splitMultipliers: true" : "") + (sharedMultipliers ? ", sharedMultipliers: true" : "")
             + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)")
             + (branching.candidates <= 1 ? "" : ", branching: \(branching)") + ")"
     }

@@ -13,6 +13,8 @@ struct PhaseSplitPreparation: Sendable {
     var falsifier = FalsifierOptions()
     /// How the unit to split is chosen (``branch(_:phases:slopes:open:best:)``).
     var branching = BranchingOptions()
+    /// One split multiplier per unit for all rows (``PhaseSplitOptions/sharedMultipliers``).
+    var sharedMultipliers = false
 
     /// What the bounds say about one sub-problem.
     enum Prepared: Sendable {
@@ -30,6 +32,8 @@ struct PhaseSplitPreparation: Sendable {
         var bounds: PhaseSplitNodeBounds
         /// The lower slopes of ``bounds`` (the children's start).
         var slopes: [Int: [Double]]
+        /// The split multipliers of ``bounds`` (the children's start; nil when off).
+        var multipliers: SplitMultipliers? = nil
         var open: [Int]
         var dualExclusions: Int
         /// Unstable units of every kind (clip too): what an exact leaf must split.
@@ -41,34 +45,39 @@ struct PhaseSplitPreparation: Sendable {
     /// - Parameters:
     ///   - slopes: the parent's lower slopes (``BoundOptions/lowerSlopes``), the start of this
     ///     node's optimisation; any value is sound.
+    ///   - multipliers: the parent's split multipliers (``SplitMultipliers``), the start of this
+    ///     node's optimisation; any value `>= 0` is sound; nil: no multipliers.
     ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
     ///   - expired: the query's time limit; the slope optimisation stops early once it is true.
-    ///   - optimisedSlopes: told the optimised slopes when the second, sound evaluation uses them
-    ///     (for the proof record, ``PhaseProofNode/slopes``).
+    ///   - optimisedHints: told the optimised slopes and multipliers when the second, sound
+    ///     evaluation uses them (for the proof record, ``PhaseProofNode/slopes``).
     ///   - effort: the falsifier's work at this node is added to it.
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
-                 slopes: [Int: [Double]], iterations: Int, expired: () -> Bool = { false },
-                 optimisedSlopes: ([Int: [Double]]) -> Void = { _ in },
+                 slopes: [Int: [Double]], multipliers: SplitMultipliers? = nil, iterations: Int,
+                 expired: () -> Bool = { false }, optimisedHints: (RelaxationHints) -> Void = { _ in },
                  effort: inout FalsifierEffort) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
-                                                   lowerSlopes: slopes) else {
+                                                   lowerSlopes: slopes, multipliers: multipliers ?? SplitMultipliers()) else {
             return .infeasible
         }
-        var usedSlopes = slopes
+        var usedSlopes = slopes, usedMultipliers = multipliers
         if iterations > 0 {
             let open = InputSplitSearch.openDisjuncts(bounds.result.specLower, rows: rows, among: candidates)
             if !open.isEmpty {
-                // Optimised slopes (a hint), then the sound evaluation with them inside the
-                // first bounds (so no layer's bounds get looser).
-                let slopes = bounds.optimisedSlopes(rows: open.map { bestAtom(bounds.result, $0) },
-                                                    specification: specification, box: query.box,
-                                                    iterations: iterations, expired: expired)
-                usedSlopes = slopes
-                optimisedSlopes(slopes)
+                // Optimised slopes and multipliers (hints), then the sound evaluation with them
+                // inside the first bounds (so no layer's bounds get looser).
+                let hints = bounds.optimisedHints(rows: open.map { bestAtom(bounds.result, $0) },
+                                                  specification: specification, box: query.box, phases: phases,
+                                                  start: multipliers, sharedMultipliers: sharedMultipliers,
+                                                  iterations: iterations, expired: expired)
+                usedSlopes = hints.slopes
+                usedMultipliers = multipliers == nil ? nil : hints.multipliers
+                optimisedHints(hints)
                 guard let tighter = PhaseSplitBounds.bounds(
                     of: query.network, over: query.box, phases: phases, specification: specification,
-                    enclosing: bounds.result.layerBounds, lowerSlopes: slopes) else { return .infeasible }
+                    enclosing: bounds.result.layerBounds, lowerSlopes: hints.slopes,
+                    multipliers: hints.multipliers) else { return .infeasible }
                 var merged = tighter
                 merged.result.specLower = zip(tighter.result.specLower, bounds.result.specLower).map { max($0, $1) }
                 bounds = merged
@@ -87,7 +96,7 @@ struct PhaseSplitPreparation: Sendable {
         if open.isEmpty { return .closed(dualExclusions: dualExclusions) }
         let best = open.map { bestAtom(result, $0) }
         if let found = falsify(result, open: open, best: best, expired: expired, effort: &effort) { return .violated(found) }
-        return .open(Open(bounds: bounds, slopes: usedSlopes, open: open, dualExclusions: dualExclusions,
+        return .open(Open(bounds: bounds, slopes: usedSlopes, multipliers: usedMultipliers, open: open, dualExclusions: dualExclusions,
                           unstable: InputSplitSearch.unstableUnits(query.network, result),
                           split: branch(bounds, phases: phases, slopes: usedSlopes, open: open, best: best)))
     }

@@ -55,6 +55,8 @@ struct PhaseSplitSearch {
         var enclosing: [LayerBounds]?
         /// The parent's lower slopes (empty at the root: adaptive).
         var slopes: [Int: [Double]] = [:]
+        /// The parent's split multipliers (nil when off).
+        var multipliers: SplitMultipliers?
         /// The node's index in ``proof``.
         var id = PhaseProofRecorder.root
     }
@@ -66,8 +68,10 @@ struct PhaseSplitSearch {
     mutating func run(root: BoundResult?) -> InputSplitSearch.Outcome {
         let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows,
                                                 falsifier: configuration.phaseSplit.falsifier,
-                                                branching: configuration.phaseSplit.branching)
-        var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds)]
+                                                branching: configuration.phaseSplit.branching,
+                                                sharedMultipliers: configuration.phaseSplit.sharedMultipliers)
+        var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds,
+                          multipliers: configuration.phaseSplit.splitMultipliers ? SplitMultipliers() : nil)]
         proof = configuration.limits.maxRecordedLeaves > 0 ? PhaseProofRecorder() : nil
         var unknownReason: UnknownReason?
         var unconfirmed: Counterexample?
@@ -87,11 +91,12 @@ struct PhaseSplitSearch {
             var batch: [Node] = []
             while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
             let prepared = ParallelMap.map(batch, threads: threads) { node in
-                var optimised: [Int: [Double]]?
+                var optimised: RelaxationHints?
                 var effort = FalsifierEffort()
                 let ready = preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
-                                                slopes: node.slopes, iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
-                                                expired: expired, optimisedSlopes: { optimised = $0 }, effort: &effort)
+                                                slopes: node.slopes, multipliers: node.multipliers,
+                                                iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
+                                                expired: expired, optimisedHints: { optimised = $0 }, effort: &effort)
                 return (ready, optimised, effort)
             }
             statistics.falsifier = prepared.reduce(statistics.falsifier) { $0 + $1.2 }
@@ -109,7 +114,7 @@ struct PhaseSplitSearch {
                 if let found = escalatedAttack(threads: threads) {
                     return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
                 }
-                if let optimised { proof?.setSlopes(node.id, optimised) }
+                if let optimised { proof?.setHints(node.id, optimised) }
                 let open: PhaseSplitPreparation.Open
                 switch ready {
                 case .infeasible: proof?.close(node.id, .infeasible); continue
@@ -141,7 +146,7 @@ struct PhaseSplitSearch {
                 let ids = recordSplit(node.id, split.unit, first: split.first)
                 children.append(zip([split.first, split.first.opposite], [ids.0, ids.1]).map {
                     Node(phases: node.phases.constraining(split.unit, $0, width: width), open: open.open,
-                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, id: $1)
+                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, multipliers: open.multipliers, id: $1)
                 })
             }
         }
