@@ -16,7 +16,10 @@ import Foundation
 /// instructions, so that they run on every CPU that has them) and re-initialises OpenBLAS's
 /// kernel table (`gotoblas_dynamic_quit`, `gotoblas_dynamic_init`, looked up with `dlsym`:
 /// absent from a library built for one CPU, then nothing changes). The variable stays set, so
-/// that worker processes start with the same kernels.
+/// that worker processes start with the same kernels. `setenv` must not race another
+/// thread's `getenv`: the `verify` tool makes the choice first thing on its main thread
+/// (`_ = DenseProduct.threads`); a library user who starts threads before the first product
+/// should do the same.
 ///
 /// Results: only the order of the sums changes (another blocking, fused multiply-adds), which
 /// every error bound of the package already covers (it holds for any summation order and
