@@ -2,7 +2,9 @@ import Foundation
 
 /// The float32 forward pass on a batch, as a float32 runtime computes it: the input and every
 /// weight, bias and activation constant rounded to the nearest `Float` (exact for float32 ONNX
-/// files), each affine layer one single-precision BLAS product (``DenseProduct``, summed in
+/// files), weights whose nearest `Float` is subnormal replaced by zero as a runtime that treats
+/// subnormals as zero does (``ForwardScalar/flushedWeight(_:)``: a subnormal operand costs a
+/// microcode assist per product on x86), each affine layer one single-precision BLAS product (``DenseProduct``, summed in
 /// BLAS's order with fused multiply-adds), element-wise layers as in
 /// ``evaluateFloat32(_:)``. The single-input ``evaluateFloat32(_:)`` stays the reference that
 /// confirms counterexamples (index-order sums); a batch may differ from it in the last bits.
@@ -16,7 +18,7 @@ extension NeuralNetwork {
         for layer in layers {
             switch layer {
             case .affine(let affine):
-                current = Self.affineFloat32(weights: affine.weights.map { Float($0) }, bias: affine.bias.map { Float($0) },
+                current = Self.affineFloat32(weights: affine.weights.map(Float.flushedWeight), bias: affine.bias.map { Float($0) },
                                              inputSize: affine.inputSize, batch: current, count: count)
                 width = affine.outputSize
             default:

@@ -51,10 +51,17 @@ struct BoundComposition<Scalar: ForwardScalar> {
         return ((gamma + unit) * (1 + 0x1p-50)).nextUp
     }
 
-    /// `Ŵ = max(RU(|w|), 2^-126)` for `w != 0`, `0` for `w = 0` (see the bound's derivation;
-    /// the smallest normal number of `Scalar` for `2^-126`).
+    /// `Ŵ = max(RU(|w|), 2^-126)` for `w` whose nearest `Scalar` is normal, `2^-126 / u =
+    /// 2^-102` for `w != 0` whose nearest `Scalar` is subnormal, `0` for `w = 0` (see the
+    /// bound's derivation; `2^-126` is the smallest normal number of `Scalar`). `Ŵ` bounds
+    /// `|w|`, `|w'|` and `|w - w'| / u` for `w'` the nearest `Scalar` (biases) and for
+    /// `w' = ``ForwardScalar/flushedWeight(_:)``` (weights): a subnormal `RN(w)` means
+    /// `|w| < 2^-126 = u 2^-102`, so `|w - 0| <= u Ŵ` and `|w - RN(w)| <= 2^-150 <= u Ŵ`.
     static func weightBound(_ w: Double) -> Double {
-        !w.isFinite ? .infinity : w == 0 ? 0 : max(Double(Scalar.roundedUp(w.magnitude)), Scalar.smallestNormal)
+        guard w.isFinite else { return .infinity }
+        if w == 0 { return 0 }
+        if Scalar(w).isSubnormal { return Scalar.smallestNormal / Scalar.unitRoundoff }
+        return max(Double(Scalar.roundedUp(w.magnitude)), Scalar.smallestNormal)
     }
 
     /// Adds the terms of `layer` (between boundaries `input` and `output`, the composition

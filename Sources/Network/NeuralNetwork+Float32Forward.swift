@@ -12,9 +12,10 @@ public typealias Float64Forward = DenseForward<Double>
 /// per element-wise layer, and a few products with `outputSize` columns for the bound.
 ///
 /// In `Double` the values are those of ``NeuralNetwork/evaluate(batch:count:)`` for
-/// `count >= 2`. In `Float` they are those of
-/// ``NeuralNetwork/evaluateFloat32(batch:count:)``: the input rounded
-/// to the nearest `Float`, each affine layer `Y = X Wᵀ + b` as one `sgemm` that adds to the
+/// `count >= 2` (weights below `2^-1022`, none in practice, are zero here). In `Float` they
+/// are those of ``NeuralNetwork/evaluateFloat32(batch:count:)``: the input rounded
+/// to the nearest `Float`, weights whose nearest `Float` is subnormal replaced by zero
+/// (``ForwardScalar/flushedWeight(_:)``), each affine layer `Y = X Wᵀ + b` as one `sgemm` that adds to the
 /// bias rows (an element-wise layer, ``AffineLayer/diagonalScale``, as `fl(fl(W_ii x_i) + b_i)`,
 /// which is what the dense product computes from its single nonzero term), element-wise
 /// layers as ``Layer/applyFloat32(_:width:)``. The bound is
@@ -59,9 +60,9 @@ public struct DenseForward<Scalar: ForwardScalar>: Sendable {
             case .affine(let affine):
                 widths.append(affine.outputSize)
                 if let scale = affine.diagonalScale {
-                    return .diagonal(scale: scale.map { Scalar($0) }, bias: affine.bias.map { Scalar($0) })
+                    return .diagonal(scale: scale.map(Scalar.flushedWeight), bias: affine.bias.map { Scalar($0) })
                 }
-                return .affine(weights: affine.weights.map { Scalar($0) }, bias: affine.bias.map { Scalar($0) },
+                return .affine(weights: affine.weights.map(Scalar.flushedWeight), bias: affine.bias.map { Scalar($0) },
                                inputSize: affine.inputSize, outputSize: affine.outputSize)
             case .relu: widths.append(widths.last!); return .relu
             case .leakyRelu(let alpha): widths.append(widths.last!); return .leakyRelu(Scalar(alpha))

@@ -21,7 +21,10 @@
 /// underflowing product loses at most `2^-150`). With `Ŵ_j = max(RU(|W_j|), 2^-126)` for
 /// `W_j != 0` and `Ŵ_j = 0` for `W_j = 0` (`RU` rounds up to `Float`), `Ŵ_j` bounds `|W_j|`,
 /// `|W'_j|` and `|W_j - W'_j| / u` (round to nearest: `u |W_j|` for normal weights,
-/// `2^-150 = u 2^-126` for subnormal ones, 0 for 0), so with `g = γ_n + u` and `B̂` alike
+/// `2^-150 = u 2^-126` for a bias that rounds to a subnormal, 0 for 0), so with `g = γ_n + u`
+/// and `B̂` alike. A weight whose nearest float is subnormal is zero in the pass
+/// (``ForwardScalar/flushedWeight(_:)``), off by `|W_j| < 2^-126`: its `Ŵ_j = 2^-102` bounds
+/// that by `u Ŵ_j` and `|W_j|` too (``BoundComposition/weightBound(_:)``).
 ///
 /// ```
 /// e_out <= Ŵ e_in + g Ŵ |x̂_in| + g B̂ + m 2^-149

@@ -32,6 +32,9 @@ enum VerifyTool {
             print(ToolVersion.current.description)
             return .success
         }
+        // OpenBLAS's kernels are chosen here, on the main thread before any worker exists:
+        // the choice may set `OPENBLAS_CORETYPE`, and `setenv` must not race a worker's `getenv`.
+        _ = DenseProduct.threads
         guard let command = subcommands.first(where: { $0.spec.name == name }) else {
             let names = subcommands.map { $0.spec.name }
             printError("verify: unknown subcommand '\(name)'" + Suggestion.clause(for: name, among: names) + "; run 'verify --help' for the list")

@@ -151,6 +151,29 @@ final class Float32EnclosureTests: XCTestCase {
         XCTAssertLessThan(Double(errors[0]), 0x1p-10)
     }
 
+    /// Weights whose nearest float is subnormal are zero in the float32 passes, and the bound
+    /// covers what they lose: `y = 2^-127 x_0 + 0 x_1` at `x = (2^20, 5)` is exactly `2^-107`
+    /// (float32 without the flush computes it exactly too), `z = 2^-130 x` (element-wise) at
+    /// `x = 2^30` is exactly `2^-100`; both are 0 in the pass. The bound must reach `2^-107` and
+    /// `2^-100`: with `Ŵ = 2^-126` for these weights (the bound for rounding alone) it would
+    /// be about `2^-128` and `2^-118`. Fails without the flush (values) and with the old `Ŵ`
+    /// (containment).
+    func testSubnormalWeightsAreZeroInThePassAndCoveredByTheBound() throws {
+        let dense = try NeuralNetwork(inputShape: [2], layers: [
+            .affine(AffineLayer(inputSize: 2, outputSize: 1, weights: [0x1p-127, 0], bias: [0])),
+        ])
+        let (values, errors) = dense.enclosureFloat32(batch: [0x1p20, 5], count: 1)
+        XCTAssertEqual(values, [0])
+        XCTAssertEqual(dense.evaluateFloat32(batch: [0x1p20, 5], count: 1), [0])
+        XCTAssertGreaterThanOrEqual(Double(errors[0]), 0x1p-107)
+        XCTAssertLessThan(Double(errors[0]), 0x1p-90)
+        let diagonal = try NeuralNetwork(inputShape: [1], layers: [.affine(.diagonal(scale: [0x1p-130], shift: [0]))])
+        let (v, e) = diagonal.enclosureFloat32(batch: [0x1p30], count: 1)
+        XCTAssertEqual(v, [0])
+        XCTAssertGreaterThanOrEqual(Double(e[0]), 0x1p-100)
+        XCTAssertLessThan(Double(e[0]), 0x1p-80)
+    }
+
     /// tanh, sigmoid and enclosed scales (no exact pass): the float32 enclosure and the float64
     /// one (``PointEnclosure``, the same library assumption) both contain the exact outputs,
     /// so their intervals must overlap; the float32 one must be finite and at most `2^-8`

@@ -24,10 +24,10 @@ import Foundation
 /// the process starts lets each product use up to `k` threads instead.
 package enum DenseProduct {
     /// The number of OpenBLAS threads per product: `OPENBLAS_NUM_THREADS` when set to a
-    /// positive integer, 1 otherwise. Its first use also selects the kernels for a CPU the
-    /// library does not know (``BLASKernelChoice``).
+    /// positive integer, 1 otherwise. Its one-time initialisation, which every product waits
+    /// for, also chooses the kernels (``BLASKernel/select()``).
     package static let threads: Int = {
-        BLASKernelChoice.selectIfNeeded()
+        BLASKernel.select()
         let requested = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"].flatMap { Int($0) }
         let count = requested.map { $0 > 0 ? $0 : 1 } ?? 1
         openblas_set_num_threads(Int32(count))
