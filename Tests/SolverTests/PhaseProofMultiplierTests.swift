@@ -70,6 +70,44 @@ final class PhaseProofMultiplierTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
+    /// A clip `[0, 1]` unit split at its breakpoint 0 has a ReLU phase, so the search gives it
+    /// a multiplier; the checker accepts such proofs (it rejected them once: it allowed only
+    /// ReLU / LeakyReLU layers).
+    func testMultipliersOnClipUnitsHeldAtZeroCheckValid() throws {
+        var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: 0)
+        configuration.phaseSplit.batch = 1
+        configuration.phaseSplit.splitMultipliers = true
+        configuration.phaseSplit.childSlopeIterations = 3
+        configuration.limits.maxNodes = 300
+        let solver = try QuerySolver(configuration: configuration)
+        var rng = Z3SeededGenerator(seed: 911)
+        var onClip = 0, proofs = 0
+        for _ in 0..<60 {
+            var layers: [Layer] = []
+            let sizes = [3, 8, 8, 3]
+            for k in 1..<sizes.count {
+                let weights = (0..<(sizes[k] * sizes[k - 1])).map { _ in Double.random(in: -1...1, using: &rng) }
+                let bias = (0..<sizes[k]).map { _ in Double.random(in: -0.5...0.5, using: &rng) }
+                layers.append(.affine(AffineLayer(inputSize: sizes[k - 1], outputSize: sizes[k], weights: weights, bias: bias)))
+                if k == 1 { layers.append(.clip(lower: 0, upper: 1)) }
+                if k == 2 { layers.append(.relu) }
+            }
+            let network = try NeuralNetwork(inputShape: [3], layers: layers)
+            let center = (0..<3).map { _ in Double.random(in: -1...1, using: &rng) }
+            let box = try Box.linf(center: center, radius: [0.15, 0.25, 0.4].randomElement(using: &rng)!)
+            let query = SafetyQuery(network: network, box: box,
+                                    property: OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax))
+            let result = solver.solve(query)
+            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
+            let proved = Proved(query: query, proof: try PhaseProofCertificateTests.roundTrip(proof))
+            XCTAssertEqual(try problems(proved, proved.proof), [])
+            proofs += 1
+            onClip += proof.nodes.compactMap(\.multipliers).joined().filter { $0.layer == 1 }.count
+        }
+        XCTAssertGreaterThanOrEqual(proofs, 5)
+        XCTAssertGreaterThan(onClip, 0, "no multiplier on a clip unit: the test checks nothing")
+    }
+
     /// Mutation: a multiplier on a unit of an affine layer, on a row past the specification,
     /// or recorded without slopes is rejected.
     func testMisplacedMultiplierIsRejected() throws {

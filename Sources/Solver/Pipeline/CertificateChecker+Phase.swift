@@ -20,7 +20,7 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     /// slope lies outside the valid range `[low, high]`.
     case slopeOutOfRange(layer: Int, low: Double, high: Double)
     /// A split multiplier is negative or not finite, names no specification row or no unit of
-    /// a ReLU / LeakyReLU layer, or is recorded without slopes.
+    /// a ReLU / LeakyReLU / clip layer, or is recorded without slopes.
     case invalidMultiplier(row: Int, layer: Int, unit: Int)
     /// The leaf does not close when re-proved with its recorded method.
     case doesNotClose(PhaseLeafMethod)
@@ -39,7 +39,7 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
         case let .slopeOutOfRange(layer, low, high):
             return "its slopes for layer \(layer) are not one per unit of a ReLU / LeakyReLU layer within [\(low), \(high)]"
         case let .invalidMultiplier(row, layer, unit):
-            return "its split multiplier of row \(row) on layer \(layer) unit \(unit) is not a finite value >= 0 on a ReLU / LeakyReLU unit and a specification row, recorded with slopes"
+            return "its split multiplier of row \(row) on layer \(layer) unit \(unit) is not a finite value >= 0 on a ReLU / LeakyReLU / clip unit and a specification row, recorded with slopes"
         case .doesNotClose(let method): return "the leaf (\(method.rawValue)) does not close when re-proved"
         case .cvc5Disagrees: return "cvc5 does not confirm Z3's unsat on the leaf"
         }
@@ -223,15 +223,18 @@ extension CertificateChecker {
     }
 
     /// Whether a recorded split multiplier is finite and `>= 0`, on a specification row and a
-    /// unit of a ReLU / LeakyReLU layer, and recorded with slopes. A negative one would make
-    /// the Lagrangian term `-β s z` negative on the sub-problem: the bound would be unsound.
+    /// unit of a ReLU / LeakyReLU / clip layer (the layers a split can constrain; a clip
+    /// `[0, q]` unit held at its breakpoint 0 has a ReLU phase), and recorded with slopes. A
+    /// negative one would make the Lagrangian term `-β s z` negative on the sub-problem: the
+    /// bound would be unsound. A multiplier on a unit without a ReLU phase at the node adds no
+    /// term (``SplitMultipliers``).
     static func isValidMultiplier(_ entry: SplitMultiplierCertificate, recordedWithSlopes: Bool, network: NeuralNetwork,
                                   widths: [Int], rowCount: Int) -> Bool {
         guard recordedWithSlopes, entry.value.isFinite, entry.value >= 0, entry.row >= 0, entry.row < rowCount,
               network.layers.indices.contains(entry.layer), entry.unit >= 0, entry.unit < widths[entry.layer] else { return false }
         switch network.layers[entry.layer] {
-        case .relu, .leakyRelu: return true
-        case .affine, .clip, .tanh, .sigmoid, .enclosedScale: return false
+        case .relu, .leakyRelu, .clip: return true
+        case .affine, .tanh, .sigmoid, .enclosedScale: return false
         }
     }
 
