@@ -29,32 +29,49 @@ func option(_ name: String, _ fallback: Double, in arguments: inout [String]) ->
 let epsOption = option("--eps", .nan, in: &arguments)
 let passes = Int(option("--passes", 5, in: &arguments))
 let repeats = Int(option("--repeats", 3, in: &arguments))
-guard let path = arguments.first else {
-    FileHandle.standardError.write("usage: bounds-bench MODEL.onnx|EXPERIMENT.json [--eps E] [--passes N] [--repeats R]\n".data(using: .utf8)!)
+let usage = "usage: bounds-bench MODEL.onnx|EXPERIMENT.json [--eps E] [--passes N] [--repeats R]\n"
+guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
+    let unknown = arguments.first { $0.hasPrefix("-") }.map { "bounds-bench: unknown option \($0) (or an option without a number after it)\n" } ?? ""
+    FileHandle.standardError.write((unknown + usage).data(using: .utf8)!)
     exit(2)
 }
 
-var cases: [(network: NeuralNetwork, box: Box, specification: LinearSpecification)] = []
-if path.hasSuffix(".json") {
-    let loaded = try LoadedExperiment(Experiment.load(contentsOf: path))
-    let eps = epsOption.isNaN ? loaded.experiment.eps : epsOption
-    for k in 0..<passes {
-        let c = loaded.classes[k % loaded.classes.count]
-        let network = loaded.networks[c]!
-        let noise = loaded.noise(classIndex: c, sampleIndex: k)
-        let box = try Box(lower: noise.map { $0 - eps }, upper: noise.map { $0 + eps })
-        cases.append((network, box, .robustnessMargins(outputs: network.outputSize, trueClass: c)))
+typealias BenchCase = (network: NeuralNetwork, box: Box, specification: LinearSpecification)
+
+/// The bound passes to time: `passes` noise boxes of an experiment (its classes in turn), or
+/// `passes` random boxes of a network file.
+func loadCases() throws -> [BenchCase] {
+    var cases: [BenchCase] = []
+    if path.hasSuffix(".json") {
+        let loaded = try LoadedExperiment(Experiment.load(contentsOf: path))
+        let eps = epsOption.isNaN ? loaded.experiment.eps : epsOption
+        for k in 0..<passes {
+            let c = loaded.classes[k % loaded.classes.count]
+            let network = loaded.networks[c]!
+            let noise = loaded.noise(classIndex: c, sampleIndex: k)
+            let box = try Box(lower: noise.map { $0 - eps }, upper: noise.map { $0 + eps })
+            cases.append((network, box, .robustnessMargins(outputs: network.outputSize, trueClass: c)))
+        }
+    } else {
+        let network = try NetworkFile.load(path)
+        let eps = epsOption.isNaN ? 0.02 : epsOption
+        var rng = SplitMix64(seed: 1)
+        for _ in 0..<passes {
+            let center = (0..<network.inputSize).map { _ in Double.random(in: 0...1, using: &rng) }
+            let box = try Box(lower: center.map { max(0, $0 - eps) }, upper: center.map { min(1, $0 + eps) })
+            let c = network.evaluate(center).argmax
+            cases.append((network, box, .robustnessMargins(outputs: network.outputSize, trueClass: c)))
+        }
     }
-} else {
-    let network = try NetworkFile.load(path)
-    let eps = epsOption.isNaN ? 0.02 : epsOption
-    var rng = SplitMix64(seed: 1)
-    for _ in 0..<passes {
-        let center = (0..<network.inputSize).map { _ in Double.random(in: 0...1, using: &rng) }
-        let box = try Box(lower: center.map { max(0, $0 - eps) }, upper: center.map { min(1, $0 + eps) })
-        let c = network.evaluate(center).argmax
-        cases.append((network, box, .robustnessMargins(outputs: network.outputSize, trueClass: c)))
-    }
+    return cases
+}
+
+let cases: [BenchCase]
+do {
+    cases = try loadCases()
+} catch {
+    FileHandle.standardError.write("bounds-bench: \(error)\n".data(using: .utf8)!)
+    exit(2)
 }
 
 var best = Double.infinity
