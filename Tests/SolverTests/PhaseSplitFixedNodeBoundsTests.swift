@@ -108,6 +108,6 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(flipped, 10)
-        XCTAssertGreaterThanOrEqual(negative, 5)
+        XCTAssertGreaterThanOrEqual(negative, 3)
     }
 }
