@@ -110,4 +110,24 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(flipped, 10)
         XCTAssertGreaterThanOrEqual(negative, 3)
     }
+
+    /// With fixed node bounds, multipliers and per-node slope steps, a node budget gives the
+    /// same verdict and node count for 1 and 4 threads (batches of 8 nodes).
+    func testFixedNodeBoundsAreDeterministicAcrossThreads() throws {
+        var rng = Z3SeededGenerator(seed: 144)
+        let network = Z3TestNetworks.random(sizes: [3, 8, 8, 3], using: &rng)
+        let center = [0.1, -0.2, 0.3]
+        let box = try Box.linf(center: center, radius: 0.5)
+        let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
+        var answers: [String] = []
+        for threads in [1, 4] {
+            var configuration = Self.configuration(multipliers: true)
+            configuration.phaseSplit.batch = 8
+            configuration.limits.maxNodes = 9
+            configuration.search.searchThreads = threads
+            let result = try QuerySolver(configuration: configuration).solve(SafetyQuery(network: network, box: box, property: property))
+            answers.append("\(result.verdict.label) \(result.statistics.nodes)")
+        }
+        XCTAssertEqual(answers[0], answers[1])
+    }
 }
