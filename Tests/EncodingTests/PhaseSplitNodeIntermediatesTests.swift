@@ -12,10 +12,8 @@ import XCTest
 /// Float80 values of every sample that satisfies the child's constraints; an empty verdict is
 /// never contradicted by such a sample.
 ///
-/// Mutation checks: clipping an active unit to `z <= 0` instead of `z >= 0` in
-/// ``PhaseSplitBounds/clip(_:_:layer:layers:)`` fails ``testFixedIntermediateBoundsContainEveryFeasibleSample``;
-/// so does a multiplier term with the wrong sign (`δ = +β` for an active unit in
-/// ``SplitMultipliers/terms(_:)``).
+/// Mutation check: clipping active units to `z <= 0` (instead of `z >= 0`) in fixed mode
+/// fails ``testFixedIntermediateBoundsContainEveryFeasibleSample`` (run on this branch).
 final class PhaseSplitNodeIntermediatesTests: XCTestCase {
     func testFixedIntermediateBoundsContainEveryFeasibleSample() {
         var rng = BoundsRandom(seed: 41)

@@ -10,11 +10,9 @@ import XCTest
 /// without split multipliers and per-node slope steps; proofs record the mode on every node
 /// below the root and re-check VALID; tampered ones do not.
 ///
-/// Mutation checks: clipping an active unit to `z <= 0` in ``PhaseSplitBounds`` makes
-/// ``testForcedDeepFixedNodeBoundsAgreeWithNaiveZ3`` report ROBUST on violated boxes; the
-/// checker ignoring ``PhaseProofNode/intermediates`` (re-deriving refined bounds) still
-/// accepts (refinement only tightens), but the search ignoring the option
-/// (always `.refined`) fails ``testFixedProofsRecordTheModeAndCheckValid``.
+/// Mutation check run at the bounds level: clipping active units to `z <= 0` in fixed mode only
+/// fails ``PhaseSplitNodeIntermediatesTests/testFixedIntermediateBoundsContainEveryFeasibleSample``
+/// (sub-problems called empty that hold feasible samples, layer values outside their bounds).
 final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
     typealias Proved = PhaseProofCertificateTests.Proved
 
