@@ -1,4 +1,5 @@
 import Foundation
+import Encoding
 import Network
 import Solver
 
@@ -49,6 +50,8 @@ enum SolverOptions {
                "phase engine: how filtered smart branching bounds a candidate's children, \(BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().estimate.rawValue))"),
         .value("--phase-betas", "on|off|shared",
                "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
+        .value("--phase-node-bounds", "refined|fixed",
+               "phase engine: below the root, re-derive every intermediate layer's bounds (refined) or keep the parent's with the split units clipped and bound only the specification rows (fixed) (default \(PhaseSplitOptions().nodeIntermediates.rawValue))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -92,6 +95,9 @@ enum SolverOptions {
         }
         if let betas = try arguments.parsed("--phase-betas", as: "on, off or shared", { ["on": (true, false), "off": (false, false), "shared": (true, true)][$0] }) {
             (configuration.phaseSplit.splitMultipliers, configuration.phaseSplit.sharedMultipliers) = betas
+        }
+        if let intermediates = try arguments.parsed("--phase-node-bounds", as: "refined or fixed", { PhaseNodeIntermediates(rawValue: $0) }) {
+            configuration.phaseSplit.nodeIntermediates = intermediates
         }
         configuration.phaseSplit.engine = engine
     }

@@ -138,6 +138,18 @@ final class ConfigurationIdentityTests: XCTestCase {
         XCTAssertNotEqual(off.description, phases.description)
     }
 
+    /// Fixed node intermediates enter the phase entry only off `.refined` (the behaviour of
+    /// every run before the option existed), so earlier phase-engine identities stay.
+    func testNodeIntermediatesEnterThePhaseEntryOnlyOffRefined() {
+        var phases = QueryConfiguration()
+        phases.phaseSplit.engine = .auto
+        XCTAssertFalse(phases.description.contains("nodeIntermediates"), phases.description)
+        var fixed = phases
+        fixed.phaseSplit.nodeIntermediates = .fixed
+        XCTAssertTrue(fixed.description.contains(", nodeIntermediates: fixed)"), fixed.description)
+        XCTAssertNotEqual(fixed.description, phases.description)
+    }
+
     /// Where Z3 runs is left out; a setting that changes verdicts is not.
     func testWhereZ3RunsStaysOutOfTheIdentity() {
         let plain = QueryConfiguration()

@@ -56,6 +56,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--falsifier": [PhaseSplitOptions().falsifier.enabled ? "on" : "off"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
+            "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],

@@ -39,11 +39,19 @@ import Network
 /// `multipliers` (beta-CROWN, ``SplitMultipliers``) put the phase constraints into the
 /// specification rows' linear bounds as well: each row back-substitutes `c·f(x) - Σ β_i s_i
 /// z_i(x)`, a lower bound of `c·f(x)` on `S` for any `β ≥ 0`.
+///
+/// `intermediates` (``PhaseNodeIntermediates``): `.refined` back-substitutes every loose
+/// unit of every activation layer (one row per unit); `.fixed` skips that refinement, so
+/// every layer keeps `interval(previous) ∩ enclosing`, clipped by the phases (the parent's
+/// bounds with the split units clipped, alpha-beta-CROWN's practice in branch and bound),
+/// and only the specification rows are back-substituted. Both are sound on `S`: the
+/// refinement only tightens bounds that are already sound.
 public enum PhaseSplitBounds {
     public static func bounds(of network: NeuralNetwork, over box: Box, phases: PhaseConstraints,
                               specification: LinearSpecification, enclosing: [LayerBounds]? = nil,
                               lowerSlopes: [Int: [Double]] = [:],
-                              multipliers: SplitMultipliers = SplitMultipliers()) -> PhaseSplitNodeBounds? {
+                              multipliers: SplitMultipliers = SplitMultipliers(),
+                              intermediates: PhaseNodeIntermediates = .refined) -> PhaseSplitNodeBounds? {
         precondition(box.dimension == network.inputSize, "box and network input sizes differ")
         let layers = network.layers
         var state = BackSubstitution(network: network, box: box, linear: true)
@@ -55,7 +63,7 @@ public enum PhaseSplitBounds {
             state.appendLayer(k, slopes: lowerSlopes[k])
             if let enclosing, !state.bounds[k + 1].intersect(with: enclosing[k + 1]) { return nil }
             guard clip(&state.bounds[k + 1], phases, layer: k + 1, layers: layers) else { return nil }
-            guard k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
+            guard intermediates == .refined, k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
             let consumer = layers[k + 1]
             if case .affine = consumer { continue }
             guard state.refine(top: k + 1, isNeeded: { LinearRelaxation.isLoose(consumer, $0, $1) }) else { return nil }

@@ -33,14 +33,19 @@ public struct PhaseProofNode: Codable, Sendable, Equatable {
     public var multipliers: [SplitMultiplierCertificate]?
     /// How the search closed the node; nil for an inner node.
     public var closed: PhaseLeafMethod?
+    /// How the node's intermediate layer bounds were obtained (``PhaseNodeIntermediates``);
+    /// nil: `.refined` (every proof written before the option existed).
+    public var intermediates: PhaseNodeIntermediates?
 
     public init(parent: Int?, split: PhaseSplitCertificate?, slopes: [SlopeLayerCertificate]? = nil,
-                multipliers: [SplitMultiplierCertificate]? = nil, closed: PhaseLeafMethod? = nil) {
+                multipliers: [SplitMultiplierCertificate]? = nil, closed: PhaseLeafMethod? = nil,
+                intermediates: PhaseNodeIntermediates? = nil) {
         self.parent = parent
         self.split = split
         self.slopes = slopes
         self.multipliers = multipliers
         self.closed = closed
+        self.intermediates = intermediates
     }
 }
 
@@ -152,6 +157,11 @@ struct PhaseProofRecorder {
     mutating func setHints(_ node: Int, _ hints: RelaxationHints) {
         nodes[node].slopes = SlopeLayerCertificate.list(hints.slopes)
         nodes[node].multipliers = SplitMultiplierCertificate.list(hints.multipliers)
+    }
+
+    /// Records that `node`'s bounds kept fixed intermediates (nil stays `.refined`).
+    mutating func setIntermediates(_ node: Int, _ intermediates: PhaseNodeIntermediates) {
+        nodes[node].intermediates = intermediates == .refined ? nil : intermediates
     }
 
     /// Appends the two children of `node` (split of `unit` at `first`'s breakpoint, `first`

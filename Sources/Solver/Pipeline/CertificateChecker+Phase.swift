@@ -108,7 +108,7 @@ extension CertificateChecker {
             report.nodesBounded += 1
             guard let bounds = phaseNodeBounds(query, specification, state.phases, enclosing: state.enclosing,
                                                inherited: RelaxationHints(slopes: state.slopes, multipliers: state.multipliers),
-                                               recorded: recorded) else {
+                                               recorded: recorded, intermediates: node.intermediates ?? .refined) else {
                 report.leavesChecked += leafCount[state.index]
                 report.reprovedByBounds += leafCount[state.index]
                 continue
@@ -158,19 +158,21 @@ extension CertificateChecker {
         }
     }
 
-    /// The bounds of one sub-problem as the search computes them: `inherited` slopes and
+    /// The bounds of one sub-problem as the search computes them, with the node's recorded
+    /// `intermediates` (``PhaseNodeIntermediates``; any choice is sound): `inherited` slopes and
     /// multipliers inside `enclosing`, then `recorded` ones (when given) inside those, with the
     /// larger of the two lower bounds of every atom; nil when the sub-problem is empty.
     /// Multipliers must have been validated (finite, `>= 0`).
     static func phaseNodeBounds(_ query: SafetyQuery, _ specification: LinearSpecification, _ phases: PhaseConstraints,
-                                enclosing: [LayerBounds], inherited: RelaxationHints, recorded: RelaxationHints?) -> BoundResult? {
+                                enclosing: [LayerBounds], inherited: RelaxationHints, recorded: RelaxationHints?,
+                                intermediates: PhaseNodeIntermediates = .refined) -> BoundResult? {
         guard let first = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
                                                   enclosing: enclosing, lowerSlopes: inherited.slopes,
-                                                  multipliers: inherited.multipliers) else { return nil }
+                                                  multipliers: inherited.multipliers, intermediates: intermediates) else { return nil }
         guard let recorded else { return first.result }
         guard let second = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
                                                    enclosing: first.result.layerBounds, lowerSlopes: recorded.slopes,
-                                                   multipliers: recorded.multipliers) else { return nil }
+                                                   multipliers: recorded.multipliers, intermediates: intermediates) else { return nil }
         var merged = second.result
         merged.specLower = zip(second.result.specLower, first.result.specLower).map { Swift.max($0, $1) }
         return merged

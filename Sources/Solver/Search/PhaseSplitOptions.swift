@@ -1,3 +1,4 @@
+import Encoding
 import Network
 
 /// Settings of the branch and bound over ReLU phases (``PhaseSplitSearch``).
@@ -51,6 +52,12 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// With ``splitMultipliers``: one multiplier per split unit for all specification rows
     /// (their gradients summed) instead of one per row.
     public var sharedMultipliers = false
+    /// How a sub-problem below the root gets its intermediate layer bounds
+    /// (``PhaseNodeIntermediates``): `.refined` re-derives every loose unit by
+    /// back-substitution; `.fixed` keeps the parent's bounds (split units clipped, intervals
+    /// intersected) and back-substitutes only the specification rows. The root is always
+    /// refined. Both are sound; the choice changes cost and tightness only.
+    public var nodeIntermediates = PhaseNodeIntermediates.refined
     /// Projected gradient descent on the whole box and from every sub-problem's bound
     /// minimiser (``PhaseSplitFalsifier``).
     public var falsifier = FalsifierOptions()
@@ -83,12 +90,14 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
 
     /// The text of ``QueryConfiguration``'s identity entry. ``falsifier`` and ``branching``
     /// appear only off their defaults resp. off BaBSR alone (the choice before filtered smart
-    /// branching), so the identities written before each existed stay valid.
+    /// branching), ``nodeIntermediates`` only off `.refined`, so the identities written before each existed stay valid.
     public var description: String {
-        "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
+        let base = "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
-            + (splitMultipliers ? ", splitMultipliers: true" : "") + (sharedMultipliers ? ", sharedMultipliers: true" : "")
-            + (falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)")
-            + (branching.candidates <= 1 ? "" : ", branching: \(branching)") + ")"
+        let multipliers = (splitMultipliers ? ", splitMultipliers: true" : "") + (sharedMultipliers ? ", sharedMultipliers: true" : "")
+        let falsifierText = falsifier == FalsifierOptions() ? "" : ", falsifier: \(falsifier)"
+        let branchingText = branching.candidates <= 1 ? "" : ", branching: \(branching)"
+        let intermediatesText = nodeIntermediates == .refined ? "" : ", nodeIntermediates: \(nodeIntermediates.rawValue)"
+        return base + multipliers + falsifierText + branchingText + intermediatesText + ")"
     }
 }

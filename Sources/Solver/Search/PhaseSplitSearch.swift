@@ -96,6 +96,7 @@ struct PhaseSplitSearch {
                 let ready = preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
                                                 slopes: node.slopes, multipliers: node.multipliers,
                                                 iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
+                                                intermediates: node.depth == 0 ? .refined : options.nodeIntermediates,
                                                 expired: expired, optimisedHints: { optimised = $0 }, effort: &effort)
                 return (ready, optimised, effort)
             }
@@ -115,6 +116,7 @@ struct PhaseSplitSearch {
                     return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
                 }
                 if let optimised { proof?.setHints(node.id, optimised) }
+                if node.depth > 0, options.nodeIntermediates != .refined { proof?.setIntermediates(node.id, options.nodeIntermediates) }
                 let open: PhaseSplitPreparation.Open
                 switch ready {
                 case .infeasible: proof?.close(node.id, .infeasible); continue

@@ -1,0 +1,101 @@
+import Foundation
+import Network
+@testable import Encoding
+import XCTest
+
+/// Sub-problem bounds with fixed intermediates (``PhaseNodeIntermediates/fixed``: the
+/// parent's layer bounds kept, split units clipped, only the specification rows
+/// back-substituted) against dense sampling, as ``PhaseSplitBoundsTests``: a random
+/// sub-problem (the parent, refined), one more split of one of its branchable units (the
+/// child), bounded with fixed intermediates, random slopes and random split multipliers
+/// `β >= 0`; every layer's bounds must contain, and every row's lower bound lie below, the
+/// Float80 values of every sample that satisfies the child's constraints; an empty verdict is
+/// never contradicted by such a sample.
+///
+/// Mutation check: clipping active units to `z <= 0` (instead of `z >= 0`) in fixed mode
+/// fails ``testFixedIntermediateBoundsContainEveryFeasibleSample`` (run on this branch).
+final class PhaseSplitNodeIntermediatesTests: XCTestCase {
+    func testFixedIntermediateBoundsContainEveryFeasibleSample() {
+        var rng = BoundsRandom(seed: 41)
+        var feasibleSamples = 0, children = 0, withMultipliers = 0
+        for trial in 0..<700 {
+            let network = BoundsFixtures.network(.piecewiseLinear, using: &rng)
+            let box = BoundsFixtures.box(dimension: network.inputSize, using: &rng)
+            let specification = BoundsFixtures.specification(outputs: network.outputSize, using: &rng)
+            let phases = PhaseSplitBoundsTests.phases(network, box, using: &rng)
+            guard let parent = PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: specification),
+                  let unit = parent.branchableUnits.randomElement(using: &rng),
+                  let b = parent.breakpoint(of: unit) else { continue }
+            let side = SplitSide(breakpoint: b, above: Bool.random(using: &rng))
+            let child = phases.constraining(unit, side, width: parent.result.layerBounds[unit.layer].count)
+            let slopes = trial % 2 == 0 ? [:] : parent.optimisedSlopes(rows: Array(0..<specification.count),
+                                                                       specification: specification, box: box, iterations: 4)
+            var values: [Int: [ActivationUnit: Double]] = [:]
+            if trial % 3 != 0 {
+                for r in 0..<specification.count {
+                    for (fixed, _) in child.all { values[r, default: [:]][fixed] = Double.random(in: 0...2, using: &rng) }
+                }
+            }
+            let multipliers = SplitMultipliers(values: values)
+            if !multipliers.isEmpty { withMultipliers += 1 }
+            let bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: child, specification: specification,
+                                                 enclosing: parent.result.layerBounds, lowerSlopes: slopes,
+                                                 multipliers: multipliers, intermediates: .fixed)
+            children += 1
+            for point in BoundsFixtures.samples(box, count: 200, using: &rng) {
+                let activations = float80Activations(network, point)
+                guard PhaseSplitBoundsTests.satisfies(child, activations) else { continue }
+                feasibleSamples += 1
+                guard let bounds else {
+                    XCTFail("trial \(trial): child called empty, but \(point) satisfies \(child.intervals)")
+                    break
+                }
+                for (k, layer) in bounds.result.layerBounds.enumerated() {
+                    for i in 0..<layer.count {
+                        let v = activations[k][i]
+                        XCTAssert(Float80(layer.lower[i]) <= v && v <= Float80(layer.upper[i]),
+                                  "trial \(trial): layer \(k) unit \(i): \(v) outside [\(layer.lower[i]), \(layer.upper[i])]")
+                    }
+                }
+                for r in 0..<specification.count {
+                    let value = float80Specification(specification, row: r, activations.last!)
+                    XCTAssert(Float80(bounds.result.specLower[r]) <= value,
+                              "trial \(trial): row \(r) lower \(bounds.result.specLower[r]) above \(value)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(children, 150)
+        XCTAssertGreaterThan(withMultipliers, 80)
+        XCTAssertGreaterThan(feasibleSamples, 5_000, "the sample must exercise feasible children")
+    }
+
+    /// Fixed intermediates do no refinement: the child's layer bounds are the parent's (up to
+    /// the clip of the split unit and interval intersections), never looser, and the split
+    /// unit is clipped to its side.
+    func testFixedIntermediatesKeepTheParentsBoundsAndClipTheSplitUnit() {
+        var rng = BoundsRandom(seed: 43)
+        var checked = 0
+        for _ in 0..<200 {
+            let network = BoundsFixtures.network(.piecewiseLinear, using: &rng)
+            let box = BoundsFixtures.box(dimension: network.inputSize, using: &rng)
+            let specification = BoundsFixtures.specification(outputs: network.outputSize, using: &rng)
+            guard let parent = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification),
+                  let unit = parent.branchableUnits.first, let b = parent.breakpoint(of: unit) else { continue }
+            for above in [true, false] {
+                let child = PhaseConstraints().constraining(unit, SplitSide(breakpoint: b, above: above),
+                                                            width: parent.result.layerBounds[unit.layer].count)
+                guard let bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: child, specification: specification,
+                                                           enclosing: parent.result.layerBounds, intermediates: .fixed) else { continue }
+                for (k, layer) in bounds.result.layerBounds.enumerated() {
+                    for i in 0..<layer.count {
+                        XCTAssert(layer.lower[i] >= parent.result.layerBounds[k].lower[i] && layer.upper[i] <= parent.result.layerBounds[k].upper[i])
+                    }
+                }
+                let clipped = bounds.result.layerBounds[unit.layer]
+                XCTAssert(above ? clipped.lower[unit.unit] >= b : clipped.upper[unit.unit] <= b)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+}
