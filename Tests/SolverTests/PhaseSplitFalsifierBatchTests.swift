@@ -43,7 +43,8 @@ final class PhaseSplitFalsifierBatchTests: XCTestCase {
     /// On random small networks and boxes, for every target and a set of starts: the lockstep
     /// descent finds a counterexample exactly when some start finds one on its own, and returns
     /// the point of the lowest-numbered start among those that find one after the fewest steps
-    /// (a start's steps before its find are the steps its own descent counts).
+    /// (a start's steps before its find are the steps its own descent counts); the same with
+    /// every target's starts in one batch (``PhaseSplitFalsifier/descend(disjuncts:from:steps:expired:effort:)``).
     func testLockstepDescentReturnsTheEarliestOneAtATimeFind() throws {
         var rng = SplitMix64(seed: 2_027)
         var finds = 0, misses = 0
@@ -61,6 +62,21 @@ final class PhaseSplitFalsifierBatchTests: XCTestCase {
         for query in queries {
             let falsifier = PhaseSplitFalsifier(query: query, options: FalsifierOptions())
             let starts = (0..<5).map { _ in RandomSearchAttack.uniformPoint(in: query.box, using: &rng) }
+            // All targets at once (the whole-box search's batch): rows in target, then start order.
+            var rows: [(disjunct: Int, start: [Double])] = []
+            for d in query.property.disjuncts.indices { rows += starts.map { (d, $0) } }
+            var earliest: (steps: Int, point: [Double])?
+            for row in rows {
+                var alone = FalsifierEffort()
+                if let found = falsifier.descend(disjunct: row.disjunct, from: row.start, steps: 12, expired: { false }, effort: &alone),
+                   earliest.map({ alone.steps < $0.steps }) ?? true {
+                    earliest = (alone.steps, found.input)
+                }
+            }
+            var allEffort = FalsifierEffort()
+            let all = falsifier.descend(disjuncts: rows.map(\.disjunct), from: rows.map(\.start), steps: 12,
+                                        expired: { false }, effort: &allEffort)
+            XCTAssertEqual(all?.input, earliest?.point)
             for d in query.property.disjuncts.indices {
                 var best: (steps: Int, point: [Double])?
                 for start in starts {

@@ -17,7 +17,9 @@ import Support
 ///
 /// Starts (``wholeBox(minimisers:expired:effort:)``): per target, the box centre, the target's bound
 /// minimiser (the box vertex the root's linear lower bound points to), then seeded random
-/// points, alternately uniform in the box and random box vertices. In the search
+/// points, alternately uniform in the box and random box vertices; all (target, start) pairs
+/// descend in lockstep, one batched forward pass and one batched gradient per step
+/// (``descend(disjuncts:from:steps:expired:effort:)``). In the search
 /// (``PhaseSplitPreparation/falsify(_:open:best:expired:effort:)``): every sub-problem's bound minimisers
 /// (after its slope optimisation) are checked, and the lowest-scoring one starts a short
 /// descent.
@@ -33,7 +35,10 @@ struct PhaseSplitFalsifier: Sendable {
     let options: FalsifierOptions
 
     /// The whole-box search, targets in order of their score at the box centre (lowest
-    /// first, ties by index). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
+    /// first, ties by index), all targets' starts in one lockstep batch: the first confirmed
+    /// point in (step, target, start) order. A one-target-at-a-time search finds a point only
+    /// if one of these descents does, so this search finds one whenever it would (possibly
+    /// another point, of a later target reached after fewer steps). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
     /// Its starts and steps are added to `effort`.
     func wholeBox(minimisers: [Int: [Double]], expired: () -> Bool, effort: inout FalsifierEffort) -> Counterexample? {
         guard options.enabled, options.steps > 0 else { return nil }
@@ -43,6 +48,7 @@ struct PhaseSplitFalsifier: Sendable {
         let scores = property.disjuncts.map { atoms in atoms.map { $0.value(outputs) }.max() ?? -.infinity }
         let targets = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }.prefix(max(options.targets, 0))
         var rng = SplitMix64(seed: seed)
+        var rows: [(disjunct: Int, start: [Double])] = []
         for d in targets {
             var starts = [centre]
             if let vertex = minimisers[d] { starts.append(vertex) }
@@ -50,13 +56,11 @@ struct PhaseSplitFalsifier: Sendable {
                 starts.append(starts.count % 2 == 0 ? RandomSearchAttack.uniformPoint(in: query.box, using: &rng)
                                                     : randomVertex(using: &rng))
             }
-            if expired() { return nil }
-            if let found = descend(disjunct: d, from: Array(starts.prefix(max(options.restarts, 1))), steps: options.steps,
-                                   expired: expired, effort: &effort) {
-                return found
-            }
+            rows += starts.prefix(max(options.restarts, 1)).map { (d, $0) }
         }
-        return nil
+        guard !rows.isEmpty, !expired() else { return nil }
+        return descend(disjuncts: rows.map(\.disjunct), from: rows.map(\.start), steps: options.steps,
+                       expired: expired, effort: &effort)
     }
 
     /// `steps` sign-gradient steps on `s_d` from `start`; the first visited point whose float
@@ -84,10 +88,20 @@ struct PhaseSplitFalsifier: Sendable {
     /// each start a step in `effort`.
     func descend(disjunct d: Int, from starts: [[Double]], steps: Int, expired: () -> Bool,
                  effort: inout FalsifierEffort) -> Counterexample? {
+        descend(disjuncts: Array(repeating: d, count: starts.count), from: starts, steps: steps, expired: expired, effort: &effort)
+    }
+
+    /// The lockstep descents of ``descend(disjunct:from:steps:expired:effort:)-([[Double]],_,_,_)``
+    /// with one target per start: start `r` descends on `s_{disjuncts[r]}`. The whole-box search
+    /// runs every (target, start) pair of the query as one batch, rows in target order, then
+    /// start order, so the first confirmed point is the one of the earliest step, then the
+    /// earliest row.
+    func descend(disjuncts: [Int], from starts: [[Double]], steps: Int, expired: () -> Bool,
+                 effort: inout FalsifierEffort) -> Counterexample? {
+        precondition(disjuncts.count == starts.count, "one target per start")
         let box = query.box
         let network = query.network
         let widths = box.widths
-        let atoms = query.property.disjuncts[d]
         let count = starts.count, n = network.inputSize, outputSize = network.outputSize
         guard count > 0 else { return nil }
         var x = starts.flatMap { box.clamp($0) }
@@ -103,7 +117,7 @@ struct PhaseSplitFalsifier: Sendable {
                    let found = CounterexampleCheck.check(query, point: point, source: .attack) {
                     return found
                 }
-                guard let atom = atoms.max(by: { $0.value(outputs) < $1.value(outputs) }) else { return nil }
+                guard let atom = query.property.disjuncts[disjuncts[r]].max(by: { $0.value(outputs) < $1.value(outputs) }) else { return nil }
                 weights.append(contentsOf: atom.coefficients)
             }
             guard t < steps, !expired() else { break }
