@@ -32,9 +32,10 @@ final class PhaseEngineCommandTests: XCTestCase {
     }
 
     /// `--falsifier on|off` and the falsifier's statistics on stderr and in `--json`: on the
-    /// sat fixture (no whole-box attack), on, the falsifier's whole-box descent decides it
-    /// before any sub-problem, with steps counted; off, no step is taken and the root
-    /// sub-problem's bound minimiser decides it.
+    /// sat fixture (no whole-box attack), on, the falsifier's whole-box search decides it
+    /// before any sub-problem, with its candidates and steps counted (all targets' starts run
+    /// in one lockstep batch, so one of the 36 starts may already be a counterexample: 0 steps
+    /// is possible); off, no step is taken and the root sub-problem's bound minimiser decides it.
     func testFalsifierSwitchAndStatistics() throws {
         let sat = ["vnnlib", "Tests/Fixtures/vnncomp/mnistfc/mnist-net_256x2.onnx", "Tests/Fixtures/vnncomp/mnistfc/prop_7_0.03.vnnlib",
                    "--disable", "attack", "--max-nodes", "30", "--timeout", "600", "--threads", "1"]
@@ -43,9 +44,9 @@ final class PhaseEngineCommandTests: XCTestCase {
         let on = try runVerify(sat + ["--json", json])
         XCTAssertEqual(on.stdout, "sat\n", on.stderr)
         XCTAssertTrue(on.stderr.contains("phase engine, 0 sub-problems"), on.stderr)
-        XCTAssertNotNil(on.stderr.range(of: #"falsifier: [1-9][0-9]* candidates, [1-9][0-9]* steps, found yes"#, options: .regularExpression), on.stderr)
+        XCTAssertNotNil(on.stderr.range(of: #"falsifier: [1-9][0-9]* candidates, [0-9]+ steps, found yes"#, options: .regularExpression), on.stderr)
         let certificate = try String(contentsOfFile: json, encoding: .utf8)
-        XCTAssertNotNil(certificate.range(of: #""falsifier_steps" *: *[1-9]"#, options: .regularExpression), certificate.prefix(3000).description)
+        XCTAssertNotNil(certificate.range(of: #""falsifier_steps" *: *[0-9]"#, options: .regularExpression), certificate.prefix(3000).description)
         XCTAssertTrue(certificate.contains("\"falsifier_found\" : true") || certificate.contains("\"falsifier_found\": true"))
         let off = try runVerify(sat + ["--falsifier", "off"])
         XCTAssertEqual(off.stdout, "sat\n", off.stderr)

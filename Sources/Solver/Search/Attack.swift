@@ -44,7 +44,8 @@ public struct AttackConfiguration: Sendable, Equatable {
 /// x <- clamp_box(x - step ⊙ sign(∇_x a(f(x))))
 /// ```
 ///
-/// with the gradient from the network's own reverse pass (``NeuralNetwork/valueAndGradient(at:outputWeights:)``)
+/// with the gradient from the network's own reverse pass (``NeuralNetwork/batchGradients(_:outputWeights:)``
+/// on the step's forward values, the Doubles of ``NeuralNetwork/valueAndGradient(at:outputWeights:)``)
 /// and `step_i = 2.5 · width_i / steps` (the usual PGD schedule) unless a step size is given.
 /// Starts: the box centre, then uniform random points of the box. The attack only ever
 /// returns a point whose plain float forward pass reaches the goal, so it can never produce
@@ -188,13 +189,16 @@ public enum GradientAttack {
             var x = start
             for step in 0...configuration.steps {
                 if deadline.hasPassed { return (.timeLimit, effort) }
-                let outputs = network.evaluate(x)
+                // One forward pass serves the check and the gradient: for one row it is the
+                // reference pass (index-order sums), so `outputs == network.evaluate(x)`.
+                let forward = network.batchActivations(x, count: 1)
+                let outputs = forward.outputs
                 effort.evaluations += 1
                 if goal.isReached(outputs) && box.contains(x) {
                     return (.found(point: x, outputs: outputs), effort)
                 }
                 guard let atom = goal.activeAtom(outputs) else { break }
-                let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
+                let gradient = network.batchGradients(forward, outputWeights: atom.coefficients)
                 effort.gradients += 1
                 let factor = configuration.decay ? 1 - Double(step) / Double(configuration.steps + 1) : 1
                 for i in 0..<x.count where gradient[i] != 0 && widths[i] > 0 {

@@ -17,7 +17,9 @@ import Support
 ///
 /// Starts (``wholeBox(minimisers:expired:effort:)``): per target, the box centre, the target's bound
 /// minimiser (the box vertex the root's linear lower bound points to), then seeded random
-/// points, alternately uniform in the box and random box vertices. In the search
+/// points, alternately uniform in the box and random box vertices; all (target, start) pairs
+/// descend in lockstep, one batched forward pass and one batched gradient per step
+/// (``descend(disjuncts:from:steps:expired:effort:)``). In the search
 /// (``PhaseSplitPreparation/falsify(_:open:best:expired:effort:)``): every sub-problem's bound minimisers
 /// (after its slope optimisation) are checked, and the lowest-scoring one starts a short
 /// descent.
@@ -33,7 +35,10 @@ struct PhaseSplitFalsifier: Sendable {
     let options: FalsifierOptions
 
     /// The whole-box search, targets in order of their score at the box centre (lowest
-    /// first, ties by index). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
+    /// first, ties by index), all targets' starts in one lockstep batch: the first confirmed
+    /// point in (step, target, start) order. A one-target-at-a-time search finds a point only
+    /// if one of these descents does, so this search finds one whenever it would (possibly
+    /// another point, of a later target reached after fewer steps). `minimisers[d]`: the bound minimiser of disjunct `d`, if known.
     /// Its starts and steps are added to `effort`.
     func wholeBox(minimisers: [Int: [Double]], expired: () -> Bool, effort: inout FalsifierEffort) -> Counterexample? {
         guard options.enabled, options.steps > 0 else { return nil }
@@ -43,6 +48,7 @@ struct PhaseSplitFalsifier: Sendable {
         let scores = property.disjuncts.map { atoms in atoms.map { $0.value(outputs) }.max() ?? -.infinity }
         let targets = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }.prefix(max(options.targets, 0))
         var rng = SplitMix64(seed: seed)
+        var rows: [(disjunct: Int, start: [Double])] = []
         for d in targets {
             var starts = [centre]
             if let vertex = minimisers[d] { starts.append(vertex) }
@@ -50,41 +56,80 @@ struct PhaseSplitFalsifier: Sendable {
                 starts.append(starts.count % 2 == 0 ? RandomSearchAttack.uniformPoint(in: query.box, using: &rng)
                                                     : randomVertex(using: &rng))
             }
-            for start in starts.prefix(max(options.restarts, 1)) {
-                if expired() { return nil }
-                if let found = descend(disjunct: d, from: start, steps: options.steps, expired: expired, effort: &effort) {
-                    return found
-                }
-            }
+            rows += starts.prefix(max(options.restarts, 1)).map { (d, $0) }
         }
-        return nil
+        guard !rows.isEmpty, !expired() else { return nil }
+        return descend(disjuncts: rows.map(\.disjunct), from: rows.map(\.start), steps: options.steps,
+                       expired: expired, effort: &effort)
     }
 
     /// `steps` sign-gradient steps on `s_d` from `start`; the first visited point whose float
     /// pass reaches the query's unsafe set (any disjunct) and that the exact check confirms.
-    /// One candidate and each step taken are added to `effort`.
+    /// One candidate and each step taken are added to `effort`. The batch of one of
+    /// ``descend(disjunct:from:steps:expired:effort:)-([[Double]],_,_,_)``: the single-row
+    /// forward and gradient passes, so the same points as a descent of its own.
     func descend(disjunct d: Int, from start: [Double], steps: Int, expired: () -> Bool,
                  effort: inout FalsifierEffort) -> Counterexample? {
+        descend(disjunct: d, from: [start], steps: steps, expired: expired, effort: &effort)
+    }
+
+    /// `steps` sign-gradient steps on `s_d` from every start at once, in lockstep: step `t` of
+    /// all descents is one batched forward pass (``NeuralNetwork/batchActivations(_:count:)``)
+    /// and one batched gradient (``NeuralNetwork/batchGradients(_:outputWeights:)``), so each
+    /// affine layer is one matrix-matrix product per step instead of one matrix-vector product
+    /// per start. Each descent visits the points it would visit on its own, up to the last
+    /// bits of the batched sums (BLAS order; a tie in the atom choice or a gradient component
+    /// within rounding of zero may then go another way). Returns the first confirmed point in
+    /// (step, start) order: the lowest-numbered start among those that reach the unsafe set at
+    /// the earliest step. Every descent that would find a counterexample alone still does, so
+    /// the lockstep search finds one whenever the one-at-a-time search does, possibly another
+    /// one and after fewer steps. Candidates are confirmed by ``CounterexampleCheck`` exactly;
+    /// the batched values only choose them. Each start is a candidate and each step taken by
+    /// each start a step in `effort`.
+    func descend(disjunct d: Int, from starts: [[Double]], steps: Int, expired: () -> Bool,
+                 effort: inout FalsifierEffort) -> Counterexample? {
+        descend(disjuncts: Array(repeating: d, count: starts.count), from: starts, steps: steps, expired: expired, effort: &effort)
+    }
+
+    /// The lockstep descents of ``descend(disjunct:from:steps:expired:effort:)-([[Double]],_,_,_)``
+    /// with one target per start: start `r` descends on `s_{disjuncts[r]}`. The whole-box search
+    /// runs every (target, start) pair of the query as one batch, rows in target order, then
+    /// start order, so the first confirmed point is the one of the earliest step, then the
+    /// earliest row.
+    func descend(disjuncts: [Int], from starts: [[Double]], steps: Int, expired: () -> Bool,
+                 effort: inout FalsifierEffort) -> Counterexample? {
+        precondition(disjuncts.count == starts.count, "one target per start")
         let box = query.box
         let network = query.network
         let widths = box.widths
-        let atoms = query.property.disjuncts[d]
-        var x = box.clamp(start)
-        effort.candidates += 1
+        let count = starts.count, n = network.inputSize, outputSize = network.outputSize
+        guard count > 0 else { return nil }
+        var x = starts.flatMap { box.clamp($0) }
+        effort.candidates += count
         for t in 0...steps {
-            let outputs = network.evaluate(x)
-            if query.property.violatedDisjunct(outputs) != nil,
-               let found = CounterexampleCheck.check(query, point: x, source: .attack) {
-                return found
+            let forward = network.batchActivations(x, count: count)
+            var weights = [Double]()
+            weights.reserveCapacity(count * outputSize)
+            for r in 0..<count {
+                let outputs = Array(forward.output(row: r))
+                let point = Array(x[(r * n)..<((r + 1) * n)])
+                if query.property.violatedDisjunct(outputs) != nil,
+                   let found = CounterexampleCheck.check(query, point: point, source: .attack) {
+                    return found
+                }
+                guard let atom = query.property.disjuncts[disjuncts[r]].max(by: { $0.value(outputs) < $1.value(outputs) }) else { return nil }
+                weights.append(contentsOf: atom.coefficients)
             }
-            guard t < steps, !expired(),
-                  let atom = atoms.max(by: { $0.value(outputs) < $1.value(outputs) }) else { break }
-            effort.steps += 1
-            let gradient = network.valueAndGradient(at: x, outputWeights: atom.coefficients).gradient
+            guard t < steps, !expired() else { break }
+            effort.steps += count
+            let gradient = network.batchGradients(forward, outputWeights: weights)
             let factor = options.initialStep * options.schedule.factor(step: t, of: steps)
-            for i in x.indices where gradient[i] != 0 && widths[i] > 0 {
-                let step = factor * widths[i]
-                x[i] = min(max(gradient[i] > 0 ? x[i] - step : x[i] + step, box.lower[i]), box.upper[i])
+            for r in 0..<count {
+                for i in 0..<n where gradient[r * n + i] != 0 && widths[i] > 0 {
+                    let step = factor * widths[i]
+                    let k = r * n + i
+                    x[k] = min(max(gradient[k] > 0 ? x[k] - step : x[k] + step, box.lower[i]), box.upper[i])
+                }
             }
         }
         return nil
