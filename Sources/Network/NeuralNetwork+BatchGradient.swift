@@ -1,6 +1,7 @@
 /// Forward values and reverse-mode gradients for a batch of inputs, for attacks that advance
 /// several points in lockstep (``NeuralNetwork/valueAndGradient(at:outputWeights:)`` one row
-/// at a time, with the same chain rule and the same one-sided derivatives at the kinks).
+/// at a time is the batch of one), with the chain rule and one-sided derivatives at the kinks
+/// that ``NeuralNetwork/valueAndGradient(at:outputWeights:)`` states.
 ///
 /// With `count` rows stored row-major, the forward pass keeps every layer's values
 /// (``BatchActivations``); its affine layers run as in ``NeuralNetwork/evaluate(batch:count:)``
