@@ -45,8 +45,10 @@ document.getElementById('save').click();
 </script></body>"""
 open(sys.argv[2], "w").write(page.replace("</body>", fill))
 PY
-"$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 --dump-dom "file://$work/filled.html" \
-    2>/dev/null > "$work/dom.html"
+# Chromium sometimes dumps the DOM and then does not exit (seen once in 2026-12-05's CI run):
+# its own profile directory, and a time limit; the DOM is checked below either way.
+timeout 60 "$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" --virtual-time-budget=5000 \
+    --dump-dom "file://$work/filled.html" 2>/dev/null > "$work/dom.html" || true
 python3 - "$work/dom.html" "$work/labels.json" <<'PY'
 import html, re, sys
 dom = open(sys.argv[1]).read()
