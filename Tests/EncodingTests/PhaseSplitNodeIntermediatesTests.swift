@@ -98,4 +98,27 @@ final class PhaseSplitNodeIntermediatesTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 100)
     }
+
+    /// Hand example: `z = x` on `x in [-1, 2]`, `y = ReLU(z)`, row `-y`. Unsplit, the ReLU's
+    /// upper line `(2/3)(z + 1)` gives `-y >= -2`; the inactive child (`z <= 0`) has `y = 0`,
+    /// so its bound is exactly 0 even with the parent's layer bounds kept; the active child
+    /// (`z >= 0`) keeps `-y = -z >= -2`.
+    func testSplittingTheOnlyReLUMakesItsChildExact() throws {
+        let network = try NeuralNetwork(inputShape: [1], layers: [
+            .affine(AffineLayer(inputSize: 1, outputSize: 1, weights: [1], bias: [0])), .relu,
+        ])
+        let box = try Box(lower: [-1], upper: [2])
+        let specification = LinearSpecification(coefficients: [[-1]], constants: [0])
+        let parent = try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification))
+        XCTAssertEqual(parent.result.specLower[0], -2, accuracy: 1e-9)
+        let unit = ActivationUnit(layer: 1, unit: 0)
+        func child(above: Bool) throws -> Double {
+            let phases = PhaseConstraints().constraining(unit, SplitSide(breakpoint: 0, above: above), width: 1)
+            return try XCTUnwrap(PhaseSplitBounds.bounds(
+                of: network, over: box, phases: phases, specification: specification, enclosing: parent.result.layerBounds,
+                intermediates: .fixed)).result.specLower[0]
+        }
+        XCTAssertEqual(try child(above: false), 0, accuracy: 1e-12)
+        XCTAssertEqual(try child(above: true), -2, accuracy: 1e-9)
+    }
 }

@@ -45,6 +45,12 @@ final class PhaseProofCertificateTests: XCTestCase {
     static func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int) throws -> [Proved] {
         var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: leafThreshold)
         configuration.phaseSplit.batch = 1
+        return try randomProofs(configuration: configuration, seed: seed, cases: cases)
+    }
+
+    /// The same with the phase engine set up by `configuration` (its node budget set to 300).
+    static func randomProofs(configuration base: QueryConfiguration, seed: UInt64, cases: Int) throws -> [Proved] {
+        var configuration = base
         configuration.limits.maxNodes = 300
         let solver = try QuerySolver(configuration: configuration)
         var rng = Z3SeededGenerator(seed: seed)
@@ -68,6 +74,13 @@ final class PhaseProofCertificateTests: XCTestCase {
         let read = try JSONTreeDecoder.decode(PhaseProof.self, from: try JSONText.parse(Data(text.utf8)))
         XCTAssertEqual(read.nodes.count, proof.nodes.count)
         return read
+    }
+
+    /// The faults `verify check` finds in `proof` as a proof of `proved`'s query.
+    static func faults(_ proved: Proved, _ proof: PhaseProof) throws -> [PhaseProofFault] {
+        var report = CertificateChecker.Report()
+        try CertificateChecker.checkPhaseProof(proved.query, proof: proof, cvc5: nil, report: &report)
+        return report.problems.compactMap { if case .phaseProof(_, _, let fault) = $0 { return fault } else { return nil } }
     }
 
     func problems(_ proved: Proved, _ proof: PhaseProof? = nil) throws -> [CertificateProblem] {

@@ -18,27 +18,11 @@ final class PhaseProofMultiplierTests: XCTestCase {
         configuration.phaseSplit.batch = 1
         configuration.phaseSplit.splitMultipliers = true
         configuration.phaseSplit.childSlopeIterations = 3
-        configuration.limits.maxNodes = 300
-        let solver = try! QuerySolver(configuration: configuration)
-        var rng = Z3SeededGenerator(seed: 907)
-        var proofs: [Proved] = []
-        for _ in 0..<120 {
-            let network = PhaseProofCertificateTests.randomNetwork(&rng)
-            let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
-            let box = try! Box.linf(center: center, radius: [0.15, 0.25, 0.4].randomElement(using: &rng)!)
-            let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
-            let query = SafetyQuery(network: network, box: box, property: property)
-            let result = solver.solve(query)
-            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
-            proofs.append(Proved(query: query, proof: try! PhaseProofCertificateTests.roundTrip(proof)))
-        }
-        return proofs
+        return try! PhaseProofCertificateTests.randomProofs(configuration: configuration, seed: 907, cases: 120)
     }()
 
     func problems(_ proved: Proved, _ proof: PhaseProof) throws -> [PhaseProofFault] {
-        var report = CertificateChecker.Report()
-        try CertificateChecker.checkPhaseProof(proved.query, proof: proof, cvc5: nil, report: &report)
-        return report.problems.compactMap { if case .phaseProof(_, _, let fault) = $0 { return fault } else { return nil } }
+        try PhaseProofCertificateTests.faults(proved, proof)
     }
 
     /// Every proof re-checks VALID, and some record multipliers (all `>= 0`).

@@ -44,9 +44,10 @@ final class PhaseSplitBranchingTests: XCTestCase {
         return [true, false].map { above -> Double in
             let phases = PhaseConstraints().constraining(unit, SplitSide(breakpoint: b, above: above),
                                                          width: bounds.result.layerBounds[unit.layer].count)
-            guard let child = PhaseSplitBounds.fixedIntermediateBounds(
+            guard let child = PhaseSplitBounds.bounds(
                 of: preparation.query.network, over: preparation.query.box, phases: phases,
-                specification: preparation.specification, enclosing: bounds.result.layerBounds) else { return .infinity }
+                specification: preparation.specification, enclosing: bounds.result.layerBounds, intermediates: .fixed)?.result
+            else { return .infinity }
             let values = open.map { d in preparation.rows[d].map { child.specLower[$0] }.max()! }
             switch objective {
             case .lowest: return values.min()!

@@ -50,29 +50,11 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
         XCTAssertGreaterThan(counts.violated, 10)
     }
 
-    static let proofs: [Proved] = {
-        var configuration = PhaseSplitFixedNodeBoundsTests.configuration(multipliers: true)
-        configuration.limits.maxNodes = 300
-        let solver = try! QuerySolver(configuration: configuration)
-        var rng = Z3SeededGenerator(seed: 917)
-        var proofs: [Proved] = []
-        for _ in 0..<120 {
-            let network = PhaseProofCertificateTests.randomNetwork(&rng)
-            let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
-            let box = try! Box.linf(center: center, radius: [0.15, 0.25, 0.4].randomElement(using: &rng)!)
-            let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
-            let query = SafetyQuery(network: network, box: box, property: property)
-            let result = solver.solve(query)
-            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
-            proofs.append(Proved(query: query, proof: try! PhaseProofCertificateTests.roundTrip(proof)))
-        }
-        return proofs
-    }()
+    static let proofs: [Proved] = try! PhaseProofCertificateTests.randomProofs(
+        configuration: PhaseSplitFixedNodeBoundsTests.configuration(multipliers: true), seed: 917, cases: 120)
 
     func problems(_ proved: Proved, _ proof: PhaseProof) throws -> [PhaseProofFault] {
-        var report = CertificateChecker.Report()
-        try CertificateChecker.checkPhaseProof(proved.query, proof: proof, cvc5: nil, report: &report)
-        return report.problems.compactMap { if case .phaseProof(_, _, let fault) = $0 { return fault } else { return nil } }
+        try PhaseProofCertificateTests.faults(proved, proof)
     }
 
     /// Every node below the root records `.fixed` (the root none), and every proof checks VALID.
@@ -112,20 +94,9 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
     /// With fixed node bounds, multipliers and per-node slope steps, a node budget gives the
     /// same verdict and node count for 1 and 4 threads (batches of 8 nodes).
     func testFixedNodeBoundsAreDeterministicAcrossThreads() throws {
-        var rng = Z3SeededGenerator(seed: 144)
-        let network = Z3TestNetworks.random(sizes: [3, 8, 8, 3], using: &rng)
-        let center = [0.1, -0.2, 0.3]
-        let box = try Box.linf(center: center, radius: 0.5)
-        let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
-        var answers: [String] = []
-        for threads in [1, 4] {
-            var configuration = Self.configuration(multipliers: true)
-            configuration.phaseSplit.batch = 8
-            configuration.limits.maxNodes = 9
-            configuration.search.searchThreads = threads
-            let result = try QuerySolver(configuration: configuration).solve(SafetyQuery(network: network, box: box, property: property))
-            answers.append("\(result.verdict.label) \(result.statistics.nodes)")
-        }
+        var configuration = Self.configuration(multipliers: true)
+        configuration.phaseSplit.batch = 8
+        let answers = try PhaseSplitSearchTests.answersAcrossThreads(configuration, seed: 144, maxNodes: 9)
         XCTAssertEqual(answers[0], answers[1])
     }
 }

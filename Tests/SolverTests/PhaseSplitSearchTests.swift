@@ -86,20 +86,28 @@ final class PhaseSplitSearchTests: XCTestCase {
     /// The node budget ends the search with UNKNOWN (never a verdict it has not reached), and
     /// the same budget gives the same answer and node count for 1 and 4 threads.
     func testNodeBudgetIsDeterministicAcrossThreads() throws {
-        var rng = Z3SeededGenerator(seed: 134)
+        let answers = try Self.answersAcrossThreads(Self.phaseConfiguration(leafThreshold: 0), seed: 134, maxNodes: 5)
+        XCTAssertEqual(answers[0], answers[1])
+    }
+
+    /// The verdict and node count (`"label nodes"`) of one random query (a `[3, 8, 8, 3]`
+    /// network from `seed`, an L-infinity box of radius 0.5) under `configuration` with the
+    /// node budget `maxNodes`, for 1 and for 4 search threads. A HOLDS must fit the budget.
+    static func answersAcrossThreads(_ configuration: QueryConfiguration, seed: UInt64, maxNodes: Int) throws -> [String] {
+        var rng = Z3SeededGenerator(seed: seed)
         let network = Z3TestNetworks.random(sizes: [3, 8, 8, 3], using: &rng)
         let center = [0.1, -0.2, 0.3]
         let box = try Box.linf(center: center, radius: 0.5)
         let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
         var answers: [String] = []
         for threads in [1, 4] {
-            var configuration = Self.phaseConfiguration(leafThreshold: 0)
-            configuration.limits.maxNodes = 5
+            var configuration = configuration
+            configuration.limits.maxNodes = maxNodes
             configuration.search.searchThreads = threads
             let result = try QuerySolver(configuration: configuration).solve(SafetyQuery(network: network, box: box, property: property))
             answers.append("\(result.verdict.label) \(result.statistics.nodes)")
-            if case .holds = result.verdict { XCTAssertLessThanOrEqual(result.statistics.nodes, 5) }
+            if case .holds = result.verdict { XCTAssertLessThanOrEqual(result.statistics.nodes, maxNodes) }
         }
-        XCTAssertEqual(answers[0], answers[1])
+        return answers
     }
 }

@@ -14,7 +14,7 @@ extension PhaseSplitPreparation {
     /// Otherwise filtered smart branching: the `k` units with the highest positive BaBSR
     /// scores (ties: (layer, unit) order) are the candidates; each candidate `i`'s two children
     /// (`z_i >= b`, `z_i <= b` at its breakpoint `b`) get the cheap sound bound
-    /// ``PhaseSplitBounds/fixedIntermediateBounds(of:over:phases:specification:enclosing:lowerSlopes:)``
+    /// ``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:multipliers:intermediates:)`` with ``PhaseNodeIntermediates/fixed``
     /// (this node's layer bounds and slopes kept), and
     ///
     /// ```
@@ -49,8 +49,8 @@ extension PhaseSplitPreparation {
             let bound: BoundResult?
             switch branching.estimate {
             case .fixedIntermediates:
-                bound = PhaseSplitBounds.fixedIntermediateBounds(of: query.network, over: query.box, phases: child,
-                                                                 specification: restricted, enclosing: layerBounds, lowerSlopes: slopes)
+                bound = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: child, specification: restricted,
+                                                enclosing: layerBounds, lowerSlopes: slopes, intermediates: .fixed)?.result
             case .full:
                 bound = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: child, specification: restricted,
                                                 enclosing: layerBounds, lowerSlopes: slopes)?.result

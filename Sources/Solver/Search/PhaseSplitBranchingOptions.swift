@@ -14,7 +14,7 @@ public struct BranchingOptions: Sendable, Equatable, CustomStringConvertible {
     /// How a candidate's child is bounded.
     public enum Estimate: String, Sendable, Equatable, CaseIterable {
         /// The node's layer bounds kept, the specification rows back-substituted once
-        /// (``PhaseSplitBounds/fixedIntermediateBounds(of:over:phases:specification:enclosing:lowerSlopes:)``).
+        /// (``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:multipliers:intermediates:)`` with ``PhaseNodeIntermediates/fixed``).
         case fixedIntermediates
         /// The child's own split-aware bounds (``PhaseSplitBounds/bounds(of:over:phases:specification:enclosing:lowerSlopes:)``):
         /// what the search will compute for it, at the cost of a whole node per child.
