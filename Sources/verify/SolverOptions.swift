@@ -52,6 +52,8 @@ enum SolverOptions {
                "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
         .value("--phase-node-bounds", "refined|fixed",
                "phase engine: below the root, re-derive every intermediate layer's bounds (refined) or keep the parent's with the split units clipped and bound only the specification rows (fixed) (default \(PhaseSplitOptions().nodeIntermediates.rawValue))"),
+        .value("--phase-disjuncts", "joint|separate",
+               "phase engine: one search tree for all disjuncts of the unsafe set (joint), or one tree per disjunct, forked at the first split (separate) (default \(PhaseSplitOptions().disjuncts.rawValue))"),
     ]
 
     /// A default as the help prints it: integers without a fraction (`60`, not `60.0`).
@@ -98,6 +100,9 @@ enum SolverOptions {
         }
         if let intermediates = try arguments.parsed("--phase-node-bounds", as: "refined or fixed", { PhaseNodeIntermediates(rawValue: $0) }) {
             configuration.phaseSplit.nodeIntermediates = intermediates
+        }
+        if let disjuncts = try arguments.parsed("--phase-disjuncts", as: "joint or separate", { PhaseDisjunctSearch(rawValue: $0) }) {
+            configuration.phaseSplit.disjuncts = disjuncts
         }
         configuration.phaseSplit.engine = engine
     }

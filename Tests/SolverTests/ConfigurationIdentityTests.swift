@@ -146,8 +146,21 @@ final class ConfigurationIdentityTests: XCTestCase {
         XCTAssertFalse(phases.description.contains("nodeIntermediates"), phases.description)
         var fixed = phases
         fixed.phaseSplit.nodeIntermediates = .fixed
-        XCTAssertTrue(fixed.description.contains(", nodeIntermediates: fixed)"), fixed.description)
+        XCTAssertTrue(fixed.description.contains(", nodeIntermediates: fixed, disjuncts: separate)"), fixed.description)
         XCTAssertNotEqual(fixed.description, phases.description)
+    }
+
+    /// One tree per disjunct (the default) enters the phase entry; one tree for all, the
+    /// search of every run before the option existed, does not, so those identities stay
+    /// with the search that wrote them.
+    func testSeparateDisjunctsEnterThePhaseEntryOnlyOffJoint() {
+        var separate = QueryConfiguration()
+        separate.phaseSplit.engine = .auto
+        XCTAssertTrue(separate.description.hasSuffix(", disjuncts: separate))"), separate.description)
+        var joint = separate
+        joint.phaseSplit.disjuncts = .joint
+        XCTAssertFalse(joint.description.contains("disjuncts"), joint.description)
+        XCTAssertEqual(QueryConfiguration().description.contains("disjuncts"), false, "the input engine's identity is unchanged")
     }
 
     /// Where Z3 runs is left out; a setting that changes verdicts is not.

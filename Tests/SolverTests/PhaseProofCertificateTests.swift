@@ -133,8 +133,8 @@ final class PhaseProofCertificateTests: XCTestCase {
     /// Mutation: a dropped child leaves half of its parent's sub-problem covered by nothing.
     func testDroppedChildIsACoverageHole() throws {
         var tried = 0
-        for proved in deepProofs where proved.proof.nodes.count > 1 {
-            let leaf = proved.proof.nodes.indices.last { proved.proof.nodes[$0].closed != nil && $0 > 0 }!
+        for proved in deepProofs where proved.proof.nodes.contains(where: { $0.split != nil }) {
+            let leaf = proved.proof.nodes.indices.last { proved.proof.nodes[$0].closed != nil && proved.proof.nodes[$0].split != nil }!
             XCTAssertEqual(faults(try problems(proved, removing(leaf, from: proved.proof))), [.notAPartition(children: 1)])
             tried += 1
         }
@@ -145,9 +145,10 @@ final class PhaseProofCertificateTests: XCTestCase {
     /// cover the same side.
     func testFlippedSplitSideIsRejected() throws {
         var tried = 0
-        for proved in deepProofs where proved.proof.nodes.count > 1 {
+        for proved in deepProofs where proved.proof.nodes.contains(where: { $0.split != nil }) {
             var proof = proved.proof
-            proof.nodes[1].split!.side = proof.nodes[1].split!.side == .above ? .below : .above
+            let child = proof.nodes.firstIndex { $0.split != nil }!
+            proof.nodes[child].split!.side = proof.nodes[child].split!.side == .above ? .below : .above
             XCTAssertEqual(faults(try problems(proved, proof)), [.notAPartition(children: 2)])
             tried += 1
         }
@@ -191,6 +192,64 @@ final class PhaseProofCertificateTests: XCTestCase {
             collapsed += 1
         }
         XCTAssertGreaterThanOrEqual(collapsed, 5)
+    }
+
+    /// The proofs that fork (``PhaseDisjunctSearch/separate``, the default): the random
+    /// queries' properties have two disjuncts, so most trees fork at the root.
+    var forkedProofs: [(proved: Proved, fork: Int, children: [Int])] {
+        (deepProofs + smtProofs).compactMap { proved in
+            let nodes = proved.proof.nodes
+            guard let first = nodes.firstIndex(where: { $0.disjuncts != nil }), let fork = nodes[first].parent else { return nil }
+            return (proved, fork, nodes.indices.filter { nodes[$0].parent == fork })
+        }
+    }
+
+    /// A fork's children each name one disjunct, together every disjunct; forked proofs
+    /// check VALID (in ``testEveryRandomPhaseProofChecksValid()``), and a fork child that
+    /// loses its disjunct to its sibling's leaves that disjunct to no sub-tree.
+    func testForkThatDropsADisjunctIsACoverageHole() throws {
+        XCTAssertGreaterThanOrEqual(forkedProofs.count, 3)
+        var tried = 0
+        for (proved, fork, children) in forkedProofs {
+            XCTAssertEqual(children.compactMap { proved.proof.nodes[$0].disjuncts }.flatMap { $0 }.sorted(), [0, 1])
+            XCTAssert(children.allSatisfy { proved.proof.nodes[$0].split == nil })
+            var proof = proved.proof
+            proof.nodes[children[1]].disjuncts = proof.nodes[children[0]].disjuncts
+            let missed = proved.proof.nodes[children[1]].disjuncts![0]
+            let found = faults(try problems(proved, proof))
+            XCTAssertEqual(found, [.forkMissesDisjunct(missed)], "fork \(fork)")
+            tried += 1
+        }
+        XCTAssertGreaterThanOrEqual(tried, 3)
+    }
+
+    /// Mutation: a fork child naming no disjunct, one the property lacks, or a split as well,
+    /// and a split node given a fork sibling.
+    func testMalformedForkIsRejected() throws {
+        var tried = 0
+        for (proved, _, children) in forkedProofs {
+            for bad in [[], [2], [-1]] {
+                var proof = proved.proof
+                proof.nodes[children[0]].disjuncts = bad
+                XCTAssertEqual(faults(try problems(proved, proof)), [.invalidDisjuncts], "\(bad)")
+            }
+            var withSplit = proved.proof
+            withSplit.nodes[children[0]].split = PhaseSplitCertificate(unit: ActivationUnit(layer: 1, unit: 0),
+                                                                        side: SplitSide(breakpoint: 0, above: true))
+            XCTAssertEqual(faults(try problems(proved, withSplit)), [.invalidDisjuncts])
+            tried += 1
+        }
+        XCTAssertGreaterThanOrEqual(tried, 3)
+        var mixed = 0
+        for proved in deepProofs {
+            let nodes = proved.proof.nodes
+            guard let child = nodes.indices.first(where: { nodes[$0].split != nil }), let parent = nodes[child].parent else { continue }
+            var proof = proved.proof
+            proof.nodes.append(PhaseProofNode(parent: parent, split: nil, closed: .bounds, disjuncts: [0]))
+            XCTAssertEqual(faults(try problems(proved, proof)), [.notAPartition(children: 3)])
+            mixed += 1
+        }
+        XCTAssertGreaterThanOrEqual(mixed, 5)
     }
 
     /// One real instance: the query of `vnnlib` on `model`, solved by the phase engine; its

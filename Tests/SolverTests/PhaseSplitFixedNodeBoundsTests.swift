@@ -57,12 +57,13 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
         try PhaseProofCertificateTests.faults(proved, proof)
     }
 
-    /// Every node below the root records `.fixed` (the root none), and every proof checks VALID.
+    /// Every split node records `.fixed` (the root and a root fork's children, bounded as the
+    /// root, none), and every proof checks VALID.
     func testFixedProofsRecordTheModeAndCheckValid() throws {
         XCTAssertGreaterThanOrEqual(Self.proofs.count, 10)
         for proved in Self.proofs {
             XCTAssertNil(proved.proof.nodes[0].intermediates)
-            XCTAssert(proved.proof.nodes.dropFirst().allSatisfy { $0.intermediates == .fixed })
+            XCTAssert(proved.proof.nodes.dropFirst().allSatisfy { ($0.split == nil) == ($0.intermediates == nil) })
             XCTAssertEqual(try problems(proved, proved.proof), [], "\(proved.query.network.layers)")
         }
     }
@@ -72,7 +73,7 @@ final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
     func testTamperedFixedProofsAreRejected() throws {
         var flipped = 0, negative = 0
         for proved in Self.proofs {
-            if let child = proved.proof.nodes.indices.dropFirst().first {
+            if let child = proved.proof.nodes.indices.first(where: { proved.proof.nodes[$0].split != nil }) {
                 var proof = proved.proof
                 let side = proof.nodes[child].split!.side
                 proof.nodes[child].split!.side = side == .above ? .below : .above

@@ -36,6 +36,18 @@ final class PhaseSplitSearchTests: XCTestCase {
         XCTAssertGreaterThan(counts.violated, 10, "the sample must exercise counterexamples")
     }
 
+    /// The search before disjuncts got their own trees (one tree for all disjuncts, no split
+    /// multipliers, no slope steps below the root) stays an option and stays sound.
+    func testJointDisjunctSearchAgreesWithNaiveZ3() throws {
+        var configuration = Self.phaseConfiguration(leafThreshold: 0)
+        configuration.phaseSplit.disjuncts = .joint
+        configuration.phaseSplit.splitMultipliers = false
+        configuration.phaseSplit.childSlopeIterations = 0
+        let counts = try PipelineDifferentialTests.runDifferential(configuration: configuration, seed: 135, cases: 100)
+        XCTAssertGreaterThan(counts.robust, 10)
+        XCTAssertGreaterThan(counts.violated, 10)
+    }
+
     /// Threshold 0 and one node per batch: every ReLU and LeakyReLU unit is split until none is
     /// unstable, so proofs rest on the deepest split-aware bounds (and Z3 only sees clip units).
     func testForcedDeepPhaseSplitsAgreeWithNaiveZ3() throws {

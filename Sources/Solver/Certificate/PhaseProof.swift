@@ -9,6 +9,11 @@ import Encoding
 /// (`z >= b` and `z <= b`): their union is the parent. A leaf records how the search closed
 /// it (``PhaseLeafMethod``).
 ///
+/// An inner node may instead fork (``PhaseDisjunctSearch/separate``): its children record no
+/// split but each a set of ``PhaseProofNode/disjuncts``; each is the parent's sub-problem
+/// with only those disjuncts left to exclude, and together they name every disjunct still
+/// open at the parent.
+///
 /// The nodes are listed in the order the search created them, so a node's parent always
 /// comes before it. Bounds at a node are evaluated inside its parent's bounds with lower
 /// slopes: the parent's final slopes (adaptive at the root), then, when the node records
@@ -25,8 +30,13 @@ public struct PhaseProof: Codable, Sendable, Equatable {
 public struct PhaseProofNode: Codable, Sendable, Equatable {
     /// The index of the parent in ``PhaseProof/nodes``; nil at the root.
     public var parent: Int?
-    /// The split constraint this node adds to its parent's; nil at the root.
+    /// The split constraint this node adds to its parent's; nil at the root and at a fork's
+    /// child.
     public var split: PhaseSplitCertificate?
+    /// At a fork's child: the disjuncts (indices of the property's disjuncts, in the order of
+    /// the query's specification) this node and everything below it must exclude, out of
+    /// those its parent left open; nil everywhere else (all the parent left open).
+    public var disjuncts: [Int]?
     /// Optimised lower slopes evaluated at this node after the inherited ones, if any.
     public var slopes: [SlopeLayerCertificate]?
     /// The split multipliers evaluated with ``slopes`` (only with them), if any.
@@ -39,9 +49,10 @@ public struct PhaseProofNode: Codable, Sendable, Equatable {
 
     public init(parent: Int?, split: PhaseSplitCertificate?, slopes: [SlopeLayerCertificate]? = nil,
                 multipliers: [SplitMultiplierCertificate]? = nil, closed: PhaseLeafMethod? = nil,
-                intermediates: PhaseNodeIntermediates? = nil) {
+                intermediates: PhaseNodeIntermediates? = nil, disjuncts: [Int]? = nil) {
         self.parent = parent
         self.split = split
+        self.disjuncts = disjuncts
         self.slopes = slopes
         self.multipliers = multipliers
         self.closed = closed
@@ -171,6 +182,14 @@ struct PhaseProofRecorder {
         nodes.append(PhaseProofNode(parent: node, split: PhaseSplitCertificate(unit: unit, side: first)))
         nodes.append(PhaseProofNode(parent: node, split: PhaseSplitCertificate(unit: unit, side: first.opposite)))
         return (index, index + 1)
+    }
+
+    /// Appends one child of `node` per entry of `disjuncts` (a fork: the same sub-problem,
+    /// each child left to exclude only its disjuncts) and returns their indices.
+    mutating func fork(_ node: Int, disjuncts: [[Int]]) -> [Int] {
+        let first = nodes.count
+        nodes += disjuncts.map { PhaseProofNode(parent: node, split: nil, disjuncts: $0) }
+        return Array(first..<nodes.count)
     }
 
     var proof: PhaseProof { PhaseProof(nodes: nodes) }

@@ -7,12 +7,17 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     case notRoot
     /// The parent index does not name an earlier node.
     case badParent
-    /// A node other than the root records no split constraint.
+    /// A node other than the root records neither a split constraint nor a fork's disjuncts.
     case missingSplit
+    /// A fork's child names no disjunct, a disjunct the property does not have, or also a split.
+    case invalidDisjuncts
+    /// The fork's children leave this disjunct, open at the fork, to no child.
+    case forkMissesDisjunct(Int)
     /// The split names no unit of a ReLU, LeakyReLU or clip layer, or a value that is not
     /// one of the unit's breakpoints.
     case notABreakpoint
-    /// The children are not exactly `z >= b` and `z <= b` of one unit and breakpoint.
+    /// The children are not exactly `z >= b` and `z <= b` of one unit and breakpoint (nor
+    /// all of them a fork's children).
     case notAPartition(children: Int)
     /// A leaf records no closing method, or an inner node records one.
     case leafMethodMismatch
@@ -31,7 +36,9 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notRoot: return "the first node must be the root (no parent, no split constraint)"
         case .badParent: return "its parent is not an earlier node"
-        case .missingSplit: return "it records no split constraint"
+        case .missingSplit: return "it records neither a split constraint nor a fork's disjuncts"
+        case .invalidDisjuncts: return "its disjuncts are not a non-empty list of the property's disjuncts without a split"
+        case .forkMissesDisjunct(let disjunct): return "no child of the fork is left disjunct \(disjunct), open at the fork"
         case .notABreakpoint: return "its split is not at a breakpoint of a ReLU, LeakyReLU or clip unit"
         case .notAPartition(let children):
             return "its \(children) children are not the two sides z >= b and z <= b of one unit's breakpoint: part of it is covered by no sub-problem"
@@ -53,7 +60,10 @@ extension CertificateChecker {
     /// Coverage: node 0 is the root (the whole box); every inner node has exactly two
     /// children adding `z >= b` and `z <= b` for one unit and one of its breakpoints (0 for
     /// ReLU / LeakyReLU, `p` or `q` for clip `[p, q]`), whose union is the parent; every
-    /// other node is a leaf. So the leaves' sub-problems cover the box.
+    /// other node is a leaf; or an inner node forks: all its children record no split but
+    /// disjuncts, each child is the parent's sub-problem left to exclude only those, and every
+    /// disjunct open at the parent is some child's. So the leaves' sub-problems, each with the
+    /// disjuncts it must exclude, cover every disjunct on the whole box.
     ///
     /// Leaves: the checker bounds every node itself, top down, as the search does
     /// (``PhaseSplitBounds`` with the node's own split constraints, each layer intersected
@@ -75,7 +85,8 @@ extension CertificateChecker {
         let (specification, rows) = query.specification
         let root = BoundPropagation.bounds(of: query.network, over: query.box, specification: specification, method: .linear)
         let widths = root.layerBounds.map(\.count)
-        let faults = phaseProofStructure(proof, network: query.network, widths: widths, rowCount: specification.count)
+        let faults = phaseProofStructure(proof, network: query.network, widths: widths, rowCount: specification.count,
+                                         disjunctCount: rows.count)
         guard faults.isEmpty else {
             report.problems += faults.map { .phaseProof(place: place, node: $0.node, $0.fault) }
             return
@@ -125,11 +136,19 @@ extension CertificateChecker {
                 continue
             }
             guard children[state.index].isEmpty else {
+                let isFork = nodes[children[state.index][0]].split == nil
+                let forked = Set(children[state.index].flatMap { nodes[$0].disjuncts ?? [] })
+                if isFork, let missed = open.first(where: { !forked.contains($0) }) {
+                    report.problems.append(.phaseProof(place: place, node: state.index, .forkMissesDisjunct(missed)))
+                    continue
+                }
                 for child in children[state.index].reversed() {
-                    let split = nodes[child].split!
-                    stack.append(State(index: child,
-                                       phases: state.phases.constraining(split.activationUnit, split.splitSide, width: widths[split.layer]),
-                                       open: open, enclosing: bounds.layerBounds, slopes: recorded?.slopes ?? state.slopes,
+                    let phases = nodes[child].split.map {
+                        state.phases.constraining($0.activationUnit, $0.splitSide, width: widths[$0.layer])
+                    } ?? state.phases
+                    let childOpen = nodes[child].disjuncts.map { kept in open.filter(kept.contains) } ?? open
+                    stack.append(State(index: child, phases: phases, open: childOpen, enclosing: bounds.layerBounds,
+                                       slopes: recorded?.slopes ?? state.slopes,
                                        multipliers: recorded?.multipliers ?? state.multipliers))
                 }
                 continue
@@ -179,29 +198,40 @@ extension CertificateChecker {
     }
 
     /// The structural faults of `proof` (node index and fault): a root first, parents before
-    /// children, splits at breakpoints, two children partitioning each inner node, a method
-    /// exactly at the leaves, slopes in range, and split multipliers valid. `widths[k]` is the
-    /// number of inputs of layer `k`, `rowCount` the number of specification rows.
+    /// children, splits at breakpoints, two children partitioning each inner node or only
+    /// fork children (each naming disjuncts, no split), a method exactly at the leaves, slopes
+    /// in range, and split multipliers valid. `widths[k]` is the number of inputs of layer
+    /// `k`, `rowCount` the number of specification rows, `disjunctCount` the property's
+    /// number of disjuncts. Whether a fork covers its open disjuncts depends on its bounds and
+    /// is checked with them.
     static func phaseProofStructure(_ proof: PhaseProof, network: NeuralNetwork, widths: [Int],
-                                    rowCount: Int) -> [(node: Int, fault: PhaseProofFault)] {
+                                    rowCount: Int, disjunctCount: Int) -> [(node: Int, fault: PhaseProofFault)] {
         let nodes = proof.nodes
         guard let first = nodes.first, first.parent == nil, first.split == nil else { return [(0, .notRoot)] }
         var faults: [(node: Int, fault: PhaseProofFault)] = []
         var children = [[Int]](repeating: [], count: nodes.count)
         for (i, node) in nodes.enumerated() where i > 0 {
             guard let parent = node.parent, parent >= 0, parent < i else { faults.append((i, .badParent)); continue }
-            guard let split = node.split else { faults.append((i, .missingSplit)); continue }
-            guard isBreakpoint(split, network: network, widths: widths) else { faults.append((i, .notABreakpoint)); continue }
+            if let disjuncts = node.disjuncts {
+                guard node.split == nil, !disjuncts.isEmpty, disjuncts.allSatisfy({ $0 >= 0 && $0 < disjunctCount }) else {
+                    faults.append((i, .invalidDisjuncts)); continue
+                }
+            } else {
+                guard let split = node.split else { faults.append((i, .missingSplit)); continue }
+                guard isBreakpoint(split, network: network, widths: widths) else { faults.append((i, .notABreakpoint)); continue }
+            }
             children[parent].append(i)
         }
         guard faults.isEmpty else { return faults }
         for (i, node) in nodes.enumerated() {
-            let below = children[i].map { nodes[$0].split! }
-            if below.isEmpty != (node.closed != nil) { faults.append((i, .leafMethodMismatch)) }
+            let below = children[i].compactMap { nodes[$0].split }
+            if children[i].isEmpty != (node.closed != nil) { faults.append((i, .leafMethodMismatch)) }
             if !below.isEmpty {
-                let partition = below.count == 2 && below[0].activationUnit == below[1].activationUnit
+                // Split children: exactly the two sides of one breakpoint, and no fork child.
+                let partition = below.count == 2 && children[i].count == 2
+                    && below[0].activationUnit == below[1].activationUnit
                     && below[0].breakpoint == below[1].breakpoint && Set([below[0].side, below[1].side]).count == 2
-                if !partition { faults.append((i, .notAPartition(children: below.count))) }
+                if !partition { faults.append((i, .notAPartition(children: children[i].count))) }
             }
             for slopes in node.slopes ?? [] {
                 if let fault = slopeFault(slopes, network: network, widths: widths) { faults.append((i, fault)) }

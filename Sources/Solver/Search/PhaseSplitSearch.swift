@@ -102,7 +102,7 @@ struct PhaseSplitSearch {
             }
             statistics.falsifier = prepared.reduce(statistics.falsifier) { $0 + $1.2 }
             var children: [[Node]] = []
-            defer { for pair in children.reversed() { stack.append(pair[1]); stack.append(pair[0]) } }
+            defer { for group in children.reversed() { stack.append(contentsOf: group.reversed()) } }
             for (node, (ready, optimised, _)) in zip(batch, prepared) {
                 if leafSolver.isInterrupted {
                     unknownReason = elapsed > configuration.limits.timeLimit ? timeLimitReason : .interrupted
@@ -143,6 +143,10 @@ struct PhaseSplitSearch {
                     unknownReason = unknownReason ?? .exactStepDisabled
                     continue
                 }
+                if options.disjuncts == .separate, open.open.count > 1 {
+                    children.append(fork(node, open, preparation))
+                    continue
+                }
                 let width = open.bounds.result.layerBounds[split.unit.layer].count
                 let enclosing = open.bounds.result.layerBounds
                 let ids = recordSplit(node.id, split.unit, first: split.first)
@@ -169,6 +173,36 @@ struct PhaseSplitSearch {
         }
         return PhaseSplitFalsifier(query: query, options: configuration.phaseSplit.falsifier)
             .wholeBox(minimisers: minimisers, expired: expired, effort: &statistics.falsifier)
+    }
+
+    /// The children of a fork of `node` (``PhaseDisjunctSearch/separate``): the same
+    /// sub-problem once per open disjunct, the most violated first (lowest best lower bound,
+    /// ties by index), each starting from the node's bounds, slopes and multipliers at the
+    /// node's depth (so a fork of the root optimises each child's slopes as the root's).
+    private mutating func fork(_ node: Node, _ open: PhaseSplitPreparation.Open,
+                               _ preparation: PhaseSplitPreparation) -> [Node] {
+        let lower = open.bounds.result.specLower
+        let order = open.open.map { ($0, lower[preparation.bestAtom(open.bounds.result, $0)]) }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+        let ids = recordFork(node.id, disjuncts: order)
+        return zip(order, ids).map { disjunct, id in
+            Node(phases: node.phases, open: [disjunct], depth: node.depth, enclosing: open.bounds.result.layerBounds,
+                 slopes: open.slopes, multipliers: open.multipliers, id: id)
+        }
+    }
+
+    /// Records a fork of `node` (one child per disjunct, their indices); past the recording
+    /// limit the tree is dropped and marked truncated.
+    private mutating func recordFork(_ node: Int, disjuncts: [Int]) -> [Int] {
+        guard var recorder = proof else { return disjuncts.map { _ in 0 } }
+        proof = nil
+        guard recorder.nodes.count + disjuncts.count <= configuration.limits.maxRecordedLeaves else {
+            proofTruncated = true
+            return disjuncts.map { _ in 0 }
+        }
+        let ids = recorder.fork(node, disjuncts: disjuncts.map { [$0] })
+        proof = recorder
+        return ids
     }
 
     /// Records the split of `node` (its children's indices); past the recording limit the
