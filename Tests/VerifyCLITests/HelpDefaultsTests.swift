@@ -57,6 +57,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
+            "--phase-disjuncts": [PhaseSplitOptions().disjuncts.rawValue],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],
