@@ -24,7 +24,9 @@ import Network
 ///    split: Z3 on the big-M encoding with the node's clipped bounds as big-M constants (a
 ///    fixed unit is stable there, so its phase is substituted); `unsat` closes the node, a
 ///    model is checked exactly, an undecided leaf with units left is split instead;
-/// 5. otherwise the unit chosen by ``PhaseSplitPreparation/branch(_:phases:slopes:open:best:)``
+/// 5. otherwise, with more than one open disjunct and ``PhaseSplitOptions/disjuncts``
+///    `.separate`, the node forks into one child per open disjunct (``PhaseDisjunctSearch``);
+///    else the unit chosen by ``PhaseSplitPreparation/branch(_:phases:slopes:open:best:)``
 ///    (BaBSR, or filtered smart branching over the top BaBSR candidates) is split.
 ///
 /// Soundness rests on the bounds (sound on each sub-problem, closing only with a positive
