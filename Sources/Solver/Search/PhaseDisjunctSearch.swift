@@ -9,6 +9,7 @@ public enum PhaseDisjunctSearch: String, Sendable, CaseIterable {
     /// child per open disjunct (the same sub-problem, one disjunct to exclude each), so each
     /// disjunct gets its own tree with its own splits: the work is the sum of the
     /// per-disjunct trees. Measured on `mnistfc` 256x2 prop_3_0.03: joint, no decision in
-    /// 120 s; each of the nine disjuncts alone, 87-345 sub-problems.
+    /// 120 s; alone, eight of the nine disjuncts take 87-345 sub-problems and the ninth 507
+    /// (with split multipliers, ``PhaseSplitOptions/splitMultipliers``).
     case separate
 }
