@@ -42,6 +42,14 @@ enum SolverOptions {
                "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
         .value("--phase-child-slopes", "N",
                "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
+        .value("--phase-optimiser", "adam|sign",
+               "phase engine: how slopes and multipliers are optimised, Adam or sign-gradient steps (default \(PhaseSplitOptions().optimiser.rawValue))"),
+        .value("--phase-slope-rate", "R",
+               "phase engine: Adam's slope step size at the root (default \(PhaseSplitOptions().slopeRate))"),
+        .value("--phase-child-slope-rate", "R",
+               "phase engine: Adam's slope step size below the root (default \(PhaseSplitOptions().childSlopeRate))"),
+        .value("--phase-beta-rate", "R",
+               "phase engine: Adam's split-multiplier step size (default \(PhaseSplitOptions().multiplierRate))"),
         .value("--phase-branching", "K",
                "phase engine: choose each split among the top K units by the BaBSR score by their children's bounds (filtered smart branching; default \(BranchingOptions().candidates); 1 = BaBSR alone)"),
         .value("--phase-branching-objective", "OBJECTIVE",
@@ -86,6 +94,14 @@ enum SolverOptions {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
+        if let optimiser = try arguments.parsed("--phase-optimiser", as: "adam or sign", { HintAscent.Method(rawValue: $0) }) {
+            configuration.phaseSplit.optimiser = optimiser
+        }
+        let positive = "a positive number"
+        func rate(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
+        if let value = try arguments.parsed("--phase-slope-rate", as: positive, rate) { configuration.phaseSplit.slopeRate = value }
+        if let value = try arguments.parsed("--phase-child-slope-rate", as: positive, rate) { configuration.phaseSplit.childSlopeRate = value }
+        if let value = try arguments.parsed("--phase-beta-rate", as: positive, rate) { configuration.phaseSplit.multiplierRate = value }
         if let candidates = try arguments.int("--phase-branching", minimum: 1) { configuration.phaseSplit.branching.candidates = candidates }
         if let objective = try arguments.parsed("--phase-branching-objective", as: BranchingOptions.Objective.allCases.map(\.rawValue).joined(separator: " or "),
                                                 { BranchingOptions.Objective(rawValue: $0) }) {

@@ -11,7 +11,7 @@ import XCTest
 /// rounding margins, so no tolerance is used.
 ///
 /// Half the trials use lower slopes optimised by
-/// ``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:iterations:)``, evaluated
+/// ``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:ascent:iterations:)``, evaluated
 /// inside the plain bounds as the search does.
 ///
 /// Mutation checks (each fails ``testSplitAwareBoundsContainEveryFeasibleSample``): clipping

@@ -146,7 +146,7 @@ final class ConfigurationIdentityTests: XCTestCase {
         XCTAssertFalse(phases.description.contains("nodeIntermediates"), phases.description)
         var fixed = phases
         fixed.phaseSplit.nodeIntermediates = .fixed
-        XCTAssertTrue(fixed.description.contains(", nodeIntermediates: fixed, disjuncts: separate)"), fixed.description)
+        XCTAssertTrue(fixed.description.contains(", nodeIntermediates: fixed, disjuncts: separate, ascent: "), fixed.description)
         XCTAssertNotEqual(fixed.description, phases.description)
     }
 
@@ -156,11 +156,31 @@ final class ConfigurationIdentityTests: XCTestCase {
     func testSeparateDisjunctsEnterThePhaseEntryOnlyOffJoint() {
         var separate = QueryConfiguration()
         separate.phaseSplit.engine = .auto
-        XCTAssertTrue(separate.description.hasSuffix(", disjuncts: separate))"), separate.description)
+        XCTAssertTrue(separate.description.contains(", disjuncts: separate, ascent: "), separate.description)
         var joint = separate
         joint.phaseSplit.disjuncts = .joint
         XCTAssertFalse(joint.description.contains("disjuncts"), joint.description)
         XCTAssertEqual(QueryConfiguration().description.contains("disjuncts"), false, "the input engine's identity is unchanged")
+    }
+
+    /// Adam (the default) enters the phase entry with its three rates, and any rate changes
+    /// it; sign steps, the ascent of every run before Adam existed, leave it as it was.
+    func testAdamAscentEntersThePhaseEntryWithItsRates() {
+        var adam = QueryConfiguration()
+        adam.phaseSplit.engine = .auto
+        XCTAssertTrue(adam.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1)))"), adam.description)
+        for change in [{ (o: inout PhaseSplitOptions) in o.slopeRate = 0.2 }, { $0.childSlopeRate = 0.02 }, { $0.multiplierRate = 0.05 }] {
+            var changed = adam
+            change(&changed.phaseSplit)
+            XCTAssertNotEqual(changed.description, adam.description)
+        }
+        var sign = adam
+        sign.phaseSplit.optimiser = .sign
+        XCTAssertFalse(sign.description.contains("ascent"), sign.description)
+        XCTAssertTrue(sign.description.hasSuffix(", disjuncts: separate))"), sign.description)
+        sign.phaseSplit.slopeRate = 0.3
+        XCTAssertFalse(sign.description.contains("ascent"), "sign steps do not use the rates")
+        XCTAssertEqual(QueryConfiguration().description.contains("ascent"), false, "the input engine's identity is unchanged")
     }
 
     /// Where Z3 runs is left out; a setting that changes verdicts is not.

@@ -58,6 +58,10 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
             "--phase-disjuncts": [PhaseSplitOptions().disjuncts.rawValue],
+            "--phase-optimiser": [PhaseSplitOptions().optimiser.rawValue],
+            "--phase-slope-rate": ["\(PhaseSplitOptions().slopeRate)"],
+            "--phase-child-slope-rate": ["\(PhaseSplitOptions().childSlopeRate)"],
+            "--phase-beta-rate": ["\(PhaseSplitOptions().multiplierRate)"],
             // The identity adapter.
             "--adapter-scale": ["1"],
             "--adapter-shift": ["0"],

@@ -8,20 +8,20 @@ import Network
 extension PhaseSplitNodeBounds {
     /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units that raise the sum of the
     /// linear lower bounds of the specification rows `rows`: the slopes of
-    /// ``optimisedHints(rows:specification:box:phases:start:iterations:expired:)`` without
-    /// split multipliers.
-    public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box,
+    /// ``optimisedHints(rows:specification:box:phases:start:sharedMultipliers:ascent:iterations:expired:)``
+    /// without split multipliers.
+    public func optimisedSlopes(rows: [Int], specification: LinearSpecification, box: Box, ascent: HintAscent = HintAscent(),
                                 iterations: Int, expired: () -> Bool = { false }) -> [Int: [Double]] {
         optimisedHints(rows: rows, specification: specification, box: box, phases: PhaseConstraints(), start: nil,
-                       iterations: iterations, expired: expired).slopes
+                       ascent: ascent, iterations: iterations, expired: expired).slopes
     }
 
     /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units and, when `start` is given,
     /// split multipliers `β ≥ 0` per row (``SplitMultipliers``, beta-CROWN) that raise the sum
     /// of the linear lower bounds of the specification rows `rows`, found by `iterations`
-    /// steps of projected sign-gradient ascent in plain floating point, jointly, starting
-    /// from the adaptive slopes of this bound computation and from `start` (a unit with a
-    /// ReLU phase in `phases` and no entry starts at 0). Slopes are keyed by layer index like
+    /// steps of projected ascent (``HintAscent``: Adam or sign steps) in plain floating
+    /// point, jointly, starting from the slopes of this bound computation and from `start`
+    /// (a unit with a ReLU phase in `phases` and no entry starts at 0). Slopes are keyed by layer index like
     /// ``BoundOptions/lowerSlopes`` (NaN: the unit keeps the adaptive slope).
     ///
     /// With the lines of every other unit fixed, the bound of a row `s` is
@@ -41,8 +41,8 @@ extension PhaseSplitNodeBounds {
     /// `expired` is asked before every step; once it answers true the best hints so far are
     /// returned (a caller's time limit: fewer steps give a looser hint, never an unsound one).
     public func optimisedHints(rows: [Int], specification: LinearSpecification, box: Box, phases: PhaseConstraints,
-                               start: SplitMultipliers?, sharedMultipliers: Bool = false, iterations: Int,
-                               expired: () -> Bool = { false }) -> RelaxationHints {
+                               start: SplitMultipliers?, sharedMultipliers: Bool = false, ascent: HintAscent = HintAscent(),
+                               iterations: Int, expired: () -> Bool = { false }) -> RelaxationHints {
         var slopes: [Int: [Double]] = [:]
         for (k, layer) in layers.enumerated() {
             guard case .relu = layer, let relaxation = relaxations[k] else { continue }
@@ -68,8 +68,10 @@ extension PhaseSplitNodeBounds {
         }
         var best = slopes, bestBetas = betas
         var bestValue = -Double.infinity
-        var step = 0.5
-        for _ in 0..<iterations {
+        var slopeMoments = slopes.mapValues { AdamMoments(count: $0.count) }
+        var betaMoments = betas.map { AdamMoments(count: $0.count) }
+        var signStep = HintAscent.signStart
+        for t in 1...iterations {
             if expired() { break }
             var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
             var betaGradients = betas.map { $0.map { _ in 0.0 } }
@@ -80,24 +82,33 @@ extension PhaseSplitNodeBounds {
                                     gradient: &gradient, betaGradient: &betaGradients[index])
             }
             if value > bestValue { bestValue = value; best = slopes; bestBetas = betas }
-            for (k, row) in slopes {
-                let g = gradient[k]!
-                slopes[k] = row.indices.map { i in
-                    row[i].isNaN || g[i] == 0 ? row[i] : Swift.min(Swift.max(row[i] + (g[i] > 0 ? step : -step), 0), 1)
-                }
-            }
             if sharedMultipliers, betas.count > 1 {
                 // One multiplier per unit for every row: the rows' gradients summed.
                 let total = splits.indices.map { k in betaGradients.reduce(0) { $0 + $1[k] } }
                 betaGradients = betas.map { _ in total }
                 betas = betas.map { _ in betas[0] }
             }
-            for index in betas.indices {
-                for k in splits.indices where betaGradients[index][k] != 0 {
-                    betas[index][k] = Swift.max(betas[index][k] + (betaGradients[index][k] > 0 ? step : -step), 0)
+            func step(_ g: Double, _ moments: inout AdamMoments, _ i: Int, rate: Double) -> Double {
+                switch ascent.method {
+                case .adam: return moments.step(i, gradient: g, t: t, rate: rate)
+                case .sign: return g > 0 ? signStep : g < 0 ? -signStep : 0
                 }
             }
-            step *= 0.7
+            for (k, row) in slopes {
+                let g = gradient[k]!
+                var updated = row
+                for i in row.indices where !row[i].isNaN {
+                    updated[i] = Swift.min(Swift.max(row[i] + step(g[i], &slopeMoments[k]!, i, rate: ascent.slopeRate), 0), 1)
+                }
+                slopes[k] = updated
+            }
+            for index in betas.indices {
+                for k in splits.indices {
+                    let moved = betas[index][k] + step(betaGradients[index][k], &betaMoments[index], k, rate: ascent.multiplierRate)
+                    betas[index][k] = Swift.max(moved, 0)
+                }
+            }
+            signStep *= HintAscent.signDecay
         }
         return RelaxationHints(slopes: best, multipliers: multipliers(bestBetas))
     }
@@ -170,7 +181,7 @@ extension PhaseSplitNodeBounds {
     }
 }
 
-/// The hints of one bound computation (``PhaseSplitNodeBounds/optimisedHints(rows:specification:box:phases:start:iterations:expired:)``):
+/// The hints of one bound computation (``PhaseSplitNodeBounds/optimisedHints(rows:specification:box:phases:start:sharedMultipliers:ascent:iterations:expired:)``):
 /// lower slopes and split multipliers. Any slope in range and any multiplier `>= 0` give
 /// sound bounds.
 public struct RelaxationHints: Sendable, Equatable {

@@ -22,7 +22,7 @@ import Network
 /// clip units held at another breakpoint take none (their constraint `z ≥ p` would add a
 /// constant `β p`, which is not implemented). Multipliers are hints: every value `≥ 0` gives
 /// a sound bound, so they may come from a float optimisation
-/// (``PhaseSplitNodeBounds/optimisedHints(rows:specification:box:phases:start:iterations:expired:)``).
+/// (``PhaseSplitNodeBounds/optimisedHints(rows:specification:box:phases:start:sharedMultipliers:ascent:iterations:expired:)``).
 public struct SplitMultipliers: Sendable, Equatable {
     /// Per specification row, the multiplier of each constrained unit.
     public var values: [Int: [ActivationUnit: Double]]

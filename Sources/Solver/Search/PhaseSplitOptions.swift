@@ -32,8 +32,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// on ``SearchSettings/searchThreads`` threads (the verdict depends on the batch
     /// size, never on the thread count).
     public var batch = 8
-    /// Sign-gradient steps that optimise the unstable ReLUs' lower slopes at the root
-    /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:iterations:)``); 0
+    /// Ascent steps that optimise the unstable ReLUs' lower slopes at the root
+    /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:ascent:iterations:)``); 0
     /// keeps the adaptive slopes. Children start from their parent's slopes.
     /// Measured on `mnistfc` 256x2 (prop_1_0.03, root): 20 steps raise the nine margins'
     /// lower bounds by 0.3-0.5 (e.g. -0.754 -> -0.425) and cut the unstable units from 172
@@ -47,6 +47,18 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// at 3 steps), and 507 to depth 22 (proved) with multipliers at 10 steps; the whole
     /// property then proves in 7 s, prop_1_0.03 in 19 s (5 steps: no decision in 120 s).
     public var childSlopeIterations = 10
+    /// How the slopes and multipliers are optimised (``HintAscent/Method``): Adam (the
+    /// default) or sign steps (every run before Adam existed).
+    public var optimiser = HintAscent.Method.adam
+    /// Adam's slope step size at the root and at each fork child of the root (`depth 0`).
+    public var slopeRate = 0.1
+    /// Adam's slope step size below the root, where the parent's slopes are the start: a
+    /// step of 0.1 there undoes them. Measured on `mnistfc` 256x4 prop_13_0.03 (its hardest
+    /// disjunct, 20 s): 0.01 proves it in 619 sub-problems, 0.05 in 961 (Benchmarks/README.md).
+    public var childSlopeRate = 0.01
+    /// Adam's step size of the split multipliers at every node (0.01 on the disjunct above:
+    /// 1,629 sub-problems, 0.05: 619, 0.1 on the whole property: 1,472 instead of 1,690).
+    public var multiplierRate = 0.1
     /// Whether the split constraints also enter the specification rows' linear bounds as
     /// Lagrange multipliers (beta-CROWN, ``SplitMultipliers``), one per split unit and row,
     /// optimised with the slopes at every node that optimises (``childSlopeIterations``) and
@@ -97,11 +109,17 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The ascent of a node at `depth` (``slopeRate`` at depth 0, ``childSlopeRate`` below).
+    public func ascent(depth: Int) -> HintAscent {
+        HintAscent(method: optimiser, slopeRate: depth == 0 ? slopeRate : childSlopeRate, multiplierRate: multiplierRate)
+    }
+
     /// The text of ``QueryConfiguration``'s identity entry. ``falsifier`` and ``branching``
     /// appear only off their defaults resp. off BaBSR alone (the choice before filtered smart
     /// branching), ``nodeIntermediates`` only off `.refined`, ``disjuncts`` only off `.joint`
-    /// (the search before it existed), so the identities written before each existed stay
-    /// valid; a phase-engine configuration with the default `.separate` gets a new identity.
+    /// (the search before it existed), the ascent only off `.sign` (with its rates), so the
+    /// identities written before each existed stay valid; a phase-engine configuration with
+    /// the default `.separate` and Adam gets a new identity.
     public var description: String {
         let base = "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
@@ -110,6 +128,7 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
         let branchingText = branching.candidates <= 1 ? "" : ", branching: \(branching)"
         let intermediatesText = nodeIntermediates == .refined ? "" : ", nodeIntermediates: \(nodeIntermediates.rawValue)"
         let disjunctsText = disjuncts == .joint ? "" : ", disjuncts: \(disjuncts.rawValue)"
-        return base + multipliers + falsifierText + branchingText + intermediatesText + disjunctsText + ")"
+        let ascentText = optimiser == .sign ? "" : ", ascent: \(optimiser.rawValue)(slopes \(slopeRate), child slopes \(childSlopeRate), multipliers \(multiplierRate))"
+        return base + multipliers + falsifierText + branchingText + intermediatesText + disjunctsText + ascentText + ")"
     }
 }

@@ -47,6 +47,7 @@ struct PhaseSplitPreparation: Sendable {
     ///     node's optimisation; any value is sound.
     ///   - multipliers: the parent's split multipliers (``SplitMultipliers``), the start of this
     ///     node's optimisation; any value `>= 0` is sound; nil: no multipliers.
+    ///   - ascent: how the slopes and multipliers are optimised (``HintAscent``).
     ///   - iterations: slope optimisation steps at this node (0: the given slopes as they are).
     ///   - expired: the query's time limit; the slope optimisation stops early once it is true.
     ///   - optimisedHints: told the optimised slopes and multipliers when the second, sound
@@ -55,7 +56,7 @@ struct PhaseSplitPreparation: Sendable {
     ///   - intermediates: whether the intermediate layers are refined or kept from
     ///     `enclosing` (``PhaseNodeIntermediates``; both passes use it).
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
-                 slopes: [Int: [Double]], multipliers: SplitMultipliers? = nil, iterations: Int,
+                 slopes: [Int: [Double]], multipliers: SplitMultipliers? = nil, ascent: HintAscent = HintAscent(), iterations: Int,
                  intermediates: PhaseNodeIntermediates = .refined,
                  expired: () -> Bool = { false }, optimisedHints: (RelaxationHints) -> Void = { _ in },
                  effort: inout FalsifierEffort) -> Prepared {
@@ -74,7 +75,7 @@ struct PhaseSplitPreparation: Sendable {
                 let hints = bounds.optimisedHints(rows: open.map { bestAtom(bounds.result, $0) },
                                                   specification: specification, box: query.box, phases: phases,
                                                   start: multipliers, sharedMultipliers: sharedMultipliers,
-                                                  iterations: iterations, expired: expired)
+                                                  ascent: ascent, iterations: iterations, expired: expired)
                 usedSlopes = hints.slopes
                 usedMultipliers = multipliers == nil ? nil : hints.multipliers
                 optimisedHints(hints)

@@ -97,6 +97,7 @@ struct PhaseSplitSearch {
                 var effort = FalsifierEffort()
                 let ready = preparation.prepare(phases: node.phases, candidates: node.open, enclosing: node.enclosing,
                                                 slopes: node.slopes, multipliers: node.multipliers,
+                                                ascent: options.ascent(depth: node.depth),
                                                 iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
                                                 intermediates: node.depth == 0 ? .refined : options.nodeIntermediates,
                                                 expired: expired, optimisedHints: { optimised = $0 }, effort: &effort)
