@@ -21,8 +21,9 @@ extension PhaseSplitNodeBounds {
     /// of the linear lower bounds of the specification rows `rows`, found by `iterations`
     /// steps of projected ascent (``HintAscent``: Adam or sign steps) in plain floating
     /// point, jointly, starting from the slopes of this bound computation and from `start`
-    /// (a unit with a ReLU phase in `phases` and no entry starts at 0). Slopes are keyed by layer index like
-    /// ``BoundOptions/lowerSlopes`` (NaN: the unit keeps the adaptive slope).
+    /// (a unit with a ReLU phase in `phases` and no entry starts at 0). Slopes are keyed by
+    /// layer index like ``BoundOptions/lowerSlopes`` (NaN: the unit keeps the adaptive slope).
+    /// The best iterate is returned (the start when no step improves on it).
     ///
     /// With the lines of every other unit fixed, the bound of a row `s` is
     /// `L = const(α, β) + λ_0 · x*`, `x*` the box vertex the input multipliers `λ_0` point to.
