@@ -17,8 +17,8 @@
 /// Measured on `mnistfc` 256x4 prop_13_0.03 (Benchmarks/README.md): below the root, `.sign`
 /// moves every slope and multiplier by 0.5 at once, the bound falls (to -14 from -0.002 on a
 /// sub-problem with 27 splits), and the best iterate stays the start, so multipliers never
-/// leave 0; `.adam` with slope rate 0.01 and multiplier rate 0.1 below the root decides its
-/// hardest disjunct in 619 sub-problems where `.sign` reaches 12,700 without a decision.
+/// leave 0; `.adam` with slope rate 0.01 below the root decides its hardest disjunct in 619
+/// sub-problems (multiplier rate 0.05) where `.sign` reaches 12,700 without a decision.
 ///
 /// Any slope in range and any multiplier `>= 0` give sound bounds: the ascent only chooses
 /// hints, and the bound that closes a sub-problem is recomputed with them soundly.

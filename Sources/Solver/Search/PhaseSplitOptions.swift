@@ -54,7 +54,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     public var slopeRate = 0.1
     /// Adam's slope step size below the root, where the parent's slopes are the start: a
     /// step of 0.1 there undoes them. Measured on `mnistfc` 256x4 prop_13_0.03 (its hardest
-    /// disjunct, 20 s): 0.01 proves it in 619 sub-problems, 0.05 in 961 (Benchmarks/README.md).
+    /// disjunct, 20 s, multiplier rate 0.05): 0.01 proves it in 619 sub-problems, 0.05 in 961
+    /// (Benchmarks/README.md).
     public var childSlopeRate = 0.01
     /// Adam's step size of the split multipliers at every node (0.01 on the disjunct above:
     /// 1,629 sub-problems, 0.05: 619, 0.1 on the whole property: 1,472 instead of 1,690).
