@@ -5,7 +5,8 @@
 ///
 /// With `count` rows stored row-major, the forward pass keeps every layer's values
 /// (``BatchActivations``); its affine layers run as in ``NeuralNetwork/evaluate(batch:count:)``
-/// (index-order sums for one row, one BLAS product `Y = X Wᵀ + b` for two or more). The
+/// (index-order sums for one row, one BLAS product `Y = X Wᵀ + b` for two or more, or for one
+/// row with `referenceOrder: false`). The
 /// backward pass pulls the gradient rows `G` (`count x outputSize` of a layer) back through a
 /// dense layer as one product `G W` (`count x inputSize`), a matrix-vector product `Wᵀ g` for
 /// one row, as the single-row gradient does, so a batch of one gives that gradient's Doubles.
@@ -35,8 +36,12 @@ extension NeuralNetwork {
     }
 
     /// The forward pass on `count` inputs (row-major `batch`), keeping every layer's values.
-    /// Its outputs are those of ``evaluate(batch:count:)``.
-    public func batchActivations(_ batch: [Double], count: Int) -> BatchActivations {
+    /// Its outputs are those of ``evaluate(batch:count:)``. With `referenceOrder == false` a
+    /// single input also runs each affine layer as one BLAS product (any summation order, up
+    /// to several times faster on wide layers than the index-order sums): its outputs may then
+    /// differ from ``evaluate(_:)`` in the last bits, for callers that re-check on the
+    /// reference pass whatever they decide from them (the attacks' descents).
+    public func batchActivations(_ batch: [Double], count: Int, referenceOrder: Bool = true) -> BatchActivations {
         precondition(batch.count == count * inputSize, "batch must be count x inputSize")
         var values = [batch]
         var widths = [inputSize]
@@ -45,7 +50,7 @@ extension NeuralNetwork {
             let width = widths[widths.count - 1]
             switch layer {
             case .affine(let affine):
-                values.append(Self.affine(affine, batch: current, count: count))
+                values.append(Self.affine(affine, batch: current, count: count, referenceOrder: referenceOrder))
                 widths.append(affine.outputSize)
             case .enclosedScale(let scale):
                 values.append(current.indices.map { scale.nearest[$0 % width] * current[$0] })

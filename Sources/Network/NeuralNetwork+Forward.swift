@@ -68,16 +68,19 @@ extension NeuralNetwork {
 
     /// `count` rows of `layer` applied to the row-major `batch` (the kernel of
     /// ``evaluate(batch:count:)``, also used by the error bound of ``PointEnclosure``).
-    static func affine(_ layer: AffineLayer, batch: [Double], count: Int) -> [Double] {
+    /// `referenceOrder == false` runs a single row on BLAS too (see
+    /// ``batchActivations(_:count:referenceOrder:)``).
+    static func affine(_ layer: AffineLayer, batch: [Double], count: Int, referenceOrder: Bool = true) -> [Double] {
         var out = [Double](repeating: 0, count: count * layer.outputSize)
         batch.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in affineBatch(layer, x: x, y: y, count: count) }
+            out.withUnsafeMutableBufferPointer { y in affineBatch(layer, x: x, y: y, count: count, referenceOrder: referenceOrder) }
         }
         return out
     }
 
     private static func affineBatch(
-        _ layer: AffineLayer, x: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>, count: Int
+        _ layer: AffineLayer, x: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>, count: Int,
+        referenceOrder: Bool = true
     ) {
         let m = layer.inputSize, n = layer.outputSize
         guard count > 0, n > 0 else { return }
@@ -90,7 +93,7 @@ extension NeuralNetwork {
             return
         }
         layer.weights.withUnsafeBufferPointer { w in
-            if count == 1 || m == 0 {
+            if (count == 1 && referenceOrder) || m == 0 {
                 // The reference pass: each sum in index order, then the bias.
                 for sample in 0..<count {
                     for unit in 0..<n {

@@ -55,6 +55,32 @@ final class ForwardPassTests: XCTestCase {
         }
     }
 
+    /// A single row with `referenceOrder: false` (the attacks' descents) runs on BLAS: it stays
+    /// within the sound error bound of the exact outputs, as a batch does, and with the
+    /// default reference order its outputs are exactly ``NeuralNetwork/evaluate(_:)``'s.
+    func testSingleRowBLASPassStaysWithinTheErrorBoundOfTheExactOutputs() throws {
+        var rng = SeededGenerator(seed: 11)
+        let network = try NeuralNetwork(inputShape: [6], layers: [
+            .affine(randomAffine(6, 90, using: &rng)), .relu,
+            .affine(randomAffine(90, 40, using: &rng)), .leakyRelu(alpha: 0.2),
+            .affine(randomAffine(40, 4, using: &rng)),
+        ])
+        for _ in 0..<20 {
+            let input = (0..<6).map { _ in Double.random(in: -2...2, using: &rng) }
+            XCTAssertEqual(network.batchActivations(input, count: 1).outputs, network.evaluate(input))
+            let fast = network.batchActivations(input, count: 1, referenceOrder: false)
+            XCTAssertEqual(fast.values.count, network.layers.count + 1)
+            let (_, errors) = network.enclosure(batch: input, count: 1)
+            let exact = try XCTUnwrap(network.evaluateExactly(input))
+            for k in 0..<4 {
+                let distance = exact[k] - ExactDyadic(fast.outputs[k])
+                // The bound covers any summation order of the batched pass.
+                let e = ExactDyadic(errors[k])
+                XCTAssertTrue(-e <= distance && distance <= e, "output \(k)")
+            }
+        }
+    }
+
     /// Merging consecutive affine layers keeps the function: random [-1, 1] weights do not
     /// multiply exactly, so those layers stay apart (ExactMergeTests checks exactness); the
     /// identity is dropped.

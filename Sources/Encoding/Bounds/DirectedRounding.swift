@@ -159,8 +159,22 @@ struct DotErrorBound {
     /// The error bound of a `k`-term dot product whose computed absolute sum is `q`.
     @inline(__always)
     func error(absolute q: Double) -> Double {
+        error(absoluteSum: absoluteSumUp(q))
+    }
+
+    /// ``DirectedRounding/absoluteSumUp(_:terms:)`` for `k` terms: an upper bound of the exact
+    /// sum of `k` nonnegative products whose round-to-nearest value is `q`.
+    @inline(__always)
+    func absoluteSumUp(_ q: Double) -> Double {
         if terms == 0 { return 0 }
-        let sum = DirectedRounding.saneUpper(DirectedRounding.mulUp(DirectedRounding.addUp(q, underflow), factor))
-        return DirectedRounding.addUp(DirectedRounding.mulUp(gamma, sum), underflow)
+        return DirectedRounding.saneUpper(DirectedRounding.mulUp(DirectedRounding.addUp(q, underflow), factor))
+    }
+
+    /// ``DirectedRounding/dotError(absoluteSum:terms:)`` for `k` terms: the rounding error
+    /// bound of a `k`-term dot product given `absoluteSum >= Σ |x_i y_i|`.
+    @inline(__always)
+    func error(absoluteSum: Double) -> Double {
+        if terms == 0 { return 0 }
+        return DirectedRounding.addUp(DirectedRounding.mulUp(gamma, absoluteSum), underflow)
     }
 }

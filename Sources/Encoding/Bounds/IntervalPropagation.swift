@@ -48,6 +48,7 @@ enum IntervalPropagation {
         var upper = [Double](repeating: 0, count: n)
         var rowMagnitudes = [Double](repeating: 0, count: n)
         let magnitudes = (0..<m).map { DirectedRounding.magnitude(input.lower[$0], input.upper[$0]) }
+        let errorBound = DotErrorBound(terms: m)
         layer.weights.withUnsafeBufferPointer { w in
             input.lower.withUnsafeBufferPointer { l in
                 input.upper.withUnsafeBufferPointer { u in
@@ -56,8 +57,8 @@ enum IntervalPropagation {
                             let (lo, hi, r) = VectorKernels.intervalRow(
                                 w.baseAddress! + i * m, lower: l.baseAddress!, upper: u.baseAddress!,
                                 magnitudes: big.baseAddress!, count: m)
-                            let bound = DirectedRounding.absoluteSumUp(r, terms: m)
-                            let delta = DirectedRounding.mulUp(2, DirectedRounding.dotError(absoluteSum: bound, terms: m))
+                            let bound = errorBound.absoluteSumUp(r)
+                            let delta = DirectedRounding.mulUp(2, errorBound.error(absoluteSum: bound))
                             let bias = layer.bias[i]
                             lower[i] = DirectedRounding.saneLower(
                                 DirectedRounding.addDown(DirectedRounding.addDown(lo, -delta), bias))

@@ -189,13 +189,15 @@ public enum GradientAttack {
             var x = start
             for step in 0...configuration.steps {
                 if deadline.hasPassed { return (.timeLimit, effort) }
-                // One forward pass serves the check and the gradient: for one row it is the
-                // reference pass (index-order sums), so `outputs == network.evaluate(x)`.
-                let forward = network.batchActivations(x, count: 1)
+                // One forward pass on BLAS serves the check and the gradient; a point it shows
+                // to reach the goal is returned only when the reference pass (index-order sums,
+                // ``NeuralNetwork/evaluate(_:)``) agrees, with the reference outputs.
+                let forward = network.batchActivations(x, count: 1, referenceOrder: false)
                 let outputs = forward.outputs
                 effort.evaluations += 1
                 if goal.isReached(outputs) && box.contains(x) {
-                    return (.found(point: x, outputs: outputs), effort)
+                    let reference = network.evaluate(x)
+                    if goal.isReached(reference) { return (.found(point: x, outputs: reference), effort) }
                 }
                 guard let atom = goal.activeAtom(outputs) else { break }
                 let gradient = network.batchGradients(forward, outputWeights: atom.coefficients)
