@@ -49,6 +49,20 @@ final class HintAscentTests: XCTestCase {
         XCTAssertGreaterThan(try bound(.sign), 2, "sign steps still improve on the plain bound here")
     }
 
+    /// Zero steps return the start as it is (the ascent runs no step and needs none).
+    func testZeroStepsReturnTheStart() throws {
+        let (network, box, phases, y) = try Self.copies(3)
+        let plain = try XCTUnwrap(PhaseSplitBounds.bounds(of: network, over: box, phases: phases, specification: y))
+        var values: [ActivationUnit: Double] = [:]
+        for (unit, _) in phases.all { values[unit] = 0.25 }
+        let start = SplitMultipliers(values: [0: values])
+        for method in HintAscent.Method.allCases {
+            let hints = plain.optimisedHints(rows: [0], specification: y, box: box, phases: phases, start: start,
+                                             ascent: HintAscent(method: method), iterations: 0)
+            XCTAssertEqual(hints.multipliers, start, "\(method)")
+        }
+    }
+
     /// The best iterate is returned: on a start that is already optimal (`β_j = 0.1`), a
     /// large rate that overshoots at once still returns hints as good as the start.
     func testAnOptimalStartIsKept() throws {

@@ -56,13 +56,19 @@ struct AdamMoments {
         second = first
     }
 
-    /// The step of parameter `i` at step `t` (1-based) for gradient `g` (ascent: along `g`),
-    /// updating its moments.
-    mutating func step(_ i: Int, gradient g: Double, t: Int, rate: Double) -> Double {
+    /// The bias corrections `(1 - 0.9^t, 1 - 0.999^t)` of step `t` (1-based), the same for
+    /// every parameter of that step.
+    static func biasCorrections(step t: Int) -> (first: Double, second: Double) {
+        (1 - power(0.9, t), 1 - power(0.999, t))
+    }
+
+    /// The step of parameter `i` for gradient `g` (ascent: along `g`) with the step's
+    /// ``biasCorrections(step:)``, updating its moments.
+    mutating func step(_ i: Int, gradient g: Double, corrections: (first: Double, second: Double), rate: Double) -> Double {
         first[i] = 0.9 * first[i] + 0.1 * g
         second[i] = 0.999 * second[i] + 0.001 * g * g
-        let firstHat = first[i] / (1 - Self.power(0.9, t))
-        let secondHat = second[i] / (1 - Self.power(0.999, t))
+        let firstHat = first[i] / corrections.first
+        let secondHat = second[i] / corrections.second
         return rate * firstHat / (secondHat.squareRoot() + 1e-8)
     }
 

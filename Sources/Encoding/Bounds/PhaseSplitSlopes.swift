@@ -72,7 +72,8 @@ extension PhaseSplitNodeBounds {
         var slopeMoments = slopes.mapValues { AdamMoments(count: $0.count) }
         var betaMoments = betas.map { AdamMoments(count: $0.count) }
         var signStep = HintAscent.signStart
-        for t in 1...iterations {
+        for iteration in 0..<iterations {
+            let corrections = AdamMoments.biasCorrections(step: iteration + 1)
             if expired() { break }
             var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
             var betaGradients = betas.map { $0.map { _ in 0.0 } }
@@ -91,7 +92,7 @@ extension PhaseSplitNodeBounds {
             }
             func step(_ g: Double, _ moments: inout AdamMoments, _ i: Int, rate: Double) -> Double {
                 switch ascent.method {
-                case .adam: return moments.step(i, gradient: g, t: t, rate: rate)
+                case .adam: return moments.step(i, gradient: g, corrections: corrections, rate: rate)
                 case .sign: return g > 0 ? signStep : g < 0 ? -signStep : 0
                 }
             }
