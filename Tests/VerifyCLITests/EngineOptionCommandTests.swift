@@ -20,6 +20,7 @@ final class EngineOptionCommandTests: XCTestCase {
                                               "--engine", "input"] + small)
         XCTAssertEqual(resumedWithInput.status, 2, resumedWithInput.stderr)
         XCTAssertTrue(resumedWithInput.stderr.contains("different experiment"), resumedWithInput.stderr)
+        XCTAssertTrue(resumedWithInput.stderr.contains("the solver settings differ"), resumedWithInput.stderr)
         let resumedWithPhase = try runVerify(["robustness", "examples/digits/experiment.json", "--results", results, "--resume",
                                               "--engine", "phase"] + small)
         XCTAssertEqual(resumedWithPhase.status, phase.status, resumedWithPhase.stderr)

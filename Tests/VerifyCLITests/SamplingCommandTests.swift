@@ -144,12 +144,13 @@ final class SamplingCommandTests: XCTestCase {
         let resume = try runVerify(["robustness", experiment, "--results", path, "--resume"] + changed)
         XCTAssertEqual(resume.status, 2)
         XCTAssertTrue(resume.stderr.contains("different experiment"), resume.stderr)
+        XCTAssertTrue(resume.stderr.contains("eps differs"), resume.stderr)
         XCTAssertEqual(resume.stderr.split(separator: "\n").count, 1, resume.stderr)
         // ... and on merge.
         XCTAssertNotEqual(try runVerify(["robustness", experiment, "--results", other, "--jobs", "1"] + changed).status, 2)
         let merge = try runVerify(["merge", directory.appendingPathComponent("m.jsonl").path, path, other])
         XCTAssertEqual(merge.status, 2)
-        XCTAssertTrue(merge.stderr.contains("belongs to experiment"), merge.stderr)
+        XCTAssertTrue(merge.stderr.contains("belongs to experiment") && merge.stderr.contains("eps differs"), merge.stderr)
         // The same experiment and settings: resume accepted (StatisticsSettingsCommandTests
         // covers changed settings).
         let same = try runVerify(["robustness", experiment, "--results", path, "--resume"] + arguments)

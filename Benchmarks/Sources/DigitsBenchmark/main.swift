@@ -11,6 +11,7 @@ import Solver
 // ablations. Run from the repository root:
 //   swift run -c release digits-bench [perClass] [eps,eps,...] [configs]
 //   swift run -c release digits-bench attacks [perClass] [eps,eps,...]   (AttackBenchmark.swift)
+//   swift run -c release digits-bench step-rules EXPERIMENT CLASS SAMPLE EPS [runs] [steps]   (StepRuleBenchmark.swift)
 // configs: comma-separated among full, interval, linear, split, z3only (default: all).
 // BENCH_EXPERIMENT=path/experiment.json runs the same table on that experiment's classifier and
 // generators (e.g. examples/mnist/experiment_simple.json) instead of the digits models;
@@ -19,6 +20,10 @@ import Solver
 // attacks mode (see AttackBenchmark.swift): digits-bench attacks [perClass] [eps,eps,...]
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "attacks" {
     try AttackBenchmark.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "step-rules" {
+    try StepRuleBenchmark.run(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
 

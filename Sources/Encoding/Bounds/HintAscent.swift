@@ -46,25 +46,26 @@ public struct HintAscent: Sendable, Equatable {
     static let signStart = 0.5, signDecay = 0.7
 }
 
-/// Adam's moments of one parameter vector (``HintAscent/Method/adam``).
-struct AdamMoments {
+/// Adam's moments of one parameter vector (``HintAscent/Method/adam``, and the gradient
+/// attack's ``AttackStepRule`` in Solver).
+public struct AdamMoments: Sendable {
     private var first: [Double]
     private var second: [Double]
 
-    init(count: Int) {
+    public init(count: Int) {
         first = [Double](repeating: 0, count: count)
         second = first
     }
 
     /// The bias corrections `(1 - 0.9^t, 1 - 0.999^t)` of step `t` (1-based), the same for
     /// every parameter of that step.
-    static func biasCorrections(step t: Int) -> (first: Double, second: Double) {
+    public static func biasCorrections(step t: Int) -> (first: Double, second: Double) {
         (1 - power(0.9, t), 1 - power(0.999, t))
     }
 
     /// The step of parameter `i` for gradient `g` (ascent: along `g`) with the step's
     /// ``biasCorrections(step:)``, updating its moments.
-    mutating func step(_ i: Int, gradient g: Double, corrections: (first: Double, second: Double), rate: Double) -> Double {
+    public mutating func step(_ i: Int, gradient g: Double, corrections: (first: Double, second: Double), rate: Double) -> Double {
         first[i] = 0.9 * first[i] + 0.1 * g
         second[i] = 0.999 * second[i] + 0.001 * g * g
         let firstHat = first[i] / corrections.first

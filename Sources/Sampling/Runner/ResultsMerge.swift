@@ -27,7 +27,7 @@ public enum ResultsMerge {
                 guard file.header.experiment == first.experiment else {
                     throw ExperimentError.invalidResults(
                         file: path, place: "header",
-                        problem: "belongs to experiment \(file.header.experiment.prefix(12)), but \(paths[0]) to \(first.experiment.prefix(12)) (different networks, eps, noises or solver budgets)",
+                        problem: "belongs to experiment \(file.header.experiment.prefix(12)), but \(paths[0]) to \(first.experiment.prefix(12)) (\(LoadedExperiment.identityDifference(first.identity, file.header.identity)))",
                         fix: "join only results of the same experiment")
                 }
                 if let change = first.statisticalChanges(requested: file.header).first {

@@ -147,7 +147,7 @@ public enum RobustnessRunner {
         guard file.header.experiment == header.experiment else {
             throw ExperimentError.invalidResults(
                 file: path, place: "header",
-                problem: "was written for a different experiment (hash \(file.header.experiment.prefix(12)), this run \(header.experiment.prefix(12))): the networks, eps, noises or solver budgets differ",
+                problem: "was written for a different experiment (hash \(file.header.experiment.prefix(12)), this run \(header.experiment.prefix(12))): \(LoadedExperiment.identityDifference(file.header.identity, header.identity))",
                 fix: "resume with the experiment and flags that wrote it, or use another --results file")
         }
         guard file.header.shard == header.shard else {

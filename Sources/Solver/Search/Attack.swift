@@ -22,19 +22,24 @@ public struct AttackConfiguration: Sendable, Equatable {
     /// that a start can settle into a violating region narrower than the first steps (sign
     /// steps of a fixed length oscillate around it). Off: fixed steps.
     public var decay: Bool = false
+    /// How each step moves the point (sign steps or Adam).
+    public var rule: AttackStepRule = .sign
 
     public init(restarts: Int = 4, steps: Int = 40, seed: UInt64 = 0x5EED, stepSize: Double? = nil,
-                samples: Int = 0, decay: Bool = false) {
+                samples: Int = 0, decay: Bool = false, rule: AttackStepRule = .sign) {
+        if case .adam(let rate) = rule { precondition(rate > 0 && rate.isFinite, "Adam's rate must be positive and finite") }
         self.restarts = restarts
         self.steps = steps
         self.seed = seed
         self.stepSize = stepSize
         self.samples = samples
         self.decay = decay
+        self.rule = rule
     }
 }
 
-/// Projected gradient descent (L-infinity, sign steps) on the score of an ``AttackGoal``.
+/// Projected gradient descent (sign steps or Adam, ``AttackStepRule``) on the score of an
+/// ``AttackGoal``.
 ///
 /// The score of a point is `s(f(x)) = min_d max_{a in d} a(f(x))` (see ``AttackGoal``). Each
 /// step takes the active atom `a` (the disjunct with the lowest score and, inside it, the atom
@@ -47,6 +52,8 @@ public struct AttackConfiguration: Sendable, Equatable {
 /// with the gradient from the network's own reverse pass (``NeuralNetwork/batchGradients(_:outputWeights:)``
 /// on the step's forward values, the Doubles of ``NeuralNetwork/valueAndGradient(at:outputWeights:)``)
 /// and `step_i = 2.5 · width_i / steps` (the usual PGD schedule) unless a step size is given.
+/// That is the sign rule; ``AttackStepRule/adam(rate:)`` replaces the signs by Adam's ratio of
+/// moments.
 /// Starts: the box centre, then uniform random points of the box. The attack only ever
 /// returns a point whose plain float forward pass reaches the goal, so it can never produce
 /// a false counterexample; it may miss real ones (that is what the exact steps are for).
@@ -145,7 +152,7 @@ public enum GradientAttack {
         }
     }
 
-    /// One restart: projected sign-gradient steps from a start.
+    /// One restart: projected gradient steps from a start, by the configuration's rule.
     private struct Descent: Sendable {
         let network: NeuralNetwork
         let box: Box
@@ -187,6 +194,7 @@ public enum GradientAttack {
             var effort = AttackEffort()
             effort.restarts = 1
             var x = start
+            var moments = AdamMoments(count: x.count)
             for step in 0...configuration.steps {
                 if deadline.hasPassed { return (.timeLimit, effort) }
                 // One forward pass on BLAS serves the check and the gradient; a point it shows
@@ -203,9 +211,18 @@ public enum GradientAttack {
                 let gradient = network.batchGradients(forward, outputWeights: atom.coefficients)
                 effort.gradients += 1
                 let factor = configuration.decay ? 1 - Double(step) / Double(configuration.steps + 1) : 1
-                for i in 0..<x.count where gradient[i] != 0 && widths[i] > 0 {
-                    x[i] -= gradient[i] > 0 ? stepSizes[i] * factor : -stepSizes[i] * factor
-                    x[i] = min(max(x[i], box.lower[i]), box.upper[i])
+                switch configuration.rule {
+                case .sign:
+                    for i in 0..<x.count where gradient[i] != 0 && widths[i] > 0 {
+                        x[i] -= gradient[i] > 0 ? stepSizes[i] * factor : -stepSizes[i] * factor
+                        x[i] = min(max(x[i], box.lower[i]), box.upper[i])
+                    }
+                case .adam(let rate):
+                    let corrections = AdamMoments.biasCorrections(step: step + 1)
+                    for i in 0..<x.count where widths[i] > 0 {
+                        x[i] -= moments.step(i, gradient: gradient[i], corrections: corrections, rate: rate * widths[i] * factor)
+                        x[i] = min(max(x[i], box.lower[i]), box.upper[i])
+                    }
                 }
             }
             return (.exhausted, effort)

@@ -3,13 +3,15 @@
 /// rendering of the structs (version 1 of the identity).
 extension AttackConfiguration: CustomDebugStringConvertible {
     /// `Solver.AttackConfiguration(restarts: 4, steps: 40, seed: 24301, stepSize: nil)`, with
-    /// `samples: N` and `decay: true` appended only when set (results files written before
-    /// the two settings existed must still resume; set, they make a different experiment).
+    /// `samples: N`, `decay: true` and `rule: adam(rate: R)` appended only when set (results
+    /// files written before those settings existed must still resume; set, they make a
+    /// different experiment).
     public var identityText: String {
         var text = "Solver.AttackConfiguration(restarts: \(restarts), steps: \(steps), seed: \(seed), stepSize: "
         text += stepSize.map { "Optional(\(String(reflecting: $0)))" } ?? "nil"
         if samples != 0 { text += ", samples: \(samples)" }
         if decay { text += ", decay: true" }
+        if rule != .sign { text += ", rule: \(rule.identityText)" }
         return text + ")"
     }
 
