@@ -182,3 +182,46 @@ final class PhaseSplitBoundsTests: XCTestCase {
         XCTAssertNil(phases.phase(of: unit), "an interval other than one side of 0 is no ReLU phase")
     }
 }
+
+/// The optimised lower slopes of LeakyReLU units (``PhaseSplitNodeBounds/slopeFloor(_:)``):
+/// they stay in `[alpha, 1]`, and the sound bound computed with them is never below the
+/// plain one by more than rounding and is strictly above it on a good share of random
+/// LeakyReLU networks (a slope optimisation that skipped LeakyReLU layers fails the latter).
+final class LeakyReLUSlopeTests: XCTestCase {
+    func testLeakyReLUSlopesStayInRangeAndRaiseTheBound() {
+        var rng = BoundsRandom(seed: 29)
+        var raised = 0, optimised = 0
+        for trial in 0..<120 {
+            let alpha = [0.01, 0.2, -0.3][trial % 3]
+            let inputs = Int.random(in: 2...4, using: &rng)
+            var layers: [Layer] = [], width = inputs
+            for next in [8, 8] {
+                layers += [.affine(BoundsFixtures.affine(width, next, scale: 1.5, using: &rng)), .leakyRelu(alpha: alpha)]
+                width = next
+            }
+            layers.append(.affine(BoundsFixtures.affine(width, 2, scale: 1, using: &rng)))
+            let network = try! NeuralNetwork(inputShape: [inputs], layers: layers)
+            let box = try! Box.linf(center: (0..<inputs).map { _ in Double.random(in: -1...1, using: &rng) }, radius: 0.8)
+            let specification = BoundsFixtures.specification(outputs: 2, using: &rng)
+            guard let plain = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification)
+            else { return XCTFail("no phases: never empty") }
+            let slopes = plain.optimisedSlopes(rows: Array(0..<specification.count), specification: specification, box: box,
+                                               iterations: 20)
+            for (k, row) in slopes {
+                guard case .leakyRelu = network.layers[k] else { XCTFail("slopes for layer \(k), not LeakyReLU"); continue }
+                optimised += 1
+                for slope in row where !slope.isNaN { XCTAssert(alpha <= slope && slope <= 1, "slope \(slope), alpha \(alpha)") }
+            }
+            guard let tuned = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification,
+                                                      enclosing: plain.result.layerBounds, lowerSlopes: slopes) else {
+                XCTFail("trial \(trial): optimised slopes called the box empty")
+                continue
+            }
+            let before = plain.result.specLower.reduce(0, +), after = tuned.result.specLower.reduce(0, +)
+            XCTAssertGreaterThanOrEqual(after, before - 1e-9 * max(1, abs(before)), "trial \(trial)")
+            if after > before + 1e-6 * max(1, abs(before)) { raised += 1 }
+        }
+        XCTAssertGreaterThan(optimised, 60, "most trials must have unstable LeakyReLU units")
+        XCTAssertGreaterThan(raised, 20, "optimised slopes must raise the bound on a good share of the trials")
+    }
+}

@@ -155,20 +155,28 @@ final class PhaseProofCertificateTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
-    /// Mutation: a recorded ReLU slope outside `[0, 1]` (1.5 and -0.25).
+    /// Mutation: a recorded slope outside its range, `[0, 1]` for a ReLU layer and
+    /// `[alpha, 1]` for a LeakyReLU layer of slope `alpha < 1` (1.5 and -0.25, both outside
+    /// either range). Both kinds of layer must be exercised.
     func testSlopeOutsideItsRangeIsRejected() throws {
-        var tried = 0
+        var tried = 0, leaky = 0
         for proved in deepProofs + smtProofs {
             guard let layers = proved.proof.nodes[0].slopes, let layer = layers.firstIndex(where: { $0.slopes.contains { $0 != nil } }) else { continue }
             let unit = layers[layer].slopes.firstIndex { $0 != nil }!
+            var low = 0.0
+            if case .leakyRelu(let alpha) = proved.query.network.layers[layers[layer].layer] {
+                low = alpha
+                leaky += 1
+            }
             for bad in [1.5, -0.25] {
                 var proof = proved.proof
                 proof.nodes[0].slopes![layer].slopes[unit] = bad
-                XCTAssertEqual(faults(try problems(proved, proof)), [.slopeOutOfRange(layer: layers[layer].layer, low: 0, high: 1)])
+                XCTAssertEqual(faults(try problems(proved, proof)), [.slopeOutOfRange(layer: layers[layer].layer, low: low, high: 1)])
             }
             tried += 1
         }
         XCTAssertGreaterThanOrEqual(tried, 5)
+        XCTAssertGreaterThanOrEqual(leaky, 1, "a LeakyReLU layer's slopes must be exercised")
     }
 
     /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root

@@ -1,12 +1,13 @@
 import Network
 
-// Optimised lower slopes of unstable ReLUs (alpha-CROWN).
+// Optimised lower slopes of unstable ReLU and LeakyReLU units (alpha-CROWN).
 //
 // Reference: K. Xu et al., "Fast and Complete: Enabling Complete Neural Network Verification
 // with Rapid and Massively Parallel Incomplete Verifiers", ICLR 2021.
 
 extension PhaseSplitNodeBounds {
-    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units that raise the sum of the
+    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units (`[alpha, 1]` for LeakyReLU
+    /// units of slope `alpha < 1`, ``slopeFloor(_:)``) that raise the sum of the
     /// linear lower bounds of the specification rows `rows`: the slopes of
     /// ``optimisedHints(rows:specification:box:phases:start:sharedMultipliers:ascent:iterations:expired:)``
     /// without split multipliers.
@@ -16,7 +17,8 @@ extension PhaseSplitNodeBounds {
                        ascent: ascent, iterations: iterations, expired: expired).slopes
     }
 
-    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units and, when `start` is given,
+    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units (`[alpha, 1]` for LeakyReLU,
+    /// ``slopeFloor(_:)``) and, when `start` is given,
     /// split multipliers `β ≥ 0` per row (``SplitMultipliers``, beta-CROWN) that raise the sum
     /// of the linear lower bounds of the specification rows `rows`, found by `iterations`
     /// steps of projected ascent (``HintAscent``: Adam or sign steps) in plain floating
@@ -35,7 +37,8 @@ extension PhaseSplitNodeBounds {
     /// row keeps the same multipliers (the first row's start, moved by the sum of the rows'
     /// gradients) instead of its own.
     ///
-    /// Any slope in `[0, 1]` is a valid ReLU lower line and any `β ≥ 0` a valid multiplier,
+    /// Any slope in `[0, 1]` is a valid ReLU lower line (`[alpha, 1]` a LeakyReLU one) and any
+    /// `β ≥ 0` a valid multiplier,
     /// so the result is only a hint: the bound that closes a sub-problem is recomputed with
     /// it by the sound evaluation (``PhaseSplitBounds``).
     ///
@@ -45,12 +48,13 @@ extension PhaseSplitNodeBounds {
                                start: SplitMultipliers?, sharedMultipliers: Bool = false, ascent: HintAscent = HintAscent(),
                                iterations: Int, expired: () -> Bool = { false }) -> RelaxationHints {
         var slopes: [Int: [Double]] = [:]
+        var floors: [Int: Double] = [:]
         for (k, layer) in layers.enumerated() {
-            guard case .relu = layer, let relaxation = relaxations[k] else { continue }
+            guard let floor = Self.slopeFloor(layer), let relaxation = relaxations[k] else { continue }
             let bounds = result.layerBounds[k]
             var row = [Double](repeating: .nan, count: bounds.count)
             for i in 0..<bounds.count where bounds.lower[i] < 0 && bounds.upper[i] > 0 { row[i] = relaxation.lowerSlope[i] }
-            if row.contains(where: { !$0.isNaN }) { slopes[k] = row }
+            if row.contains(where: { !$0.isNaN }) { slopes[k] = row; floors[k] = floor }
         }
         let splits: [(unit: ActivationUnit, sign: Double)] = start == nil ? [] : phases.all.map { ($0.unit, $0.phase == .active ? 1 : -1) }
         var betas: [[Double]] = rows.map { r in splits.map { start?.values[r]?[$0.unit] ?? 0 } }
@@ -97,10 +101,10 @@ extension PhaseSplitNodeBounds {
                 }
             }
             for (k, row) in slopes {
-                let g = gradient[k]!
+                let g = gradient[k]!, floor = floors[k]!
                 var updated = row
                 for i in row.indices where !row[i].isNaN {
-                    updated[i] = Swift.min(Swift.max(row[i] + step(g[i], &slopeMoments[k]!, i, rate: ascent.slopeRate), 0), 1)
+                    updated[i] = Swift.min(Swift.max(row[i] + step(g[i], &slopeMoments[k]!, i, rate: ascent.slopeRate), floor), 1)
                 }
                 slopes[k] = updated
             }
@@ -159,8 +163,21 @@ extension PhaseSplitNodeBounds {
         return bound
     }
 
+    /// The least lower slope of a layer whose unstable units get optimised slopes in
+    /// `[floor, 1]`: 0 for ReLU, `alpha` for LeakyReLU with `alpha < 1` (`f` is convex, and
+    /// its lower lines through the origin are `s z <= f(z)` for every `s` in `[alpha, 1]`, see
+    /// ``LinearRelaxation``); nil for every other layer (their lines stay as computed; with
+    /// `alpha > 1` the line through the origin is the upper one).
+    static func slopeFloor(_ layer: Layer) -> Double? {
+        switch layer {
+        case .relu: return 0
+        case .leakyRelu(let alpha) where alpha < 1: return alpha
+        default: return nil
+        }
+    }
+
     /// The line unit `i` of layer `j` takes: the upper line, or the lower line with the
-    /// slope from `slopes` where one is set (ReLU: `α z`).
+    /// slope from `slopes` where one is set (ReLU, LeakyReLU: `α z`).
     private func lines(_ j: Int, _ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Int: [Double]],
                        upper: Bool) -> (Double, Double) {
         if upper { return (relaxation.upperSlope[i], relaxation.upperIntercept[i]) }
@@ -168,18 +185,21 @@ extension PhaseSplitNodeBounds {
         return (relaxation.lowerSlope[i], relaxation.lowerIntercept[i])
     }
 
-    /// `W x + b` in plain floating point.
+    /// `W x + b` in plain floating point (one BLAS matrix-vector product: the hints need no
+    /// particular summation order).
     private static func product(_ affine: AffineLayer, _ x: [Double]) -> [Double] {
         if let scale = affine.diagonalScale { return (0..<x.count).map { scale[$0] * x[$0] + affine.bias[$0] } }
-        let m = affine.inputSize
-        return affine.weights.withUnsafeBufferPointer { w in
-            (0..<affine.outputSize).map { i in
-                let row = w.baseAddress! + i * m
-                var sum = affine.bias[i]
-                for k in 0..<m { sum += row[k] * x[k] }
-                return sum
+        guard !affine.weights.isEmpty else { return affine.bias }
+        var y = affine.bias
+        affine.weights.withUnsafeBufferPointer { w in
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { y in
+                    DenseProduct.multiply(rows: affine.outputSize, columns: affine.inputSize, a: w.baseAddress!, lda: affine.inputSize,
+                                          x: x.baseAddress!, y: y.baseAddress!, accumulate: true)
+                }
             }
         }
+        return y
     }
 }
 

@@ -74,7 +74,8 @@ struct PhaseSplitFalsifier: Sendable {
     }
 
     /// `steps` sign-gradient steps on `s_d` from every start at once, in lockstep: step `t` of
-    /// all descents is one batched forward pass (``NeuralNetwork/batchActivations(_:count:)``)
+    /// all descents is one batched forward pass (``NeuralNetwork/batchActivations(_:count:referenceOrder:)``
+    /// on BLAS, a single row included)
     /// and one batched gradient (``NeuralNetwork/batchGradients(_:outputWeights:)``), so each
     /// affine layer is one matrix-matrix product per step instead of one matrix-vector product
     /// per start. Each descent visits the points it would visit on its own, up to the last
@@ -107,7 +108,7 @@ struct PhaseSplitFalsifier: Sendable {
         var x = starts.flatMap { box.clamp($0) }
         effort.candidates += count
         for t in 0...steps {
-            let forward = network.batchActivations(x, count: count)
+            let forward = network.batchActivations(x, count: count, referenceOrder: false)
             var weights = [Double]()
             weights.reserveCapacity(count * outputSize)
             for r in 0..<count {
