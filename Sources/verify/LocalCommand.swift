@@ -34,7 +34,8 @@ enum LocalCommand: Subcommand {
         var configuration = try SolverOptions.configuration(arguments)
         // No strong branching by default: on C∘G networks it costs more than it saves
         // (``QueryConfiguration/oneShotStrongBranchingDepth``).
-        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: SolverOptions.localStrongBranchingDepth)
+        try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: SolverOptions.localStrongBranchingDepth,
+                                        engine: .auto)
         let (network, center, files) = try loadNetworkAndCenter(arguments)
         guard let eps = try arguments.double("--eps") else {
             throw UsageError(description: "verify local: give the box radius with --eps E")

@@ -26,7 +26,7 @@ enum SamplingOptions {
     /// the same for any `--jobs`, shard or resume with either engine.
     static let engineOption = OptionSpec.value(
         "--engine", "ENGINE",
-        "branch and bound per sample on the noise box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); overrides engine (default input)")
+        "branch and bound per sample on the noise box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); overrides engine (default auto)")
 
     /// The parsed `--engine`; nil when absent.
     static func engine(_ arguments: ParsedArguments) throws -> PhaseSplitOptions.Engine? {

@@ -35,7 +35,7 @@ enum SolverOptions {
         .value("--strong-branching", "DEPTH",
                "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default \(QueryConfiguration.oneShotStrongBranchingDepth) for vnnlib, \(localStrongBranchingDepth) for local)"),
         .value("--engine", "ENGINE",
-               "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto); default auto for vnnlib, input for local"),
+               "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto) (default auto)"),
         .value("--phase-leaf", "N",
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
         .value("--phase-slopes", "N",

@@ -10,7 +10,7 @@ import Solver
 /// leave samples open, every sample's record (verdict, method, limit, counterexample, and the
 /// search counters `nodes` and `smt_leaves`) is the same for 1 and 3 workers, for two shards
 /// joined, and after a resume; the node budget is what ends the undecided samples. The
-/// engine is part of the experiment identity only when it is not the default.
+/// experiment identity records the engine that runs.
 ///
 /// Fails if the search's order or budget depended on the thread count or timing, or if the
 /// phase engine were not used (no sample would report phase sub-problems beyond the root:
@@ -65,18 +65,37 @@ final class PhaseEngineRunnerTests: XCTestCase {
         XCTAssertEqual(lines(continued.records), lines(single.records))
     }
 
-    /// The default engine keeps the identity text of every earlier results file (no
-    /// `phaseSplit` entry); `.phase` adds one, so its results never resume an input run.
-    func testEngineIsInTheIdentityOnlyWhenNotTheDefault() throws {
+    /// The identity records the engine that runs: the input engine has no `phaseSplit` entry,
+    /// `.phase` adds one, so its results never resume an input run; the default `.auto`
+    /// resolves to `input` on the 6-dimensional digits noise (the same searches), and to
+    /// `phase` when every network goes to phase splitting.
+    func testTheIdentityRecordsTheEngineThatRuns() throws {
         let input = try LoadedExperiment(experiment(engine: .input))
-        var plain = try experiment(engine: .input)
-        plain.engine = .input
-        XCTAssertEqual(try LoadedExperiment(plain).hash, input.hash)
         XCTAssertFalse(input.identity.contains("phaseSplit"))
+        var plain = try experiment(engine: .input)
+        plain.engine = try Experiment.load(contentsOf: RunnerTests.digits + "/experiment.json").engine
+        XCTAssertEqual(plain.engine, .auto, "auto is the default (the file has no engine)")
+        let automatic = try LoadedExperiment(plain)
+        XCTAssertEqual(automatic.hash, input.hash)
+        XCTAssertEqual(automatic.queryConfiguration.phaseSplit.engine, .auto)
         let phase = try LoadedExperiment(experiment(engine: .phase))
         XCTAssertNotEqual(phase.hash, input.hash)
         XCTAssertTrue(phase.identity.contains("phaseSplit: PhaseSplitOptions(engine: phase"), phase.identity)
         XCTAssertEqual(phase.queryConfiguration.phaseSplit.engine, .phase)
+
+        let wide = try NeuralNetwork(inputShape: [16], layers: [
+            .affine(AffineLayer(inputSize: 16, outputSize: 2, weights: [Double](repeating: 1, count: 32), bias: [0, 0])), .relu,
+        ])
+        let narrow = try NeuralNetwork(inputShape: [15], layers: [
+            .affine(AffineLayer(inputSize: 15, outputSize: 2, weights: [Double](repeating: 1, count: 30), bias: [0, 0])), .relu,
+        ])
+        var options = PhaseSplitOptions()
+        options.engine = .auto
+        XCTAssertEqual(LoadedExperiment.engineThatRuns(options, on: [wide, wide]), .phase)
+        XCTAssertEqual(LoadedExperiment.engineThatRuns(options, on: [narrow]), .input)
+        XCTAssertEqual(LoadedExperiment.engineThatRuns(options, on: [wide, narrow]), .auto)
+        options.engine = .input
+        XCTAssertEqual(LoadedExperiment.engineThatRuns(options, on: [wide]), .input)
     }
 
     func testExperimentFileEngineField() throws {

@@ -46,8 +46,8 @@ final class HelpDefaultsTests: XCTestCase {
             // in Benchmarks/README.md), which LocalAndVNNLibCommandTests checks is what runs:
             // the default search equals --strong-branching 0.
             "--strong-branching": ["\(QueryConfiguration.oneShotStrongBranchingDepth)", "0"],
-            // vnnlib's auto, then local's library default (input splitting).
-            "--engine": [PhaseSplitOptions.Engine.auto.rawValue, PhaseSplitOptions().engine.rawValue],
+            // vnnlib and local pass auto (phases from 16 input dimensions on).
+            "--engine": [PhaseSplitOptions.Engine.auto.rawValue],
             "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
             "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
             "--phase-branching": ["\(PhaseSplitOptions().branching.candidates)"],
@@ -70,9 +70,10 @@ final class HelpDefaultsTests: XCTestCase {
         for command in ["vnnlib", "local", "correctness"] {
             checked.formUnion(try checkDefaults(command, expected))
         }
-        // robustness's --engine names only its own default (the experiment's engine, input).
+        // robustness's --engine names the experiment's default engine.
         var robustness = expected
-        robustness["--engine"] = [PhaseSplitOptions().engine.rawValue]
+        robustness["--engine"] = [try Experiment.parse(Data("{\"classifier\": \"c\", \"generators\": {\"0\": \"g\"}, \"eps\": 0.1}".utf8),
+                                                      file: "e.json", baseDirectory: "").engine.rawValue]
         checked.formUnion(try checkDefaults("robustness", robustness))
         // The drift that started this test: --rlimit's help once said 20000000 while the
         // code ran 5000000.

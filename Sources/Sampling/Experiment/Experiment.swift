@@ -59,9 +59,13 @@ public struct Experiment: Sendable, Equatable {
     /// The bound that decides verdicts (both are reported).
     public var bound: ConfidenceBoundMethod
     /// The branch and bound that decides a query the root bounds and the attack leave open
-    /// (``PhaseSplitOptions/Engine``; file key `"engine"`). `.input` (the default) keeps the
-    /// experiment identity of every earlier results file; another engine is part of it.
-    public var engine: Engine = .input
+    /// (``PhaseSplitOptions/Engine``; file key `"engine"`). The default `.auto` splits the
+    /// noise box below 16 dimensions and ReLU phases from 16 on (measured: input splitting
+    /// wins on the 6- and 10-dimensional noises of the examples, phases on the paper's
+    /// 100-dimensional GAN noise; Benchmarks/README.md, "Issue 13, ninth step"). The identity
+    /// records the engine that runs (``LoadedExperiment/engineThatRuns(_:on:)``), so `auto`
+    /// on a 10-dimensional noise has the identity of `input`.
+    public var engine: Engine = .auto
 
     /// The noise dimension `p` the file states (`"noise_dimension"`), or nil. The dimension is
     /// always the generators' input size (minus the one-hot inputs of a conditional

@@ -138,7 +138,9 @@ public struct LoadedExperiment: Sendable {
         }
         var configuration = experiment.queryConfiguration(base: solverBase)
         configuration.leaves.smt2Directory = nil
-        identityLines.append("solver \(configuration)")
+        var identified = configuration
+        identified.phaseSplit.engine = Self.engineThatRuns(configuration.phaseSplit, on: Array(networks.values))
+        identityLines.append("solver \(identified)")
         configuration.leaves.smt2Directory = solverBase.leaves.smt2Directory
 
         self.experiment = experiment
@@ -153,6 +155,18 @@ public struct LoadedExperiment: Sendable {
         self.digests = digests
         self.identity = identityLines.joined(separator: "\n")
         self.hash = SHA256.hex(of: Array(identity.utf8))
+    }
+
+    /// The engine the identity records: `auto` resolved to `input` when it sends none of
+    /// `networks` to phase splitting, and to `phase` when it sends all of them (the same
+    /// searches, so the same verdicts, as those engines chosen by name); `input` and `phase`
+    /// as they are.
+    public static func engineThatRuns(_ options: PhaseSplitOptions, on networks: [NeuralNetwork]) -> PhaseSplitOptions.Engine {
+        guard options.engine == .auto else { return options.engine }
+        let phases = networks.map { options.usesPhaseSplitting($0) }
+        if !phases.contains(true) { return .input }
+        if !phases.contains(false) { return .phase }
+        return .auto
     }
 
     /// The generator with its one-hot class input fixed: an affine layer in front maps the
