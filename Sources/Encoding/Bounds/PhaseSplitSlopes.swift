@@ -38,9 +38,8 @@ extension PhaseSplitNodeBounds {
     /// gradients) instead of its own.
     ///
     /// Any slope in `[0, 1]` is a valid ReLU lower line (`[alpha, 1]` a LeakyReLU one) and any
-    /// `β ≥ 0` a valid multiplier,
-    /// so the result is only a hint: the bound that closes a sub-problem is recomputed with
-    /// it by the sound evaluation (``PhaseSplitBounds``).
+    /// `β ≥ 0` a valid multiplier, so the result is only a hint: the bound that closes a
+    /// sub-problem is recomputed with it by the sound evaluation (``PhaseSplitBounds``).
     ///
     /// `expired` is asked before every step; once it answers true the best hints so far are
     /// returned (a caller's time limit: fewer steps give a looser hint, never an unsound one).
