@@ -4,7 +4,7 @@ import Network
 import Support
 import XCTest
 
-/// Both attacks on networks whose adversarial regions are known, their postconditions on
+/// The attacks (gradient with sign or Adam steps, random search) on networks whose adversarial regions are known, their postconditions on
 /// random networks and the digits models, determinism, and their use in the pipeline.
 final class AttackSearchTests: XCTestCase {
     /// The hand-made network (inputs x0, x1; outputs y0, y1, y2):
@@ -35,6 +35,11 @@ final class AttackSearchTests: XCTestCase {
         GradientAttack.search(network: network, box: box, goal: goal,
                               configuration: AttackConfiguration(restarts: 8, steps: 40, seed: seed))
     }
+    /// The gradient attack with Adam steps (``AttackStepRule/adam``).
+    static let adam: Attack = { network, box, goal, seed in
+        GradientAttack.search(network: network, box: box, goal: goal,
+                              configuration: AttackConfiguration(restarts: 8, steps: 40, seed: seed, rule: .adam))
+    }
     static let random: Attack = { network, box, goal, seed in
         RandomSearchAttack.search(network: network, box: box, goal: goal,
                                   configuration: RandomSearchConfiguration(restarts: 8, steps: 60, seed: seed))
@@ -43,7 +48,7 @@ final class AttackSearchTests: XCTestCase {
     func testBothAttacksFindTheKnownRegionsOfTheHandMadeNetwork() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         XCTAssertEqual(Self.corner.evaluate([0.1, 0.1]), Self.analytic([0.1, 0.1]))
-        for (name, attack) in [("gradient", Self.gradient), ("random", Self.random)] {
+        for (name, attack) in [("gradient", Self.gradient), ("adam", Self.adam), ("random", Self.random)] {
             for seed: UInt64 in [1, 2, 3] {
                 guard case .found(let x, _, _) = attack(Self.corner, box, .misclassification(outputCount: 3, trueClass: 0), seed) else {
                     return XCTFail("\(name) seed \(seed): missed the 'any' region")
@@ -60,7 +65,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testBothAttacksFindNothingWhereNothingExists() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 0.5)
-        for attack in [Self.gradient, Self.random] {
+        for attack in [Self.gradient, Self.adam, Self.random] {
             for goal in [AttackGoal.misclassification(outputCount: 3, trueClass: 0), .target(outputCount: 3, target: 1)] {
                 guard case .exhausted(let effort) = attack(Self.corner, box, goal, 7) else { return XCTFail("found the impossible") }
                 XCTAssertEqual(effort.restarts, 8)
@@ -89,7 +94,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testEveryReturnedPointIsValidatedOnRandomNetworks() throws {
         var rng = SplitMix64(seed: 21)
-        var found = 0
+        var found = [0, 0, 0]
         for trial in 0..<50 {
             let network = AttackFixtures.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
@@ -97,12 +102,14 @@ final class AttackSearchTests: XCTestCase {
             let c = network.evaluate(center).argmax
             let goals = [AttackGoal.misclassification(outputCount: 3, trueClass: c), .target(outputCount: 3, target: (c + 1) % 3)]
             for goal in goals {
-                for attack in [Self.gradient, Self.random] where checkPostconditions(attack(network, box, goal, UInt64(trial)), network, box, goal) {
-                    found += 1
+                for (index, attack) in [Self.gradient, Self.adam, Self.random].enumerated()
+                where checkPostconditions(attack(network, box, goal, UInt64(trial)), network, box, goal) {
+                    found[index] += 1
                 }
             }
         }
-        XCTAssertGreaterThan(found, 25, "the sample must exercise found points")
+        XCTAssertGreaterThan(found[0] + found[2], 25, "the sample must exercise found points")
+        XCTAssertGreaterThan(found[1], 10, "the sample must exercise points found by Adam steps")
     }
 
     func testEveryReturnedPointIsValidatedOnTheDigitsModels() throws {
@@ -127,7 +134,7 @@ final class AttackSearchTests: XCTestCase {
     func testAttacksAreDeterministicForASeed() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         let goal = AttackGoal.target(outputCount: 3, target: 2)
-        for attack in [Self.gradient, Self.random] {
+        for attack in [Self.gradient, Self.adam, Self.random] {
             XCTAssertEqual(attack(Self.corner, box, goal, 9), attack(Self.corner, box, goal, 9))
         }
         var rng = SplitMix64(seed: 4)
