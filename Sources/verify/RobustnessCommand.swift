@@ -18,14 +18,17 @@ enum RobustnessCommand: Subcommand {
             .value("--json", "FILE", "write the summary (every number of the table, step shares, timing) as JSON"),
             .flag("--stop-early", "stop each class at the first deciding look of a sequential test (valid under repeated looks)"),
             SamplingOptions.engineOption,
-        ] + SamplingOptions.experimentOptions + SolverOptions.options.filter { $0.name != "--json" },
+        ] + SamplingOptions.experimentOptions + SolverOptions.options.filter { $0.name != "--json" }
+            + SolverOptions.phaseTuningOptions,
         discussion: """
         Verdicts per sample: robust (proved), not_robust (counterexample confirmed by the float \
         forward pass), not_robust_unconfirmed and unknown (both count as UNKNOWN: a failure for \
         lower bounds, a success for upper bounds). Verdicts are the same for any --jobs, any \
         --shard and after --resume. Ctrl-C or SIGTERM stops the run, keeps every finished sample \
         and prints the command that resumes it. --timeout, --rlimit and --max-nodes override the \
-        experiment's time_limit, rlimit and max_nodes, --engine its engine. \
+        experiment's time_limit, rlimit and max_nodes, --engine its engine; the --phase-* options \
+        tune the phase engine (for ablations) and, like every solver setting, enter the results \
+        identity, so a file resumes only with the same ones. \
         The first run records delta, confidence, bound, samples per class and --stop-early in \
         the header of FILE; --resume with another value is refused (exit code 2): those settings \
         are the claim, and choosing them after seeing samples voids its guarantee. \
@@ -74,6 +77,7 @@ enum RobustnessCommand: Subcommand {
             throw UsageError(description: "verify robustness: --stop-early needs every sample of a class in one run; drop --shard (or drop --stop-early and merge the shards)")
         }
         var solverBase = try SolverOptions.configuration(arguments)
+        try SolverOptions.phaseTuning(arguments, &solverBase)
         solverBase.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
         var experiment = try SamplingOptions.experiment(arguments)
         if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.limits.timeLimit }

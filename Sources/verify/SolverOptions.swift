@@ -36,6 +36,11 @@ enum SolverOptions {
                "choose the splits of the top DEPTH levels by strong branching, with a plain track for counterexamples (0 = off; default \(QueryConfiguration.oneShotStrongBranchingDepth) for vnnlib, \(localStrongBranchingDepth) for local)"),
         .value("--engine", "ENGINE",
                "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto) (default auto)"),
+    ] + phaseTuningOptions
+
+    /// The phase engine's settings (every `--phase-*` option): the one-query commands and
+    /// `robustness` take them; a robustness run records them in its results identity.
+    static let phaseTuningOptions: [OptionSpec] = [
         .value("--phase-leaf", "N",
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
         .value("--phase-slopes", "N",
@@ -58,8 +63,8 @@ enum SolverOptions {
                "phase engine: how filtered smart branching bounds a candidate's children, \(BranchingOptions.Estimate.allCases.map(\.rawValue).joined(separator: " or ")) (default \(BranchingOptions().estimate.rawValue))"),
         .value("--phase-betas", "on|off|shared",
                "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
-        .value("--phase-node-bounds", "refined|fixed",
-               "phase engine: below the root, re-derive every intermediate layer's bounds (refined) or keep the parent's with the split units clipped and bound only the specification rows (fixed) (default \(PhaseSplitOptions().nodeIntermediates.rawValue))"),
+        .value("--phase-node-bounds", "refined|fixed|after-split",
+               "phase engine: below the root, re-derive every intermediate layer's bounds (refined), keep the parent's with the split units clipped and bound only the specification rows (fixed), or re-derive only the layers after the node's split (after-split) (default \(PhaseSplitOptions().nodeIntermediates.rawValue))"),
         .value("--phase-disjuncts", "joint|separate",
                "phase engine: one search tree for all disjuncts of the unsafe set (joint), or one tree per disjunct, forked at the first split (separate) (default \(PhaseSplitOptions().disjuncts.rawValue))"),
     ]
@@ -90,7 +95,13 @@ enum SolverOptions {
     static func phaseSplit(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                            engine defaultEngine: PhaseSplitOptions.Engine) throws {
         let explicit = try arguments.parsed("--engine", as: "input, phase or auto") { PhaseSplitOptions.Engine(rawValue: $0) }
-        let engine = explicit ?? defaultEngine
+        try phaseTuning(arguments, &configuration)
+        configuration.phaseSplit.engine = explicit ?? defaultEngine
+    }
+
+    /// The `--phase-*` options (``phaseTuningOptions``) into `configuration.phaseSplit`; the
+    /// engine is left alone.
+    static func phaseTuning(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
@@ -114,13 +125,12 @@ enum SolverOptions {
         if let betas = try arguments.parsed("--phase-betas", as: "on, off or shared", { ["on": (true, false), "off": (false, false), "shared": (true, true)][$0] }) {
             (configuration.phaseSplit.splitMultipliers, configuration.phaseSplit.sharedMultipliers) = betas
         }
-        if let intermediates = try arguments.parsed("--phase-node-bounds", as: "refined or fixed", { PhaseNodeIntermediates(rawValue: $0) }) {
+        if let intermediates = try arguments.parsed("--phase-node-bounds", as: "refined, fixed or after-split", { PhaseNodeIntermediates(rawValue: $0) }) {
             configuration.phaseSplit.nodeIntermediates = intermediates
         }
         if let disjuncts = try arguments.parsed("--phase-disjuncts", as: "joint or separate", { PhaseDisjunctSearch(rawValue: $0) }) {
             configuration.phaseSplit.disjuncts = disjuncts
         }
-        configuration.phaseSplit.engine = engine
     }
 
     /// The search statistics of a one-shot query: how many sub-problems the branch and bound

@@ -12,6 +12,22 @@ enum BoundsActivationMix {
 }
 
 enum BoundsFixtures {
+    /// A random chain `affine, activation, affine, activation, affine` (2-4 inputs, two
+    /// hidden layers of 8 units, 2 outputs) and an L-infinity box of radius 0.8 around a
+    /// random point of `[-1, 1]^n`.
+    static func activationChain(_ activation: Layer, using rng: inout BoundsRandom) -> (network: NeuralNetwork, box: Box) {
+        let inputs = Int.random(in: 2...4, using: &rng)
+        var layers: [Layer] = [], width = inputs
+        for next in [8, 8] {
+            layers += [.affine(affine(width, next, scale: 1.5, using: &rng)), activation]
+            width = next
+        }
+        layers.append(.affine(affine(width, 2, scale: 1, using: &rng)))
+        let network = try! NeuralNetwork(inputShape: [inputs], layers: layers)
+        let box = try! Box.linf(center: (0..<inputs).map { _ in Double.random(in: -1...1, using: &rng) }, radius: 0.8)
+        return (network, box)
+    }
+
     static func affine(_ input: Int, _ output: Int, scale: Double, using rng: inout BoundsRandom) -> AffineLayer {
         AffineLayer(inputSize: input, outputSize: output,
                     weights: (0..<(input * output)).map { _ in scale * Double.random(in: -1...1, using: &rng) },

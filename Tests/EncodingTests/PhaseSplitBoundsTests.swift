@@ -193,15 +193,7 @@ final class LeakyReLUSlopeTests: XCTestCase {
         var raised = 0, optimised = 0
         for trial in 0..<120 {
             let alpha = [0.01, 0.2, -0.3][trial % 3]
-            let inputs = Int.random(in: 2...4, using: &rng)
-            var layers: [Layer] = [], width = inputs
-            for next in [8, 8] {
-                layers += [.affine(BoundsFixtures.affine(width, next, scale: 1.5, using: &rng)), .leakyRelu(alpha: alpha)]
-                width = next
-            }
-            layers.append(.affine(BoundsFixtures.affine(width, 2, scale: 1, using: &rng)))
-            let network = try! NeuralNetwork(inputShape: [inputs], layers: layers)
-            let box = try! Box.linf(center: (0..<inputs).map { _ in Double.random(in: -1...1, using: &rng) }, radius: 0.8)
+            let (network, box) = BoundsFixtures.activationChain(.leakyRelu(alpha: alpha), using: &rng)
             let specification = BoundsFixtures.specification(outputs: 2, using: &rng)
             guard let plain = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification)
             else { return XCTFail("no phases: never empty") }

@@ -5,18 +5,29 @@ import XCTest
 
 /// Sub-problem bounds with fixed intermediates (``PhaseNodeIntermediates/fixed``: the
 /// parent's layer bounds kept, split units clipped, only the specification rows
-/// back-substituted) against dense sampling, as ``PhaseSplitBoundsTests``: a random
-/// sub-problem (the parent, refined), one more split of one of its branchable units (the
-/// child), bounded with fixed intermediates, random slopes and random split multipliers
-/// `β >= 0`; every layer's bounds must contain, and every row's lower bound lie below, the
-/// Float80 values of every sample that satisfies the child's constraints; an empty verdict is
-/// never contradicted by such a sample.
+/// back-substituted) and with intermediates refined after the split only
+/// (``PhaseNodeIntermediates/afterSplit``) against dense sampling, as
+/// ``PhaseSplitBoundsTests``: a random sub-problem (the parent, refined), one more split of
+/// one of its branchable units (the child), bounded in the mode, random slopes and random
+/// split multipliers `β >= 0`; every layer's bounds must contain, and every row's lower bound
+/// lie below, the Float80 values of every sample that satisfies the child's constraints; an
+/// empty verdict is never contradicted by such a sample.
 ///
-/// Mutation check: clipping active units to `z <= 0` (instead of `z >= 0`) in fixed mode
-/// fails ``testFixedIntermediateBoundsContainEveryFeasibleSample`` (run on this branch).
+/// Mutation checks: clipping active units to `z <= 0` (instead of `z >= 0`) in fixed mode
+/// fails ``testFixedIntermediateBoundsContainEveryFeasibleSample``; refining the split's own
+/// layer or an earlier one in after-split mode fails
+/// ``testAfterSplitRefinesOnlyTheLayersAfterTheSplit`` (both run on this branch).
 final class PhaseSplitNodeIntermediatesTests: XCTestCase {
     func testFixedIntermediateBoundsContainEveryFeasibleSample() {
-        var rng = BoundsRandom(seed: 41)
+        checkChildBoundsContainEveryFeasibleSample(.fixed, seed: 41)
+    }
+
+    func testAfterSplitIntermediateBoundsContainEveryFeasibleSample() {
+        checkChildBoundsContainEveryFeasibleSample(.afterSplit, seed: 47)
+    }
+
+    func checkChildBoundsContainEveryFeasibleSample(_ intermediates: PhaseNodeIntermediates, seed: UInt64) {
+        var rng = BoundsRandom(seed: seed)
         var feasibleSamples = 0, children = 0, withMultipliers = 0
         for trial in 0..<700 {
             let network = BoundsFixtures.network(.piecewiseLinear, using: &rng)
@@ -40,7 +51,8 @@ final class PhaseSplitNodeIntermediatesTests: XCTestCase {
             if !multipliers.isEmpty { withMultipliers += 1 }
             let bounds = PhaseSplitBounds.bounds(of: network, over: box, phases: child, specification: specification,
                                                  enclosing: parent.result.layerBounds, lowerSlopes: slopes,
-                                                 multipliers: multipliers, intermediates: .fixed)
+                                                 multipliers: multipliers, intermediates: intermediates,
+                                                 newestSplitLayer: unit.layer)
             children += 1
             for point in BoundsFixtures.samples(box, count: 200, using: &rng) {
                 let activations = float80Activations(network, point)
@@ -97,6 +109,50 @@ final class PhaseSplitNodeIntermediatesTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(checked, 100)
+    }
+
+    /// After-split mode keeps every layer up to and including the split's exactly as fixed
+    /// mode does (interval bounds inside the parent's, the split unit clipped), and every later
+    /// activation layer inside fixed mode's (only refinement is added there); on some children
+    /// the refinement after the split is strictly tighter.
+    func testAfterSplitRefinesOnlyTheLayersAfterTheSplit() {
+        var rng = BoundsRandom(seed: 53)
+        var checked = 0, tighterAfter = 0
+        for _ in 0..<400 {
+            let network = BoundsFixtures.network(.piecewiseLinear, using: &rng)
+            let box = BoundsFixtures.box(dimension: network.inputSize, using: &rng)
+            let specification = BoundsFixtures.specification(outputs: network.outputSize, using: &rng)
+            // An unrefined parent (interval intermediates), so that refining any layer up to the
+            // split would show.
+            guard let parent = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(), specification: specification,
+                                                       intermediates: .fixed),
+                  let unit = parent.branchableUnits.randomElement(using: &rng), let b = parent.breakpoint(of: unit) else { continue }
+            let child = PhaseConstraints().constraining(unit, SplitSide(breakpoint: b, above: Bool.random(using: &rng)),
+                                                        width: parent.result.layerBounds[unit.layer].count)
+            func bounds(_ mode: PhaseNodeIntermediates) -> [LayerBounds]? {
+                PhaseSplitBounds.bounds(of: network, over: box, phases: child, specification: specification,
+                                        enclosing: parent.result.layerBounds, intermediates: mode,
+                                        newestSplitLayer: unit.layer)?.result.layerBounds
+            }
+            guard let fixed = bounds(.fixed), let after = bounds(.afterSplit) else { continue }
+            for k in fixed.indices {
+                if k <= unit.layer {
+                    XCTAssertEqual(after[k].lower, fixed[k].lower, "layer \(k) is not after the split at \(unit.layer)")
+                    XCTAssertEqual(after[k].upper, fixed[k].upper, "layer \(k) is not after the split at \(unit.layer)")
+                } else if k < fixed.count - 1 {
+                    // (The output layer is back-substituted in every mode, each with its own
+                    // relaxations: no order between the two there.)
+                    for i in 0..<fixed[k].count {
+                        XCTAssert(after[k].lower[i] >= fixed[k].lower[i] && after[k].upper[i] <= fixed[k].upper[i],
+                                  "layer \(k) of \(fixed.count), split at \(unit.layer): [\(after[k].lower[i]), \(after[k].upper[i])] vs [\(fixed[k].lower[i]), \(fixed[k].upper[i])]")
+                    }
+                    if zip(after[k].lower, fixed[k].lower).contains(where: { $0 > $1 }) { tighterAfter += 1 }
+                }
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 100)
+        XCTAssertGreaterThan(tighterAfter, 10, "the refinement after the split must tighten some layer")
     }
 
     /// Hand example: `z = x` on `x in [-1, 2]`, `y = ReLU(z)`, row `-y`. Unsplit, the ReLU's

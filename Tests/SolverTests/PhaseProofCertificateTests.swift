@@ -155,11 +155,11 @@ final class PhaseProofCertificateTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(tried, 5)
     }
 
-    /// Mutation: a recorded slope outside its range, `[0, 1]` for a ReLU layer and
+    /// Mutation: a recorded slope outside its range, `[0, 1]` for a ReLU or clip layer and
     /// `[alpha, 1]` for a LeakyReLU layer of slope `alpha < 1` (1.5 and -0.25, both outside
-    /// either range). Both kinds of layer must be exercised.
+    /// every range). LeakyReLU and clip layers must be exercised.
     func testSlopeOutsideItsRangeIsRejected() throws {
-        var tried = 0, leaky = 0
+        var tried = 0, leaky = 0, clip = 0
         for proved in deepProofs + smtProofs {
             guard let layers = proved.proof.nodes[0].slopes, let layer = layers.firstIndex(where: { $0.slopes.contains { $0 != nil } }) else { continue }
             let unit = layers[layer].slopes.firstIndex { $0 != nil }!
@@ -168,6 +168,7 @@ final class PhaseProofCertificateTests: XCTestCase {
                 low = alpha
                 leaky += 1
             }
+            if case .clip = proved.query.network.layers[layers[layer].layer] { clip += 1 }
             for bad in [1.5, -0.25] {
                 var proof = proved.proof
                 proof.nodes[0].slopes![layer].slopes[unit] = bad
@@ -177,6 +178,7 @@ final class PhaseProofCertificateTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(tried, 5)
         XCTAssertGreaterThanOrEqual(leaky, 1, "a LeakyReLU layer's slopes must be exercised")
+        XCTAssertGreaterThanOrEqual(clip, 1, "a clip layer's slopes must be exercised")
     }
 
     /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root

@@ -18,7 +18,7 @@ final class PhaseProofMultiplierTests: XCTestCase {
         configuration.phaseSplit.batch = 1
         configuration.phaseSplit.splitMultipliers = true
         configuration.phaseSplit.childSlopeIterations = 3
-        return try! PhaseProofCertificateTests.randomProofs(configuration: configuration, seed: 907, cases: 120)
+        return try! PhaseProofCertificateTests.randomProofs(configuration: configuration, seed: 907, cases: 200)
     }()
 
     func problems(_ proved: Proved, _ proof: PhaseProof) throws -> [PhaseProofFault] {

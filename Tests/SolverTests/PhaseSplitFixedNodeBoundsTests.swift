@@ -16,10 +16,10 @@ import XCTest
 final class PhaseSplitFixedNodeBoundsTests: XCTestCase {
     typealias Proved = PhaseProofCertificateTests.Proved
 
-    static func configuration(multipliers: Bool) -> QueryConfiguration {
+    static func configuration(multipliers: Bool, intermediates: PhaseNodeIntermediates = .fixed) -> QueryConfiguration {
         var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: 0)
         configuration.phaseSplit.batch = 1
-        configuration.phaseSplit.nodeIntermediates = .fixed
+        configuration.phaseSplit.nodeIntermediates = intermediates
         configuration.phaseSplit.splitMultipliers = multipliers
         configuration.phaseSplit.childSlopeIterations = multipliers ? 3 : 0
         configuration.bounds.useRelaxationLP = false

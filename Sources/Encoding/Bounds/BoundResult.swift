@@ -17,9 +17,12 @@ public struct BoundOptions: Sendable, Equatable {
     /// there and uses back-substitution only for the specification rows and the outputs.
     public var intermediate: BoundMethod
     /// Optional lower-line slopes of unstable ReLU units (and the through-the-origin line of
-    /// LeakyReLU units), keyed by layer index (`network.layers[k]`), one entry per unit.
-    /// Entries are clamped into the valid range (`[0, 1]` for ReLU, between `alpha` and 1 for
-    /// LeakyReLU); NaN means "adaptive" (slope 1 when `u >= -l`, else 0 resp. `alpha`).
+    /// LeakyReLU units; for a clip unit with one kink inside its bounds, the slope of the
+    /// supporting line through that kink: the lower line at `p`, the upper one at `q`), keyed
+    /// by layer index (`network.layers[k]`), one entry per unit.
+    /// Entries are clamped into the valid range (`[0, 1]` for ReLU and clip, between `alpha`
+    /// and 1 for LeakyReLU); NaN means "adaptive" (slope 1 when `u >= -l`, else 0 resp.
+    /// `alpha`; for clip, 1 when the kink is nearer the far end, else 0).
     /// Any slope in range is sound; the choice only affects tightness.
     public var lowerSlopes: [Int: [Double]]
     /// With linear intermediate bounds: the largest input dimension for which a forward

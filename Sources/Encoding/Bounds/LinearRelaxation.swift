@@ -30,7 +30,9 @@ struct LinearRelaxation {
     var upperIntercept: [Double]
 
     /// The relaxation of `layer` over `bounds` (its input bounds).
-    /// - Parameter slopes: optional lower slopes for ReLU / LeakyReLU units (NaN = adaptive).
+    /// - Parameter slopes: optional slopes of each unit's free line (``freeLine(_:_:_:)``:
+    ///   the lower line of ReLU / LeakyReLU units, the line through a clip unit's one inner
+    ///   kink); NaN = adaptive.
     init(_ layer: Layer, _ bounds: LayerBounds, slopes: [Double]?) {
         let n = bounds.count
         lowerSlope = [Double](repeating: 0, count: n)
@@ -71,7 +73,7 @@ struct LinearRelaxation {
         case .leakyRelu(let alpha):
             return leaky(alpha: alpha, l, u, slope: slope)
         case .clip(let p, let q):
-            return clip(p, q, l, u)
+            return clip(p, q, l, u, slope: slope)
         case .tanh:
             return SmoothActivation.tanh.relaxation(lower: l, upper: u)
         case .sigmoid:
@@ -154,11 +156,13 @@ struct LinearRelaxation {
     /// l >= q  (or p > q):     f = q            (exact, constant)
     /// p <= l, u <= q:         f = z            (exact)
     /// l < p < u <= q (convex, one kink at p):
-    ///     s (z - p) + p <= f(z),  s = 1 if u - p >= p - l else 0   (supporting line at p)
+    ///     s (z - p) + p <= f(z),  s in [0, 1]: `slope` clamped, or adaptive (NaN):
+    ///                             1 if u - p >= p - l else 0      (supporting line at p)
     ///     f(z) <= chord through (l, p), (u, u)
     /// p <= l < q < u (concave, one kink at q):
     ///     chord through (l, l), (u, q) <= f(z)
-    ///     f(z) <= s (z - q) + q,  s = 1 if q - l >= u - q else 0
+    ///     f(z) <= s (z - q) + q,  s in [0, 1]: `slope` clamped, or adaptive (NaN):
+    ///                             1 if q - l >= u - q else 0
     /// l < p, q < u (both kinks; neither convex nor concave):
     ///     lower: the constant p, or the line through (p, p), (u, q), whichever leaves the
     ///            smaller area between line and f;
@@ -171,7 +175,7 @@ struct LinearRelaxation {
     /// it everywhere between them. In the one-kink cases only the vertices that matter are
     /// checked (the chord of a convex function: the end points; a supporting line at the
     /// kink: the kink).
-    static func clip(_ p: Double, _ q: Double, _ l: Double, _ u: Double) -> Lines {
+    static func clip(_ p: Double, _ q: Double, _ l: Double, _ u: Double, slope: Double = .nan) -> Lines {
         if p > q || l >= q { return .exact(slope: 0, intercept: q) }
         if u <= p { return .exact(slope: 0, intercept: p) }
         let kinkLow = l < p  // p in (l, u) since u > p
@@ -180,13 +184,13 @@ struct LinearRelaxation {
         case (false, false):
             return .exact(slope: 1, intercept: 0)
         case (true, false):
-            let s: Double = (u - p >= p - l) ? 1 : 0
+            let s = slope.isNaN ? ((u - p >= p - l) ? 1 : 0) : Swift.min(Swift.max(slope, 0), 1)
             let chord = slopeOrZero(u - p, u - l)
             return Lines(lowerSlope: s, lowerIntercept: lowerIntercept(s, p, p),
                          upperSlope: chord,
                          upperIntercept: Swift.max(upperIntercept(chord, l, p), upperIntercept(chord, u, u)))
         case (false, true):
-            let s: Double = (q - l >= u - q) ? 1 : 0
+            let s = slope.isNaN ? ((q - l >= u - q) ? 1 : 0) : Swift.min(Swift.max(slope, 0), 1)
             let chord = slopeOrZero(q - l, u - l)
             return Lines(lowerSlope: chord,
                          lowerIntercept: Swift.min(lowerIntercept(chord, l, l), lowerIntercept(chord, u, q)),
@@ -209,6 +213,46 @@ struct LinearRelaxation {
                                            Swift.max(upperIntercept(c, q, q), upperIntercept(c, u, q)))
             return Lines(lowerSlope: a, lowerIntercept: b, upperSlope: c, upperIntercept: d)
         }
+    }
+
+    /// The line of a unit with bounds `[l, u]` whose slope a caller may choose (the
+    /// `slopes` of ``init(_:_:slopes:)``, optimised by ``PhaseSplitNodeBounds``), with the
+    /// slopes that keep it valid and the point it turns about; nil when the unit has none:
+    ///
+    /// ```
+    /// ReLU, LeakyReLU alpha < 1, l < 0 < u:    lower line s z,             s in [alpha, 1], pivot 0
+    /// clip [p, q], l < p < u <= q:             lower line s (z - p) + p,   s in [0, 1],     pivot p
+    /// clip [p, q], p <= l < q < u:             upper line s (z - q) + q,   s in [0, 1],     pivot q
+    /// ```
+    /// (a clip unit with both kinks inside, a LeakyReLU with `alpha >= 1` and every other
+    /// layer keep their lines). Each line passes through the pivot on the graph of `f`, and
+    /// every slope in range keeps it on its side of `f` on all of `[l, u]` (the one kink
+    /// inside is the pivot), so any choice is sound; the intercept is computed with directed
+    /// rounding for the chosen slope, and the case is decided again from the bounds the
+    /// relaxation is built on (a slope chosen for another case only moves that case's line).
+    static func freeLine(_ layer: Layer, _ l: Double, _ u: Double) -> FreeLine? {
+        switch layer {
+        case .relu:
+            return l < 0 && 0 < u ? FreeLine(isUpper: false, pivot: 0, floor: 0, ceiling: 1) : nil
+        case .leakyRelu(let alpha):
+            return alpha < 1 && l < 0 && 0 < u ? FreeLine(isUpper: false, pivot: 0, floor: alpha, ceiling: 1) : nil
+        case .clip(let p, let q):
+            guard p <= q else { return nil }
+            if l < p && p < u && u <= q { return FreeLine(isUpper: false, pivot: p, floor: 0, ceiling: 1) }
+            if p <= l && l < q && q < u { return FreeLine(isUpper: true, pivot: q, floor: 0, ceiling: 1) }
+            return nil
+        case .affine, .tanh, .sigmoid, .enclosedScale:
+            return nil
+        }
+    }
+
+    /// A unit's line with a free slope (``freeLine(_:_:_:)``): `s (z - pivot) + f(pivot)`,
+    /// `f(pivot) = pivot`, for `s` in `[floor, ceiling]`; the upper line when `isUpper`.
+    struct FreeLine: Equatable {
+        var isUpper: Bool
+        var pivot: Double
+        var floor: Double
+        var ceiling: Double
     }
 
     /// `rise / run` when finite, else 0 (a slope of 0 is still sound: the intercept is

@@ -8,4 +8,11 @@ public enum PhaseNodeIntermediates: String, Sendable, Codable, CaseIterable {
     /// enclosing (parent's) bounds and clipped by the phases; only the specification rows
     /// are back-substituted. Looser intermediates, about one pass of the specification rows.
     case fixed
+    /// The loose units of the activation layers *after* the layer of the node's own split
+    /// constraint are back-substituted; the layers up to and including it keep their interval
+    /// bounds intersected with the enclosing (parent's) bounds, clipped by the phases. The new
+    /// constraint `z_j >= b` or `z_j <= b` at layer `s` does not change the relaxation of any
+    /// layer before `s`, so re-deriving layers `<= s` could only gain from different slopes;
+    /// their cost is saved. A node without a split of its own (a fork's child) refines none.
+    case afterSplit = "after-split"
 }

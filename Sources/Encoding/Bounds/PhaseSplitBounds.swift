@@ -44,14 +44,16 @@ import Network
 /// unit of every activation layer (one row per unit); `.fixed` skips that refinement, so
 /// every layer keeps `interval(previous) ∩ enclosing`, clipped by the phases (the parent's
 /// bounds with the split units clipped, alpha-beta-CROWN's practice in branch and bound),
-/// and only the specification rows are back-substituted. Both are sound on `S`: the
-/// refinement only tightens bounds that are already sound.
+/// and only the specification rows are back-substituted; `.afterSplit` refines only the
+/// activation layers after `newestSplitLayer` (none when it is nil). All are sound on `S`:
+/// the refinement only tightens bounds that are already sound.
 public enum PhaseSplitBounds {
     public static func bounds(of network: NeuralNetwork, over box: Box, phases: PhaseConstraints,
                               specification: LinearSpecification, enclosing: [LayerBounds]? = nil,
                               lowerSlopes: [Int: [Double]] = [:],
                               multipliers: SplitMultipliers = SplitMultipliers(),
-                              intermediates: PhaseNodeIntermediates = .refined) -> PhaseSplitNodeBounds? {
+                              intermediates: PhaseNodeIntermediates = .refined,
+                              newestSplitLayer: Int? = nil) -> PhaseSplitNodeBounds? {
         precondition(box.dimension == network.inputSize, "box and network input sizes differ")
         let layers = network.layers
         var state = BackSubstitution(network: network, box: box, linear: true)
@@ -63,7 +65,7 @@ public enum PhaseSplitBounds {
             state.appendLayer(k, slopes: lowerSlopes[k])
             if let enclosing, !state.bounds[k + 1].intersect(with: enclosing[k + 1]) { return nil }
             guard clip(&state.bounds[k + 1], phases, layer: k + 1, layers: layers) else { return nil }
-            guard intermediates == .refined, k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
+            guard refines(k + 1, intermediates, newestSplitLayer), k >= 1, k + 1 < layers.count, case .affine = layers[k] else { continue }
             let consumer = layers[k + 1]
             if case .affine = consumer { continue }
             guard state.refine(top: k + 1, isNeeded: { LinearRelaxation.isLoose(consumer, $0, $1) }) else { return nil }
@@ -72,6 +74,16 @@ public enum PhaseSplitBounds {
             specification, splitTerms: multipliers.isEmpty ? nil : multipliers.terms(phases))
         guard consistent else { return nil }
         return PhaseSplitNodeBounds(result: result, layers: layers, relaxations: state.relaxations)
+    }
+
+    /// Whether the activation layer `layer` gets its loose units back-substituted under
+    /// `intermediates` (see the type's documentation).
+    static func refines(_ layer: Int, _ intermediates: PhaseNodeIntermediates, _ newestSplitLayer: Int?) -> Bool {
+        switch intermediates {
+        case .refined: return true
+        case .fixed: return false
+        case .afterSplit: return newestSplitLayer.map { layer > $0 } ?? false
+        }
     }
 
     /// Clips the constrained units of activation layer `layer` (whose input bounds are

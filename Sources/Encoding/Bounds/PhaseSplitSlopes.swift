@@ -1,13 +1,14 @@
 import Network
 
-// Optimised lower slopes of unstable ReLU and LeakyReLU units (alpha-CROWN).
+// Optimised slopes of the free lines of unstable ReLU, LeakyReLU and clip units (alpha-CROWN).
 //
 // Reference: K. Xu et al., "Fast and Complete: Enabling Complete Neural Network Verification
 // with Rapid and Massively Parallel Incomplete Verifiers", ICLR 2021.
 
 extension PhaseSplitNodeBounds {
-    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units (`[alpha, 1]` for LeakyReLU
-    /// units of slope `alpha < 1`, ``slopeFloor(_:)``) that raise the sum of the
+    /// Slopes of the free lines of the unstable units (``LinearRelaxation/freeLine(_:_:_:)``:
+    /// ReLU lower lines in `[0, 1]`, LeakyReLU ones in `[alpha, 1]`, a clip unit's line
+    /// through its one inner kink in `[0, 1]`) that raise the sum of the
     /// linear lower bounds of the specification rows `rows`: the slopes of
     /// ``optimisedHints(rows:specification:box:phases:start:sharedMultipliers:ascent:iterations:expired:)``
     /// without split multipliers.
@@ -17,8 +18,8 @@ extension PhaseSplitNodeBounds {
                        ascent: ascent, iterations: iterations, expired: expired).slopes
     }
 
-    /// Lower slopes `α_i ∈ [0, 1]` of the unstable ReLU units (`[alpha, 1]` for LeakyReLU,
-    /// ``slopeFloor(_:)``) and, when `start` is given,
+    /// Slopes `α_i` of the free lines of the unstable units (``LinearRelaxation/freeLine(_:_:_:)``,
+    /// each in its range) and, when `start` is given,
     /// split multipliers `β ≥ 0` per row (``SplitMultipliers``, beta-CROWN) that raise the sum
     /// of the linear lower bounds of the specification rows `rows`, found by `iterations`
     /// steps of projected ascent (``HintAscent``: Adam or sign steps) in plain floating
@@ -29,16 +30,17 @@ extension PhaseSplitNodeBounds {
     ///
     /// With the lines of every other unit fixed, the bound of a row `s` is
     /// `L = const(α, β) + λ_0 · x*`, `x*` the box vertex the input multipliers `λ_0` point to.
-    /// For a unit whose output multiplier `μ_i` is `>= 0` (so it takes its lower line
-    /// `α_i z`), `∂L/∂α_i = μ_i ẑ_i`, where `ẑ` is the forward pass of `x*` through the lines
+    /// For a unit that takes its free line `α_i (z - c_i) + c_i` (pivot `c_i`: 0 for ReLU; the
+    /// lower line when its output multiplier `μ_i` is `>= 0`, the upper one when `μ_i < 0`),
+    /// `∂L/∂α_i = μ_i (ẑ_i - c_i)`, where `ẑ` is the forward pass of `x*` through the lines
     /// the backward pass selected (the supergradient of the concave piecewise-linear `L`);
     /// the Lagrangian term `-β_i s_i z_i` gives `∂L/∂β_i = -s_i ẑ_i` (`ẑ_i` the pre-activation:
     /// `β_i` grows while the minimiser violates the split). With `sharedMultipliers` every
     /// row keeps the same multipliers (the first row's start, moved by the sum of the rows'
     /// gradients) instead of its own.
     ///
-    /// Any slope in `[0, 1]` is a valid ReLU lower line (`[alpha, 1]` a LeakyReLU one) and any
-    /// `β ≥ 0` a valid multiplier, so the result is only a hint: the bound that closes a
+    /// Any slope in its range gives a valid line and any `β ≥ 0` a valid multiplier, so the
+    /// result is only a hint: the bound that closes a
     /// sub-problem is recomputed with it by the sound evaluation (``PhaseSplitBounds``).
     ///
     /// `expired` is asked before every step; once it answers true the best hints so far are
@@ -46,14 +48,13 @@ extension PhaseSplitNodeBounds {
     public func optimisedHints(rows: [Int], specification: LinearSpecification, box: Box, phases: PhaseConstraints,
                                start: SplitMultipliers?, sharedMultipliers: Bool = false, ascent: HintAscent = HintAscent(),
                                iterations: Int, expired: () -> Bool = { false }) -> RelaxationHints {
+        let free = freeLines()
         var slopes: [Int: [Double]] = [:]
-        var floors: [Int: Double] = [:]
-        for (k, layer) in layers.enumerated() {
-            guard let floor = Self.slopeFloor(layer), let relaxation = relaxations[k] else { continue }
-            let bounds = result.layerBounds[k]
-            var row = [Double](repeating: .nan, count: bounds.count)
-            for i in 0..<bounds.count where bounds.lower[i] < 0 && bounds.upper[i] > 0 { row[i] = relaxation.lowerSlope[i] }
-            if row.contains(where: { !$0.isNaN }) { slopes[k] = row; floors[k] = floor }
+        for (k, lines) in free {
+            let relaxation = relaxations[k]!
+            slopes[k] = lines.indices.map { i in
+                lines[i].map { $0.isUpper ? relaxation.upperSlope[i] : relaxation.lowerSlope[i] } ?? .nan
+            }
         }
         let splits: [(unit: ActivationUnit, sign: Double)] = start == nil ? [] : phases.all.map { ($0.unit, $0.phase == .active ? 1 : -1) }
         var betas: [[Double]] = rows.map { r in splits.map { start?.values[r]?[$0.unit] ?? 0 } }
@@ -83,7 +84,7 @@ extension PhaseSplitNodeBounds {
             var value = 0.0
             for (index, r) in rows.enumerated() {
                 value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
-                                    slopes: slopes, splits: splits, betas: betas[index], box: box,
+                                    slopes: slopes, free: free, splits: splits, betas: betas[index], box: box,
                                     gradient: &gradient, betaGradient: &betaGradients[index])
             }
             if value > bestValue { bestValue = value; best = slopes; bestBetas = betas }
@@ -100,10 +101,11 @@ extension PhaseSplitNodeBounds {
                 }
             }
             for (k, row) in slopes {
-                let g = gradient[k]!, floor = floors[k]!
+                let g = gradient[k]!, lines = free[k]!
                 var updated = row
                 for i in row.indices where !row[i].isNaN {
-                    updated[i] = Swift.min(Swift.max(row[i] + step(g[i], &slopeMoments[k]!, i, rate: ascent.slopeRate), floor), 1)
+                    let line = lines[i]!
+                    updated[i] = Swift.min(Swift.max(row[i] + step(g[i], &slopeMoments[k]!, i, rate: ascent.slopeRate), line.floor), line.ceiling)
                 }
                 slopes[k] = updated
             }
@@ -118,9 +120,22 @@ extension PhaseSplitNodeBounds {
         return RelaxationHints(slopes: best, multipliers: multipliers(bestBetas))
     }
 
-    /// The float lower bound of one row with `slopes` and the Lagrangian terms `-β_k s_k z_k`
-    /// of `splits`, adding `∂L/∂α` to `gradient` and `∂L/∂β` to `betaGradient`.
-    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]],
+    /// The free lines of the units of every layer that has one
+    /// (``LinearRelaxation/freeLine(_:_:_:)`` over this computation's bounds), keyed by layer.
+    func freeLines() -> [Int: [LinearRelaxation.FreeLine?]] {
+        var free: [Int: [LinearRelaxation.FreeLine?]] = [:]
+        for (k, layer) in layers.enumerated() where relaxations[k] != nil {
+            let bounds = result.layerBounds[k]
+            let lines = (0..<bounds.count).map { LinearRelaxation.freeLine(layer, bounds.lower[$0], bounds.upper[$0]) }
+            if lines.contains(where: { $0 != nil }) { free[k] = lines }
+        }
+        return free
+    }
+
+    /// The float lower bound of one row with `slopes` on the `free` lines and the Lagrangian
+    /// terms `-β_k s_k z_k` of `splits`, adding `∂L/∂α` to `gradient` and `∂L/∂β` to
+    /// `betaGradient`.
+    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], free: [Int: [LinearRelaxation.FreeLine?]],
                             splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
                             gradient: inout [Int: [Double]], betaGradient: inout [Double]) -> Double {
         var lambda = row
@@ -135,7 +150,7 @@ extension PhaseSplitNodeBounds {
                 let relaxation = relaxations[j]!
                 outputMultipliers[j] = lambda
                 for i in 0..<lambda.count {
-                    let (a, b) = lines(j, i, relaxation, slopes, upper: lambda[i] < 0)
+                    let (a, b) = lines(j, i, relaxation, slopes, free, upper: lambda[i] < 0)
                     bound += lambda[i] * b
                     lambda[i] *= a
                 }
@@ -153,8 +168,10 @@ extension PhaseSplitNodeBounds {
                 let mu = outputMultipliers[j]
                 for (k, split) in splits.enumerated() where split.unit.layer == j { betaGradient[k] -= split.sign * zhat[split.unit.unit] }
                 for i in 0..<zhat.count {
-                    if mu[i] >= 0, let row = slopes[j], !row[i].isNaN { gradient[j]![i] += mu[i] * zhat[i] }
-                    let (a, b) = lines(j, i, relaxation, slopes, upper: mu[i] < 0)
+                    if let row = slopes[j], !row[i].isNaN, let line = free[j]?[i], line.isUpper == (mu[i] < 0) {
+                        gradient[j]![i] += mu[i] * (zhat[i] - line.pivot)
+                    }
+                    let (a, b) = lines(j, i, relaxation, slopes, free, upper: mu[i] < 0)
                     zhat[i] = a * zhat[i] + b
                 }
             }
@@ -162,26 +179,15 @@ extension PhaseSplitNodeBounds {
         return bound
     }
 
-    /// The least lower slope of a layer whose unstable units get optimised slopes in
-    /// `[floor, 1]`: 0 for ReLU, `alpha` for LeakyReLU with `alpha < 1` (`f` is convex, and
-    /// its lower lines through the origin are `s z <= f(z)` for every `s` in `[alpha, 1]`, see
-    /// ``LinearRelaxation``); nil for every other layer (their lines stay as computed; with
-    /// `alpha > 1` the line through the origin is the upper one).
-    static func slopeFloor(_ layer: Layer) -> Double? {
-        switch layer {
-        case .relu: return 0
-        case .leakyRelu(let alpha) where alpha < 1: return alpha
-        default: return nil
-        }
-    }
-
-    /// The line unit `i` of layer `j` takes: the upper line, or the lower line with the
-    /// slope from `slopes` where one is set (ReLU, LeakyReLU: `α z`).
+    /// The line unit `i` of layer `j` takes, upper or lower: the free line with the slope
+    /// `α` from `slopes` where one is set (`α z - α c + c`, pivot `c`), else the relaxation's.
     private func lines(_ j: Int, _ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Int: [Double]],
-                       upper: Bool) -> (Double, Double) {
-        if upper { return (relaxation.upperSlope[i], relaxation.upperIntercept[i]) }
-        if let row = slopes[j], !row[i].isNaN { return (row[i], 0) }
-        return (relaxation.lowerSlope[i], relaxation.lowerIntercept[i])
+                       _ free: [Int: [LinearRelaxation.FreeLine?]], upper: Bool) -> (Double, Double) {
+        if let row = slopes[j], !row[i].isNaN, let line = free[j]?[i], line.isUpper == upper {
+            return (row[i], line.pivot - row[i] * line.pivot)
+        }
+        return upper ? (relaxation.upperSlope[i], relaxation.upperIntercept[i])
+                     : (relaxation.lowerSlope[i], relaxation.lowerIntercept[i])
     }
 
     /// `W x + b` in plain floating point (one BLAS matrix-vector product: the hints need no

@@ -84,8 +84,9 @@ public struct PhaseSplitCertificate: Codable, Sendable, Equatable {
     public var splitSide: SplitSide { SplitSide(breakpoint: breakpoint, above: side == .above) }
 }
 
-/// The lower slopes of one ReLU / LeakyReLU layer (``BoundOptions/lowerSlopes``): one per
-/// unit, `null` where the unit keeps the adaptive slope (NaN in memory).
+/// The slopes of one ReLU / LeakyReLU / clip layer's free lines (``BoundOptions/lowerSlopes``:
+/// the lower line of a ReLU or LeakyReLU unit, the line through a clip unit's one inner kink):
+/// one per unit, `null` where the unit keeps the adaptive slope (NaN in memory).
 public struct SlopeLayerCertificate: Codable, Sendable, Equatable {
     public var layer: Int
     public var slopes: [Double?]

@@ -21,7 +21,7 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     case notAPartition(children: Int)
     /// A leaf records no closing method, or an inner node records one.
     case leafMethodMismatch
-    /// A slope list names a layer that is not ReLU / LeakyReLU, has the wrong length, or a
+    /// A slope list names a layer that is not ReLU / LeakyReLU / clip, has the wrong length, or a
     /// slope lies outside the valid range `[low, high]`.
     case slopeOutOfRange(layer: Int, low: Double, high: Double)
     /// A split multiplier is negative or not finite, names no specification row or no unit of
@@ -44,7 +44,7 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
             return "its \(children) children are not the two sides z >= b and z <= b of one unit's breakpoint: part of it is covered by no sub-problem"
         case .leafMethodMismatch: return "a leaf must record how it was closed and an inner node must not"
         case let .slopeOutOfRange(layer, low, high):
-            return "its slopes for layer \(layer) are not one per unit of a ReLU / LeakyReLU layer within [\(low), \(high)]"
+            return "its slopes for layer \(layer) are not one per unit of a ReLU / LeakyReLU / clip layer within [\(low), \(high)]"
         case let .invalidMultiplier(row, layer, unit):
             return "its split multiplier of row \(row) on layer \(layer) unit \(unit) is not a finite value >= 0 on a ReLU / LeakyReLU / clip unit and a specification row, recorded with slopes"
         case .doesNotClose(let method): return "the leaf (\(method.rawValue)) does not close when re-proved"
@@ -119,7 +119,8 @@ extension CertificateChecker {
             report.nodesBounded += 1
             guard let bounds = phaseNodeBounds(query, specification, state.phases, enclosing: state.enclosing,
                                                inherited: RelaxationHints(slopes: state.slopes, multipliers: state.multipliers),
-                                               recorded: recorded, intermediates: node.intermediates ?? .refined) else {
+                                               recorded: recorded, intermediates: node.intermediates ?? .refined,
+                                               newestSplitLayer: node.split?.layer) else {
                 report.leavesChecked += leafCount[state.index]
                 report.reprovedByBounds += leafCount[state.index]
                 continue
@@ -184,14 +185,16 @@ extension CertificateChecker {
     /// Multipliers must have been validated (finite, `>= 0`).
     static func phaseNodeBounds(_ query: SafetyQuery, _ specification: LinearSpecification, _ phases: PhaseConstraints,
                                 enclosing: [LayerBounds], inherited: RelaxationHints, recorded: RelaxationHints?,
-                                intermediates: PhaseNodeIntermediates = .refined) -> BoundResult? {
+                                intermediates: PhaseNodeIntermediates = .refined, newestSplitLayer: Int? = nil) -> BoundResult? {
         guard let first = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
                                                   enclosing: enclosing, lowerSlopes: inherited.slopes,
-                                                  multipliers: inherited.multipliers, intermediates: intermediates) else { return nil }
+                                                  multipliers: inherited.multipliers, intermediates: intermediates,
+                                                  newestSplitLayer: newestSplitLayer) else { return nil }
         guard let recorded else { return first.result }
         guard let second = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases, specification: specification,
                                                    enclosing: first.result.layerBounds, lowerSlopes: recorded.slopes,
-                                                   multipliers: recorded.multipliers, intermediates: intermediates) else { return nil }
+                                                   multipliers: recorded.multipliers, intermediates: intermediates,
+                                                   newestSplitLayer: newestSplitLayer) else { return nil }
         var merged = second.result
         merged.specLower = zip(second.result.specLower, first.result.specLower).map { Swift.max($0, $1) }
         return merged
@@ -270,13 +273,14 @@ extension CertificateChecker {
         }
     }
 
-    /// The fault of one layer's slopes: not a ReLU / LeakyReLU layer, not one slope per unit,
-    /// or a slope outside `[0, 1]` (ReLU) or between `alpha` and 1 (LeakyReLU); nil when valid.
+    /// The fault of one layer's slopes: not a ReLU / LeakyReLU / clip layer, not one slope per
+    /// unit, or a slope outside `[0, 1]` (ReLU, clip) or between `alpha` and 1 (LeakyReLU);
+    /// nil when valid.
     static func slopeFault(_ slopes: SlopeLayerCertificate, network: NeuralNetwork, widths: [Int]) -> PhaseProofFault? {
         let (low, high): (Double, Double)
         if network.layers.indices.contains(slopes.layer) {
             switch network.layers[slopes.layer] {
-            case .relu: (low, high) = (0, 1)
+            case .relu, .clip: (low, high) = (0, 1)
             case .leakyRelu(let alpha): (low, high) = (Swift.min(alpha, 1), Swift.max(alpha, 1))
             default: return .slopeOutOfRange(layer: slopes.layer, low: 0, high: 1)
             }

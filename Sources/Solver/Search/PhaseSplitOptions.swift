@@ -32,7 +32,9 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// on ``SearchSettings/searchThreads`` threads (the verdict depends on the batch
     /// size, never on the thread count).
     public var batch = 8
-    /// Ascent steps that optimise the unstable ReLUs' lower slopes at the root
+    /// Ascent steps that optimise the unstable units' free slopes at the root (ReLU and
+    /// LeakyReLU lower lines, a clip unit's line through its one inner kink,
+    /// ``LinearRelaxation/freeLine(_:_:_:)``)
     /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:ascent:iterations:)``); 0
     /// keeps the adaptive slopes. Children start from their parent's slopes.
     /// Measured on `mnistfc` 256x2 (prop_1_0.03, root): 20 steps raise the nine margins'
@@ -74,9 +76,16 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// How a sub-problem below the root gets its intermediate layer bounds
     /// (``PhaseNodeIntermediates``): `.refined` re-derives every loose unit by
     /// back-substitution; `.fixed` keeps the parent's bounds (split units clipped, intervals
-    /// intersected) and back-substitutes only the specification rows. The root is always
-    /// refined. Both are sound; the choice changes cost and tightness only.
-    public var nodeIntermediates = PhaseNodeIntermediates.refined
+    /// intersected) and back-substitutes only the specification rows; `.afterSplit` re-derives
+    /// only the layers after the node's own split. The root is always refined. All are sound;
+    /// the choice changes cost and tightness only. Measured (Benchmarks/README.md, issue 13,
+    /// tenth step): on the paper-size chain (splits in the clip layer and the classifier,
+    /// after the 1,024-wide generator layers) `.afterSplit` bounds about 1.6 times as many
+    /// sub-problems per second as `.refined` and proves 65 and 47 of 100 samples in 10 s each
+    /// (eps 0.03, simple and augmented GAN) instead of 63 and 45 (`.fixed`, on a quarter of
+    /// the first: 15 of 25 instead of 17); on `mnistfc` it bounds 3-8 % more sub-problems,
+    /// each about 10 % cheaper.
+    public var nodeIntermediates = PhaseNodeIntermediates.afterSplit
     /// Whether the disjuncts of the unsafe set share one tree or get one each
     /// (``PhaseDisjunctSearch``).
     public var disjuncts = PhaseDisjunctSearch.separate

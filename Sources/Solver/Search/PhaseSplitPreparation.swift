@@ -54,16 +54,17 @@ struct PhaseSplitPreparation: Sendable {
     ///     evaluation uses them (for the proof record, ``PhaseProofNode/slopes``).
     ///   - effort: the falsifier's work at this node is added to it.
     ///   - intermediates: whether the intermediate layers are refined or kept from
-    ///     `enclosing` (``PhaseNodeIntermediates``; both passes use it).
+    ///     `enclosing` (``PhaseNodeIntermediates``; both passes use it), with
+    ///     `newestSplitLayer` the layer of the node's own split constraint (nil: none).
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
                  slopes: [Int: [Double]], multipliers: SplitMultipliers? = nil, ascent: HintAscent = HintAscent(), iterations: Int,
-                 intermediates: PhaseNodeIntermediates = .refined,
+                 intermediates: PhaseNodeIntermediates = .refined, newestSplitLayer: Int? = nil,
                  expired: () -> Bool = { false }, optimisedHints: (RelaxationHints) -> Void = { _ in },
                  effort: inout FalsifierEffort) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
                                                    lowerSlopes: slopes, multipliers: multipliers ?? SplitMultipliers(),
-                                                   intermediates: intermediates) else {
+                                                   intermediates: intermediates, newestSplitLayer: newestSplitLayer) else {
             return .infeasible
         }
         var usedSlopes = slopes, usedMultipliers = multipliers
@@ -82,7 +83,8 @@ struct PhaseSplitPreparation: Sendable {
                 guard let tighter = PhaseSplitBounds.bounds(
                     of: query.network, over: query.box, phases: phases, specification: specification,
                     enclosing: bounds.result.layerBounds, lowerSlopes: hints.slopes,
-                    multipliers: hints.multipliers, intermediates: intermediates) else { return .infeasible }
+                    multipliers: hints.multipliers, intermediates: intermediates,
+                    newestSplitLayer: newestSplitLayer) else { return .infeasible }
                 var merged = tighter
                 merged.result.specLower = zip(tighter.result.specLower, bounds.result.specLower).map { max($0, $1) }
                 bounds = merged

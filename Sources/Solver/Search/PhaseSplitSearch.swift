@@ -59,6 +59,8 @@ struct PhaseSplitSearch {
         var slopes: [Int: [Double]] = [:]
         /// The parent's split multipliers (nil when off).
         var multipliers: SplitMultipliers?
+        /// The layer of the node's own split constraint (nil: the root or a fork's child).
+        var splitLayer: Int?
         /// The node's index in ``proof``.
         var id = PhaseProofRecorder.root
     }
@@ -100,6 +102,7 @@ struct PhaseSplitSearch {
                                                 ascent: options.ascent(depth: node.depth),
                                                 iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
                                                 intermediates: node.depth == 0 ? .refined : options.nodeIntermediates,
+                                                newestSplitLayer: node.splitLayer,
                                                 expired: expired, optimisedHints: { optimised = $0 }, effort: &effort)
                 return (ready, optimised, effort)
             }
@@ -155,7 +158,8 @@ struct PhaseSplitSearch {
                 let ids = recordSplit(node.id, split.unit, first: split.first)
                 children.append(zip([split.first, split.first.opposite], [ids.0, ids.1]).map {
                     Node(phases: node.phases.constraining(split.unit, $0, width: width), open: open.open,
-                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, multipliers: open.multipliers, id: $1)
+                         depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, multipliers: open.multipliers,
+                         splitLayer: split.unit.layer, id: $1)
                 })
             }
         }
