@@ -83,8 +83,9 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// after the 1,024-wide generator layers) `.afterSplit` bounds about 1.6 times as many
     /// sub-problems per second as `.refined` and proves 65 and 47 of 100 samples in 10 s each
     /// (eps 0.03, simple and augmented GAN) instead of 63 and 45 (`.fixed`, on a quarter of
-    /// the first: 15 of 25 instead of 17); on `mnistfc` it bounds 3-8 % more sub-problems,
-    /// each about 10 % cheaper.
+    /// the first: 15 of 25 instead of 17). On `mnistfc` (all 71 at 120 s) it solves the same
+    /// 56: the solved ones need 3-8 % more sub-problems (64.7 s in all instead of 61.7 s), the
+    /// time-outs bound 1-19 % (256x4) and 39-107 % (256x6) more in their 120 s.
     public var nodeIntermediates = PhaseNodeIntermediates.afterSplit
     /// Whether the disjuncts of the unsafe set share one tree or get one each
     /// (``PhaseDisjunctSearch``).
