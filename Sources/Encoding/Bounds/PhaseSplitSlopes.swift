@@ -147,10 +147,10 @@ extension PhaseSplitNodeBounds {
                 for i in 0..<lambda.count { bound += lambda[i] * affine.bias[i] }
                 lambda = Self.transposedProduct(affine, lambda)
             case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
-                let relaxation = relaxations[j]!
+                let relaxation = relaxations[j]!, layerSlopes = slopes[j], layerFree = free[j]
                 outputMultipliers[j] = lambda
                 for i in 0..<lambda.count {
-                    let (a, b) = lines(j, i, relaxation, slopes, free, upper: lambda[i] < 0)
+                    let (a, b) = lines(i, relaxation, layerSlopes, layerFree, upper: lambda[i] < 0)
                     bound += lambda[i] * b
                     lambda[i] *= a
                 }
@@ -164,26 +164,29 @@ extension PhaseSplitNodeBounds {
             case .affine(let affine):
                 zhat = Self.product(affine, zhat)
             case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
-                let relaxation = relaxations[j]!
+                let relaxation = relaxations[j]!, layerSlopes = slopes[j], layerFree = free[j]
                 let mu = outputMultipliers[j]
                 for (k, split) in splits.enumerated() where split.unit.layer == j { betaGradient[k] -= split.sign * zhat[split.unit.unit] }
+                var layerGradient = layerSlopes == nil ? nil : gradient[j]
                 for i in 0..<zhat.count {
-                    if let row = slopes[j], !row[i].isNaN, let line = free[j]?[i], line.isUpper == (mu[i] < 0) {
-                        gradient[j]![i] += mu[i] * (zhat[i] - line.pivot)
+                    if let row = layerSlopes, !row[i].isNaN, let line = layerFree?[i], line.isUpper == (mu[i] < 0) {
+                        layerGradient![i] += mu[i] * (zhat[i] - line.pivot)
                     }
-                    let (a, b) = lines(j, i, relaxation, slopes, free, upper: mu[i] < 0)
+                    let (a, b) = lines(i, relaxation, layerSlopes, layerFree, upper: mu[i] < 0)
                     zhat[i] = a * zhat[i] + b
                 }
+                if let layerGradient { gradient[j] = layerGradient }
             }
         }
         return bound
     }
 
-    /// The line unit `i` of layer `j` takes, upper or lower: the free line with the slope
-    /// `α` from `slopes` where one is set (`α z - α c + c`, pivot `c`), else the relaxation's.
-    private func lines(_ j: Int, _ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Int: [Double]],
-                       _ free: [Int: [LinearRelaxation.FreeLine?]], upper: Bool) -> (Double, Double) {
-        if let row = slopes[j], !row[i].isNaN, let line = free[j]?[i], line.isUpper == upper {
+    /// The line unit `i` of a layer takes, upper or lower: the free line (`free`, the layer's
+    /// entry of ``freeLines()``) with the slope `α` from `slopes` (the layer's) where one is
+    /// set (`α z - α c + c`, pivot `c`), else the relaxation's.
+    private func lines(_ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Double]?,
+                       _ free: [LinearRelaxation.FreeLine?]?, upper: Bool) -> (Double, Double) {
+        if let row = slopes, !row[i].isNaN, let line = free?[i], line.isUpper == upper {
             return (row[i], line.pivot - row[i] * line.pivot)
         }
         return upper ? (relaxation.upperSlope[i], relaxation.upperIntercept[i])
