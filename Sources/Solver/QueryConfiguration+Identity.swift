@@ -21,7 +21,8 @@
 /// - settings added after results files existed, while they keep the value that those runs
 ///   had: the escalated attack and ``AttackSettings/escalateAfterNodes`` while no escalated
 ///   attack is set, ``SearchSettings/searchBatch`` at 1, ``SearchSettings/strongBranchingDepth``
-///   and ``SearchSettings/plainTrackPeriod`` at 0, ``phaseSplit`` at its defaults (input
+///   and ``SearchSettings/plainTrackPeriod`` at 0, ``BoundSettings/slopeSteps`` at 0,
+///   ``phaseSplit`` at its defaults (input
 ///   splitting).
 ///
 /// A new setting that can change a verdict must appear in the text (a new label at the end,
@@ -50,7 +51,7 @@ extension QueryConfiguration: CustomStringConvertible {
         "escalatedAttack", "escalateAfterNodes", "attackMethod", "randomAttack", "nodeAttack", "maxNodes",
         "splitAspectRatio", "smtUnstableThreshold", "maxDepth", "leafTimeLimit", "smtResourceLimit",
         "timeLimit", "maxRecordedLeaves", "smt2Directory", "searchBatch", "strongBranchingDepth",
-        "plainTrackPeriod", "phaseSplit",
+        "plainTrackPeriod", "phaseSplit", "slopeSteps",
     ]
 
     /// Every group's entries, in no particular order.
@@ -70,6 +71,7 @@ extension QueryConfiguration: CustomStringConvertible {
 extension BoundSettings {
     var identityFields: [QueryConfiguration.IdentityField] {
         [.init("useRelaxationLP", useRelaxationLP), .init("useInterval", useInterval), .init("useLinear", useLinear)]
+            + (slopeSteps == 0 ? [] : [.init("slopeSteps", slopeSteps)])
     }
 }
 

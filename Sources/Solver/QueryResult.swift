@@ -30,6 +30,9 @@ public enum LeafMethod: String, Sendable, Codable {
     case bounds
     /// Z3 answered `unsat` on the exact encoding of the sub-box.
     case smt
+    /// Sound linear bounds with optimised lower slopes (``ClosedLeaf/slopes``, alpha-CROWN)
+    /// exclude every disjunct that the plain bounds left open on the sub-box.
+    case slopes
 }
 
 /// One closed sub-box of a split proof (part of the certificate).
@@ -42,6 +45,9 @@ public struct ClosedLeaf: Sendable, Equatable {
     /// it, `verify check` rebuilds the search's bisection tree node for node and bounds each
     /// node inside its parent's bounds, as the search did.
     public var path: [Int]
+    /// For a ``LeafMethod/slopes`` leaf: the lower slopes that close it, keyed by layer like
+    /// ``BoundOptions/lowerSlopes`` (NaN: the unit keeps its adaptive line); nil otherwise.
+    public var slopes: [Int: [Double]]? = nil
 }
 
 /// Counters of one query.
@@ -75,6 +81,9 @@ public struct QueryStatistics: Sendable, Equatable {
     public var falsifier = FalsifierEffort()
     /// The phase engine's falsifier found the counterexample (a bound minimiser or a descent).
     public var falsifierFound = false
+    /// Sub-boxes of the input split search closed by optimised slopes
+    /// (``BoundSettings/slopeSteps``) after their plain bounds left them open.
+    public var slopeClosures = 0
 }
 
 /// The full answer to a ``SafetyQuery``.

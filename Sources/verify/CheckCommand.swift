@@ -53,7 +53,7 @@ enum CheckCommand: Subcommand {
         print("written by: \(report.writtenBy?.description ?? "not recorded")")
         if !report.question.isEmpty { print("question: \(report.question)") }
         print("claim: \(report.claim)")
-        print("re-checked: \(report.leavesChecked) proof sub-boxes (\(report.reprovedByBounds) by fresh bounds, \(report.reprovedByZ3) by Z3\(cvc5 == nil ? "" : ", \(report.confirmedByCVC5) confirmed by cvc5"); \(report.nodesBounded) tree nodes bounded), \(report.counterexamplesReplayed) counterexamples replayed")
+        print("re-checked: \(report.leavesChecked) proof sub-boxes (\(report.reprovedByBounds) by fresh bounds, \(report.reprovedBySlopes) by bounds with their recorded slopes, \(report.reprovedByZ3) by Z3\(cvc5 == nil ? "" : ", \(report.confirmedByCVC5) confirmed by cvc5"); \(report.nodesBounded) tree nodes bounded), \(report.counterexamplesReplayed) counterexamples replayed")
         for problem in report.problems { print("problem: \(problem)") }
         switch report.outcome {
         case .valid:

@@ -38,9 +38,12 @@ enum SolverOptions {
                "branch and bound on the input box (input), on ReLU phases (phase), or phase from \(PhaseSplitOptions().minimumInputDimension) input dimensions on (auto) (default auto)"),
     ] + phaseTuningOptions
 
-    /// The phase engine's settings (every `--phase-*` option): the one-query commands and
-    /// `robustness` take them; a robustness run records them in its results identity.
+    /// The engines' settings (`--input-slopes` and every `--phase-*` option): the one-query
+    /// commands and `robustness` take them; a robustness run records them in its results
+    /// identity.
     static let phaseTuningOptions: [OptionSpec] = [
+        .value("--input-slopes", "N",
+               "input engine: optimise the ReLU lower slopes of every sub-box that the plain bounds leave open by N gradient steps before splitting it (alpha-CROWN; default \(QueryConfiguration.oneShotSlopeSteps) for vnnlib and local, \(defaults.bounds.slopeSteps) for robustness; 0 = off)"),
         .value("--phase-leaf", "N",
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
         .value("--phase-slopes", "N",
@@ -81,6 +84,7 @@ enum SolverOptions {
     /// whenever strong branching is on (without it both tracks would be the same tree).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
                               strongBranching: Int, engine: PhaseSplitOptions.Engine = .input) throws {
+        configuration.bounds.slopeSteps = QueryConfiguration.oneShotSlopeSteps
         try phaseSplit(arguments, &configuration, engine: engine)
         configuration.search.searchBatch = QueryConfiguration.oneShotSearchBatch
         // A certificate (`--json`) is checkable only with every closed sub-box in it.
@@ -99,9 +103,10 @@ enum SolverOptions {
         configuration.phaseSplit.engine = explicit ?? defaultEngine
     }
 
-    /// The `--phase-*` options (``phaseTuningOptions``) into `configuration.phaseSplit`; the
-    /// engine is left alone.
+    /// `--input-slopes` into `configuration.bounds` and the `--phase-*` options
+    /// (``phaseTuningOptions``) into `configuration.phaseSplit`; the engine is left alone.
     static func phaseTuning(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration) throws {
+        if let steps = try arguments.int("--input-slopes", minimum: 0) { configuration.bounds.slopeSteps = steps }
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
@@ -141,6 +146,7 @@ enum SolverOptions {
     static func searchLine(_ s: QueryStatistics, phaseEngine: Bool) -> String {
         "search: \(phaseEngine ? "phase engine, \(s.nodes) sub-problems" : "\(s.nodes) sub-boxes"), depth \(s.maxDepth), "
             + "\(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)"
+            + (s.slopeClosures > 0 ? ", \(s.slopeClosures) closed by optimised slopes" : "")
             + (phaseEngine ? "; falsifier: \(s.falsifier.candidates) candidates, \(s.falsifier.steps) steps, found \(s.falsifierFound ? "yes" : "no")" : "")
     }
 

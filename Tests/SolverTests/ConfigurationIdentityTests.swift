@@ -84,6 +84,7 @@ final class ConfigurationIdentityTests: XCTestCase {
         everything.search.searchBatch = 2
         everything.search.strongBranchingDepth = 1
         everything.search.plainTrackPeriod = 1
+        everything.bounds.slopeSteps = 1
         everything.phaseSplit.engine = .auto
         let labels = everything.identityFields.map(\.label)
         XCTAssertEqual(labels.count, QueryConfiguration.identityOrder.count)
@@ -105,6 +106,19 @@ final class ConfigurationIdentityTests: XCTestCase {
             }
         }
         XCTAssertEqual(settings, labels.count + placement.count)
+    }
+
+    /// The input engine's slope steps (``BoundSettings/slopeSteps``) enter the identity only
+    /// when on, at the end, so that every results file written without them keeps its
+    /// identity and one written with them is not resumed without them.
+    func testSlopeStepsEnterTheIdentityOnlyWhenOn() {
+        let plain = QueryConfiguration()
+        XCTAssertFalse(plain.description.contains("slopeSteps"), plain.description)
+        var slopes = plain
+        slopes.bounds.slopeSteps = 20
+        XCTAssertTrue(slopes.description.hasSuffix(", slopeSteps: 20)"), slopes.description)
+        slopes.phaseSplit.engine = .auto
+        XCTAssertTrue(slopes.description.hasSuffix(", phaseSplit: \(slopes.phaseSplit), slopeSteps: 20)"), slopes.description)
     }
 
     /// The phase engine at its defaults (input splitting) leaves the identity of every

@@ -78,11 +78,12 @@ final class PipelineDifferentialTests: XCTestCase {
         return try! NeuralNetwork(inputShape: [inputs], layers: layers)
     }
 
-    static func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws -> (robust: Int, violated: Int) {
+    static func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws
+        -> (robust: Int, violated: Int, slopeClosures: Int) {
         var rng = Z3SeededGenerator(seed: seed)
         let solver = try QuerySolver(configuration: configuration)
         let oracle = try Z3Context()
-        var counts = (robust: 0, violated: 0)
+        var counts = (robust: 0, violated: 0, slopeClosures: 0)
         for trial in 0..<cases {
             let network = Self.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
@@ -92,6 +93,7 @@ final class PipelineDifferentialTests: XCTestCase {
             let property = OutputProperty.misclassification(outputCount: 3, trueClass: trueClass)
             let result = solver.solve(SafetyQuery(network: network, box: box, property: property))
             let naive = try oracle.solve(smtlib2: Self.naiveSMT(network, box, property))
+            counts.slopeClosures += result.statistics.slopeClosures
             switch (result.verdict, naive.outcome) {
             case (.holds, .unsat):
                 counts.robust += 1

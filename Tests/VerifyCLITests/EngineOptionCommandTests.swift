@@ -37,6 +37,48 @@ final class EngineOptionCommandTests: XCTestCase {
         XCTAssertTrue(table.stderr.contains("need --robustness"), table.stderr)
     }
 
+    /// `--input-slopes`: `verify vnnlib` closes the ACAS Xu 4_2 property 2 slab
+    /// (Tests/Fixtures/certificates/README.md) at its root with optimised slopes by default,
+    /// says so on its search line, writes the slopes into the certificate, and `verify check`
+    /// re-proves the leaf with them; `--input-slopes 0` turns the step off and a negative
+    /// count is a one-line usage error (exit 2). A robustness run records the setting in its
+    /// results identity.
+    func testInputSlopesCloseTheSlabAndTheCertificateChecks() throws {
+        let slab = ["vnnlib", "Tests/Fixtures/vnncomp/acasxu/ACASXU_run2a_4_2_batch_2000.onnx",
+                    "Tests/Fixtures/certificates/acasxu_4_2_prop_2_slab.vnnlib"]
+        let certificate = temporaryPath("slab.json")
+        defer { try? FileManager.default.removeItem(atPath: certificate) }
+        let run = try runVerify(slab + ["--json", certificate])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("search: 1 sub-boxes") && run.stderr.contains("1 closed by optimised slopes"), run.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: certificate))) as! [String: Any]
+        let query = (object["queries"] as! [[String: Any]])[0]
+        let leaf = (query["proof_leaves"] as! [[String: Any]])[0]
+        XCTAssertEqual(leaf["method"] as? String, "slopes")
+        XCTAssertFalse((leaf["slopes"] as? [Any] ?? []).isEmpty)
+        XCTAssertEqual((query["statistics"] as? [String: Any])?["slope_closures"] as? Int, 1)
+        let check = try runVerify(["check", certificate, "--no-cvc5"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("1 by bounds with their recorded slopes") && check.stdout.contains("certificate VALID"), check.stdout)
+
+        let off = try runVerify(slab + ["--input-slopes", "0", "--timeout", "2"])
+        XCTAssertFalse(off.stderr.contains("closed by optimised slopes"), off.stderr)
+        XCTAssertNotEqual(off.status, 2, off.stderr)
+        let negative = try runVerify(slab + ["--input-slopes", "-1"])
+        XCTAssertEqual(negative.status, 2, negative.stderr)
+        XCTAssertTrue(negative.stderr.contains("--input-slopes"), negative.stderr)
+        XCTAssertEqual(negative.stderr.split(separator: "\n").count, 1, negative.stderr)
+
+        let results = temporaryPath("slopes.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: results) }
+        let small = ["--samples", "1", "--eps", "0.3", "--max-nodes", "20", "--jobs", "1", "--quiet"]
+        let withSlopes = try runVerify(["robustness", "examples/digits/experiment.json", "--results", results, "--input-slopes", "5"] + small)
+        XCTAssertNotEqual(withSlopes.status, 2, withSlopes.stderr)
+        let resumedWithout = try runVerify(["robustness", "examples/digits/experiment.json", "--results", results, "--resume"] + small)
+        XCTAssertEqual(resumedWithout.status, 2, resumedWithout.stderr)
+        XCTAssertTrue(resumedWithout.stderr.contains("the solver settings differ"), resumedWithout.stderr)
+    }
+
     /// The stderr search line: the 784-input `mnistfc` instance runs on the phase engine
     /// (`auto`) and reports its sub-problems and Z3 leaves.
     func testVNNLibReportsSubProblemsAndZ3Leaves() throws {

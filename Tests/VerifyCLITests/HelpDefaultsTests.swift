@@ -48,6 +48,8 @@ final class HelpDefaultsTests: XCTestCase {
             "--strong-branching": ["\(QueryConfiguration.oneShotStrongBranchingDepth)", "0"],
             // vnnlib and local pass auto (phases from 16 input dimensions on).
             "--engine": [PhaseSplitOptions.Engine.auto.rawValue],
+            // vnnlib's and local's preset, then robustness's (the configuration's).
+            "--input-slopes": ["\(QueryConfiguration.oneShotSlopeSteps)", "\(configuration.bounds.slopeSteps)"],
             "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
             "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
             "--phase-branching": ["\(PhaseSplitOptions().branching.candidates)"],
@@ -78,7 +80,7 @@ final class HelpDefaultsTests: XCTestCase {
         // The drift that started this test: --rlimit's help once said 20000000 while the
         // code ran 5000000.
         for option in ["--timeout", "--rlimit", "--max-nodes", "--max-depth", "--smt-threshold", "--attack",
-                       "--strong-branching", "--adapter-scale", "--adapter-shift"] {
+                       "--strong-branching", "--input-slopes", "--adapter-scale", "--adapter-shift"] {
             XCTAssertTrue(checked.contains(option), "no default printed for \(option)")
         }
     }

@@ -57,7 +57,8 @@ public struct QueryCertificate: Codable, Sendable, Equatable {
         case .holds(let proof):
             method = proof
             proofLeaves = result.leaves.map {
-                LeafCertificate(lower: $0.lower, upper: $0.upper, depth: $0.depth, method: $0.method, path: $0.path)
+                LeafCertificate(lower: $0.lower, upper: $0.upper, depth: $0.depth, method: $0.method, path: $0.path,
+                                slopes: $0.slopes.map(SlopeLayerCertificate.list))
             }
             proofLeavesTruncated = result.leavesTruncated
             phaseProof = result.phaseProof
@@ -120,6 +121,9 @@ public struct LeafCertificate: Codable, Sendable, Equatable {
     public var method: LeafMethod
     /// The dimension split at each ancestor, from the root; absent in earlier certificates.
     public var path: [Int]?
+    /// The lower slopes that close a `slopes` leaf (``ClosedLeaf/slopes``); `verify check`
+    /// validates their ranges and re-evaluates the sound bound with them.
+    public var slopes: [SlopeLayerCertificate]?
 }
 
 /// The counters of ``QueryStatistics``, for people (`verify check` does not read them).
@@ -134,6 +138,9 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
     /// where it tried nothing.
     public var falsifierCandidates, falsifierSteps: Int?
     public var falsifierFound: Bool?
+    /// Sub-boxes closed by optimised slopes (``QueryStatistics/slopeClosures``); absent where
+    /// none was.
+    public var slopeClosures: Int?
 
     enum CodingKeys: String, CodingKey {
         case nodes
@@ -152,6 +159,7 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
         case falsifierCandidates = "falsifier_candidates"
         case falsifierSteps = "falsifier_steps"
         case falsifierFound = "falsifier_found"
+        case slopeClosures = "slope_closures"
     }
 
     init(_ s: QueryStatistics) {
@@ -174,6 +182,7 @@ public struct StatisticsCertificate: Codable, Sendable, Equatable {
             falsifierSteps = s.falsifier.steps
             falsifierFound = s.falsifierFound
         }
+        if s.slopeClosures > 0 { slopeClosures = s.slopeClosures }
     }
 }
 

@@ -43,6 +43,7 @@ extension CertificateChecker {
             return
         }
         let withPaths = !leaves.isEmpty && leaves.allSatisfy { $0.path != nil }
+        let widths = [query.network.inputSize] + query.network.layerOutputSizes
 
         struct Node {
             var box: Box
@@ -78,6 +79,17 @@ extension CertificateChecker {
                     continue
                 }
                 report.leavesChecked += 1
+                if leaf.method == .slopes {
+                    // The recorded slopes, validated, in the sound evaluation the search used.
+                    let fault = (leaf.slopes ?? []).lazy.compactMap { slopeFault($0, network: query.network, widths: widths) }.first
+                    if case .slopeOutOfRange(let layer, let low, let high) = fault {
+                        report.problems.append(.invalidSlopes(place: place, box: node.box, layer: layer, low: low, high: high))
+                        continue
+                    }
+                    open = preparation.openAfterSlopes(box: node.box, plain: ready.bounds, open: open,
+                                                       slopes: SlopeLayerCertificate.dictionary(leaf.slopes ?? []))
+                    if open.isEmpty { report.reprovedBySlopes += 1; continue }
+                }
                 // The exact LP on every open conjunction, not only the near-zero ones.
                 open = open.filter { disjunct in
                     rows[disjunct].count < 2

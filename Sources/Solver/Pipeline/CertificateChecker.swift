@@ -91,11 +91,15 @@ public enum CertificateChecker {
         public var upper: [Double]
         public var method: LeafMethod
         public var path: [Int]?
-        public init(lower: [Double], upper: [Double], method: LeafMethod, path: [Int]? = nil) {
+        /// The slopes of a ``LeafMethod/slopes`` leaf (``LeafCertificate/slopes``).
+        public var slopes: [SlopeLayerCertificate]?
+        public init(lower: [Double], upper: [Double], method: LeafMethod, path: [Int]? = nil,
+                    slopes: [SlopeLayerCertificate]? = nil) {
             self.lower = lower
             self.upper = upper
             self.method = method
             self.path = path
+            self.slopes = slopes
         }
     }
 
@@ -110,6 +114,8 @@ public enum CertificateChecker {
         /// Nodes of the rebuilt bisection trees that were bounded.
         public var nodesBounded = 0
         public var reprovedByBounds = 0
+        /// Proof sub-boxes closed by the sound bounds with their recorded slopes (`slopes` leaves).
+        public var reprovedBySlopes = 0
         public var reprovedByZ3 = 0
         public var confirmedByCVC5 = 0
         public var counterexamplesReplayed = 0
@@ -223,7 +229,7 @@ public enum CertificateChecker {
                                                   problem: "a proof sub-box's path names a dimension that does not exist",
                                                   fix: Certificate.malformedFix)
             }
-            return Leaf(lower: leaf.lower, upper: leaf.upper, method: leaf.method, path: leaf.path)
+            return Leaf(lower: leaf.lower, upper: leaf.upper, method: leaf.method, path: leaf.path, slopes: leaf.slopes)
         }
     }
 }

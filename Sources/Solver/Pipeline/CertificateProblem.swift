@@ -39,6 +39,9 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
     case doesNotClose(place: String, box: Box, method: LeafMethod)
     /// cvc5 does not confirm Z3's `unsat`.
     case cvc5Disagrees(place: String, box: Box)
+    /// A `slopes` leaf whose recorded slopes for `layer` are not one per unit of a ReLU /
+    /// LeakyReLU / clip layer within `[low, high]` (outside, a line is no lower bound).
+    case invalidSlopes(place: String, box: Box, layer: Int, low: Double, high: Double)
     /// A node of a recorded ReLU-phase proof tree (its index) that does not check out.
     case phaseProof(place: String, node: Int, PhaseProofFault)
     /// A claimed violation without any counterexample.
@@ -72,6 +75,8 @@ public enum CertificateProblem: Sendable, Equatable, CustomStringConvertible {
             return "\(place): sub-box \(box.lower)...\(box.upper) (\(method.rawValue)) does not close when re-proved"
         case let .cvc5Disagrees(place, box):
             return "\(place): cvc5 does not confirm unsat on sub-box \(box.lower)...\(box.upper)"
+        case let .invalidSlopes(place, box, layer, low, high):
+            return "\(place): sub-box \(box.lower)...\(box.upper) records slopes for layer \(layer) that are not one per unit of a ReLU / LeakyReLU / clip layer within [\(low), \(high)]"
         case let .phaseProof(place, node, fault):
             return "\(place): phase proof node \(node): \(fault)"
         case .noCounterexample:

@@ -18,7 +18,13 @@ extension InputSplitSearch {
         statistics.dualExclusions += ready.dualExclusions
         let open = onPlainTrack ? ready.open : openAfterExactLP(node, ready)
         if open.isEmpty {
-            if !onPlainTrack { record(node, .bounds) }
+            guard !onPlainTrack else { return .done }
+            if let slopes = ready.closingSlopes {
+                statistics.slopeClosures += 1
+                record(node, .slopes, slopes: slopes)
+            } else {
+                record(node, .bounds)
+            }
             return .done
         }
 

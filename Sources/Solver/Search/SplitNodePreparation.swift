@@ -3,7 +3,8 @@ import Network
 
 /// The part of a split-search node's work that depends on the node alone, so that several
 /// nodes can be prepared at once on different threads: its bounds, the disjuncts that the
-/// bounds and the dual certificate leave open, and (optionally) the node attack on them.
+/// bounds and the dual certificate leave open, optimised slopes that may close the rest
+/// (``slopeSteps``), and (optionally) the node attack on what stays open.
 ///
 /// Everything here is a pure function of the node, so preparing a batch on one thread or
 /// on many gives the same values; what needs a Z3 context (the exact LP of
@@ -16,6 +17,10 @@ struct SplitNodePreparation: Sendable {
     let method: BoundMethod
     let useRelaxationLP: Bool
     let nodeAttack: AttackConfiguration?
+    /// Gradient steps of the slope optimisation on a node that the plain bounds leave open
+    /// (``BoundSettings/slopeSteps``; 0 = none, as in `verify check`, which re-evaluates
+    /// recorded slopes instead, ``openAfterSlopes(box:plain:open:slopes:)``).
+    var slopeSteps = 0
 
     /// A node's prepared values.
     struct Prepared: Sendable {
@@ -27,6 +32,9 @@ struct SplitNodePreparation: Sendable {
         var nearZero: [Int]
         /// Conjunctions excluded by a dual certificate.
         var dualExclusions: Int
+        /// The optimised lower slopes that closed the disjuncts the plain bounds left open
+        /// (``open`` is then empty); nil when the node was not closed that way.
+        var closingSlopes: [Int: [Double]]? = nil
         /// The node attack's point on ``open`` (float-reached, not yet checked), when the
         /// attack was run here; `attackRun` says whether it was.
         var attackPoint: [Double]?
@@ -61,13 +69,54 @@ struct SplitNodePreparation: Sendable {
                 return true
             }
         }
+        var closing: [Int: [Double]]?
+        if slopeSteps > 0, method == .linear, !open.isEmpty {
+            closing = closingSlopes(box: box, plain: bounds, open: open)
+            if closing != nil { (open, nearZero) = ([], []) }
+        }
         var prepared = Prepared(bounds: bounds, open: open, nearZero: nearZero, dualExclusions: dualExclusions,
-                                attackPoint: nil, attackRun: false)
+                                closingSlopes: closing, attackPoint: nil, attackRun: false)
         if let nodeAttack, depth > 0, !open.isEmpty {
             prepared.attackPoint = attack(box: box, open: open, configuration: nodeAttack)
             prepared.attackRun = true
         }
         return prepared
+    }
+
+    /// Lower slopes, optimised by ``slopeSteps`` steps of projected gradient ascent
+    /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:ascent:iterations:expired:)``)
+    /// on the best atom of every disjunct in `open`, under which
+    /// ``openAfterSlopes(box:plain:open:slopes:)`` leaves nothing open; nil when they do not
+    /// close the node. The optimisation runs in plain floating point on the relaxation inside
+    /// `plain`: its slopes are only hints until the sound evaluation has used them.
+    func closingSlopes(box: Box, plain: BoundResult, open: [Int]) -> [Int: [Double]]? {
+        guard let start = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(),
+                                                  specification: specification, enclosing: plain.layerBounds) else {
+            return [:]
+        }
+        let best = open.map { disjunct in rows[disjunct].max { plain.specLower[$0] < plain.specLower[$1] }! }
+        let slopes = start.optimisedSlopes(rows: best, specification: specification, box: box, iterations: slopeSteps)
+        // No free line (every unit stable, or no ReLU-like unit): the plain bound stands.
+        guard slopes.values.contains(where: { $0.contains { !$0.isNaN } }) else { return nil }
+        return openAfterSlopes(box: box, plain: plain, open: open, slopes: slopes).isEmpty ? slopes : nil
+    }
+
+    /// The disjuncts of `open` that the sound linear bounds with lower slopes `slopes`
+    /// (``PhaseSplitBounds`` without phase constraints, every layer intersected with the
+    /// node's plain bounds `plain`, each atom's lower bound the larger of the two) leave
+    /// open: no atom lower bound `> 0` and no dual certificate of the conjunction
+    /// (``ConjunctionExclusion``). Any slopes in their lines' ranges give sound bounds
+    /// (``LinearRelaxation/freeLine(_:_:_:)``); the caller checks recorded ones first. An
+    /// empty box (crossing bounds) leaves nothing open.
+    func openAfterSlopes(box: Box, plain: BoundResult, open: [Int], slopes: [Int: [Double]]) -> [Int] {
+        guard let tight = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(),
+                                                  specification: specification, enclosing: plain.layerBounds,
+                                                  lowerSlopes: slopes)?.result else { return [] }
+        let lower = zip(tight.specLower, plain.specLower).map { max($0, $1) }
+        return InputSplitSearch.openDisjuncts(lower, rows: rows, among: open).filter { disjunct in
+            rows[disjunct].count < 2 || !ConjunctionExclusion.search(lower: box.lower, upper: box.upper,
+                                                                     rows: linearRows(tight, disjunct)).excludes
+        }
     }
 
     /// The node attack on the disjuncts `open` of ``property`` over `box`.
