@@ -26,9 +26,10 @@ enum RobustnessCommand: Subcommand {
         lower bounds, a success for upper bounds). Verdicts are the same for any --jobs, any \
         --shard and after --resume. Ctrl-C or SIGTERM stops the run, keeps every finished sample \
         and prints the command that resumes it. --timeout, --rlimit and --max-nodes override the \
-        experiment's time_limit, rlimit and max_nodes, --engine its engine; the --phase-* options \
-        tune the phase engine (for ablations) and, like every solver setting, enter the results \
-        identity, so a file resumes only with the same ones. \
+        experiment's time_limit, rlimit and max_nodes, --engine its engine; --input-slopes \
+        turns on slope optimisation in the input engine and the --phase-* options tune the phase \
+        engine (for ablations); like every solver setting they enter the results identity, so a \
+        file resumes only with the same ones. \
         The first run records delta, confidence, bound, samples per class and --stop-early in \
         the header of FILE; --resume with another value is refused (exit code 2): those settings \
         are the claim, and choosing them after seeing samples voids its guarantee. \

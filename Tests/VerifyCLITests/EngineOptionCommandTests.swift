@@ -52,6 +52,7 @@ final class EngineOptionCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertTrue(run.stderr.contains("search: 1 sub-boxes") && run.stderr.contains("1 closed by optimised slopes"), run.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: certificate))) as! [String: Any]
+        XCTAssertEqual(object["format"] as? Int, 3, "a slope leaf makes the certificate format 3")
         let query = (object["queries"] as! [[String: Any]])[0]
         let leaf = (query["proof_leaves"] as! [[String: Any]])[0]
         XCTAssertEqual(leaf["method"] as? String, "slopes")

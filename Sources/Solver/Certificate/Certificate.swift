@@ -10,7 +10,9 @@ import Network
 /// The text is ``JSONText``'s (sorted keys, two-space indentation, shortest round-trip
 /// digits), so a reader recovers the same Doubles. The layout's version is the top-level key
 /// `format`: 1 for every certificate without a ReLU-phase proof, 2 when some query record
-/// carries one (`phase_proof`, ``PhaseProof``; format 2 is format 1 plus that key). A file
+/// carries one (`phase_proof`, ``PhaseProof``; format 2 is format 1 plus that key), 3 when
+/// some proof sub-box is closed by optimised slopes (format 1 or 2 plus the leaf method
+/// `slopes` with its `slopes` key, ``LeafCertificate/slopes``). A file
 /// without the key has format 1 (the layout carried no key when it was first written); a
 /// file with any format outside ``readableFormats`` is refused, since this build cannot know
 /// what its fields mean.
@@ -24,8 +26,10 @@ public enum Certificate: Sendable, Equatable {
     public static let formatVersion = 1
     /// The layout this build writes when a query record holds a phase proof.
     public static let phaseProofFormatVersion = 2
+    /// The layout this build writes when a proof sub-box records its closing slopes.
+    public static let slopeLeafFormatVersion = 3
     /// The layouts this build reads.
-    public static let readableFormats = [formatVersion, phaseProofFormatVersion]
+    public static let readableFormats = [formatVersion, phaseProofFormatVersion, slopeLeafFormatVersion]
 
     /// The format this certificate is written in.
     public var format: Int {
@@ -34,6 +38,7 @@ public enum Certificate: Sendable, Equatable {
         case .local(let certificate): records = [certificate.query]
         case .vnnlib(let certificate): records = certificate.queries
         }
+        if records.contains(where: { ($0.proofLeaves ?? []).contains { $0.method == .slopes } }) { return Self.slopeLeafFormatVersion }
         return records.contains { $0.phaseProof != nil } ? Self.phaseProofFormatVersion : Self.formatVersion
     }
 
@@ -77,7 +82,7 @@ public enum Certificate: Sendable, Equatable {
         if let format = object["format"], !readableFormats.contains(where: { Double($0) == format as? Double }) {
             let number = format as? Double
             let written = number.flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : nil } ?? JSONText.encode(format, pretty: false)
-            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(written) is not one this build reads (\(readableFormats.map(String.init).joined(separator: " or ")))",
+            throw NetworkError.invalidContent(file: file, place: "format", problem: "certificate format \(written) is not one this build reads (\(readableFormats.dropLast().map(String.init).joined(separator: ", ")) or \(readableFormats.last!))",
                                               fix: "check it with the build that wrote it (its 'tool' field)")
         }
         do {

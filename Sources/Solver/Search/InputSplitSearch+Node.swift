@@ -46,7 +46,9 @@ extension InputSplitSearch {
             if let step = exactLeaf(node, bounds, subQuery, lastLevel: lastLevel) { return step }
             // Z3 ran out of budget on this sub-box: split it and go on.
         }
-        return .split(children(of: node, bounds: bounds, open: open, subProperty: subProperty, onPlainTrack: onPlainTrack))
+        var pair = children(of: node, bounds: bounds, open: open, subProperty: subProperty, onPlainTrack: onPlainTrack)
+        for k in pair.indices { pair[k].slopeGain = ready.slopeGain ?? node.slopeGain }
+        return .split(pair)
     }
 
     /// The limit that ends the search before the next node, if any: an interruption (the
