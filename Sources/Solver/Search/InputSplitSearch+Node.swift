@@ -47,7 +47,10 @@ extension InputSplitSearch {
             // Z3 ran out of budget on this sub-box: split it and go on.
         }
         var pair = children(of: node, bounds: bounds, open: open, subProperty: subProperty, onPlainTrack: onPlainTrack)
-        for k in pair.indices { pair[k].slopeGain = ready.slopeGain ?? node.slopeGain }
+        for k in pair.indices {
+            pair[k].slopeGain = ready.slopeGain ?? node.slopeGain
+            pair[k].slopeStart = ready.trialSlopes ?? node.slopeStart
+        }
         return .split(pair)
     }
 

@@ -23,8 +23,8 @@ import Network
 ///    (alpha-CROWN: projected gradient ascent on the best atoms' bounds, then the sound
 ///    evaluation with them; ``SplitNodePreparation/trySlopes(box:plain:open:)``), kept
 ///    only when they close the node, and tried only where an ancestor's trial does not say
-///    they cannot (``SlopeTrial``). Measured on ACAS Xu: 4_2 prop_2 8,490 sub-boxes instead
-///    of 502,222 (6.7 s instead of 84.0 s on two threads);
+///    they cannot (``SlopeTrial``). Measured on ACAS Xu: 4_2 prop_2 7,770 sub-boxes instead
+///    of 502,222 (7.5 s instead of 80.8 s on two threads);
 /// 2. no disjunct left: the node is closed (``LeafMethod/bounds``, or ``LeafMethod/slopes``
 ///    with the closing slopes recorded for `verify check`);
 /// 3. otherwise a short attack on the node's open disjuncts (a float-confirmed point ends
@@ -141,6 +141,8 @@ struct InputSplitSearch {
         /// The gain of the nearest ancestor's slope trial that left it open (``SlopeTrial``);
         /// nil when no ancestor tried.
         var slopeGain: Double? = nil
+        /// That trial's slopes: where this node's trial starts (a warm start).
+        var slopeStart: [Int: [Double]]? = nil
     }
 
     /// What handling one node leads to.
@@ -203,7 +205,7 @@ struct InputSplitSearch {
             let prepared = ParallelMap.map(Array(batch.enumerated()), threads: threads) { index, node in
                 preparation.prepare(box: node.box, candidates: node.open, depth: node.depth,
                                     enclosing: node.enclosing, root: index == 0 ? rootBounds ?? node.known : node.known,
-                                    slopeGain: node.slopeGain)
+                                    slopeGain: node.slopeGain, slopeStart: node.slopeStart)
             }
             // Children of each batch node, pushed after the batch so that the first node's
             // children end on top (with a batch of 1: plain depth-first order).
