@@ -1,6 +1,6 @@
 /// One slope optimisation on a node (``SplitNodePreparation/trySlopes(box:plain:open:)``).
 ///
-/// When to try: what the slopes gain shrinks with the box, so a node whose deficit (how far
+/// When to try: what optimised slopes gain shrinks with the box, so a node whose deficit (how far
 /// its best plain atom bound is below 0, ``SplitNodePreparation/deficit(_:open:)``) exceeds
 /// ``reach`` times the gain of its nearest ancestor's failed trial is unlikely to close,
 /// and is split without a trial; a node without such an ancestor always tries. Measured

@@ -96,20 +96,22 @@ struct SplitNodePreparation: Sendable {
 
     /// Lower slopes optimised by ``slopeSteps`` steps of projected gradient ascent
     /// (``PhaseSplitNodeBounds/optimisedSlopes(rows:specification:box:ascent:iterations:expired:)``)
-    /// on the best atom of every disjunct in `open`, from the slopes `initial` (an ancestor's
-    /// failed trial; nil: the adaptive slopes), and whether
+    /// on the best atom of every disjunct in `open`, and whether
     /// ``openAfterSlopes(box:plain:open:slopes:)`` leaves nothing open with them; nil when no
     /// unit has a free line, or the start's layers cross (the plain bound stands, and the node
-    /// is split). The optimisation runs in plain floating
-    /// point on the relaxation inside `plain`: its slopes are only hints until the sound
-    /// evaluation has used them. Measured with the ancestor's slopes as the start instead
-    /// of the adaptive ones: ACAS Xu 4_2 prop_2 7,770 sub-boxes instead of 8,490, 3_3 prop_2
-    /// 13,836 instead of 15,178, 1_1 prop_5 3,148 instead of 3,710, the MNIST C∘G query of
-    /// ``SlopeTrial`` 1,931 instead of 1,961. The optimiser starts from the relaxation of the plain
-    /// bounds' own layers (``PhaseNodeIntermediates/fixed`` inside `plain`: the same lines as
-    /// re-deriving them, without the cost); the sound evaluation re-derives every layer with
-    /// the optimised slopes (measured on ACAS Xu 4_2 prop_2 with a trial at every open
-    /// sub-box: fixed layers there too need 11,390 sub-boxes instead of 6,566).
+    /// is split). The optimisation runs in plain floating point: its slopes are only hints
+    /// until the sound evaluation has used them.
+    ///
+    /// - The start: the relaxation of the plain bounds' own layers
+    ///   (``PhaseNodeIntermediates/fixed`` inside `plain`: the same lines as re-deriving them,
+    ///   without the cost), with the slopes `initial` of an ancestor's failed trial (nil: the
+    ///   adaptive slopes). Measured with that warm start against the adaptive slopes: ACAS Xu
+    ///   4_2 prop_2 7,770 sub-boxes instead of 8,490, 3_3 prop_2 13,836 instead of 15,178, 1_1
+    ///   prop_5 3,148 instead of 3,710, the MNIST C∘G query of ``SlopeTrial`` 1,931 instead of
+    ///   1,961.
+    /// - The sound evaluation re-derives every layer with the optimised slopes (with a trial at
+    ///   every open sub-box, keeping the plain layers there too made 4_2 prop_2 need 11,390
+    ///   sub-boxes instead of 6,566).
     func trySlopes(box: Box, plain: BoundResult, open: [Int], start initial: [Int: [Double]]? = nil) -> SlopeTrial? {
         guard let start = PhaseSplitBounds.bounds(of: network, over: box, phases: PhaseConstraints(),
                                                   specification: specification, enclosing: plain.layerBounds,
