@@ -64,11 +64,11 @@ public struct QueryConfiguration: Sendable, Equatable {
     /// branching (Benchmarks/README.md).
     public static let oneShotPlainTrackPeriod = 8
 
-    /// ``BoundSettings/slopeSteps`` of `verify vnnlib` and `verify local`: on ACAS Xu 4_2
+    /// ``BoundSettings/slopeSteps`` of `verify vnnlib`: on ACAS Xu 4_2
     /// property 2 with a trial at every open sub-box, 5 steps need 106,474 sub-boxes, 10 need
     /// 9,382, 15 need 7,142 and 20 need 6,566 (one thread: 78, 12.7, 10.9 and 11.0 s; none:
-    /// over 116 s). `robustness` leaves it at 0 unless asked (Benchmarks/README.md: on the
-    /// MNIST C∘G suite the trials cost more than the sub-boxes they save).
+    /// over 116 s). `local` and `robustness` leave it at 0 unless asked (Benchmarks/README.md:
+    /// on the MNIST C∘G suite the trials cost more than the sub-boxes they save).
     public static let oneShotSlopeSteps = 20
 }
 
@@ -82,7 +82,7 @@ public struct BoundSettings: Sendable, Equatable {
     public var useRelaxationLP = true
     /// Input split search: gradient steps that optimise the lower slopes of a sub-box whose
     /// plain linear bounds leave a disjunct open, before it is split (alpha-CROWN,
-    /// ``SplitNodePreparation``); 0 = off. The one-shot commands use
+    /// ``SplitNodePreparation``); 0 = off. `verify vnnlib` uses
     /// ``QueryConfiguration/oneShotSlopeSteps``.
     public var slopeSteps = 0
 

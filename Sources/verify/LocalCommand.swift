@@ -32,10 +32,12 @@ enum LocalCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         var configuration = try SolverOptions.configuration(arguments)
-        // No strong branching by default: on C∘G networks it costs more than it saves
-        // (``QueryConfiguration/oneShotStrongBranchingDepth``).
+        // No strong branching and no slope trials by default: on C∘G networks both cost more
+        // than they save (``QueryConfiguration/oneShotStrongBranchingDepth``,
+        // ``QueryConfiguration/oneShotSlopeSteps``), and without them `local` searches a
+        // robustness sample as `robustness` does.
         try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: SolverOptions.localStrongBranchingDepth,
-                                        engine: .auto)
+                                        slopeSteps: QueryConfiguration().bounds.slopeSteps, engine: .auto)
         let (network, center, files) = try loadNetworkAndCenter(arguments)
         guard let eps = try arguments.double("--eps") else {
             throw UsageError(description: "verify local: give the box radius with --eps E")

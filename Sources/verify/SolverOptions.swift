@@ -43,7 +43,7 @@ enum SolverOptions {
     /// identity.
     static let phaseTuningOptions: [OptionSpec] = [
         .value("--input-slopes", "N",
-               "input engine: optimise the ReLU lower slopes of every sub-box that the plain bounds leave open by N gradient steps before splitting it (alpha-CROWN; default \(QueryConfiguration.oneShotSlopeSteps) for vnnlib and local, \(defaults.bounds.slopeSteps) for robustness; 0 = off)"),
+               "input engine: optimise the ReLU lower slopes of every sub-box that the plain bounds leave open by N gradient steps before splitting it (alpha-CROWN; default \(QueryConfiguration.oneShotSlopeSteps) for vnnlib, \(defaults.bounds.slopeSteps) for local and robustness; 0 = off)"),
         .value("--phase-leaf", "N",
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
         .value("--phase-slopes", "N",
@@ -81,10 +81,12 @@ enum SolverOptions {
     /// (``QueryConfiguration/oneShotSearchBatch``) prepared on `--threads` threads, and
     /// chooses its top splits by strong branching to `--strong-branching` levels (default
     /// `strongBranching`), with the plain track (``SearchSettings/plainTrackPeriod``)
-    /// whenever strong branching is on (without it both tracks would be the same tree).
+    /// whenever strong branching is on (without it both tracks would be the same tree), and
+    /// tries optimised slopes on open sub-boxes with `--input-slopes` steps (default
+    /// `slopeSteps`).
     static func oneShotSearch(_ arguments: ParsedArguments, _ configuration: inout QueryConfiguration,
-                              strongBranching: Int, engine: PhaseSplitOptions.Engine = .input) throws {
-        configuration.bounds.slopeSteps = QueryConfiguration.oneShotSlopeSteps
+                              strongBranching: Int, slopeSteps: Int, engine: PhaseSplitOptions.Engine = .input) throws {
+        configuration.bounds.slopeSteps = slopeSteps
         try phaseSplit(arguments, &configuration, engine: engine)
         configuration.search.searchBatch = QueryConfiguration.oneShotSearchBatch
         // A certificate (`--json`) is checkable only with every closed sub-box in it.

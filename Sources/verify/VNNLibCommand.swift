@@ -32,7 +32,7 @@ enum VNNLibCommand: Subcommand {
         configuration.attack.escalatedAttack = QueryConfiguration.vnnlibEscalatedAttack
         configuration.attack.nodeAttack = QueryConfiguration.vnnlibNodeAttack
         try SolverOptions.oneShotSearch(arguments, &configuration, strongBranching: QueryConfiguration.oneShotStrongBranchingDepth,
-                                        engine: .auto)
+                                        slopeSteps: QueryConfiguration.oneShotSlopeSteps, engine: .auto)
         let network = try NetworkFile.load(modelPath)
         let property = try VNNLibParser.parse(contentsOf: propertyPath, expectedInputs: network.inputSize,
                                               expectedOutputs: network.outputSize)

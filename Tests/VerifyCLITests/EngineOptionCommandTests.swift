@@ -80,6 +80,25 @@ final class EngineOptionCommandTests: XCTestCase {
         XCTAssertTrue(resumedWithout.stderr.contains("the solver settings differ"), resumedWithout.stderr)
     }
 
+    /// `verify local` tries no slopes unless asked (on C∘G networks they cost more than they
+    /// save, and a robustness sample is searched the same way): its default search is the
+    /// one of `--input-slopes 0`, and `--input-slopes 20` reaches the same verdict.
+    func testLocalTriesNoSlopesUnlessAsked() throws {
+        let local = ["local", "--classifier", "examples/digits/classifier.onnx", "--generator", "examples/digits/generator_1.onnx",
+                     "--noise", "0.3,-0.5,1.0,0.2,-1.1,0.4", "--class", "1", "--eps", "0.2"]
+        func searchLine(_ run: CommandResult) -> String? {
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("search: ") }.map(String.init)
+                ?? run.stderr.split(separator: "\n").first { $0.hasPrefix("search: ") }.map(String.init)
+        }
+        let plain = try runVerify(local), off = try runVerify(local + ["--input-slopes", "0"])
+        let on = try runVerify(local + ["--input-slopes", "20"])
+        XCTAssertNotEqual(plain.status, 2, plain.stderr)
+        let line = try XCTUnwrap(searchLine(plain), plain.stdout + plain.stderr)
+        XCTAssertFalse(line.contains("closed by optimised slopes"), line)
+        XCTAssertEqual(line, searchLine(off))
+        XCTAssertEqual(on.status, plain.status, on.stdout + on.stderr)
+    }
+
     /// The stderr search line: the 784-input `mnistfc` instance runs on the phase engine
     /// (`auto`) and reports its sub-problems and Z3 leaves.
     func testVNNLibReportsSubProblemsAndZ3Leaves() throws {

@@ -10,7 +10,8 @@ import XCTest
 final class HelpDefaultsTests: XCTestCase {
     /// `(option, default as printed)` for every option line whose help says "default X" (not
     /// "default: ...", which describes rather than states a value). A clause that lists one
-    /// default per command, "default A for vnnlib, B for local", gives A then B.
+    /// default per command, "default A for vnnlib, B for local" (or "B for local and
+    /// robustness"), gives A then B.
     static func printedDefaults(_ help: String) -> [(option: String, value: String)] {
         var found: [(String, String)] = []
         for line in help.split(separator: "\n").map(String.init) where line.hasPrefix("  --") {
@@ -22,8 +23,8 @@ final class HelpDefaultsTests: XCTestCase {
                 for (index, item) in clause.components(separatedBy: ", ").enumerated() {
                     let words = item.split(separator: " ")
                     guard let value = words.first else { break }
-                    // Later items count only in the "B for COMMAND" form.
-                    if index > 0 && !(words.count == 3 && words[1] == "for") { break }
+                    // Later items count only in the "B for COMMAND[ and COMMAND]" form.
+                    if index > 0 && !((words.count == 3 || words.count == 5 && words[3] == "and") && words[1] == "for") { break }
                     found.append((option, String(value)))
                 }
             }
@@ -48,7 +49,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--strong-branching": ["\(QueryConfiguration.oneShotStrongBranchingDepth)", "0"],
             // vnnlib and local pass auto (phases from 16 input dimensions on).
             "--engine": [PhaseSplitOptions.Engine.auto.rawValue],
-            // vnnlib's and local's preset, then robustness's (the configuration's).
+            // vnnlib's preset, then local's and robustness's (the configuration's).
             "--input-slopes": ["\(QueryConfiguration.oneShotSlopeSteps)", "\(configuration.bounds.slopeSteps)"],
             "--phase-leaf": ["\(PhaseSplitOptions().leafUnstableThreshold)"],
             "--phase-slopes": ["\(PhaseSplitOptions().slopeIterations)"],
@@ -127,8 +128,10 @@ final class HelpDefaultsTests: XCTestCase {
           --b X      method: x or y (default x)
           --c N      threads (default: all cores)
           --d N      depth (0 = off; default 16 for vnnlib, 0 for local)
+          --e N      steps (default 20 for vnnlib, 0 for local and robustness; 0 = off)
+          --f N      size (default 3, more with care)
         """
         let found = Self.printedDefaults(help).map { "\($0.option)=\($0.value)" }
-        XCTAssertEqual(found, ["--a=12", "--b=x", "--d=16", "--d=0"])
+        XCTAssertEqual(found, ["--a=12", "--b=x", "--d=16", "--d=0", "--e=20", "--e=0", "--f=3"])
     }
 }

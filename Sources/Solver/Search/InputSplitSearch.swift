@@ -19,7 +19,7 @@ import Network
 ///    atoms' linear lower bounds: a soundly checked dual certificate (``ConjunctionExclusion``),
 ///    and Z3's exact LP (``ExactLeafSolver/relaxationExcludes(box:rows:)``) only when the float
 ///    LP optimum is too close to zero to tell; with ``BoundSettings/slopeSteps`` (`verify
-///    vnnlib` and `local`: 20) the disjuncts still open get optimised lower slopes
+///    vnnlib`: 20) the disjuncts still open get optimised lower slopes
 ///    (alpha-CROWN: projected gradient ascent on the best atoms' bounds, then the sound
 ///    evaluation with them; ``SplitNodePreparation/trySlopes(box:plain:open:)``), kept
 ///    only when they close the node, and tried only where an ancestor's trial does not say
