@@ -19,9 +19,9 @@ extension InputSplitSearch {
         let open = onPlainTrack ? ready.open : openAfterExactLP(node, ready)
         if open.isEmpty {
             guard !onPlainTrack else { return .done }
-            if let slopes = ready.closingSlopes {
+            if let trial = ready.trial, trial.closes {
                 statistics.slopeClosures += 1
-                record(node, .slopes, slopes: slopes)
+                record(node, .slopes, slopes: trial.slopes)
             } else {
                 record(node, .bounds)
             }
@@ -47,10 +47,7 @@ extension InputSplitSearch {
             // Z3 ran out of budget on this sub-box: split it and go on.
         }
         var pair = children(of: node, bounds: bounds, open: open, subProperty: subProperty, onPlainTrack: onPlainTrack)
-        for k in pair.indices {
-            pair[k].slopeGain = ready.slopeGain ?? node.slopeGain
-            pair[k].slopeStart = ready.trialSlopes ?? node.slopeStart
-        }
+        for k in pair.indices { pair[k].failedTrial = ready.trial ?? node.failedTrial }
         return .split(pair)
     }
 

@@ -138,11 +138,10 @@ struct InputSplitSearch {
         var known: BoundResult? = nil
         /// The dimensions split on the way from the root (recorded with a proof leaf).
         var path: [Int] = []
-        /// The gain of the nearest ancestor's slope trial that left it open (``SlopeTrial``);
+        /// The nearest ancestor's slope trial, which left that ancestor open (``SlopeTrial``:
+        /// its gain decides whether this node tries, its slopes are where the trial starts);
         /// nil when no ancestor tried.
-        var slopeGain: Double? = nil
-        /// That trial's slopes: where this node's trial starts (a warm start).
-        var slopeStart: [Int: [Double]]? = nil
+        var failedTrial: SlopeTrial? = nil
     }
 
     /// What handling one node leads to.
@@ -205,7 +204,7 @@ struct InputSplitSearch {
             let prepared = ParallelMap.map(Array(batch.enumerated()), threads: threads) { index, node in
                 preparation.prepare(box: node.box, candidates: node.open, depth: node.depth,
                                     enclosing: node.enclosing, root: index == 0 ? rootBounds ?? node.known : node.known,
-                                    slopeGain: node.slopeGain, slopeStart: node.slopeStart)
+                                    failedTrial: node.failedTrial)
             }
             // Children of each batch node, pushed after the batch so that the first node's
             // children end on top (with a batch of 1: plain depth-first order).

@@ -17,8 +17,10 @@ struct SlopeTrial: Sendable {
 
     static let reach = 1.0
 
-    static func isWorthTrying(deficit: Double, ancestorGain: Double?) -> Bool {
-        guard let ancestorGain else { return true }
-        return deficit <= reach * ancestorGain
+    /// Whether a node with `deficit` tries, after its nearest ancestor's failed trial
+    /// `failed` (nil: none).
+    static func isWorthTrying(deficit: Double, after failed: SlopeTrial?) -> Bool {
+        guard let failed else { return true }
+        return deficit <= reach * failed.gain
     }
 }

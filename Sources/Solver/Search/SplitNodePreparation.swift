@@ -32,14 +32,10 @@ struct SplitNodePreparation: Sendable {
         var nearZero: [Int]
         /// Conjunctions excluded by a dual certificate.
         var dualExclusions: Int
-        /// The optimised lower slopes that closed the disjuncts the plain bounds left open
-        /// (``open`` is then empty); nil when the node was not closed that way.
-        var closingSlopes: [Int: [Double]]? = nil
-        /// How much optimised slopes lowered the node's deficit (``deficit(_:open:)``) when
-        /// they were tried and did not close it: the children's estimate (``SlopeTrial``).
-        var slopeGain: Double? = nil
-        /// The slopes of that failed trial (the children's start, ``InputSplitSearch/Node/slopeStart``).
-        var trialSlopes: [Int: [Double]]? = nil
+        /// The node's slope trial, when it ran: if it closed the node, ``open`` is empty and
+        /// its slopes go into the proof leaf; if not, it is the children's
+        /// ``InputSplitSearch/Node/failedTrial``.
+        var trial: SlopeTrial? = nil
         /// The node attack's point on ``open`` (float-reached, not yet checked), when the
         /// attack was run here; `attackRun` says whether it was.
         var attackPoint: [Double]?
@@ -48,12 +44,12 @@ struct SplitNodePreparation: Sendable {
 
     /// Bounds `box` (``BoundOptions/enclosing`` when given; `root` instead when given) and
     /// filters `candidates` (see ``InputSplitSearch``, step 1), then tries optimised slopes
-    /// on what stays open when ``slopeSteps`` is set and `slopeGain` (the nearest ancestor's
-    /// gain, nil when none tried) says they may close it (``SlopeTrial``), starting from that
-    /// ancestor's slopes `slopeStart` (nil: the adaptive ones). The node attack
+    /// on what stays open when ``slopeSteps`` is set and the nearest ancestor's failed trial
+    /// `failedTrial` (nil when none) says they may close it (``SlopeTrial``), starting from
+    /// that trial's slopes (the adaptive ones without it). The node attack
     /// runs when ``nodeAttack`` is set, `depth > 0` and some disjunct is open.
     func prepare(box: Box, candidates: [Int], depth: Int, enclosing: [LayerBounds]?,
-                 root: BoundResult? = nil, slopeGain: Double? = nil, slopeStart: [Int: [Double]]? = nil) -> Prepared {
+                 root: BoundResult? = nil, failedTrial: SlopeTrial? = nil) -> Prepared {
         let bounds = root ?? BoundPropagation.bounds(
             of: network, over: box, specification: specification,
             options: BoundOptions(method: method, enclosing: enclosing))
@@ -79,14 +75,12 @@ struct SplitNodePreparation: Sendable {
         }
         var trial: SlopeTrial?
         if slopeSteps > 0, method == .linear, !open.isEmpty,
-           SlopeTrial.isWorthTrying(deficit: deficit(bounds.specLower, open: open), ancestorGain: slopeGain) {
-            trial = trySlopes(box: box, plain: bounds, open: open, start: slopeStart)
+           SlopeTrial.isWorthTrying(deficit: deficit(bounds.specLower, open: open), after: failedTrial) {
+            trial = trySlopes(box: box, plain: bounds, open: open, start: failedTrial?.slopes)
             if trial?.closes == true { (open, nearZero) = ([], []) }
         }
         var prepared = Prepared(bounds: bounds, open: open, nearZero: nearZero, dualExclusions: dualExclusions,
-                                closingSlopes: trial?.closes == true ? trial?.slopes : nil,
-                                slopeGain: trial?.closes == false ? trial?.gain : nil,
-                                trialSlopes: trial?.closes == false ? trial?.slopes : nil, attackPoint: nil, attackRun: false)
+                                trial: trial, attackPoint: nil, attackRun: false)
         if let nodeAttack, depth > 0, !open.isEmpty {
             prepared.attackPoint = attack(box: box, open: open, configuration: nodeAttack)
             prepared.attackRun = true
