@@ -104,6 +104,21 @@ final class PhaseSplitFalsifierTests: XCTestCase {
         guard case .holds = result.verdict else { return XCTFail("expected holds, got \(result.verdict)") }
     }
 
+    /// The filter before the exact check of a sub-problem's bound minimisers
+    /// (``PhaseSplitPreparation/isNearlyUnsafe(_:)``): outputs in the unsafe set `y_0 - y_1 <= 0`
+    /// and outputs within `1e-6 (1 + max |y|)` of it pass, outputs clearly outside do not.
+    func testOnlyNearlyUnsafeMinimisersGoToTheExactCheck() throws {
+        let query = try Self.l1BallQuery()
+        let preparation = PhaseSplitPreparation(query: query, specification: LinearSpecification(coefficients: [[1, -1]], constants: [0]),
+                                                rows: [0..<1])
+        XCTAssertTrue(preparation.isNearlyUnsafe([0.4, 0.5]))
+        XCTAssertTrue(preparation.isNearlyUnsafe([0.5, 0.5]))
+        XCTAssertTrue(preparation.isNearlyUnsafe([0.5 + 1e-9, 0.5]))
+        XCTAssertTrue(preparation.isNearlyUnsafe([1000 + 1e-4, 1000]))
+        XCTAssertFalse(preparation.isNearlyUnsafe([0.5 + 1e-5, 0.5]))
+        XCTAssertFalse(preparation.isNearlyUnsafe([0.6, 0.5]))
+    }
+
     /// Same verdict and witness on 1 and 4 search threads: on the L1 ball and on random small
     /// networks with random boxes (the falsifier's starts come from the query's seed, its
     /// budgets are step counts).

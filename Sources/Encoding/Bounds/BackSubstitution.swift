@@ -73,6 +73,8 @@ struct BackSubstitution {
     /// Restricted operands of affine and activation layers (``columnLayout(top:)``).
     var compactAffine: [Int: AffineOperands] = [:]
     var compactActivation: [Int: ActivationOperands] = [:]
+    /// Interval products of affine layers to reuse and record (``IntervalMemo``); nil: none.
+    var intervalMemo: IntervalMemo?
 
     init(network: NeuralNetwork, box: Box, linear: Bool, substitutesElementWise: Bool = true,
          blasRows: Int = BackSubstitution.blasRowThreshold) {
@@ -102,7 +104,7 @@ struct BackSubstitution {
         let input = bounds[k]
         switch layers[k] {
         case .affine(let affine):
-            let (output, rowMagnitudes) = IntervalPropagation.affine(affine, input)
+            let (output, rowMagnitudes) = affineIntervals(k, affine, input)
             bounds.append(output)
             guard recordsLinearData else { return }
             magnitudeSums[k] = Self.magnitudeSum(input)
@@ -125,6 +127,17 @@ struct BackSubstitution {
             errorWeights[k] = lowerWeights
             upperErrorWeights[k] = upperWeights
         }
+    }
+
+    /// ``IntervalPropagation/affine(_:_:)`` of layer `k`, from ``intervalMemo`` when it holds
+    /// this very input, recorded there otherwise.
+    private mutating func affineIntervals(_ k: Int, _ affine: AffineLayer, _ input: LayerBounds)
+        -> (bounds: LayerBounds, rowMagnitudes: [Double]) {
+        guard intervalMemo != nil else { return IntervalPropagation.affine(affine, input) }
+        if let known = intervalMemo?.product(layer: k, input: input, outputSize: affine.outputSize) { return known }
+        let computed = IntervalPropagation.affine(affine, input)
+        intervalMemo?.record(layer: k, input: input, output: computed.bounds, rowMagnitudes: computed.rowMagnitudes)
+        return computed
     }
 
     /// `RU(sum_i max(|l_i|, |u_i|))`.

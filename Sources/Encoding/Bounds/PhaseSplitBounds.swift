@@ -47,16 +47,23 @@ import Network
 /// and only the specification rows are back-substituted; `.afterSplit` refines only the
 /// activation layers after `newestSplitLayer` (none when it is nil). All are sound on `S`:
 /// the refinement only tightens bounds that are already sound.
+///
+/// `intervals` (``IntervalMemo``, from earlier computations over the same network) saves the
+/// interval products of affine layers whose input bounds repeat bit for bit; the result's
+/// ``PhaseSplitNodeBounds/intervals`` holds them with this computation's own, for the next.
+/// The bounds are the same Doubles with or without it.
 public enum PhaseSplitBounds {
     public static func bounds(of network: NeuralNetwork, over box: Box, phases: PhaseConstraints,
                               specification: LinearSpecification, enclosing: [LayerBounds]? = nil,
                               lowerSlopes: [Int: [Double]] = [:],
                               multipliers: SplitMultipliers = SplitMultipliers(),
                               intermediates: PhaseNodeIntermediates = .refined,
-                              newestSplitLayer: Int? = nil) -> PhaseSplitNodeBounds? {
+                              newestSplitLayer: Int? = nil,
+                              intervals: IntervalMemo? = nil) -> PhaseSplitNodeBounds? {
         precondition(box.dimension == network.inputSize, "box and network input sizes differ")
         let layers = network.layers
         var state = BackSubstitution(network: network, box: box, linear: true)
+        state.intervalMemo = intervals
         if let enclosing {
             precondition(enclosing.count == layers.count + 1, "enclosing bounds need one entry per layer and the input")
             guard state.bounds[0].intersect(with: enclosing[0]) else { return nil }
@@ -73,7 +80,8 @@ public enum PhaseSplitBounds {
         let (result, consistent) = state.specificationResult(
             specification, splitTerms: multipliers.isEmpty ? nil : multipliers.terms(phases))
         guard consistent else { return nil }
-        return PhaseSplitNodeBounds(result: result, layers: layers, relaxations: state.relaxations)
+        return PhaseSplitNodeBounds(result: result, layers: layers, relaxations: state.relaxations,
+                                    intervals: state.intervalMemo ?? IntervalMemo())
     }
 
     /// Whether the activation layer `layer` gets its loose units back-substituted under

@@ -7,6 +7,9 @@ public struct PhaseSplitNodeBounds: Sendable {
     public var result: BoundResult
     let layers: [Layer]
     let relaxations: [LinearRelaxation?]
+    /// The affine layers' interval products of this computation and of the memo it was
+    /// given (``IntervalMemo``): pass it to the next computation over the same network.
+    public var intervals = IntervalMemo()
 
     /// The units a split can make more exact: ReLU / LeakyReLU units whose pre-activation
     /// bounds straddle 0 (`l < 0 < u`), and clip `[p, q]` units with a breakpoint strictly

@@ -50,10 +50,11 @@ extension PhaseSplitPreparation {
             switch branching.estimate {
             case .fixedIntermediates:
                 bound = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: child, specification: restricted,
-                                                enclosing: layerBounds, lowerSlopes: slopes, intermediates: .fixed)?.result
+                                                enclosing: layerBounds, lowerSlopes: slopes, intermediates: .fixed,
+                                                intervals: bounds.intervals)?.result
             case .full:
                 bound = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: child, specification: restricted,
-                                                enclosing: layerBounds, lowerSlopes: slopes)?.result
+                                                enclosing: layerBounds, lowerSlopes: slopes, intervals: bounds.intervals)?.result
             }
             guard let result = bound else { return .infinity }
             let values = renumbered.map { range in range.map { result.specLower[$0] }.max()! }

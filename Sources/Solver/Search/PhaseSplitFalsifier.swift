@@ -161,26 +161,38 @@ struct PhaseSplitFalsifier: Sendable {
 
 extension PhaseSplitPreparation {
     /// Step 3 of a sub-problem: each open disjunct's bound minimiser (the box vertex the
-    /// linear lower bound of its best atom `best[k]` points to) is checked as a
-    /// counterexample; then, with ``FalsifierOptions/nodeSteps`` `> 0`, the minimiser whose
-    /// disjunct scores lowest in the float pass starts a short descent on that disjunct
-    /// (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A pure function of the
-    /// node's bounds, like the rest of the preparation. The points tried and steps taken are
-    /// added to `effort`.
+    /// linear lower bound of its best atom `best[k]` points to) goes through the float
+    /// forward pass, and is checked as a counterexample (``CounterexampleCheck``, exact) when
+    /// that pass puts it in the unsafe set or within
+    /// ``HeuristicTolerances/candidateMargin`` of it (``isNearlyUnsafe(_:)``; the check
+    /// itself costs several forward passes); then, with ``FalsifierOptions/nodeSteps`` `> 0`,
+    /// the minimiser whose disjunct scores lowest in the float pass starts a short descent on
+    /// that disjunct (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A
+    /// pure function of the node's bounds, like the rest of the preparation. The points tried
+    /// and steps taken are added to `effort`.
     func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool,
                  effort: inout FalsifierEffort) -> Counterexample? {
         let points = best.map { minimiser(result, row: $0) }
-        for point in points {
+        let outputs = points.map { query.network.evaluate($0) }
+        for (point, values) in zip(points, outputs) {
             effort.candidates += 1
-            if let found = CounterexampleCheck.check(query, point: point, source: .attack) { return found }
+            if isNearlyUnsafe(values), let found = CounterexampleCheck.check(query, point: point, source: .attack) { return found }
         }
         guard falsifier.enabled, falsifier.nodeSteps > 0, !points.isEmpty, !expired() else { return nil }
-        let scores = zip(open, points).map { d, point -> Double in
-            let outputs = query.network.evaluate(point)
-            return query.property.disjuncts[d].map { $0.value(outputs) }.max() ?? -.infinity
+        let scores = zip(open, outputs).map { d, outputs -> Double in
+            query.property.disjuncts[d].map { $0.value(outputs) }.max() ?? -.infinity
         }
         let k = scores.indices.min { (scores[$0], $0) < (scores[$1], $1) }!
         return PhaseSplitFalsifier(query: query, options: falsifier)
             .descend(disjunct: open[k], from: points[k], steps: falsifier.nodeSteps, expired: expired, effort: &effort)
+    }
+
+    /// Whether the float outputs `values` reach the unsafe set or miss it by at most
+    /// ``HeuristicTolerances/candidateMargin`` times `1 + max |y_i|`: the points worth the
+    /// exact check. A filter only: a point it passes over is not a counterexample the float
+    /// pass could show, and what it lets through is decided by the exact check alone.
+    func isNearlyUnsafe(_ values: [Double]) -> Bool {
+        let scale = 1 + (values.map(\.magnitude).max() ?? 0)
+        return !(query.property.violationScore(values) > HeuristicTolerances.candidateMargin * scale)
     }
 }

@@ -61,6 +61,8 @@ struct PhaseSplitSearch {
         var multipliers: SplitMultipliers?
         /// The layer of the node's own split constraint (nil: the root or a fork's child).
         var splitLayer: Int?
+        /// The parent's interval products (``IntervalMemo``).
+        var intervals = IntervalMemo()
         /// The node's index in ``proof``.
         var id = PhaseProofRecorder.root
     }
@@ -102,7 +104,7 @@ struct PhaseSplitSearch {
                                                 ascent: options.ascent(depth: node.depth),
                                                 iterations: node.depth == 0 ? options.slopeIterations : options.childSlopeIterations,
                                                 intermediates: node.depth == 0 ? .refined : options.nodeIntermediates,
-                                                newestSplitLayer: node.splitLayer,
+                                                newestSplitLayer: node.splitLayer, intervals: node.intervals,
                                                 expired: expired, optimisedHints: { optimised = $0 }, effort: &effort)
                 return (ready, optimised, effort)
             }
@@ -159,7 +161,7 @@ struct PhaseSplitSearch {
                 children.append(zip([split.first, split.first.opposite], [ids.0, ids.1]).map {
                     Node(phases: node.phases.constraining(split.unit, $0, width: width), open: open.open,
                          depth: node.depth + 1, enclosing: enclosing, slopes: open.slopes, multipliers: open.multipliers,
-                         splitLayer: split.unit.layer, id: $1)
+                         splitLayer: split.unit.layer, intervals: open.bounds.intervals, id: $1)
                 })
             }
         }
@@ -194,7 +196,7 @@ struct PhaseSplitSearch {
         let ids = recordFork(node.id, disjuncts: order)
         return zip(order, ids).map { disjunct, id in
             Node(phases: node.phases, open: [disjunct], depth: node.depth, enclosing: open.bounds.result.layerBounds,
-                 slopes: open.slopes, multipliers: open.multipliers, id: id)
+                 slopes: open.slopes, multipliers: open.multipliers, intervals: open.bounds.intervals, id: id)
         }
     }
 
