@@ -56,19 +56,19 @@ struct PhaseSplitPreparation: Sendable {
     ///   - intermediates: whether the intermediate layers are refined or kept from
     ///     `enclosing` (``PhaseNodeIntermediates``; both passes use it), with
     ///     `newestSplitLayer` the layer of the node's own split constraint (nil: none).
-    ///   - intervals: the parent's interval products (``IntervalMemo``; nil: none), reused
+    ///   - intervals: the parent's interval products (``IntervalMemo``; empty at the root), reused
     ///     where a layer's input bounds repeat; the result's bounds carry them on.
     func prepare(phases: PhaseConstraints, candidates: [Int], enclosing: [LayerBounds]?,
                  slopes: [Int: [Double]], multipliers: SplitMultipliers? = nil, ascent: HintAscent = HintAscent(), iterations: Int,
                  intermediates: PhaseNodeIntermediates = .refined, newestSplitLayer: Int? = nil,
-                 intervals: IntervalMemo? = nil,
+                 intervals: IntervalMemo = IntervalMemo(),
                  expired: () -> Bool = { false }, optimisedHints: (RelaxationHints) -> Void = { _ in },
                  effort: inout FalsifierEffort) -> Prepared {
         guard var bounds = PhaseSplitBounds.bounds(of: query.network, over: query.box, phases: phases,
                                                    specification: specification, enclosing: enclosing,
                                                    lowerSlopes: slopes, multipliers: multipliers ?? SplitMultipliers(),
                                                    intermediates: intermediates, newestSplitLayer: newestSplitLayer,
-                                                   intervals: intervals ?? IntervalMemo()) else {
+                                                   intervals: intervals) else {
             return .infeasible
         }
         var usedSlopes = slopes, usedMultipliers = multipliers
