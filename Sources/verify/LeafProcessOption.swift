@@ -3,19 +3,21 @@ import Solver
 
 /// `--leaf-process on|off`: with `on` every exact Z3 leaf runs in a child `verify-leaf` (the
 /// leaf worker beside this binary, ``LeafWorker``) that is killed when it overruns, so one Z3
-/// call that ignores its timeout cannot hang the caller. On by default where many queries run on worker threads (`robustness`,
-/// `table --robustness`): a hung worker would hang the whole run. Off by default for `local`
-/// and `vnnlib`: they answer one query and already end the whole process at a hard deadline
-/// (``armHardDeadline(seconds:answer:resultFile:)``), so the process start per leaf buys nothing.
+/// call that ignores its timeout cannot hang the caller. On by default in every command:
+/// in `robustness` and `table --robustness` a hung worker thread would hang the whole run;
+/// in `local` and `vnnlib` a stalled leaf would hold the query until the hard deadline
+/// (``armHardDeadline(seconds:answer:resultFile:)``), five seconds past `--timeout`, where a
+/// killed leaf is split further or answers at `--timeout`. The default searches send almost
+/// no sub-problem to Z3, so the process start per leaf (about 45 ms) costs nothing there.
 /// `check` always re-solves its Z3 leaves in child processes (it has no other deadline).
 enum LeafProcessOption {
     static let option = OptionSpec.value(
         "--leaf-process", "on|off",
-        "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default: on for robustness and table, off for local and vnnlib)")
+        "solve each Z3 leaf in a child process, killed if Z3 overruns its limit (default: on)")
 
     /// The executable for ``LeafSettings/leafProcessExecutable``, or `nil` for off.
-    static func executable(_ arguments: ParsedArguments, defaultOn: Bool) throws -> String? {
-        switch arguments.value("--leaf-process") ?? (defaultOn ? "on" : "off") {
+    static func executable(_ arguments: ParsedArguments) throws -> String? {
+        switch arguments.value("--leaf-process") ?? "on" {
         case "on": return try worker(command: arguments.command.name)
         case "off": return nil
         case let other:

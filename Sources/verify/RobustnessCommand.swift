@@ -79,7 +79,6 @@ enum RobustnessCommand: Subcommand {
         }
         var solverBase = try SolverOptions.configuration(arguments)
         try SolverOptions.phaseTuning(arguments, &solverBase)
-        solverBase.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
         var experiment = try SamplingOptions.experiment(arguments)
         if arguments.value("--timeout") != nil { experiment.timeLimit = solverBase.limits.timeLimit }
         if arguments.value("--rlimit") != nil { experiment.smtResourceLimit = solverBase.limits.smtResourceLimit }

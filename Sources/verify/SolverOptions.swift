@@ -180,7 +180,7 @@ enum SolverOptions {
         if let falsifier = try arguments.parsed("--falsifier", as: "on or off", { ["on": true, "off": false][$0] }) {
             configuration.phaseSplit.falsifier.enabled = falsifier
         }
-        configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: false)
+        configuration.leaves.leafProcessExecutable = try LeafProcessOption.executable(arguments)
         configuration.leaves.smt2Directory = arguments.value("--smt2")
         if let directory = configuration.leaves.smt2Directory {
             do {

@@ -46,7 +46,7 @@ enum TableCommand: Subcommand {
                 directory: directory, samplesPerClass: try arguments.int("--robust-samples", minimum: 1) ?? 100, eps: eps,
                 jobs: try arguments.int("--jobs", minimum: 1) ?? ProcessInfo.processInfo.activeProcessorCount)
             robustness?.engine = try SamplingOptions.engine(arguments)
-            robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments, defaultOn: true)
+            robustness?.leafProcessExecutable = try LeafProcessOption.executable(arguments)
         } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil || arguments.value("--engine") != nil {
             throw UsageError(description: "verify table: --robust-samples, --eps and --engine need --robustness DIR")
         }

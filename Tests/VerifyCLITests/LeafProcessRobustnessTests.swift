@@ -106,17 +106,17 @@ final class LeafProcessRobustnessTests: XCTestCase {
         XCTAssertTrue(bySMT.contains { $0.verdict == "not_robust" && $0.counterexample?.exact_noise != nil }, "\(verdicts(one.records))")
     }
 
-    /// A `verify` without its leaf worker beside it: leaf processes are refused with one line
-    /// that names the missing file and how to build it (exit 2); `--leaf-process off` runs.
+    /// A `verify` without its leaf worker beside it: leaf processes, the default of every
+    /// solving command, are refused with one line that names the missing file and how to
+    /// build it (exit 2); `--leaf-process off` runs.
     func testAMissingLeafWorkerIsAOneLineErrorAndOffStillRuns() throws {
         let directory = temporaryDirectory()
         let lonely = directory.appendingPathComponent("verify")
         try FileManager.default.copyItem(at: try verifyExecutable(), to: lonely)
-        func run(_ extra: [String]) throws -> (status: Int32, stderr: String) {
+        func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
             let process = Process()
             process.executableURL = lonely
-            process.arguments = ["robustness", "examples/digits/experiment.json", "--samples", "1", "--quiet",
-                                 "--results", directory.appendingPathComponent("r\(extra.count).jsonl").path] + extra
+            process.arguments = arguments
             process.currentDirectoryURL = repositoryRoot
             let err = Pipe()
             process.standardOutput = FileHandle.nullDevice
@@ -126,12 +126,21 @@ final class LeafProcessRobustnessTests: XCTestCase {
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: data, as: UTF8.self))
         }
-        let refused = try run([])
-        XCTAssertEqual(refused.status, 2, refused.stderr)
-        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains(directory.appendingPathComponent("verify-leaf").path)
-                      && refused.stderr.contains("swift build --product verify-leaf"), refused.stderr)
-        let off = try run(["--leaf-process", "off"])
-        XCTAssertNotEqual(off.status, 2, off.stderr)
+        let commands: [[String]] = [
+            ["robustness", "examples/digits/experiment.json", "--samples", "1", "--quiet",
+             "--results", directory.appendingPathComponent("r.jsonl").path],
+            ["local", "--classifier", "examples/digits/classifier.onnx", "--generator", "examples/digits/generator_1.onnx",
+             "--noise", "0.3,-0.5,1.0,0.2,-1.1,0.4", "--class", "1", "--eps", "0.05"],
+            ["vnnlib", "Tests/Fixtures/vnncomp/vnncomp-test/test_sat.onnx", "Tests/Fixtures/vnncomp/vnncomp-test/test_prop.vnnlib"],
+        ]
+        for command in commands {
+            let refused = try run(command)
+            XCTAssertEqual(refused.status, 2, "\(command[0]): \(refused.stderr)")
+            XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains(directory.appendingPathComponent("verify-leaf").path)
+                          && refused.stderr.contains("swift build --product verify-leaf"), refused.stderr)
+            let off = try run(command + ["--leaf-process", "off"])
+            XCTAssertNotEqual(off.status, 2, "\(command[0]): \(off.stderr)")
+        }
     }
 }
