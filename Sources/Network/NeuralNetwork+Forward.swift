@@ -26,7 +26,10 @@ extension NeuralNetwork {
     /// Affine layers run as one matrix product `Y = X Wᵀ + b` on BLAS for `count >= 2`, and as
     /// index-order sums for `count == 1` (an element-wise layer, ``AffineLayer/diagonalScale``,
     /// as `y_i = W_ii x_i + b_i` in both); the only allocations are the two ping-pong buffers.
-    public func evaluate(batch: [Double], count: Int) -> [Double] {
+    /// With `referenceOrder == false` a single input runs on BLAS too (one matrix-vector
+    /// product per layer), for callers that only filter or rank points and re-check what they
+    /// decide on the reference pass or exactly.
+    public func evaluate(batch: [Double], count: Int, referenceOrder: Bool = true) -> [Double] {
         precondition(batch.count == count * inputSize, "batch must be count x inputSize")
         var current = batch
         var next: [Double] = []
@@ -38,7 +41,7 @@ extension NeuralNetwork {
                 next.append(contentsOf: repeatElement(0, count: count * affine.outputSize))
                 current.withUnsafeBufferPointer { x in
                     next.withUnsafeMutableBufferPointer { y in
-                        Self.affineBatch(affine, x: x, y: y, count: count)
+                        Self.affineBatch(affine, x: x, y: y, count: count, referenceOrder: referenceOrder)
                     }
                 }
                 swap(&current, &next)
@@ -104,9 +107,15 @@ extension NeuralNetwork {
                 }
                 return
             }
-            // Y = X Wᵀ + b: the bias rows first, then one product that adds to them.
+            // Y = X Wᵀ + b: the bias rows first, then one product that adds to them (for one
+            // row `y = W x + b`, a matrix-vector product: the matrix product's small-size
+            // kernel reads `W` against its storage order).
             layer.bias.withUnsafeBufferPointer { b in
                 for sample in 0..<count { (y.baseAddress! + sample * n).update(from: b.baseAddress!, count: n) }
+            }
+            if count == 1 {
+                DenseProduct.multiply(rows: n, columns: m, a: w.baseAddress!, lda: m, x: x.baseAddress!, y: y.baseAddress!, accumulate: true)
+                return
             }
             DenseProduct.multiply(m: count, n: n, k: m, a: x.baseAddress!, lda: m,
                                   b: w.baseAddress!, ldb: m, transposeB: true, c: y.baseAddress!, ldc: n, accumulate: true)

@@ -68,6 +68,8 @@ enum SolverOptions {
                "phase engine: split constraints in the bounds as optimised Lagrange multipliers (beta-CROWN), per specification row or shared by all rows, optimised where slopes are (default \(PhaseSplitOptions().splitMultipliers ? "on" : "off"))"),
         .value("--phase-node-bounds", "refined|fixed|after-split",
                "phase engine: below the root, re-derive every intermediate layer's bounds (refined), keep the parent's with the split units clipped and bound only the specification rows (fixed), or re-derive only the layers after the node's split (after-split) (default \(PhaseSplitOptions().nodeIntermediates.rawValue))"),
+        .value("--phase-falsifier-steps", "N",
+               "phase engine: gradient steps of the falsifier's short descent from each sub-problem's bound minimiser (default \(FalsifierOptions().nodeSteps); 0 = the minimisers are only checked)"),
         .value("--phase-disjuncts", "joint|separate",
                "phase engine: one search tree for all disjuncts of the unsafe set (joint), or one tree per disjunct, forked at the first split (separate) (default \(PhaseSplitOptions().disjuncts.rawValue))"),
     ]
@@ -112,6 +114,7 @@ enum SolverOptions {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
+        if let steps = try arguments.int("--phase-falsifier-steps", minimum: 0) { configuration.phaseSplit.falsifier.nodeSteps = steps }
         if let optimiser = try arguments.parsed("--phase-optimiser", as: "adam or sign", { HintAscent.Method(rawValue: $0) }) {
             configuration.phaseSplit.optimiser = optimiser
         }

@@ -56,9 +56,12 @@ final class PhaseSplitFalsifierTests: XCTestCase {
             let x = RandomSearchAttack.uniformPoint(in: query.box, using: &rng)
             XCTAssertNil(query.property.violatedDisjunct(query.network.evaluate(x)))
         }
-        // The whole-box descent alone, and the sub-problems' descents alone, each find it.
+        // The whole-box descent alone, and the sub-problems' descents alone (from every open
+        // node: the ball is a needle that no minimiser comes near on the bounds' scale), each
+        // find it.
         for (wholeBox, nodes) in [(true, false), (false, true)] {
-            let configuration = Self.falsifierOnly(enabled: true, wholeBox: wholeBox, nodes: nodes)
+            var configuration = Self.falsifierOnly(enabled: true, wholeBox: wholeBox, nodes: nodes)
+            configuration.phaseSplit.falsifier.nodeDescentRatio = .infinity
             let result = try QuerySolver(configuration: configuration).solve(query)
             guard case .violated(let found) = result.verdict else {
                 return XCTFail("whole box \(wholeBox), nodes \(nodes): expected violated, got \(result.verdict)")
@@ -73,6 +76,12 @@ final class PhaseSplitFalsifierTests: XCTestCase {
         // Control: the same search without the falsifier finds nothing within its budget.
         let control = try QuerySolver(configuration: Self.falsifierOnly(enabled: false)).solve(query)
         if case .violated = control.verdict { XCTFail("the control must depend on the falsifier") }
+        // The default ratio lets no descent start here (every minimiser scores far above the
+        // depth of its node's bound): the sub-problems' descents alone find nothing, and take
+        // no step.
+        let screened = try QuerySolver(configuration: Self.falsifierOnly(enabled: true, wholeBox: false)).solve(query)
+        if case .violated = screened.verdict { XCTFail("no descent should start at the default ratio") }
+        XCTAssertEqual(screened.statistics.falsifier.steps, 0)
     }
 
     /// `z_0 = x + 2^-60`, `z_1 = x`, `z_2 = z_3 = x - 0.75` on `x ∈ [0.5, 1]`, ReLU, and

@@ -71,6 +71,7 @@ extension PhaseSplitNodeBounds {
         guard !(slopes.isEmpty && splits.isEmpty), !rows.isEmpty, iterations > 0 else {
             return RelaxationHints(slopes: slopes, multipliers: multipliers(betas))
         }
+        let affineLayers = hintAffineLayers(free: free, splitUnits: Set(splits.map(\.unit)))
         var best = slopes, bestBetas = betas
         var bestValue = -Double.infinity
         var slopeMoments = slopes.mapValues { AdamMoments(count: $0.count) }
@@ -84,7 +85,7 @@ extension PhaseSplitNodeBounds {
             var value = 0.0
             for (index, r) in rows.enumerated() {
                 value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
-                                    slopes: slopes, free: free, splits: splits, betas: betas[index], box: box,
+                                    slopes: slopes, free: free, affineLayers: affineLayers, splits: splits, betas: betas[index], box: box,
                                     gradient: &gradient, betaGradient: &betaGradients[index])
             }
             if value > bestValue { bestValue = value; best = slopes; bestBetas = betas }
@@ -132,20 +133,41 @@ extension PhaseSplitNodeBounds {
         return free
     }
 
+    /// The affine layers packed for the ascent (``HintAffineLayer``), keyed by layer: a unit
+    /// of an activation layer is dead when both its lines are `0·z + 0`, it has no free line
+    /// in `free` and it is not in `splitUnits` (a split multiplier gives it a term of its own).
+    func hintAffineLayers(free: [Int: [LinearRelaxation.FreeLine?]], splitUnits: Set<ActivationUnit>) -> [Int: HintAffineLayer] {
+        func live(_ k: Int) -> [Bool]? {
+            guard layers.indices.contains(k), let relaxation = relaxations[k] else { return nil }
+            return (0..<relaxation.lowerSlope.count).map { i in
+                !(relaxation.lowerSlope[i] == 0 && relaxation.upperSlope[i] == 0
+                  && relaxation.lowerIntercept[i] == 0 && relaxation.upperIntercept[i] == 0
+                  && free[k]?[i] == nil && !splitUnits.contains(ActivationUnit(layer: k, unit: i)))
+            }
+        }
+        var packed: [Int: HintAffineLayer] = [:]
+        for (k, layer) in layers.enumerated() {
+            guard case .affine(let affine) = layer else { continue }
+            packed[k] = HintAffineLayer(affine, keepRow: live(k + 1), keepColumn: live(k - 1))
+        }
+        return packed
+    }
+
     /// The float lower bound of one row with `slopes` on the `free` lines and the Lagrangian
     /// terms `-β_k s_k z_k` of `splits`, adding `∂L/∂α` to `gradient` and `∂L/∂β` to
     /// `betaGradient`.
     private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], free: [Int: [LinearRelaxation.FreeLine?]],
-                            splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
+                            affineLayers: [Int: HintAffineLayer], splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
                             gradient: inout [Int: [Double]], betaGradient: inout [Double]) -> Double {
         var lambda = row
         var bound = constant
         var outputMultipliers = [[Double]](repeating: [], count: layers.count)
         for j in stride(from: layers.count - 1, through: 0, by: -1) {
             switch layers[j] {
-            case .affine(let affine):
-                for i in 0..<lambda.count { bound += lambda[i] * affine.bias[i] }
-                lambda = Self.transposedProduct(affine, lambda)
+            case .affine:
+                let (biasTerm, product) = affineLayers[j]!.backward(lambda)
+                bound += biasTerm
+                lambda = product
             case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
                 let relaxation = relaxations[j]!, layerSlopes = slopes[j], layerFree = free[j]
                 outputMultipliers[j] = lambda
@@ -161,8 +183,8 @@ extension PhaseSplitNodeBounds {
         for i in 0..<lambda.count { bound += lambda[i] * zhat[i] }
         for j in layers.indices {
             switch layers[j] {
-            case .affine(let affine):
-                zhat = Self.product(affine, zhat)
+            case .affine:
+                zhat = affineLayers[j]!.forward(zhat)
             case .relu, .leakyRelu, .clip, .tanh, .sigmoid, .enclosedScale:
                 let relaxation = relaxations[j]!, layerSlopes = slopes[j], layerFree = free[j]
                 let mu = outputMultipliers[j]
@@ -191,23 +213,6 @@ extension PhaseSplitNodeBounds {
         }
         return upper ? (relaxation.upperSlope[i], relaxation.upperIntercept[i])
                      : (relaxation.lowerSlope[i], relaxation.lowerIntercept[i])
-    }
-
-    /// `W x + b` in plain floating point (one BLAS matrix-vector product: the hints need no
-    /// particular summation order).
-    private static func product(_ affine: AffineLayer, _ x: [Double]) -> [Double] {
-        if let scale = affine.diagonalScale { return (0..<x.count).map { scale[$0] * x[$0] + affine.bias[$0] } }
-        guard !affine.weights.isEmpty else { return affine.bias }
-        var y = affine.bias
-        affine.weights.withUnsafeBufferPointer { w in
-            x.withUnsafeBufferPointer { x in
-                y.withUnsafeMutableBufferPointer { y in
-                    DenseProduct.multiply(rows: affine.outputSize, columns: affine.inputSize, a: w.baseAddress!, lda: affine.inputSize,
-                                          x: x.baseAddress!, y: y.baseAddress!, accumulate: true)
-                }
-            }
-        }
-        return y
     }
 }
 

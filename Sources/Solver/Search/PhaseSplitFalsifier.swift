@@ -162,18 +162,21 @@ struct PhaseSplitFalsifier: Sendable {
 extension PhaseSplitPreparation {
     /// Step 3 of a sub-problem: each open disjunct's bound minimiser (the box vertex the
     /// linear lower bound of its best atom `best[k]` points to) goes through the float
-    /// forward pass, and is checked as a counterexample (``CounterexampleCheck``, exact) when
+    /// forward pass (on BLAS, any summation order: a filter), and is checked as a counterexample (``CounterexampleCheck``, exact) when
     /// that pass puts it in the unsafe set or within
     /// ``HeuristicTolerances/candidateMargin`` of it (``isNearlyUnsafe(_:)``; the check
     /// itself costs several forward passes); then, with ``FalsifierOptions/nodeSteps`` `> 0`,
     /// the minimiser whose disjunct scores lowest in the float pass starts a short descent on
-    /// that disjunct (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A
+    /// that disjunct if its score is within ``FalsifierOptions/nodeDescentRatio`` times the
+    /// depth of the disjunct's lower bound below zero (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A
     /// pure function of the node's bounds, like the rest of the preparation. The points tried
     /// and steps taken are added to `effort`.
     func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool,
                  effort: inout FalsifierEffort) -> Counterexample? {
         let points = best.map { minimiser(result, row: $0) }
-        let outputs = points.map { query.network.evaluate($0) }
+        let width = query.network.outputSize
+        let flat = query.network.evaluate(batch: points.flatMap { $0 }, count: points.count, referenceOrder: false)
+        let outputs = points.indices.map { Array(flat[($0 * width)..<(($0 + 1) * width)]) }
         for (point, values) in zip(points, outputs) {
             effort.candidates += 1
             if isNearlyUnsafe(values), let found = CounterexampleCheck.check(query, point: point, source: .attack) { return found }
@@ -183,6 +186,7 @@ extension PhaseSplitPreparation {
             query.property.disjuncts[d].map { $0.value(outputs) }.max() ?? -.infinity
         }
         let k = scores.indices.min { (scores[$0], $0) < (scores[$1], $1) }!
+        guard scores[k] <= falsifier.nodeDescentRatio * -result.specLower[best[k]] else { return nil }
         return PhaseSplitFalsifier(query: query, options: falsifier)
             .descend(disjunct: open[k], from: points[k], steps: falsifier.nodeSteps, expired: expired, effort: &effort)
     }
