@@ -7,27 +7,27 @@ import Foundation
 /// text (results files and certificates are compared byte for byte in tests).
 public enum JSONText {
     /// Encodes dictionaries (`[String: Any]`), arrays, strings, Booleans, integers, Doubles,
-    /// Floats, `NSNull` and `nil` optionals.
+    /// Floats, `NSNull`, `nil` optionals and ``JSONValue``s (see ``JSONValue/init(_:)``).
     public static func encode(_ value: Any?, pretty: Bool = false) -> String {
+        encode(JSONValue(value), pretty: pretty)
+    }
+
+    /// Encodes a typed value. Pretty output puts each object member and each element of an
+    /// array that holds arrays or objects on its own line (two spaces per level), and keeps
+    /// arrays of scalars on one line.
+    public static func encode(_ value: JSONValue, pretty: Bool = false) -> String {
         var output = ""
         write(value, into: &output, pretty: pretty, indent: 0)
         return output
     }
 
-    private static func write(_ value: Any?, into output: inout String, pretty: Bool, indent: Int) {
-        guard let value else { output += "null"; return }
+    private static func write(_ value: JSONValue, into output: inout String, pretty: Bool, indent: Int) {
         switch value {
-        case let string as String: writeString(string, into: &output)
-        case let bool as Bool: output += bool ? "true" : "false"
-        case let int as Int: output += String(int)
-        case let int as Int64: output += String(int)
-        case let int as UInt64: output += String(int)
-        case let int as UInt32: output += String(int)
-        case let int as Int32: output += String(int)
-        case let double as Double: output += double.isFinite ? "\(double)" : "null"
-        case let float as Float: output += float.isFinite ? "\(Double(float))" : "null"
-        case is NSNull: output += "null"
-        case let dictionary as [String: Any]:
+        case .null: output += "null"
+        case .bool(let bool): output += bool ? "true" : "false"
+        case .number(let digits): output += digits
+        case .string(let string): writeString(string, into: &output)
+        case .object(let dictionary):
             if dictionary.isEmpty { output += "{}"; return }
             output += "{"
             for (index, key) in dictionary.keys.sorted().enumerated() {
@@ -39,9 +39,14 @@ public enum JSONText {
             }
             if pretty { output += "\n" + String(repeating: "  ", count: indent) }
             output += "}"
-        case let array as [Any]:
+        case .array(let array):
             if array.isEmpty { output += "[]"; return }
-            let nested = array.contains { $0 is [String: Any] || $0 is [Any] }
+            let nested = array.contains {
+                switch $0 {
+                case .array, .object: return true
+                case .null, .bool, .number, .string: return false
+                }
+            }
             output += "["
             for (index, element) in array.enumerated() {
                 if index > 0 { output += pretty && !nested ? ", " : "," }
@@ -50,8 +55,6 @@ public enum JSONText {
             }
             if pretty && nested { output += "\n" + String(repeating: "  ", count: indent) }
             output += "]"
-        default:
-            writeString(String(describing: value), into: &output)
         }
     }
 

@@ -60,16 +60,21 @@ enum LocalCommand: Subcommand {
         let box = try Box.linf(center: center, radius: eps)
         let query = SafetyQuery(network: network, box: box,
                                 property: .misclassification(outputCount: network.outputSize, trueClass: trueClass))
-        armHardDeadline(seconds: configuration.limits.timeLimit, answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.limits.timeLimit) s) reached", resultFile: nil)
+        let hardDeadline = HardDeadline(seconds: configuration.limits.timeLimit,
+                                        answer: "UNKNOWN class \(trueClass), eps \(eps): time limit (\(configuration.limits.timeLimit) s) reached",
+                                        resultFile: nil)
         let result = try QuerySolver(configuration: configuration).solve(query)
-        report(result, trueClass: trueClass, eps: eps, phaseEngine: configuration.phaseSplit.usesPhaseSplitting(network))
-        if let path = arguments.value("--json") {
+        var certificateData: Data?
+        if arguments.value("--json") != nil {
             var certified: [CertifiedFiles.Role: CertifiedFiles.File] = [:]
             for (role, file) in files { certified[role] = CertifiedFiles.File(path: file, sha256: try fileDigest(file)) }
             let certificate = LocalCertificate(trueClass: trueClass, eps: eps, center: center, adapter: try adapter(arguments),
                                                files: CertifiedFiles(certified), query: QueryCertificate(query: query, result: result))
-            try writeAtomically(Certificate.local(certificate).data(), to: path)
+            certificateData = try Certificate.local(certificate).data()
         }
+        hardDeadline.claimAnswerOrWait()
+        report(result, trueClass: trueClass, eps: eps, phaseEngine: configuration.phaseSplit.usesPhaseSplitting(network))
+        if let path = arguments.value("--json"), let certificateData { try writeAtomically(certificateData, to: path) }
         switch result.verdict {
         case .holds: return .success
         case .violated, .violatedUnconfirmed: return .negative

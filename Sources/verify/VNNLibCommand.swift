@@ -39,7 +39,7 @@ enum VNNLibCommand: Subcommand {
         let queries = try VNNLibQueries.queries(for: property, network: network)
         let solver = try QuerySolver(configuration: configuration)
         let deadline = Date().addingTimeInterval(configuration.limits.timeLimit)
-        armHardDeadline(seconds: configuration.limits.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
+        let hardDeadline = HardDeadline(seconds: configuration.limits.timeLimit, answer: "timeout", resultFile: arguments.value("--result"))
         var results: [(SafetyQuery, QueryResult)] = []
         var answer = VNNLibAnswer.unsat
         var witness: Counterexample?
@@ -70,6 +70,26 @@ enum VNNLibCommand: Subcommand {
             }
             if answer == .sat { break }
         }
+        // The files' contents first (a proof with many nodes takes a while to encode), then
+        // the answer, unless the hard deadline has given one meanwhile.
+        var resultText: String?
+        if arguments.value("--result") != nil {
+            var text = answer.rawValue + "\n"
+            if let witness {
+                let xs = witness.input.enumerated().map { "(X_\($0.offset) \(roundTripDecimal($0.element)))" }
+                let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(roundTripDecimal($0.element)))" }
+                text += "(" + (xs + ys).joined(separator: "\n") + ")\n"
+            }
+            resultText = text
+        }
+        var certificateData: Data?
+        if arguments.value("--json") != nil {
+            let files = CertifiedFiles([.model: .init(path: modelPath, sha256: try fileDigest(modelPath)),
+                                        .property: .init(path: propertyPath, sha256: try fileDigest(propertyPath))])
+            let certificate = VNNLibCertificate(answer: answer, queries: results.map(QueryCertificate.init), files: files)
+            certificateData = try Certificate.vnnlib(certificate).data()
+        }
+        hardDeadline.claimAnswerOrWait()
         print(answer.rawValue)
         // stderr: the search statistics summed over the property's queries.
         if let total = summedStatistics(results.map(\.1)) {
@@ -83,21 +103,8 @@ enum VNNLibCommand: Subcommand {
             printError("counterexample: check \(witness.check.label); float64 pass \(float64); float32 pass \(float32)"
                        + (witness.precisionsDisagree ? " (float32 and float64 disagree)" : ""))
         }
-        if let path = arguments.value("--result") {
-            var text = answer.rawValue + "\n"
-            if let witness {
-                let xs = witness.input.enumerated().map { "(X_\($0.offset) \(roundTripDecimal($0.element)))" }
-                let ys = witness.outputs.enumerated().map { "(Y_\($0.offset) \(roundTripDecimal($0.element)))" }
-                text += "(" + (xs + ys).joined(separator: "\n") + ")\n"
-            }
-            try writeAtomically(text, to: path)
-        }
-        if let path = arguments.value("--json") {
-            let files = CertifiedFiles([.model: .init(path: modelPath, sha256: try fileDigest(modelPath)),
-                                        .property: .init(path: propertyPath, sha256: try fileDigest(propertyPath))])
-            let certificate = VNNLibCertificate(answer: answer, queries: results.map(QueryCertificate.init), files: files)
-            try writeAtomically(Certificate.vnnlib(certificate).data(), to: path)
-        }
+        if let path = arguments.value("--result"), let resultText { try writeAtomically(resultText, to: path) }
+        if let path = arguments.value("--json"), let certificateData { try writeAtomically(certificateData, to: path) }
         switch answer {
         case .unsat: return .success
         case .sat: return .negative
@@ -121,18 +128,6 @@ enum VNNLibCommand: Subcommand {
             total.falsifierFound = total.falsifierFound || s.falsifierFound
         }
         return total
-    }
-}
-
-/// Z3 4.8.12 sometimes ignores its own timeout and `Z3_interrupt` deep inside its rational
-/// arithmetic. As a last safety net, a one-shot command prints `answer` (and writes it as the
-/// result file) and exits with code 3 five seconds after its time limit.
-func armHardDeadline(seconds: Double, answer: String, resultFile: String?) {
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 5) {
-        if let resultFile { try? writeAtomically(answer + "\n", to: resultFile) }
-        print(answer)
-        printError("verify: the solver did not stop at the time limit; ended the process (\(answer))")
-        exit(ExitCode.unknown.rawValue)
     }
 }
 

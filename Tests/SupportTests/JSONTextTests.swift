@@ -18,4 +18,36 @@ final class JSONTextTests: XCTestCase {
         XCTAssertEqual(parsed["name"] as? String, "a \"quoted\"\nline")
         XCTAssertEqual(JSONText.encode([Double.nan, 1]), "[null,1.0]")
     }
+
+    /// The typed tree (what certificates are built as) and the untyped one give the same
+    /// text, pinned here: sorted keys, one member per line, arrays of scalars on one line,
+    /// arrays of arrays or objects one element per line, integers without a fraction.
+    func testTypedAndUntypedTreesWriteTheSamePinnedText() {
+        let typed: JSONValue = .object([
+            "b": .array([.double(0.1), .double(-.infinity), .integer(3)]),
+            "a": .array([.object(["x": .null]), .array([])]),
+            "c": .object([:]), "d": .string("q\"t"), "e": .bool(false),
+        ])
+        let untyped: [String: Any] = [
+            "b": [0.1, -Double.infinity, 3] as [Any], "a": [["x": NSNull()], [Any]()] as [Any],
+            "c": [String: Any](), "d": "q\"t", "e": false,
+        ]
+        let expected = """
+            {
+              "a": [
+                {
+                  "x": null
+                },
+                []
+              ],
+              "b": [0.1, null, 3],
+              "c": {},
+              "d": "q\\"t",
+              "e": false
+            }
+            """
+        XCTAssertEqual(JSONText.encode(typed, pretty: true), expected)
+        XCTAssertEqual(JSONText.encode(untyped, pretty: true), expected)
+        XCTAssertEqual(JSONText.encode(typed), #"{"a":[{"x":null},[]],"b":[0.1,null,3],"c":{},"d":"q\"t","e":false}"#)
+    }
 }

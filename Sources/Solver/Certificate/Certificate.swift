@@ -52,14 +52,14 @@ public enum Certificate: Sendable, Equatable {
         case .local(var certificate): certificate.tool = ToolStamp(tool); stamped = .local(certificate)
         case .vnnlib(var certificate): certificate.tool = ToolStamp(tool); stamped = .vnnlib(certificate)
         }
-        var tree: Any
+        var tree: JSONValue
         switch stamped {
         case .local(let certificate): tree = try JSONTreeEncoder.encode(certificate)
         case .vnnlib(let certificate): tree = try JSONTreeEncoder.encode(certificate)
         }
-        if var object = tree as? [String: Any] {
-            object["format"] = format
-            tree = object
+        if case .object(var object) = tree {
+            object["format"] = .integer(format)
+            tree = .object(object)
         }
         return Data((JSONText.encode(tree, pretty: true) + "\n").utf8)
     }

@@ -1,16 +1,17 @@
 import Foundation
 import Support
 
-/// Encodes an `Encodable` value into the plain values ``JSONText`` writes (`[String: Any]`,
-/// `[Any]`, `String`, `Bool`, `Int`, `Double`, `NSNull`), so certificates get JSONText's
-/// number text (shortest round-trip digits, integers without a fraction) and sorted keys.
+/// Encodes an `Encodable` value into the ``JSONValue`` that ``JSONText`` writes, so
+/// certificates get JSONText's number text (shortest round-trip digits, integers without a
+/// fraction) and sorted keys. The tree is typed all the way down: a proof with tens of
+/// thousands of nodes and their slope vectors is written without a dynamic cast per number.
 ///
 /// Several keyed containers requested from one encoder share one object, so a type can
 /// write its fields next to another type's fields (``LocalCertificate`` writes its query
 /// record's fields at the top level). An optional encoded with `encodeIfPresent` and no
 /// value writes no key; `encodeNil` writes `null`.
 enum JSONTreeEncoder {
-    static func encode<T: Encodable>(_ value: T) throws -> Any {
+    static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         let root = TreeNode()
         try value.encode(to: TreeEncoder(node: root, codingPath: []))
         return root.resolved
@@ -22,36 +23,36 @@ enum JSONTreeEncoder {
 private final class TreeNode {
     var object: [String: TreeNode]?
     var array: [TreeNode]?
-    var leaf: Any?
+    var leaf: JSONValue?
 
     init() {}
-    init(leaf: Any) { self.leaf = leaf }
+    init(leaf: JSONValue) { self.leaf = leaf }
 
     /// The finished value; a node no container wrote is an empty object.
-    var resolved: Any {
+    var resolved: JSONValue {
         if let leaf { return leaf }
-        if let array { return array.map(\.resolved) }
-        return (object ?? [:]).mapValues(\.resolved)
+        if let array { return .array(array.map(\.resolved)) }
+        return .object((object ?? [:]).mapValues(\.resolved))
     }
 }
 
-/// The JSONText value of a scalar, or nil for a type that is not one.
-private func scalar<T>(_ value: T) -> Any? {
+/// The JSON value of a scalar, or nil for a type that is not one.
+private func scalar<T>(_ value: T) -> JSONValue? {
     switch value {
-    case let value as Bool: return value
-    case let value as String: return value
-    case let value as Double: return value
-    case let value as Float: return value
-    case let value as Int: return value
-    case let value as Int8: return Int(value)
-    case let value as Int16: return Int(value)
-    case let value as Int32: return Int(value)
-    case let value as Int64: return value
-    case let value as UInt8: return Int(value)
-    case let value as UInt16: return Int(value)
-    case let value as UInt32: return value
-    case let value as UInt64: return value
-    case let value as UInt: return UInt64(value)
+    case let value as Bool: return .bool(value)
+    case let value as String: return .string(value)
+    case let value as Double: return .double(value)
+    case let value as Float: return .double(Double(value))
+    case let value as Int: return .integer(value)
+    case let value as Int8: return .integer(value)
+    case let value as Int16: return .integer(value)
+    case let value as Int32: return .integer(value)
+    case let value as Int64: return .integer(value)
+    case let value as UInt8: return .integer(value)
+    case let value as UInt16: return .integer(value)
+    case let value as UInt32: return .integer(value)
+    case let value as UInt64: return .integer(value)
+    case let value as UInt: return .integer(value)
     default: return nil
     }
 }
@@ -88,7 +89,7 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let node: TreeNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { node.object![key.stringValue] = TreeNode(leaf: NSNull()) }
+    mutating func encodeNil(forKey key: Key) throws { node.object![key.stringValue] = TreeNode(leaf: .null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         node.object![key.stringValue] = try encodedNode(for: value, codingPath: codingPath + [key])
@@ -120,7 +121,7 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { node.array!.count }
 
-    mutating func encodeNil() throws { node.array!.append(TreeNode(leaf: NSNull())) }
+    mutating func encodeNil() throws { node.array!.append(TreeNode(leaf: .null)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         node.array!.append(try encodedNode(for: value, codingPath: codingPath + [IndexKey(count)]))
@@ -152,7 +153,7 @@ private struct SingleTreeContainer: SingleValueEncodingContainer {
     let node: TreeNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.leaf = NSNull() }
+    mutating func encodeNil() throws { node.leaf = .null }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let encoded = try encodedNode(for: value, codingPath: codingPath)
