@@ -9,7 +9,8 @@
 # VERIFY_BIN=path uses that binary instead of building .build/release/verify.
 # VERIFY_ARGS="..." adds options to every `verify vnnlib` call (e.g. "--engine input").
 # CERTIFICATES=DIR writes each instance's certificate to DIR and re-checks it with `verify check`
-# (not counted in the seconds); the last column is then VALID, INVALID or NONE (no verdict).
+# (not counted in the seconds); the last column is then VALID, INVALID or NONE (no verdict, or
+# no certificate because the hard deadline answered first).
 # Otherwise it builds the release binary first. A wrong verdict (sat vs unsat) is counted and flagged.
 # The columns after the seconds: sub-problems (or sub-boxes) and Z3 leaves, from the search line
 # `verify vnnlib` prints on stderr (- when the run printed none, e.g. at the hard deadline).
@@ -39,7 +40,9 @@ while IFS=, read -r onnx vnnlib timeout expected; do
     nodes=$(sed -n 's/^search: \(phase engine, \)\{0,1\}\([0-9]*\) sub-.*/\2/p' "$errors" | head -1)
     leaves=$(sed -n 's/^search: .*, \([0-9]*\) Z3 leaves.*/\1/p' "$errors" | head -1)
     check=""
-    if [ -n "${CERTIFICATES:-}" ]; then
+    if [ -n "${CERTIFICATES:-}" ] && [ ! -f "${cert_args[1]}" ]; then
+        check="  NONE"  # no certificate: the hard deadline answered before the run wrote one
+    elif [ -n "${CERTIFICATES:-}" ]; then
         rc=0; "$bin" check "${cert_args[1]}" --no-cvc5 >/dev/null 2>&1 || rc=$?
         case $rc in 0) check="  VALID"; valid=$((valid + 1));; 3) check="  NONE";; *) check="  INVALID"; invalid=$((invalid + 1));; esac
     fi

@@ -55,8 +55,8 @@ struct HintAffineLayer {
     }
 
     /// `λ · b` and `λ^T W` for the multipliers `lambda` on the layer's outputs, in plain
-    /// floating point (kept columns; see the type for dropped ones). `lambda` must be 0 on dropped rows
-    /// (their units are dead, so the backward pass multiplied them by 0).
+    /// floating point (kept columns; see the type for dropped ones). `lambda` must be 0 on
+    /// dropped rows (their units are dead, so the backward pass multiplied them by 0).
     func backward(_ lambda: [Double]) -> (biasTerm: Double, lambda: [Double]) {
         guard let rows, let columns else {
             var term = 0.0

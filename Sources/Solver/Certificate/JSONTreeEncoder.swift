@@ -57,9 +57,21 @@ private func scalar<T>(_ value: T) -> JSONValue? {
     }
 }
 
+/// The JSON value of an array of numbers (a proof's slope vectors), written in one step
+/// instead of one node per element; nil for any other type. The same values as element by
+/// element: non-finite numbers and `nil` are `null`.
+private func numbers<T>(_ value: T) -> JSONValue? {
+    switch value {
+    case let value as [Double]: return .array(value.map(JSONValue.double))
+    case let value as [Double?]: return .array(value.map { $0.map(JSONValue.double) ?? .null })
+    case let value as [Int]: return .array(value.map(JSONValue.integer))
+    default: return nil
+    }
+}
+
 /// The node `value` encodes to.
 private func encodedNode<T: Encodable>(for value: T, codingPath: [any CodingKey]) throws -> TreeNode {
-    if let leaf = scalar(value) { return TreeNode(leaf: leaf) }
+    if let leaf = scalar(value) ?? numbers(value) { return TreeNode(leaf: leaf) }
     let child = TreeNode()
     try value.encode(to: TreeEncoder(node: child, codingPath: codingPath))
     return child
