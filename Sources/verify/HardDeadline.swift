@@ -20,7 +20,7 @@ final class HardDeadline: @unchecked Sendable {
             guard claim() else { return }
             if let resultFile { try? writeAtomically(answer + "\n", to: resultFile) }
             print(answer)
-            printError("verify: the solver did not stop at the time limit; ended the process (\(answer))")
+            printError("verify: the run did not end within 5 s of the time limit (a solver that overran it, or a proof still being encoded); ended the process (\(answer))")
             exit(ExitCode.unknown.rawValue)
         }
     }

@@ -58,6 +58,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-branching-estimate": [PhaseSplitOptions().branching.estimate.rawValue],
             "--falsifier": [PhaseSplitOptions().falsifier.enabled ? "on" : "off"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
+            "--phase-falsifier-steps": ["\(PhaseSplitOptions().falsifier.nodeSteps)"],
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
             "--phase-disjuncts": [PhaseSplitOptions().disjuncts.rawValue],

@@ -156,13 +156,15 @@ final class VNNCompScriptsTests: XCTestCase {
     }
 
     /// prepare_instance.sh ends a leftover run of its own binary (here a private copy, so
-    /// that no other test's process can match) and leaves other processes alone.
+    /// that no other test's process can match, without its leaf worker: hence
+    /// `--leaf-process off`) and leaves other processes alone.
     func testPrepareEndsLeftoverRunsOfItsBinary() throws {
         let copy = temporaryDirectory().appendingPathComponent("verify").path
         try FileManager.default.copyItem(atPath: try verifyExecutable().path, toPath: copy)
         let leftover = Process()
         leftover.executableURL = URL(fileURLWithPath: copy)
-        leftover.arguments = ["vnnlib", fixture("acasxu/ACASXU_run2a_1_1_batch_2000.onnx"), fixture("acasxu/prop_1.vnnlib"), "--timeout", "300"]
+        leftover.arguments = ["vnnlib", fixture("acasxu/ACASXU_run2a_1_1_batch_2000.onnx"), fixture("acasxu/prop_1.vnnlib"), "--timeout", "300",
+                              "--leaf-process", "off"]
         leftover.standardOutput = FileHandle.nullDevice
         leftover.standardError = FileHandle.nullDevice
         let bystander = Process()
