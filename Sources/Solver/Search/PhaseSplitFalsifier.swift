@@ -162,15 +162,16 @@ struct PhaseSplitFalsifier: Sendable {
 extension PhaseSplitPreparation {
     /// Step 3 of a sub-problem: each open disjunct's bound minimiser (the box vertex the
     /// linear lower bound of its best atom `best[k]` points to) goes through the float
-    /// forward pass (on BLAS, any summation order: a filter), and is checked as a counterexample (``CounterexampleCheck``, exact) when
-    /// that pass puts it in the unsafe set or within
-    /// ``HeuristicTolerances/candidateMargin`` of it (``isNearlyUnsafe(_:)``; the check
-    /// itself costs several forward passes); then, with ``FalsifierOptions/nodeSteps`` `> 0`,
-    /// the minimiser whose disjunct scores lowest in the float pass starts a short descent on
-    /// that disjunct if its score is within ``FalsifierOptions/nodeDescentRatio`` times the
-    /// depth of the disjunct's lower bound below zero (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``). A
-    /// pure function of the node's bounds, like the rest of the preparation. The points tried
-    /// and steps taken are added to `effort`.
+    /// forward pass (on BLAS, any summation order: a filter), and is checked as a
+    /// counterexample (``CounterexampleCheck``, exact) when that pass puts it in the unsafe
+    /// set or within ``HeuristicTolerances/candidateMargin`` of it (``isNearlyUnsafe(_:)``;
+    /// the check itself costs several forward passes); then, with
+    /// ``FalsifierOptions/nodeSteps`` `> 0`, the minimiser whose disjunct scores lowest in
+    /// the float pass starts a short descent on that disjunct
+    /// (``PhaseSplitFalsifier/descend(disjunct:from:steps:expired:effort:)``) if its score is
+    /// within ``FalsifierOptions/nodeDescentRatio`` times the depth of the disjunct's lower
+    /// bound below zero. A pure function of the node's bounds, like the rest of the
+    /// preparation. The points tried and steps taken are added to `effort`.
     func falsify(_ result: BoundResult, open: [Int], best: [Int], expired: () -> Bool,
                  effort: inout FalsifierEffort) -> Counterexample? {
         let points = best.map { minimiser(result, row: $0) }
