@@ -41,6 +41,17 @@ public struct NeuralNetwork: Sendable, Equatable {
         }
     }
 
+    /// The network of the first `count` layers (its output: layer `count`'s input), with the
+    /// rounded constants of those layers.
+    public func prefix(layers count: Int) -> NeuralNetwork {
+        precondition((0...layers.count).contains(count), "a prefix of \(count) layers of a \(layers.count)-layer network")
+        var prefix = self
+        prefix.layers = Array(layers[0..<count])
+        prefix.roundedConstants = roundedConstants.filter { $0.layerIndex < count }
+        prefix.outputShape = [prefix.layerOutputSizes.last ?? inputSize]
+        return prefix
+    }
+
     /// Length of the flat input vector.
     public var inputSize: Int { inputShape.reduce(1, *) }
     /// Length of the flat output vector.

@@ -48,6 +48,8 @@ enum SolverOptions {
                "phase engine: send a sub-problem with at most N unstable units to Z3 (default \(PhaseSplitOptions().leafUnstableThreshold))"),
         .value("--phase-slopes", "N",
                "phase engine: optimise the ReLU lower slopes at the root by N gradient steps (default \(PhaseSplitOptions().slopeIterations); 0 = adaptive slopes)"),
+        .value("--phase-root-intermediates", "N",
+               "phase engine: before the search, tighten the intermediate layers' bounds with slopes optimised for them by N gradient steps per layer and side (default \(PhaseSplitOptions().rootIntermediateIterations); 0 = off)"),
         .value("--phase-child-slopes", "N",
                "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
         .value("--phase-optimiser", "adam|sign",
@@ -113,6 +115,7 @@ enum SolverOptions {
         if let steps = try arguments.int("--input-slopes", minimum: 0) { configuration.bounds.slopeSteps = steps }
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
+        if let steps = try arguments.int("--phase-root-intermediates", minimum: 0) { configuration.phaseSplit.rootIntermediateIterations = steps }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
         if let steps = try arguments.int("--phase-falsifier-steps", minimum: 0) { configuration.phaseSplit.falsifier.nodeSteps = steps }
         if let optimiser = try arguments.parsed("--phase-optimiser", as: "adam or sign", { HintAscent.Method(rawValue: $0) }) {

@@ -46,6 +46,44 @@ final class HintAffineLayerTests: XCTestCase {
         }
     }
 
+    /// The batched products (``HintAffineLayer/forward(batch:count:)``,
+    /// ``HintAffineLayer/backward(batch:count:)``) give every row the one-row product's values on
+    /// kept entries, for packed, whole and diagonal layers and 1-7 rows.
+    func testBatchedProductsMatchOneRowProducts() throws {
+        var rng = BoundsRandom(seed: 31)
+        for trial in 0..<60 {
+            let n = Int.random(in: 1...9, using: &rng), m = trial % 7 == 0 ? n : Int.random(in: 1...9, using: &rng)
+            let affine: AffineLayer
+            if trial % 7 == 0 {
+                // A diagonal weight matrix: the layer keeps it as a diagonal scale.
+                var weights = [Double](repeating: 0, count: n * n)
+                for i in 0..<n { weights[i * n + i] = Double.random(in: 0.5...2, using: &rng) }
+                affine = AffineLayer(inputSize: n, outputSize: n, weights: weights, bias: (0..<n).map { _ in Double.random(in: -1...1, using: &rng) })
+                XCTAssertNotNil(affine.diagonalScale)
+            } else {
+                affine = AffineLayer(inputSize: m, outputSize: n, weights: (0..<(n * m)).map { _ in Double.random(in: -2...2, using: &rng) },
+                                     bias: (0..<n).map { _ in Double.random(in: -1...1, using: &rng) })
+            }
+            let keepRow: [Bool]? = trial % 3 == 0 ? nil : (0..<n).map { _ in Bool.random(using: &rng) }
+            let keepColumn: [Bool]? = trial % 3 == 0 ? nil : (0..<m).map { _ in Bool.random(using: &rng) }
+            let layer = HintAffineLayer(affine, keepRow: keepRow, keepColumn: keepColumn)
+            let rowKept = { (r: Int) in keepRow?[r] ?? true }, columnKept = { (c: Int) in keepColumn?[c] ?? true }
+            let count = Int.random(in: 1...7, using: &rng)
+            let xs = (0..<count).map { _ in (0..<m).map { columnKept($0) ? Double.random(in: -3...3, using: &rng) : 0 } }
+            let lambdas = (0..<count).map { _ in (0..<n).map { rowKept($0) ? Double.random(in: -3...3, using: &rng) : 0 } }
+            let forward = layer.forward(batch: xs.flatMap { $0 }, count: count)
+            let (terms, backward) = layer.backward(batch: lambdas.flatMap { $0 }, count: count)
+            XCTAssertEqual(forward.count, count * n)
+            XCTAssertEqual(backward.count, count * m)
+            for r in 0..<count {
+                let y = layer.forward(xs[r]), (term, back) = layer.backward(lambdas[r])
+                for i in 0..<n where rowKept(i) { XCTAssertEqual(forward[r * n + i], y[i], accuracy: 1e-12, "trial \(trial) row \(r)") }
+                for c in 0..<m where columnKept(c) { XCTAssertEqual(backward[r * m + c], back[c], accuracy: 1e-12, "trial \(trial) row \(r)") }
+                XCTAssertEqual(terms[r], term, accuracy: 1e-12, "trial \(trial) row \(r)")
+            }
+        }
+    }
+
     /// A stably inactive ReLU is dead (its row and column drop out), a split-inactive one
     /// with a multiplier is not: on `x ∈ [-1, 1]`, `z1 = x` split inactive (`x <= 0`),
     /// `z2 = 1 - x` stably active, `y = ReLU(z2) - 1 = -x`. Without the split the bound is

@@ -181,6 +181,39 @@ final class PhaseProofCertificateTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(clip, 1, "a clip layer's slopes must be exercised")
     }
 
+    /// The root's intermediate slopes (``PhaseProof/rootIntermediates``): the search records
+    /// them and the checker replays them (the proofs check VALID in
+    /// ``testEveryRandomPhaseProofChecksValid()``); some trees close only with the tighter
+    /// bounds they give, so without them those proofs fail. Mutation: a slope outside its
+    /// range, or an entry for the first activation layer (which cannot be tightened), is
+    /// rejected.
+    func testRootIntermediateSlopesAreReplayedAndChecked() throws {
+        let carrying = (deepProofs + smtProofs).filter { !($0.proof.rootIntermediates ?? []).isEmpty }
+        XCTAssertGreaterThanOrEqual(carrying.count, 10)
+        var needed = 0
+        for proved in carrying {
+            var without = proved.proof
+            without.rootIntermediates = nil
+            if try !problems(proved, without).isEmpty { needed += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(needed, 1, "no proof needs the tightened root bounds: the replay is not exercised")
+        var mutated = 0
+        for proved in carrying {
+            let entries = proved.proof.rootIntermediates!
+            guard let slopeLayer = entries[0].lowerRows.firstIndex(where: { $0.slopes.contains { $0 != nil } }) else { continue }
+            let unit = entries[0].lowerRows[slopeLayer].slopes.firstIndex { $0 != nil }!
+            var outOfRange = proved.proof
+            outOfRange.rootIntermediates![0].lowerRows[slopeLayer].slopes[unit] = 1.5
+            XCTAssertEqual(faults(try problems(proved, outOfRange)), [.invalidRootIntermediates])
+            var firstLayer = proved.proof
+            firstLayer.rootIntermediates![0].layer = 1
+            XCTAssertEqual(faults(try problems(proved, firstLayer)), [.invalidRootIntermediates])
+            mutated += 1
+        }
+        XCTAssertGreaterThanOrEqual(mutated, 5)
+        print("root intermediates: \(carrying.count) proofs carry them, \(needed) need them")
+    }
+
     /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root
     /// collapsed into a `bounds` leaf (its subtree dropped): the recorded method cannot prove
     /// the leaf.

@@ -59,6 +59,7 @@ final class HelpDefaultsTests: XCTestCase {
             "--falsifier": [PhaseSplitOptions().falsifier.enabled ? "on" : "off"],
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             "--phase-falsifier-steps": ["\(PhaseSplitOptions().falsifier.nodeSteps)"],
+            "--phase-root-intermediates": ["\(PhaseSplitOptions().rootIntermediateIterations)"],
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
             "--phase-disjuncts": [PhaseSplitOptions().disjuncts.rawValue],

@@ -3,7 +3,7 @@ import XCTest
 
 /// `verify vnnlib` and the ReLU-phase engine: it decides an `mnistfc` instance (784 inputs)
 /// by default (`--engine auto`), and with `--json` it writes its proof tree (certificate
-/// format 2) that `verify check` re-proves.
+/// format 2, or 4 with the root's tightened intermediate bounds) that `verify check` re-proves.
 final class PhaseEngineCommandTests: XCTestCase {
     let instance = ["vnnlib", "Tests/Fixtures/vnncomp/mnistfc/mnist-net_256x2.onnx",
                     "Tests/Fixtures/vnncomp/mnistfc/prop_0_0.03.vnnlib"]
@@ -17,18 +17,24 @@ final class PhaseEngineCommandTests: XCTestCase {
     }
 
     /// Fails if `--json` still refuses the phase engine or falls back to input splitting (no
-    /// `phase_proof`), or if `verify check` rejects the engine's own proof.
+    /// `phase_proof`), or if `verify check` rejects the engine's own proof. By default the
+    /// proof records the root's tightened intermediate layer (format 4, `root_intermediates`:
+    /// the network's second ReLU layer has loose units at the root); with
+    /// `--phase-root-intermediates 0` it does not (format 2).
     func testPhaseCertificateChecksValid() throws {
-        let json = FileManager.default.temporaryDirectory.appendingPathComponent("phase-\(UUID()).json").path
-        defer { try? FileManager.default.removeItem(atPath: json) }
-        let run = try runVerify(instance + ["--engine", "phase", "--json", json, "--disable", "attack", "--timeout", "600"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertEqual(run.stdout, "unsat\n")
-        let certificate = try String(contentsOfFile: json, encoding: .utf8)
-        XCTAssertTrue(certificate.contains("\"phase_proof\"") && certificate.contains("\"format\": 2"), certificate.prefix(2000).description)
-        let check = try runVerify(["check", json, "--no-cvc5"])
-        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
-        XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)
+        for (options, format) in [([String](), 4), (["--phase-root-intermediates", "0"], 2)] {
+            let json = FileManager.default.temporaryDirectory.appendingPathComponent("phase-\(UUID()).json").path
+            defer { try? FileManager.default.removeItem(atPath: json) }
+            let run = try runVerify(instance + ["--engine", "phase", "--json", json, "--disable", "attack", "--timeout", "600"] + options)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(run.stdout, "unsat\n")
+            let certificate = try String(contentsOfFile: json, encoding: .utf8)
+            XCTAssertTrue(certificate.contains("\"phase_proof\"") && certificate.contains("\"format\": \(format)"), certificate.prefix(2000).description)
+            XCTAssertEqual(certificate.contains("\"root_intermediates\""), format == 4)
+            let check = try runVerify(["check", json, "--no-cvc5"])
+            XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+            XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)
+        }
     }
 
     /// `--falsifier on|off` and the falsifier's statistics on stderr and in `--json`: on the

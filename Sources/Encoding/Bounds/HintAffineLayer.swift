@@ -16,14 +16,14 @@ import Network
 /// mean nothing (0 in a packed layer, the whole layer's values in one used whole), since dead
 /// units multiply them by 0.
 struct HintAffineLayer {
-    private let affine: AffineLayer
+    let affine: AffineLayer
     /// Kept output units (rows) and input units (columns), ascending; nil when the layer is
     /// used whole (a diagonal scale, or nothing to drop).
-    private let rows: [Int]?
-    private let columns: [Int]?
+    let rows: [Int]?
+    let columns: [Int]?
     /// `W[rows, columns]`, row-major.
-    private let packed: [Double]
-    private let packedBias: [Double]
+    let packed: [Double]
+    let packedBias: [Double]
 
     /// The layer with the rows in `keepRow` (nil: all) and the columns in `keepColumn`
     /// (nil: all).

@@ -83,10 +83,15 @@ extension PhaseSplitNodeBounds {
             var gradient: [Int: [Double]] = slopes.mapValues { $0.map { _ in 0 } }
             var betaGradients = betas.map { $0.map { _ in 0.0 } }
             var value = 0.0
-            for (index, r) in rows.enumerated() {
-                value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
-                                    slopes: slopes, free: free, affineLayers: affineLayers, splits: splits, betas: betas[index], box: box,
-                                    gradient: &gradient, betaGradient: &betaGradients[index])
+            if splits.isEmpty, rows.count >= Self.batchedAscentRows {
+                value = accumulate(batch: rows, specification: specification, slopes: slopes, free: free,
+                                   affineLayers: affineLayers, box: box, gradient: &gradient)
+            } else {
+                for (index, r) in rows.enumerated() {
+                    value += accumulate(row: specification.coefficients[r], constant: specification.constants[r],
+                                        slopes: slopes, free: free, affineLayers: affineLayers, splits: splits, betas: betas[index], box: box,
+                                        gradient: &gradient, betaGradient: &betaGradients[index])
+                }
             }
             if value > bestValue { bestValue = value; best = slopes; bestBetas = betas }
             if sharedMultipliers, betas.count > 1 {
@@ -156,9 +161,9 @@ extension PhaseSplitNodeBounds {
     /// The float lower bound of one row with `slopes` on the `free` lines and the Lagrangian
     /// terms `-β_k s_k z_k` of `splits`, adding `∂L/∂α` to `gradient` and `∂L/∂β` to
     /// `betaGradient`.
-    private func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], free: [Int: [LinearRelaxation.FreeLine?]],
-                            affineLayers: [Int: HintAffineLayer], splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
-                            gradient: inout [Int: [Double]], betaGradient: inout [Double]) -> Double {
+    func accumulate(row: [Double], constant: Double, slopes: [Int: [Double]], free: [Int: [LinearRelaxation.FreeLine?]],
+                    affineLayers: [Int: HintAffineLayer], splits: [(unit: ActivationUnit, sign: Double)], betas: [Double], box: Box,
+                    gradient: inout [Int: [Double]], betaGradient: inout [Double]) -> Double {
         var lambda = row
         var bound = constant
         var outputMultipliers = [[Double]](repeating: [], count: layers.count)
@@ -206,8 +211,8 @@ extension PhaseSplitNodeBounds {
     /// The line unit `i` of a layer takes, upper or lower: the free line (`free`, the layer's
     /// entry of ``freeLines()``) with the slope `α` from `slopes` (the layer's) where one is
     /// set (`α z - α c + c`, pivot `c`), else the relaxation's.
-    private func lines(_ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Double]?,
-                       _ free: [LinearRelaxation.FreeLine?]?, upper: Bool) -> (Double, Double) {
+    func lines(_ i: Int, _ relaxation: LinearRelaxation, _ slopes: [Double]?,
+               _ free: [LinearRelaxation.FreeLine?]?, upper: Bool) -> (Double, Double) {
         if let row = slopes, !row[i].isNaN, let line = free?[i], line.isUpper == upper {
             return (row[i], line.pivot - row[i] * line.pivot)
         }

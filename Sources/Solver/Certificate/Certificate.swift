@@ -12,7 +12,9 @@ import Network
 /// `format`: 1 for every certificate without a ReLU-phase proof, 2 when some query record
 /// carries one (`phase_proof`, ``PhaseProof``; format 2 is format 1 plus that key), 3 when
 /// some proof sub-box is closed by optimised slopes (format 1 or 2 plus the leaf method
-/// `slopes` with its `slopes` key, ``LeafCertificate/slopes``). A file
+/// `slopes` with its `slopes` key, ``LeafCertificate/slopes``), 4 when some phase proof
+/// records the slopes that tightened its root's intermediate bounds (format 2 or 3 plus
+/// `root_intermediates`, ``PhaseProof/rootIntermediates``). A file
 /// without the key has format 1 (the layout carried no key when it was first written); a
 /// file with any format outside ``readableFormats`` is refused, since this build cannot know
 /// what its fields mean.
@@ -28,8 +30,12 @@ public enum Certificate: Sendable, Equatable {
     public static let phaseProofFormatVersion = 2
     /// The layout this build writes when a proof sub-box records its closing slopes.
     public static let slopeLeafFormatVersion = 3
+    /// The layout this build writes when a phase proof records the slopes that tightened the
+    /// root's intermediate bounds (``PhaseProof/rootIntermediates``): a checker that does not
+    /// know them would bound the root more loosely and reject valid proofs.
+    public static let rootIntermediatesFormatVersion = 4
     /// The layouts this build reads.
-    public static let readableFormats = [formatVersion, phaseProofFormatVersion, slopeLeafFormatVersion]
+    public static let readableFormats = [formatVersion, phaseProofFormatVersion, slopeLeafFormatVersion, rootIntermediatesFormatVersion]
 
     /// The format this certificate is written in.
     public var format: Int {
@@ -38,6 +44,7 @@ public enum Certificate: Sendable, Equatable {
         case .local(let certificate): records = [certificate.query]
         case .vnnlib(let certificate): records = certificate.queries
         }
+        if records.contains(where: { $0.phaseProof?.hasRootIntermediates == true }) { return Self.rootIntermediatesFormatVersion }
         if records.contains(where: { ($0.proofLeaves ?? []).contains { $0.method == .slopes } }) { return Self.slopeLeafFormatVersion }
         return records.contains { $0.phaseProof != nil } ? Self.phaseProofFormatVersion : Self.formatVersion
     }

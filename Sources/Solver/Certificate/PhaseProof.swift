@@ -1,7 +1,8 @@
 import Encoding
 
 /// The proof tree of the ReLU-phase engine (``PhaseSplitSearch``), as recorded by the search
-/// and written into a certificate (`phase_proof`, certificate format 2).
+/// and written into a certificate (`phase_proof`, certificate format 2, or 4 with
+/// ``rootIntermediates``).
 ///
 /// Every node is a sub-problem `S = { x in box : every split constraint on the path from the
 /// root holds }`. The root (node 0) constrains nothing. An inner node has exactly two
@@ -22,8 +23,50 @@ import Encoding
 /// hints: any slope in range gives sound bounds.
 public struct PhaseProof: Codable, Sendable, Equatable {
     public var nodes: [PhaseProofNode]
+    /// The slopes that tightened the root's intermediate layer bounds before the search
+    /// (``IntermediateTightening``), in the order they were applied; nil: none (every proof
+    /// written before the option existed). The root's enclosing bounds are the box's linear
+    /// bounds tightened by them.
+    public var rootIntermediates: [IntermediateSlopesCertificate]?
 
-    public init(nodes: [PhaseProofNode]) { self.nodes = nodes }
+    public init(nodes: [PhaseProofNode], rootIntermediates: [IntermediateSlopesCertificate]? = nil) {
+        self.nodes = nodes
+        self.rootIntermediates = rootIntermediates
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nodes
+        case rootIntermediates = "root_intermediates"
+    }
+
+    /// Whether the proof needs certificate format 4 (``Certificate/rootIntermediatesFormatVersion``).
+    var hasRootIntermediates: Bool { !(rootIntermediates ?? []).isEmpty }
+}
+
+/// The certificate form of ``IntermediateSlopes``: the slopes of the rows `z_i` (lower bounds)
+/// and `-z_i` (upper bounds) that tightened activation layer `layer`'s input bounds.
+public struct IntermediateSlopesCertificate: Codable, Sendable, Equatable {
+    public var layer: Int
+    public var lowerRows: [SlopeLayerCertificate]
+    public var upperRows: [SlopeLayerCertificate]
+
+    public init(_ slopes: IntermediateSlopes) {
+        layer = slopes.layer
+        lowerRows = SlopeLayerCertificate.list(slopes.lowerRows)
+        upperRows = SlopeLayerCertificate.list(slopes.upperRows)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case layer
+        case lowerRows = "lower_rows"
+        case upperRows = "upper_rows"
+    }
+
+    /// The slopes as the bound computation takes them.
+    var slopes: IntermediateSlopes {
+        IntermediateSlopes(layer: layer, lowerRows: SlopeLayerCertificate.dictionary(lowerRows),
+                           upperRows: SlopeLayerCertificate.dictionary(upperRows))
+    }
 }
 
 /// One sub-problem of a ``PhaseProof``.
@@ -155,11 +198,17 @@ public enum PhaseLeafMethod: String, Codable, Sendable, CaseIterable {
 /// node is created; the search closes or splits each node by its index.
 struct PhaseProofRecorder {
     private(set) var nodes = [PhaseProofNode(parent: nil, split: nil)]
+    private(set) var rootIntermediates: [IntermediateSlopesCertificate]?
 
     /// Index of the root.
     static let root = 0
 
     mutating func close(_ node: Int, _ method: PhaseLeafMethod) { nodes[node].closed = method }
+
+    /// Records the slopes that tightened the root's intermediate bounds (none: nothing).
+    mutating func setRootIntermediates(_ slopes: [IntermediateSlopes]) {
+        rootIntermediates = slopes.isEmpty ? nil : slopes.map(IntermediateSlopesCertificate.init)
+    }
 
     mutating func setSlopes(_ node: Int, _ slopes: [Int: [Double]]) {
         nodes[node].slopes = SlopeLayerCertificate.list(slopes)
@@ -193,5 +242,5 @@ struct PhaseProofRecorder {
         return Array(first..<nodes.count)
     }
 
-    var proof: PhaseProof { PhaseProof(nodes: nodes) }
+    var proof: PhaseProof { PhaseProof(nodes: nodes, rootIntermediates: rootIntermediates) }
 }

@@ -31,6 +31,9 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     case doesNotClose(PhaseLeafMethod)
     /// cvc5 does not confirm Z3's `unsat` on the leaf.
     case cvc5Disagrees
+    /// The root's intermediate slopes (``PhaseProof/rootIntermediates``) name a layer that
+    /// cannot be tightened or repeat one out of order, or a slope lies outside its range.
+    case invalidRootIntermediates
 
     public var description: String {
         switch self {
@@ -49,6 +52,8 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
             return "its split multiplier of row \(row) on layer \(layer) unit \(unit) is not a finite value >= 0 on a ReLU / LeakyReLU / clip unit and a specification row, recorded with slopes"
         case .doesNotClose(let method): return "the leaf (\(method.rawValue)) does not close when re-proved"
         case .cvc5Disagrees: return "cvc5 does not confirm Z3's unsat on the leaf"
+        case .invalidRootIntermediates:
+            return "its root intermediate slopes must name ReLU / LeakyReLU / clip layers after the first, in increasing order, with every slope in range"
         }
     }
 }
@@ -68,8 +73,10 @@ extension CertificateChecker {
     /// Leaves: the checker bounds every node itself, top down, as the search does
     /// (``PhaseSplitBounds`` with the node's own split constraints, each layer intersected
     /// with its parent's bounds computed here; the root inside fresh linear bounds of the
-    /// box): the inherited slopes, then the node's recorded slopes inside those (validated
-    /// first: each in `[0, 1]` for ReLU, between `alpha` and 1 for LeakyReLU), each pass with
+    /// box, tightened by the proof's root intermediate slopes when it records them
+    /// (``IntermediateTightening/replay(_:box:enclosing:slopes:)``, slopes validated first)):
+    /// the inherited slopes, then the node's recorded slopes inside those (validated first:
+    /// each in `[0, 1]` for ReLU, between `alpha` and 1 for LeakyReLU), each pass with
     /// the split multipliers that go with its slopes (validated first: finite and `>= 0`, so
     /// the terms `β s z` are `>= 0` on the sub-problem; ``SplitMultipliers``). A disjunct
     /// excluded at a node (an atom's lower bound `> 0`, or a dual certificate
@@ -91,6 +98,15 @@ extension CertificateChecker {
             report.problems += faults.map { .phaseProof(place: place, node: $0.node, $0.fault) }
             return
         }
+        var rootEnclosing = root.layerBounds
+        if let recorded = proof.rootIntermediates {
+            guard let tightened = IntermediateTightening.replay(query.network, box: query.box, enclosing: root.layerBounds,
+                                                                slopes: recorded.map(\.slopes)) else {
+                report.problems.append(.phaseProof(place: place, node: 0, .invalidRootIntermediates))
+                return
+            }
+            rootEnclosing = tightened
+        }
         let solver = try ExactLeafSolver()
         solver.isolation = leafProcessExecutable.map { IsolatedLeaf(executable: $0, grace: QueryConfiguration().leaves.leafProcessGrace) }
         let preparation = PhaseSplitPreparation(query: query, specification: specification, rows: rows)
@@ -108,7 +124,7 @@ extension CertificateChecker {
             var slopes: [Int: [Double]]
             var multipliers: SplitMultipliers
         }
-        var stack = [State(index: 0, phases: PhaseConstraints(), open: Array(rows.indices), enclosing: root.layerBounds,
+        var stack = [State(index: 0, phases: PhaseConstraints(), open: Array(rows.indices), enclosing: rootEnclosing,
                            slopes: [:], multipliers: SplitMultipliers())]
         while let state = stack.popLast() {
             let node = nodes[state.index]
@@ -238,6 +254,11 @@ extension CertificateChecker {
             }
             for slopes in node.slopes ?? [] {
                 if let fault = slopeFault(slopes, network: network, widths: widths) { faults.append((i, fault)) }
+            }
+            if i == 0, let recorded = proof.rootIntermediates,
+               recorded.contains(where: { entry in (entry.lowerRows + entry.upperRows).contains {
+                   slopeFault($0, network: network, widths: widths) != nil } }) {
+                faults.append((0, .invalidRootIntermediates))
             }
             for entry in node.multipliers ?? [] where !isValidMultiplier(entry, recordedWithSlopes: node.slopes != nil,
                                                                          network: network, widths: widths, rowCount: rowCount) {

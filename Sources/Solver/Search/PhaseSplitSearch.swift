@@ -76,8 +76,6 @@ struct PhaseSplitSearch {
                                                 falsifier: configuration.phaseSplit.falsifier,
                                                 branching: configuration.phaseSplit.branching,
                                                 sharedMultipliers: configuration.phaseSplit.sharedMultipliers)
-        var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: root?.layerBounds,
-                          multipliers: configuration.phaseSplit.splitMultipliers ? SplitMultipliers() : nil)]
         proof = configuration.limits.maxRecordedLeaves > 0 ? PhaseProofRecorder() : nil
         var unknownReason: UnknownReason?
         var unconfirmed: Counterexample?
@@ -93,6 +91,17 @@ struct PhaseSplitSearch {
             statistics.falsifierFound = true
             return InputSplitSearch.Outcome(verdict: .violated(found), decidedBySplit: true)
         }
+        var rootEnclosing = root?.layerBounds
+        // Crossed bounds (nil) cannot happen on a non-empty box; the search then keeps the root's.
+        if let enclosing = rootEnclosing, options.rootIntermediateIterations > 0,
+           let tightened = IntermediateTightening.optimise(query.network, box: query.box, enclosing: enclosing,
+                                                           ascent: options.ascent(depth: 0),
+                                                           iterations: options.rootIntermediateIterations, expired: expired) {
+            rootEnclosing = tightened.bounds
+            proof?.setRootIntermediates(tightened.slopes)
+        }
+        var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: rootEnclosing,
+                          multipliers: configuration.phaseSplit.splitMultipliers ? SplitMultipliers() : nil)]
         search: while !stack.isEmpty {
             var batch: [Node] = []
             while batch.count < batchSize, let node = stack.popLast() { batch.append(node) }
