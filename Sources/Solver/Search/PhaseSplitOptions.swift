@@ -42,6 +42,13 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// to 146; 50 steps change the fourth digit. prop_13_0.03 and prop_5_0.03 then decide
     /// in 3-6 s instead of timing out at 30 s.
     public var slopeIterations = 20
+    /// The same for every other sub-problem (0 keeps the parent's slopes). With one tree per
+    /// disjunct (``disjuncts``) and ``splitMultipliers`` they decide what no other setting
+    /// did: on `mnistfc` 256x2 prop_3_0.03 its hardest disjunct alone takes 3,911
+    /// sub-problems to depth 78 without a decision in 20 s with 0 steps (or 3, or multipliers
+    /// at 3 steps), and 507 to depth 22 (proved) with multipliers at 10 steps; the whole
+    /// property then proves in 7 s, prop_1_0.03 in 19 s (5 steps: no decision in 120 s).
+    public var childSlopeIterations = 10
     /// Ascent steps per layer and bound side that optimise slopes for the intermediate layers'
     /// bounds at the root, before the search (``IntermediateTightening``; 0: off); the
     /// tightened bounds enclose every sub-problem's. Measured (Benchmarks/README.md, issue 13,
@@ -50,13 +57,6 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// each other); the paper-size C∘G chain (eps 0.03, 10 per class, 10 s) proves 71 samples
     /// instead of 66.
     public var rootIntermediateIterations = 10
-    /// The same for every other sub-problem (0 keeps the parent's slopes). With one tree per
-    /// disjunct (``disjuncts``) and ``splitMultipliers`` they decide what no other setting
-    /// did: on `mnistfc` 256x2 prop_3_0.03 its hardest disjunct alone takes 3,911
-    /// sub-problems to depth 78 without a decision in 20 s with 0 steps (or 3, or multipliers
-    /// at 3 steps), and 507 to depth 22 (proved) with multipliers at 10 steps; the whole
-    /// property then proves in 7 s, prop_1_0.03 in 19 s (5 steps: no decision in 120 s).
-    public var childSlopeIterations = 10
     /// How the slopes and multipliers are optimised (``HintAscent/Method``): Adam (the
     /// default) or sign steps (every run before Adam existed).
     public var optimiser = HintAscent.Method.adam
