@@ -187,7 +187,8 @@ final class ConfigurationIdentityTests: XCTestCase {
     func testAdamAscentEntersThePhaseEntryWithItsRates() {
         var adam = QueryConfiguration()
         adam.phaseSplit.engine = .auto
-        XCTAssertTrue(adam.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1)))"), adam.description)
+        XCTAssertTrue(adam.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1), rootIntermediateIterations: 10))"),
+                      adam.description)
         for change in [{ (o: inout PhaseSplitOptions) in o.slopeRate = 0.2 }, { $0.childSlopeRate = 0.02 }, { $0.multiplierRate = 0.05 }] {
             var changed = adam
             change(&changed.phaseSplit)
@@ -196,10 +197,25 @@ final class ConfigurationIdentityTests: XCTestCase {
         var sign = adam
         sign.phaseSplit.optimiser = .sign
         XCTAssertFalse(sign.description.contains("ascent"), sign.description)
-        XCTAssertTrue(sign.description.hasSuffix(", disjuncts: separate))"), sign.description)
+        XCTAssertTrue(sign.description.hasSuffix(", disjuncts: separate, rootIntermediateIterations: 10))"), sign.description)
         sign.phaseSplit.slopeRate = 0.3
         XCTAssertFalse(sign.description.contains("ascent"), "sign steps do not use the rates")
         XCTAssertEqual(QueryConfiguration().description.contains("ascent"), false, "the input engine's identity is unchanged")
+    }
+
+    /// The root's intermediate tightening enters the phase entry with its step count (it
+    /// changes the trees); off (0), the entry is what it was before the option existed.
+    func testRootIntermediateStepsEnterThePhaseEntryOnlyWhenOn() {
+        var on = QueryConfiguration()
+        on.phaseSplit.engine = .auto
+        XCTAssertTrue(on.description.contains(", rootIntermediateIterations: 10)"), on.description)
+        var more = on
+        more.phaseSplit.rootIntermediateIterations = 30
+        XCTAssertNotEqual(more.description, on.description)
+        var off = on
+        off.phaseSplit.rootIntermediateIterations = 0
+        XCTAssertFalse(off.description.contains("rootIntermediate"), off.description)
+        XCTAssertTrue(off.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1)))"), off.description)
     }
 
     /// Where Z3 runs is left out; a setting that changes verdicts is not.
