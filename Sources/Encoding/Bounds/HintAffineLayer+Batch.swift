@@ -8,8 +8,8 @@ extension HintAffineLayer {
     func backward(batch lambda: [Double], count: Int) -> (biasTerms: [Double], lambda: [Double]) {
         let outputs = affine.outputSize, inputs = affine.inputSize
         var terms = [Double](repeating: 0, count: count)
-        var out = [Double](repeating: 0, count: count * inputs)
         if let scale = affine.diagonalScale {
+            var out = [Double](repeating: 0, count: count * inputs)
             for r in 0..<count {
                 for i in 0..<outputs {
                     let value = lambda[r * outputs + i]
@@ -21,7 +21,7 @@ extension HintAffineLayer {
         }
         guard !affine.weights.isEmpty, count > 0 else {
             for r in 0..<count { for i in 0..<outputs { terms[r] += lambda[r * outputs + i] * affine.bias[i] } }
-            return (terms, out)
+            return (terms, [Double](repeating: 0, count: count * inputs))
         }
         let keptRows = rows?.count ?? outputs, keptColumns = columns?.count ?? inputs
         let gathered = rows.map { kept in Self.gather(lambda, count: count, width: outputs, kept) } ?? lambda
@@ -42,6 +42,7 @@ extension HintAffineLayer {
             }
         }
         guard let columns else { return (terms, product) }
+        var out = [Double](repeating: 0, count: count * inputs)
         Self.scatter(product, count: count, into: &out, width: inputs, columns)
         return (terms, out)
     }
@@ -50,8 +51,8 @@ extension HintAffineLayer {
     /// the result `W x_r + b` per row (`count x outputSize`), one BLAS matrix product.
     func forward(batch x: [Double], count: Int) -> [Double] {
         let outputs = affine.outputSize, inputs = affine.inputSize
-        var out = [Double](repeating: 0, count: count * outputs)
         if let scale = affine.diagonalScale {
+            var out = [Double](repeating: 0, count: count * outputs)
             for r in 0..<count { for i in 0..<outputs { out[r * outputs + i] = scale[i] * x[r * inputs + i] + affine.bias[i] } }
             return out
         }
@@ -73,6 +74,7 @@ extension HintAffineLayer {
             }
         }
         guard let rows else { return product }
+        var out = [Double](repeating: 0, count: count * outputs)
         Self.scatter(product, count: count, into: &out, width: outputs, rows)
         return out
     }
