@@ -71,13 +71,14 @@ public enum IntermediateTightening {
             if expired() { break }
             let problem = PrefixProblem(network, box: box, layer: k, bounds: bounds)
             guard !problem.loose.isEmpty else { continue }
-            guard let start = problem.evaluate(slopes: [:]) else { return nil }
-            let (lowerRows, upperRows) = problem.rowsBySide
+            // The start's relaxations are all the ascent needs: no rows to bound.
+            guard let start = problem.evaluate(.none, slopes: [:]) else { return nil }
+            let rows = Array(problem.loose.indices)
             let slopes = IntermediateSlopes(
                 layer: k,
-                lowerRows: start.optimisedSlopes(rows: lowerRows, specification: problem.specification, box: box,
+                lowerRows: start.optimisedSlopes(rows: rows, specification: problem.lowerRows, box: box,
                                                  ascent: ascent, iterations: iterations, expired: expired),
-                upperRows: start.optimisedSlopes(rows: upperRows, specification: problem.specification, box: box,
+                upperRows: start.optimisedSlopes(rows: rows, specification: problem.upperRows, box: box,
                                                  ascent: ascent, iterations: iterations, expired: expired))
             guard problem.tighten(&bounds, with: slopes) else { return nil }
             recorded.append(slopes)
@@ -118,8 +119,10 @@ public enum IntermediateTightening {
         let enclosing: [LayerBounds]
         /// The loose units of the layer, in increasing order.
         let loose: [Int]
-        /// Row `2n` is `z_{loose[n]}`, row `2n + 1` is `-z_{loose[n]}`.
-        let specification: LinearSpecification
+        /// Row `n` is `z_{loose[n]}` (its lower bound bounds the unit below).
+        let lowerRows: LinearSpecification
+        /// Row `n` is `-z_{loose[n]}` (its lower bound bounds the unit above).
+        let upperRows: LinearSpecification
 
         init(_ network: NeuralNetwork, box: Box, layer: Int, bounds: [LayerBounds]) {
             guard case .affine(let affine) = network.layers[layer - 1] else {
@@ -132,33 +135,26 @@ public enum IntermediateTightening {
             self.layer = layer
             enclosing = Array(bounds[0..<layer])
             loose = (0..<current.count).filter { LinearRelaxation.isLoose(consumer, current.lower[$0], current.upper[$0]) }
-            var coefficients: [[Double]] = [], constants: [Double] = []
-            coefficients.reserveCapacity(2 * loose.count)
-            for i in loose {
-                let row = (0..<affine.inputSize).map { affine.weight(row: i, column: $0) }
-                coefficients += [row, row.map { -$0 }]
-                constants += [affine.bias[i], -affine.bias[i]]
-            }
-            specification = LinearSpecification(coefficients: coefficients, constants: constants)
+            let rows = loose.map { i in (0..<affine.inputSize).map { affine.weight(row: i, column: $0) } }
+            lowerRows = LinearSpecification(coefficients: rows, constants: loose.map { affine.bias[$0] })
+            upperRows = LinearSpecification(coefficients: rows.map { $0.map { -$0 } }, constants: loose.map { -affine.bias[$0] })
         }
 
-        var rowsBySide: (lower: [Int], upper: [Int]) {
-            (Array(stride(from: 0, to: 2 * loose.count, by: 2)), Array(stride(from: 1, to: 2 * loose.count, by: 2)))
-        }
-
-        /// The prefix's sound bounds with `slopes`, its intermediate layers kept as they are.
-        func evaluate(slopes: [Int: [Double]]) -> PhaseSplitNodeBounds? {
-            PhaseSplitBounds.bounds(of: prefix, over: box, phases: PhaseConstraints(), specification: specification,
+        /// The prefix's sound bounds of `rows` with `slopes`, its intermediate layers kept as
+        /// they are.
+        func evaluate(_ rows: LinearSpecification, slopes: [Int: [Double]]) -> PhaseSplitNodeBounds? {
+            PhaseSplitBounds.bounds(of: prefix, over: box, phases: PhaseConstraints(), specification: rows,
                                     enclosing: enclosing, lowerSlopes: slopes, intermediates: .fixed)
         }
 
-        /// Intersects the layer's bounds in `bounds` with the rows' sound bounds under
-        /// `slopes`; false when two bounds cross.
+        /// Intersects the layer's bounds in `bounds` with the rows' sound bounds, each side
+        /// under its own slopes; false when two bounds cross.
         func tighten(_ bounds: inout [LayerBounds], with slopes: IntermediateSlopes) -> Bool {
-            guard let lower = evaluate(slopes: slopes.lowerRows), let upper = evaluate(slopes: slopes.upperRows) else { return false }
+            guard let lower = evaluate(lowerRows, slopes: slopes.lowerRows),
+                  let upper = evaluate(upperRows, slopes: slopes.upperRows) else { return false }
             for (n, i) in loose.enumerated() {
-                bounds[layer].lower[i] = Swift.max(bounds[layer].lower[i], lower.result.specLower[2 * n])
-                bounds[layer].upper[i] = Swift.min(bounds[layer].upper[i], -upper.result.specLower[2 * n + 1])
+                bounds[layer].lower[i] = Swift.max(bounds[layer].lower[i], lower.result.specLower[n])
+                bounds[layer].upper[i] = Swift.min(bounds[layer].upper[i], -upper.result.specLower[n])
                 if bounds[layer].lower[i] > bounds[layer].upper[i] { return false }
             }
             return true
