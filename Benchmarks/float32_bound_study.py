@@ -20,11 +20,19 @@ Bounds:
   signed-J      running (LeakyReLU slope 1, tanh local) to the image, then the classifier's own
                 signed Jacobian of each margin at the sample: sum_i |dm/dx_i| e_i (first order:
                 it leaves out the ReLUs that the image error could flip and the classifier's
-                own rounding, both small here)
+                own rounding; each signed-J row is preceded by the share of samples on which
+                no classifier ReLU can flip, by interval radii, where first order is exact)
   signed-J-local  as signed-J with the local LeakyReLU slopes
+  uniform-J     the running bound's image error replaced by one number per sample, the
+                largest pixel error of the composed bound with each term's coefficients
+                reduced to their largest entry over the 784 pixels (per network, so a sample
+                costs one dot product per layer boundary, ~2 k multiply-adds), then the
+                classifier's signed Jacobian as in signed-J: sum_i |dm/dx_i| times that number
+  uniform-J-tanh  as uniform-J up to the tanh's input, then each pixel through the tanh's
+                local slope (as running's local tanh), then the signed Jacobian
 Extra cost per sample (multiply-adds) beside the float32 pass's 1.5 M: composed 10 per unit
 (~30 k), running 1.45 M (one |W| product per layer), signed-J 1.45 M + 0.36 M (9 margins back
-through the classifier).
+through the classifier), uniform-J ~2 k + 0.36 M.
 """
 import sys
 import numpy as np
@@ -102,6 +110,37 @@ def composed():
     return total
 
 
+def uniform_image_error(local_tanh=False):
+    """Per sample: an upper bound of the composed bound's largest pixel error, each boundary's
+    coefficient matrix (784 pixels x units) reduced to its largest entry per unit. With
+    `local_tanh`, the same to the tanh's input, then per pixel through the tanh's local slope."""
+    tanh_index = IMAGE - 2
+    top = tanh_index if local_tanh else IMAGE
+    m = np.eye(784)
+    total = np.zeros(n)
+    for index in range(top - 1, -1, -1):
+        layer = layers[index]
+        if layer[0] == 'affine':
+            w = np.abs(layer[1])
+            g = (w.shape[1] + 2) * u
+            mw = m @ w
+            total += g * (np.abs(f32[index]) @ mw.max(0) + (m @ np.abs(layer[2])).max())
+            m = mw
+        elif layer[0] in ('lrelu', 'half'):
+            total += u * np.abs(f32[index + 1]) @ m.max(0)
+            if layer[0] == 'half':
+                m = 0.5 * m
+        elif layer[0] == 'tanh':
+            total += 16 * u * np.abs(f32[index + 1]) @ m.max(0)
+    if not local_tanh:
+        return total[:, None] * np.ones((1, 784))
+    pre = f32[tanh_index]
+    e = total[:, None]
+    slope = np.minimum(1.0, 4 * np.exp(-2 * np.maximum(np.abs(pre) - e, 0)))
+    e = slope * e + 16 * u * np.abs(f32[tanh_index + 1])
+    return 0.5 * e + u * np.abs(f32[IMAGE])
+
+
 def running(until, local_lrelu, local_tanh, local_relu):
     e = np.zeros((n, 110))
     for index, layer in enumerate(layers[:until]):
@@ -151,6 +190,31 @@ for name, errors in [('composed (per network)', composed()),
                      ('running', running(len(layers), False, False, False)),
                      ('running-local', running(len(layers), True, True, True))]:
     print(f'| {name} | {np.median(errors.max(1)):.3g} | {100 * decided(errors):.1f} % |')
-for name, local in [('signed-J', False), ('signed-J-local', True)]:
-    ratio = signed_jacobian(running(IMAGE, local, True, False))
+image_running = running(IMAGE, False, False, False)
+uniform = uniform_image_error()
+print(f'| (image error: running, median largest pixel {np.median(image_running.max(1)):.3g}; '
+      f'uniform {np.median(uniform[:, 0]):.3g}) | | |')
+
+
+def classifier_stable(image_error):
+    """Per sample: whether every classifier ReLU keeps its sign on the box image +- error
+    (interval radius |W| r through the classifier; the first-order signed-J bound is exact
+    on such a box up to the classifier's own rounding)."""
+    weights = [layer for layer in layers[IMAGE:] if layer[0] == 'affine']
+    x, r = f32[IMAGE], image_error
+    stable = np.ones(n, bool)
+    for w, b in [(layer[1], layer[2]) for layer in weights[:-1]]:
+        z = x @ w.T + b
+        r = r @ np.abs(w).T
+        stable &= np.all(np.abs(z) > r, 1)
+        x = np.maximum(z, 0)
+        r = np.where(z > 0, r, 0.0)
+    return stable
+
+
+for name, image_error in [('signed-J', running(IMAGE, False, True, False)), ('signed-J-local', running(IMAGE, True, True, False)),
+                          ('uniform-J', uniform), ('uniform-J-tanh', uniform_image_error(True))]:
+    ratio = signed_jacobian(image_error)
+    print(f'| ({name}: every classifier ReLU stable on the image error box in {100 * np.mean(classifier_stable(image_error)):.1f} % '
+          f'of samples; decided and stable {100 * np.mean((ratio < 1) & classifier_stable(image_error)):.1f} %) | | |')
     print(f'| {name} | (bound / margin, median) {np.median(ratio):.3g} | {100 * np.mean(ratio < 1):.1f} % |')

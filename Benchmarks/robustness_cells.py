@@ -2,11 +2,13 @@
 """Per-cell summary of `verify table --robustness DIR` results files (ROW__COLUMN.jsonl):
 robust / not robust / unknown counts, the robust share with its two-sided Clopper-Pearson
 interval (unknowns as failures below, successes above; the header's confidence), the summed
-query seconds, and the decided-by breakdown, as a markdown table.
+query seconds, and the decided-by breakdown, as a markdown table. A results file may be
+gzipped (ROW__COLUMN.jsonl.gz, as the committed ones under examples/mnist/paper/ are).
 
 usage: Benchmarks/robustness_cells.py EPS=DIR [EPS=DIR ...]
 """
 import glob
+import gzip
 import math
 import json
 import os
@@ -61,7 +63,7 @@ def clopper_pearson(k, n, confidence):
 
 def cell(path):
     header, records = None, []
-    with open(path) as f:
+    with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
         for line in f:
             d = json.loads(line)
             if d.get("kind") == "sample": records.append(d)
@@ -84,8 +86,9 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for argument in sys.argv[1:]:
         eps, directory = argument.split("=", 1)
-        for path in sorted(glob.glob(os.path.join(directory, "*.jsonl"))):
-            name = os.path.basename(path)[:-len(".jsonl")].replace("__", " x ")
+        paths = glob.glob(os.path.join(directory, "*.jsonl")) + glob.glob(os.path.join(directory, "*.jsonl.gz"))
+        for path in sorted(paths):
+            name = os.path.basename(path).split(".jsonl")[0].replace("__", " x ")
             c = cell(path)
             share = 100 * c["robust"] / c["n"]
             decided = ", ".join(f"{k} {v}" for k, v in sorted(c["decided"].items(), key=lambda kv: -kv[1]))
