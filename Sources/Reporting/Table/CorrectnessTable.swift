@@ -150,6 +150,14 @@ public struct RobustnessTableOptions: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name + ".jsonl")
         let resume = FileManager.default.fileExists(atPath: path)
+        // A cell kept gzipped (as committed results are) would otherwise start over silently.
+        let compressed = path + ".gz"
+        if !resume, FileManager.default.fileExists(atPath: compressed) {
+            throw ExperimentError.invalidResults(
+                file: compressed, place: "file",
+                problem: "holds this cell's results gzipped, which 'verify table' does not read or append to",
+                fix: "run 'gunzip -k' on it to resume the cell, or delete it to start the cell over")
+        }
         let outcome = try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume))
         let counts = outcome.assessment.totalCounts
         let total = counts.robust + counts.notRobust + counts.unknown
