@@ -42,7 +42,7 @@ from onnx import numpy_helper
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 u = 2.0 ** -24
 gen = {i.name: numpy_helper.to_array(i).astype(np.float64)
-       for i in onnx.load('examples/mnist/paper/gans/simple.onnx').graph.initializer}
+       for i in onnx.load('examples/mnist/paper/gans/simple_clip.onnx').graph.initializer}
 cls = {i.name: numpy_helper.to_array(i).astype(np.float64)
        for i in onnx.load('examples/mnist/paper/classifiers/paper_small.onnx').graph.initializer}
 layers = []

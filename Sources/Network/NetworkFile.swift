@@ -5,11 +5,18 @@ import Foundation
 /// by the file extension; any of them may be gzip-compressed (`model.onnx.gz`, as VNN-COMP
 /// ships its benchmarks), which the gzip magic number `1f 8b` tells, whatever the name.
 public enum NetworkFile {
-    public static func load(_ path: String) throws -> NeuralNetwork {
+    /// The network at `path`; `outputActivation` other than `.file` loads an ONNX file with
+    /// its twin output activation (``OutputActivation``), and the other formats refuse it.
+    public static func load(_ path: String, outputActivation: OutputActivation = .file) throws -> NeuralNetwork {
         let bytes = try contents(path)
         let format = try Format(path)
+        if outputActivation != .file && format != .onnx {
+            throw NetworkError.invalidContent(
+                file: path, place: "file name", problem: "output activation \"\(outputActivation.rawValue)\" is only available for ONNX files",
+                fix: "give the generator as .onnx, or load it with its own output activation")
+        }
         switch format {
-        case .onnx: return try ONNXLoader.load(bytes: bytes, fileName: path)
+        case .onnx: return try ONNXLoader.load(bytes: bytes, fileName: path, outputActivation: outputActivation)
         case .nnet:
             guard let text = String(bytes: bytes, encoding: .utf8) else {
                 throw NetworkError.invalidContent(file: path, place: "byte 0", problem: "not UTF-8 text",

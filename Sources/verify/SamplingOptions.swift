@@ -65,12 +65,13 @@ enum SamplingOptions {
             experiment.generators = .perClass(map)
         }
         if let path = arguments.value("--conditional-generator") {
-            var count: Int?, position = Experiment.OneHotPosition.after
-            if case let .conditional(_, previousCount, previousPosition) = experiment.generators {
+            var count: Int?, position = Experiment.OneHotPosition.after, output = OutputActivation.file
+            if case let .conditional(_, previousCount, previousPosition, previousOutput) = experiment.generators {
                 count = previousCount
                 position = previousPosition
+                output = previousOutput
             }
-            experiment.generators = .conditional(path: path, classCount: count, oneHot: position)
+            experiment.generators = .conditional(path: path, classCount: count, oneHot: position, output: output)
         }
         let scale = try arguments.value("--adapter-scale").map { try parseVector($0, place: "--adapter-scale") }
         let shift = try arguments.value("--adapter-shift").map { try parseVector($0, place: "--adapter-shift") }

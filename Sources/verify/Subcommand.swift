@@ -13,11 +13,14 @@ enum ModelOptions {
         .value("--compose", "GENERATOR", "evaluate MODEL ∘ GENERATOR: noise in, MODEL's outputs out"),
         .value("--adapter-scale", "S[,S...]", "adapter between generator and model: scale (one value or one per element; default 1)"),
         .value("--adapter-shift", "T[,T...]", "adapter shift (one value or one per element; default 0)"),
+        .value("--output-activation", "A", "load the generator (MODEL without --compose) with another output activation: tanh (its file ends in Mul, Add, Clip: the hard tanh) or hard-tanh (its last activation is Tanh); default file"),
     ]
 
-    /// Loads MODEL and, with `--compose`, composes it after the generator with the adapter.
+    /// Loads MODEL and, with `--compose`, composes it after the generator with the adapter;
+    /// `--output-activation` applies to the generator, or to MODEL when there is none.
     static func load(_ path: String, _ arguments: ParsedArguments) throws -> NeuralNetwork {
-        let model = try NetworkFile.load(path)
+        let output = try outputActivation(arguments)
+        let model = try NetworkFile.load(path, outputActivation: arguments.value("--compose") == nil ? output : .file)
         let scale = try arguments.value("--adapter-scale").map { try parseVector($0, place: "--adapter-scale") }
         let shift = try arguments.value("--adapter-shift").map { try parseVector($0, place: "--adapter-shift") }
         guard let generatorPath = arguments.value("--compose") else {
@@ -26,9 +29,19 @@ enum ModelOptions {
             }
             return model
         }
-        let generator = try NetworkFile.load(generatorPath)
+        let generator = try NetworkFile.load(generatorPath, outputActivation: output)
         let adapter = (scale == nil && shift == nil) ? nil : Adapter(scale: scale ?? [1], shift: shift ?? [0])
         return try NeuralNetwork.composing(classifier: model, after: generator, adapter: adapter)
+    }
+
+    /// `--output-activation A` (``OutputActivation``), `.file` when absent.
+    static func outputActivation(_ arguments: ParsedArguments) throws -> OutputActivation {
+        guard let text = arguments.value("--output-activation") else { return .file }
+        guard let activation = OutputActivation(rawValue: text) else {
+            let names = OutputActivation.allCases.map(\.rawValue).joined(separator: ", ")
+            throw UsageError(description: "verify \(arguments.command.name): --output-activation must be one of \(names), got '\(text)'")
+        }
+        return activation
     }
 }
 

@@ -92,6 +92,7 @@ final class ExperimentTests: XCTestCase {
             (#"{"classifier": "c", "generators": {"-1": "g"}, "eps": 0.1}"#, #"key "-1": is not a class index"#),
             (#"{"classifier": "c", "generators": {"0": "g"}, "conditional_generator": "g", "eps": 0.1}"#, "cannot be combined"),
             (#"{"classifier": "c", "conditional_generator": {"file": "g", "one_hot": "middle"}, "eps": 0.1}"#, #""after" or "before""#),
+            (#"{"classifier": "c", "conditional_generator": {"file": "g", "output": "sigmoid"}, "eps": 0.1}"#, #"field "conditional_generator.output": must be one of "file", "tanh", "hard-tanh""#),
             (#"{"classifier": "c", "generators": {"0": "g"}, "eps": 0.1, "adapter": {"scale": "x"}}"#, #"field "adapter.scale""#),
             (#"[1, 2]"#, "top level is not a JSON object"),
         ]

@@ -31,6 +31,27 @@ final class InfoAndEvalCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("ReLU-like units: 160"), result.stdout)
     }
 
+    /// The paper GAN's one file, loaded with its own hard tanh and with tanh in its place.
+    func testInfoLoadsTheGeneratorWithEitherOutputActivation() throws {
+        let gan = "examples/mnist/paper/gans/simple_clip.onnx"
+        let file = try runVerify(["info", gan])
+        XCTAssertEqual(file.status, 0, file.stderr)
+        XCTAssertTrue(file.stdout.contains("clip[0.0, 1.0] on 784 units"), file.stdout)
+        XCTAssertTrue(file.stdout.contains("piecewise linear: yes"), file.stdout)
+        let tanh = try runVerify(["info", gan, "--output-activation", "tanh"])
+        XCTAssertEqual(tanh.status, 0, tanh.stderr)
+        XCTAssertTrue(tanh.stdout.contains("   7  tanh on 784 units"), tanh.stdout)
+        XCTAssertTrue(tanh.stdout.contains("   8  affine element-wise on 784 units"), tanh.stdout)
+        XCTAssertTrue(tanh.stdout.contains("piecewise linear: no"), tanh.stdout)
+        let wrong = try runVerify(["info", gan, "--output-activation", "hard-tanh"])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains(gan) && wrong.stderr.contains("the last activation must be Tanh"), wrong.stderr)
+        XCTAssertEqual(wrong.stderr.split(separator: "\n").count, 1, wrong.stderr)
+        let unknown = try runVerify(["info", gan, "--output-activation", "sigmoid"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("--output-activation must be one of file, tanh, hard-tanh"), unknown.stderr)
+    }
+
     /// x = (1, 2): hidden (-1, 2) -> relu (0, 2) -> outputs (2, 2): a tie, no class (the old
     /// `argmax: 0`, lowest index, fails this test).
     /// x = (0, 3): hidden (-3, 0.5) -> (0, 0.5) -> (0.5, 0.5): a tie again.

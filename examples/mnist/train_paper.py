@@ -6,7 +6,7 @@ Robustness using Generative Models": ReLU classifiers with three hidden layers, 
 with a 100-dimensional noise, a one-hot class input and hidden layers 256-512-1024.
 
     python3 examples/mnist/train_paper.py classifiers      # paper/classifiers/*.onnx, ~11 min on a shared core
-    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple.onnx (+ _clip), ~5-10 min (10,000 steps)
+    python3 examples/mnist/train_paper.py gan simple       # paper/gans/simple_clip.onnx, ~5-10 min (10,000 steps)
     python3 examples/mnist/train_paper.py gan augmented
     python3 examples/mnist/train_paper.py gan half_a
     python3 examples/mnist/train_paper.py gan half_b
@@ -30,9 +30,10 @@ Classifiers (input [1, 784] in [0, 1], output 10 logits; Gemm(transB=1) + Relu):
     exported logits are the student's raw logits (temperature 1 at test time).
 
 Conditional GANs (one per family): generator input [z (100), e_c (10)] -> 256 -> 512 -> 1024
-  -> 784, LeakyReLU(0.2) hidden; output 0.5 tanh(h) + 0.5 in (0, 1) (file <family>.onnx) and,
-  for the families used by exact verification, the clipped piecewise-linear variant
-  clip(0.5 h + 0.5, 0, 1) with the same weights (file <family>_clip.onnx). ONNX input `noise`
+  -> 784, LeakyReLU(0.2) hidden; output 0.5 tanh(h) + 0.5 in (0, 1) (file <family>.onnx), or,
+  for the families used by exact verification, only its clipped piecewise-linear twin
+  clip(0.5 h + 0.5, 0, 1) with the same weights (file <family>_clip.onnx; experiments load
+  the tanh output from it with "output": "tanh", so one 6 MB file serves both). ONNX input `noise`
   [1, 110] = [z, e_c] (the experiment key conditional_generator with "one_hot": "after").
   Discriminator x in [-1, 1] (784) -> 512 -> 256 -> 1 + 10, LeakyReLU(0.2): a real/fake logit and
   10 class logits (auxiliary classifier GAN, Odena et al. 2017: the class loss makes the one-hot
@@ -282,7 +283,7 @@ def checkpoint_monitor(per_class=100):
 def save_gan(family, G, steps, n_images, seed, seconds):
     """Exports the generator after `steps` steps (checkpoints overwrite the same files)."""
     W, b = linear_params(G)
-    for output in (("tanh", "clip") if family in CLIP_FAMILIES else ("tanh",)):
+    for output in (("clip",) if family in CLIP_FAMILIES else ("tanh",)):
         suffix = "" if output == "tanh" else "_clip"
         export_gan(os.path.join(OUT, "gans", f"{family}{suffix}.onnx"), W, b, output, f"mnist_cgan_{family}{suffix}")
         if GAN_SNAPSHOTS:   # every checkpoint kept outside the repository, to choose the stopping step
@@ -356,8 +357,8 @@ def evaluate():
         result["test"][name] = {"correct": k, "samples": int(len(y_te)), "share": k / len(y_te),
                                 "interval99": clopper_pearson(k, len(y_te))}
     for fam in GAN_FAMILIES:
-        path = os.path.join(OUT, "gans", f"{fam}.onnx")
-        if not os.path.exists(path):
+        path = os.path.join(OUT, "gans", f"{fam}_clip.onnx" if fam in CLIP_FAMILIES else f"{fam}.onnx")
+        if not os.path.exists(path):   # either output is computed from the file's weights
             continue
         W, b = load_onnx_weights(path)
         rng = np.random.default_rng(12345)

@@ -29,7 +29,8 @@ struct ONNXChain {
 
     let input: ONNXValueInfoProto
     let output: ONNXValueInfoProto
-    let steps: [Step]
+    /// The chain's operator nodes in order (``replaceOutputActivation(_:file:)`` may rewrite the tail).
+    var steps: [Step]
     let constants: [String: ONNXTensorProto]
     /// The graph's shape computations.
     let shapeProgram: ONNXShapeProgram

@@ -4,7 +4,8 @@ import Foundation
 /// VNN-COMP ACAS Xu files) into a ``NeuralNetwork``.
 ///
 /// Pipeline: protobuf wire decoding (`ProtobufReader`, `ONNXProto+Decoding.swift`) →
-/// the graph as a chain from its one data input to its one output (``ONNXChain``) →
+/// the graph as a chain from its one data input to its one output (``ONNXChain``), its
+/// output activation rewritten on request (``OutputActivation``) →
 /// lowering node by node to layers while tracking the tensor shape (``ONNXLowering``) →
 /// folding element-wise constants into neighbouring dense layers where exact
 /// (``ONNXAffinePieces``) → ``NeuralNetwork/mergingAffineLayers()`` (exact merges only).
@@ -30,22 +31,24 @@ public enum ONNXLoader {
     public static let maxInputElements = 1 << 24
 
     /// Reads and converts an ONNX file; throws NetworkError with a one-line message naming
-    /// file, place, problem and fix.
-    public static func load(contentsOf path: String) throws -> NeuralNetwork {
+    /// file, place, problem and fix. `outputActivation` other than `.file` rewrites the
+    /// output activation first (``OutputActivation``).
+    public static func load(contentsOf path: String, outputActivation: OutputActivation = .file) throws -> NeuralNetwork {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw NetworkError.unreadable(file: path, reason: exists ? "not a readable file" : "no such file")
         }
-        return try load(bytes: [UInt8](data), fileName: path)
+        return try load(bytes: [UInt8](data), fileName: path, outputActivation: outputActivation)
     }
 
     /// Converts the bytes of an ONNX file; `fileName` is only used in error messages.
-    public static func load(bytes: [UInt8], fileName: String) throws -> NeuralNetwork {
-        try load(bytes: bytes, fileName: fileName, maxDenseEntries: maxDenseEntries)
+    public static func load(bytes: [UInt8], fileName: String, outputActivation: OutputActivation = .file) throws -> NeuralNetwork {
+        try load(bytes: bytes, fileName: fileName, maxDenseEntries: maxDenseEntries, outputActivation: outputActivation)
     }
 
-    /// As ``load(bytes:fileName:)`` with an explicit dense-size limit (tests use a small one).
-    static func load(bytes: [UInt8], fileName file: String, maxDenseEntries: Int) throws -> NeuralNetwork {
+    /// As ``load(bytes:fileName:outputActivation:)`` with an explicit dense-size limit (tests use a small one).
+    static func load(bytes: [UInt8], fileName file: String, maxDenseEntries: Int,
+                     outputActivation: OutputActivation = .file) throws -> NeuralNetwork {
         let model: ONNXModelProto
         do {
             var reader = ProtobufReader(bytes[...])
@@ -60,7 +63,8 @@ public enum ONNXLoader {
                 file: file, place: "model", problem: "has no \(model.irVersion > 0 ? "graph" : "ir_version"), so it is not an ONNX model",
                 fix: "give a model saved by onnx.save or torch.onnx.export")
         }
-        let chain = try ONNXChain(graph: graph, file: file)
+        var chain = try ONNXChain(graph: graph, file: file)
+        try chain.replaceOutputActivation(outputActivation, file: file)
         let inputShape = try Self.shape(of: chain.input, file: file, role: "input")
         var lowering = ONNXLowering(file: file, maxDenseEntries: maxDenseEntries, shape: inputShape)
         var current = chain.input.name

@@ -58,20 +58,7 @@ struct ONNXLowering {
     /// `Clip`: bounds from attributes `min`/`max` (opset < 11) or from the optional scalar
     /// constant inputs 1 and 2 (opset >= 11). Both absent: the identity, no layer.
     private mutating func applyClip(_ node: ONNXNodeContext) throws {
-        var lower = try node.float("min", default: -.infinity)!
-        var upper = try node.float("max", default: .infinity)!
-        for (index, isLower) in [(1, true), (2, false)] {
-            guard let bound = try node.constant(at: index) else { continue }
-            guard bound.values.count == 1 else {
-                throw node.invalid(
-                    "bound '\(bound.name)' has \(bound.values.count) values, expected a scalar",
-                    fix: "give Clip scalar min and max")
-            }
-            if isLower { lower = bound.values[0] } else { upper = bound.values[0] }
-        }
-        guard !lower.isNaN, !upper.isNaN else {
-            throw node.invalid("a bound is NaN", fix: "give Clip numeric min and max")
-        }
+        let (lower, upper) = try node.clipBounds()
         if lower == -.infinity && upper == .infinity { return }
         pieces.appendActivation(.clip(lower: lower, upper: upper))
     }

@@ -105,4 +105,26 @@ struct ONNXNodeContext {
                 fix: "weights must be finite; retrain or repair the model")
         }
     }
+
+    // MARK: Operator parameters
+
+    /// `Clip`'s bounds: attributes `min`/`max` (opset < 11) or the optional scalar constant
+    /// inputs 1 and 2 (opset >= 11); an absent bound is infinite.
+    func clipBounds() throws -> (lower: Double, upper: Double) {
+        var lower = try float("min", default: -.infinity)!
+        var upper = try float("max", default: .infinity)!
+        for (index, isLower) in [(1, true), (2, false)] {
+            guard let bound = try constant(at: index) else { continue }
+            guard bound.values.count == 1 else {
+                throw invalid(
+                    "bound '\(bound.name)' has \(bound.values.count) values, expected a scalar",
+                    fix: "give Clip scalar min and max")
+            }
+            if isLower { lower = bound.values[0] } else { upper = bound.values[0] }
+        }
+        guard !lower.isNaN, !upper.isNaN else {
+            throw invalid("a bound is NaN", fix: "give Clip numeric min and max")
+        }
+        return (lower, upper)
+    }
 }

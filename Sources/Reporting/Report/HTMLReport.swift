@@ -82,7 +82,8 @@ public enum HTMLReport {
         var paths = ["classifier": loaded.experiment.classifier]
         switch loaded.experiment.generators {
         case .perClass(let files): for (c, path) in files { paths["generator_\(c)"] = path }
-        case .conditional(let path, _, _): paths["conditional_generator"] = path
+        case let .conditional(path, _, _, output):
+            paths["conditional_generator"] = output == .file ? path : "\(path) (output \(output.rawValue))"
         }
         return paths
     }

@@ -97,7 +97,7 @@ extension Experiment {
             return .perClass(files)
         }
 
-        /// `"conditional_generator": "g.onnx"` or `{"file": ..., "classes": N, "one_hot": "after"}`.
+        /// `"conditional_generator": "g.onnx"` or `{"file": ..., "classes": N, "one_hot": "after", "output": "tanh"}`.
         func conditionalGenerator(_ conditional: Any) throws -> Generators {
             let spec: [String: Any]
             if let path = conditional as? String {
@@ -107,8 +107,8 @@ extension Experiment {
             } else {
                 throw fail("field \"conditional_generator\"", "must be a file path or an object {\"file\": ..., \"classes\": N, \"one_hot\": \"after\"}", "see the experiment format in README.md")
             }
-            for key in spec.keys.sorted() where !["file", "classes", "one_hot"].contains(key) {
-                throw fail("field \"conditional_generator.\(key)\"", "is not a conditional generator field", "use file, classes, one_hot")
+            for key in spec.keys.sorted() where !["file", "classes", "one_hot", "output"].contains(key) {
+                throw fail("field \"conditional_generator.\(key)\"", "is not a conditional generator field", "use file, classes, one_hot, output")
             }
             guard let path = try string("file", in: spec, place: "conditional_generator.file") else {
                 throw fail("field \"conditional_generator.file\"", "is missing", "give the generator file")
@@ -121,7 +121,16 @@ extension Experiment {
                 }
                 position = parsed
             }
-            return .conditional(path: resolve(path), classCount: count, oneHot: position)
+            var output = OutputActivation.file
+            if let text = spec["output"] {
+                let names = OutputActivation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                guard let text = text as? String, let parsed = OutputActivation(rawValue: text) else {
+                    throw fail("field \"conditional_generator.output\"", "must be one of \(names)",
+                               "\"tanh\" loads a file ending in a hard tanh (Mul, Add, Clip) with tanh, \"hard-tanh\" the reverse, \"file\" (the default) as it is")
+                }
+                output = parsed
+            }
+            return .conditional(path: resolve(path), classCount: count, oneHot: position, output: output)
         }
 
         /// `"adapter": {"scale": S, "shift": T}`, each a number or a list of numbers.

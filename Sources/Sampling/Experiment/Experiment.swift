@@ -33,7 +33,9 @@ public struct Experiment: Sendable, Equatable {
         case perClass([Int: String])
         /// One generator taking `[noise, onehot(c)]`: the one-hot part is fixed per class and
         /// never perturbed. `classCount` nil means "as many classes as the classifier has outputs".
-        case conditional(path: String, classCount: Int?, oneHot: OneHotPosition)
+        /// `output` other than `.file` loads the file's twin output activation (tanh for its
+        /// hard tanh or back, ``OutputActivation``), so one file serves both.
+        case conditional(path: String, classCount: Int?, oneHot: OneHotPosition, output: OutputActivation = .file)
     }
 
     /// The experiment file the experiment was read from (for messages), if any.
@@ -150,7 +152,7 @@ public struct Experiment: Sendable, Equatable {
             if let bad = map.keys.first(where: { $0 < 0 }) {
                 throw fail("generators", "class \(bad) is negative", "use class indices 0, 1, ...")
             }
-        case .conditional(_, let classCount, _):
+        case .conditional(_, let classCount, _, _):
             if let classCount, classCount < 1 {
                 throw fail("conditional_generator.classes", "must be >= 1, got \(classCount)", "give the number of classes of the one-hot input")
             }

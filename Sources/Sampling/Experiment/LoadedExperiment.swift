@@ -47,7 +47,7 @@ public struct LoadedExperiment: Sendable {
         let source: String
         switch experiment.generators {
         case .perClass(let files): source = files.sorted { $0.key < $1.key }.first.map { "generator \($0.value)" } ?? "the generators"
-        case let .conditional(path, _, _): source = "conditional generator \(path) (without its one-hot inputs)"
+        case let .conditional(path, _, _, _): source = "conditional generator \(path) (without its one-hot inputs)"
         }
         throw ExperimentError.invalidExperiment(
             file: experiment.file ?? "experiment", place: "field \"noise_dimension\"",
@@ -89,8 +89,8 @@ public struct LoadedExperiment: Sendable {
                 networks[classIndex] = try NeuralNetwork.composing(classifier: classifier, after: generator, adapter: experiment.adapter)
                 generators[classIndex] = generator
             }
-        case let .conditional(path, classCount, position):
-            let generator = try NetworkFile.load(path)
+        case let .conditional(path, classCount, position, output):
+            let generator = try NetworkFile.load(path, outputActivation: output)
             digests["conditional_generator"] = try digest(path)
             let count = classCount ?? classifier.outputSize
             guard count <= classifier.outputSize else {
@@ -106,7 +106,8 @@ public struct LoadedExperiment: Sendable {
                     problem: "the generator takes \(generator.inputSize) inputs, not more than the \(count) one-hot class inputs",
                     fix: "check \"classes\": the generator input must be noise plus a one-hot class vector")
             }
-            identityLines.append("conditional generator \(digests["conditional_generator"]!) classes \(count) one-hot \(position.rawValue)")
+            identityLines.append("conditional generator \(digests["conditional_generator"]!) classes \(count) one-hot \(position.rawValue)"
+                + (output == .file ? "" : " output \(output.rawValue)"))
             for classIndex in 0..<count {
                 let fixed = try Self.fixingOneHot(generator, noiseSize: noiseSize, classCount: count,
                                                   classIndex: classIndex, position: position)
