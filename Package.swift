@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Network", dependencies: ["Support", "Codecs", "COpenBLAS"]),
         .target(name: "Encoding", dependencies: ["Network", "Codecs"]),
         .target(name: "Solver", dependencies: ["Support", "Network", "Encoding", "CZ3"]),
-        .target(name: "Sampling", dependencies: ["Support", "Network", "Encoding", "Solver"]),
+        .target(name: "Sampling", dependencies: ["Support", "Codecs", "Network", "Encoding", "Solver"]),
         .target(name: "Reporting", dependencies: ["Support", "Codecs", "Network", "Solver", "Sampling"]),
         // `verify` depends on `verify-leaf` so that every build of `verify` (`swift build
         // --product verify`, `swift run verify`) also builds the leaf worker beside it.

@@ -1,12 +1,15 @@
 // Reading and appending JSON-lines results files, with detection of a partially written last line.
 
+import Codecs
 import Foundation
 
 /// A results file: a header line (``ResultsHeader``) and one ``SampleRecord`` per line.
 ///
 /// Lines are appended whole (one `write` of the line and its newline), so the only damage an
 /// interruption can leave is a last line without its newline: reading discards it (and
-/// reports it), it is never counted.
+/// reports it), it is never counted. A gzip-compressed file (as the committed example results
+/// are, `ROW__COLUMN.jsonl.gz`) is read as its decompressed lines, whatever its name; it can be
+/// summarised, reported and merged, but not appended to.
 public struct ResultsFile: Sendable {
     public var path: String
     public var header: ResultsHeader
@@ -14,8 +17,10 @@ public struct ResultsFile: Sendable {
     public var records: [SampleRecord]
     /// True when a partially written last line was found and left out.
     public var discardedPartialLine: Bool
-    /// Bytes up to and including the last complete line.
+    /// Bytes up to and including the last complete line (of the decompressed text).
     public var completeLength: Int
+    /// True when the file is gzip data (the gzip magic number `1f 8b`).
+    public var isGzipped: Bool
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -48,7 +53,14 @@ public struct ResultsFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail("file", "cannot read the file (no such file or not readable)", "check the path")
         }
-        let bytes = [UInt8](data)
+        let isGzipped = Gzip.isGzip([UInt8](data.prefix(2)))
+        let bytes: [UInt8]
+        do {
+            bytes = isGzipped ? try Gzip.decompress([UInt8](data)) : [UInt8](data)
+        } catch let error as InflateError {
+            throw fail("gzip data at compressed byte \(error.byteOffset)", "does not decompress: \(error.problem)",
+                       "the file is truncated or corrupt (gzip -t tests it); restore it from the repository or rerun")
+        }
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
         for (offset, byte) in bytes.enumerated() where byte == 0x0A {
@@ -91,7 +103,7 @@ public struct ResultsFile: Sendable {
             records.append(record)
         }
         return ResultsFile(path: path, header: header, records: records, discardedPartialLine: partial,
-                           completeLength: start)
+                           completeLength: start, isGzipped: isGzipped)
     }
 
     /// Writes a complete file (header and records sorted by index) atomically.

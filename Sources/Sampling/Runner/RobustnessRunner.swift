@@ -144,6 +144,11 @@ public enum RobustnessRunner {
                 fix: "add --resume to continue it, or choose another --results file (or delete it)")
         }
         let file = try ResultsFile.read(path)
+        guard !file.isGzipped else {
+            throw ExperimentError.invalidResults(
+                file: path, place: "file", problem: "is gzip-compressed: it can be summarised, reported and merged, but not resumed",
+                fix: "decompress it first (gunzip -c FILE > plain.jsonl) and resume that")
+        }
         guard file.header.experiment == header.experiment else {
             throw ExperimentError.invalidResults(
                 file: path, place: "header",
