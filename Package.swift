@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Support", "Network", "Encoding", "Solver", "verify-leaf"]),
         .testTarget(name: "SamplingTests", dependencies: ["Support", "Network", "Sampling"]),
         .testTarget(name: "ReportingTests", dependencies: ["Support", "Network", "Sampling", "Reporting"]),
-        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Support", "Network", "Solver", "Sampling"]),
+        .testTarget(name: "VerifyCLITests", dependencies: ["verify", "Support", "Codecs", "Network", "Solver", "Sampling"]),
     ]
 )

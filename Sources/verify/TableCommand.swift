@@ -13,7 +13,7 @@ enum TableCommand: Subcommand {
             .value("--format", "F", "what to print: text (default), csv or json"),
             .value("--csv", "FILE", "also write the table as CSV (one line per cell)"),
             .value("--json", "FILE", "also write everything (per-class counts, intervals, verdicts) as JSON"),
-            .value("--robustness", "DIR", "also run exact (eps, delta)-robustness per cell; results files ROW__COLUMN.jsonl in DIR (resumed; a gzipped ROW__COLUMN.jsonl.gz is refused: gunzip it first)"),
+            .value("--robustness", "DIR", "also run exact (eps, delta)-robustness per cell; results files ROW__COLUMN.jsonl in DIR (resumed; a finished cell kept only as ROW__COLUMN.jsonl.gz is read as it is, an unfinished one refused)"),
             .value("--robust-samples", "N", "samples per class of the robustness runs (default 100)"),
             .value("--eps", "E", "eps of the robustness runs (default: the file's eps)"),
             .value("--jobs", "N", "worker threads of the robustness runs (default: all cores)"),

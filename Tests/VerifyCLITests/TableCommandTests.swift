@@ -71,20 +71,6 @@ final class TableCommandTests: XCTestCase {
         }
     }
 
-    func testGzippedCellIsRefusedNotStartedOver() throws {
-        let dir = temporaryDirectory()
-        let matrix = try Self.writeMatrix(in: dir)
-        let results = dir.appendingPathComponent("runs")
-        try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
-        let compressed = results.appendingPathComponent("digits__own.jsonl.gz").path
-        try Data([0x1F, 0x8B]).write(to: URL(fileURLWithPath: compressed))
-        let result = try runVerify(["table", matrix, "--samples", "20", "--robustness", results.path, "--robust-samples", "3", "--jobs", "1"])
-        XCTAssertEqual(result.status, 2, result.stderr)
-        let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        XCTAssertTrue(last.hasPrefix("error: ") && last.contains("digits__own.jsonl.gz") && last.contains("gunzip -k"), result.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: results.appendingPathComponent("digits__own.jsonl").path))
-    }
-
     func testBadInputExitsTwo() throws {
         let dir = temporaryDirectory()
         let matrix = try Self.writeMatrix(in: dir)

@@ -119,7 +119,9 @@ extension ExperimentMatrix {
 
 /// Settings of the optional robustness column of each cell.
 public struct RobustnessTableOptions: Sendable {
-    /// Directory of the per-cell results files `ROW__COLUMN.jsonl` (created; resumed when present).
+    /// Directory of the per-cell results files `ROW__COLUMN.jsonl` (created; resumed when
+    /// present). A cell kept only as `ROW__COLUMN.jsonl.gz` is read as it is when it is
+    /// finished (``RobustnessRunner/finished(_:resultsPath:)``) and refused when it is not.
     public var directory: String
     /// Samples per class of the robustness runs (usually far fewer than for correctness).
     public var samplesPerClass: Int
@@ -150,22 +152,20 @@ public struct RobustnessTableOptions: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name + ".jsonl")
         let resume = FileManager.default.fileExists(atPath: path)
-        // A cell kept gzipped (as committed results are) would otherwise start over silently.
+        // A cell kept gzipped (as committed results are) is read as it is when finished;
+        // an unfinished one is refused rather than started over.
         let compressed = path + ".gz"
-        if !resume, FileManager.default.fileExists(atPath: compressed) {
-            throw ExperimentError.invalidResults(
-                file: compressed, place: "file",
-                problem: "holds this cell's results gzipped, which 'verify table' does not read or append to",
-                fix: "run 'gunzip -k' on it to resume the cell, or delete it to start the cell over")
-        }
-        let outcome = try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume))
+        let readsCompressed = !resume && FileManager.default.fileExists(atPath: compressed)
+        let outcome = readsCompressed
+            ? try RobustnessRunner.finished(cellExperiment, resultsPath: compressed)
+            : try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume))
         let counts = outcome.assessment.totalCounts
         let total = counts.robust + counts.notRobust + counts.unknown
         let alpha = experiment.alpha
         let method = experiment.bound
         let lower = method.lowerBound(successes: counts.robust, trials: total, alpha: alpha / 2)
         let upper = method.upperBound(successes: counts.robust + counts.unknown, trials: total, alpha: alpha / 2)
-        return RobustnessCell(resultsFile: path, eps: experiment.eps, counts: counts,
+        return RobustnessCell(resultsFile: readsCompressed ? compressed : path, eps: experiment.eps, counts: counts,
                               robust: ProportionInterval(lower: lower, upper: upper),
                               estimate: total == 0 ? 0 : Double(counts.robust) / Double(total),
                               verdict: outcome.assessment.verdict)

@@ -149,6 +149,43 @@ public enum RobustnessRunner {
                 file: path, place: "file", problem: "is gzip-compressed: it can be summarised, reported and merged, but not resumed",
                 fix: "decompress it first (gunzip -c FILE > plain.jsonl) and resume that")
         }
+        try checkBelongs(file, to: header)
+        if file.header != header {
+            // Same experiment and claim, other descriptive fields (e.g. the experiment file's
+            // path): keep the samples, record the current header.
+            try ResultsFile.write(path, header: header, records: file.records)
+            return (file.records, try ResultsAppender(path: path, truncatingTo: nil), file.discardedPartialLine)
+        }
+        return (file.records, try ResultsAppender(path: path, truncatingTo: file.completeLength), file.discardedPartialLine)
+    }
+
+    /// The outcome of a finished results file, read as it is (gzip-compressed or plain) and
+    /// never written: the committed results of an experiment, assessed without running it.
+    ///
+    /// - Throws: ``ExperimentError`` when the file belongs to another experiment, shard or
+    ///   claim (as for a resume), or when a class has fewer samples than `experiment` plans.
+    public static func finished(_ experiment: LoadedExperiment, resultsPath path: String) throws -> RobustnessRunOutcome {
+        let header = ResultsHeader(experiment: experiment, stopEarly: nil, shard: .whole)
+        let file = try ResultsFile.read(path)
+        try checkBelongs(file, to: header)
+        let assessment = ResultsAssessment(records: file.records, classes: experiment.classes,
+                                           samplesPerClass: experiment.experiment.samplesPerClass,
+                                           configuration: experiment.experiment.statistics, stopEarly: nil, shard: .whole)
+        if let unfinished = assessment.unfinishedClasses.first {
+            throw ExperimentError.invalidResults(
+                file: path, place: "file",
+                problem: "is unfinished (class \(unfinished.classIndex): \(unfinished.counts.n) of \(unfinished.planned) samples)",
+                fix: file.isGzipped ? "run 'gunzip -k' on it and resume the plain copy" : "resume it")
+        }
+        return RobustnessRunOutcome(header: file.header, records: file.records, newSamples: 0, resumedSamples: file.records.count,
+                                    discardedPartialLine: file.discardedPartialLine, interrupted: false, elapsed: 0,
+                                    assessment: assessment)
+    }
+
+    /// Refuses `file` unless it was written for `header`'s experiment, shard and statistical
+    /// claim (descriptive fields, such as the experiment file's path, may differ).
+    private static func checkBelongs(_ file: ResultsFile, to header: ResultsHeader) throws {
+        let path = file.path
         guard file.header.experiment == header.experiment else {
             throw ExperimentError.invalidResults(
                 file: path, place: "header",
@@ -163,13 +200,6 @@ public enum RobustnessRunner {
         if let change = file.header.statisticalChanges(requested: header).first {
             throw ExperimentError.statisticsChanged(file: path, change: change)
         }
-        if file.header != header {
-            // Same experiment and claim, other descriptive fields (e.g. the experiment file's
-            // path): keep the samples, record the current header.
-            try ResultsFile.write(path, header: header, records: file.records)
-            return (file.records, try ResultsAppender(path: path, truncatingTo: nil), file.discardedPartialLine)
-        }
-        return (file.records, try ResultsAppender(path: path, truncatingTo: file.completeLength), file.discardedPartialLine)
     }
 
     /// One worker: takes the next sample, solves it, hands the record over.
