@@ -4,7 +4,7 @@ import Solver
 
 /// Entry point: dispatches to a subcommand and maps errors to exit codes.
 enum VerifyTool {
-    static var subcommands: [any Subcommand.Type] { [InfoCommand.self, EvalCommand.self, VNNLibCommand.self, LocalCommand.self, CheckCommand.self, CorrectnessCommand.self, RobustnessCommand.self, SummaryCommand.self, MergeCommand.self, PlanCommand.self, AttackCommand.self, SampleCommand.self, WalkCommand.self, ReportCommand.self, TableCommand.self, ManualScorePageCommand.self, ManualScoreCommand.self] }
+    static var subcommands: [any Subcommand.Type] { [InfoCommand.self, EvalCommand.self, VNNLibCommand.self, LocalCommand.self, CheckCommand.self, CorrectnessCommand.self, RobustnessCommand.self, SummaryCommand.self, MergeCommand.self, ArchiveCommand.self, PlanCommand.self, AttackCommand.self, SampleCommand.self, WalkCommand.self, ReportCommand.self, TableCommand.self, ManualScorePageCommand.self, ManualScoreCommand.self] }
 
     static func topLevelHelp() -> String {
         var lines = [

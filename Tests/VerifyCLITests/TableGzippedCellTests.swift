@@ -55,6 +55,46 @@ final class TableGzippedCellTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("digits__own.jsonl.gz"), refused.stderr)
     }
 
+    /// `verify archive` then gzip, as the committed cells are kept: the same table and summary
+    /// as from the full cells, and the archive is a small fraction of the cell.
+    func testArchivedGzippedCellsGiveTheSameTableAndSummary() throws {
+        let dir = temporaryDirectory()
+        let matrix = try TableCommandTests.writeMatrix(in: dir)
+        let results = dir.appendingPathComponent("runs").path
+        let plain = try runVerify(tableArguments(matrix, results))
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let cell = results + "/digits__own.jsonl"
+        let summary = try runVerify(["summary", cell])
+        XCTAssertFalse(summary.stdout.isEmpty, summary.stderr)
+        for family in ["own", "shifted"] {
+            let path = results + "/digits__\(family).jsonl", archive = dir.appendingPathComponent("\(family).archive.jsonl").path
+            let archived = try runVerify(["archive", path, archive])
+            XCTAssertEqual(archived.status, 0, archived.stderr)
+            XCTAssertTrue(archived.stdout.contains("archived 30 samples"), archived.stdout)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: archive)))
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                XCTAssertNil(object["noise"], "a record leaves its noise out")
+            }
+            XCTAssertLessThan(bytes.count, try Data(contentsOf: URL(fileURLWithPath: path)).count)
+            try FileManager.default.removeItem(atPath: path)
+            try Data(Self.gzip(bytes)).write(to: URL(fileURLWithPath: path + ".gz"))
+        }
+        let again = try runVerify(tableArguments(matrix, results))
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stdout, plain.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cell), "an archived cell is read, not started over")
+        let archivedSummary = try runVerify(["summary", cell + ".gz"])
+        XCTAssertEqual(archivedSummary.status, summary.status, archivedSummary.stderr)
+        XCTAssertEqual(archivedSummary.stdout.replacingOccurrences(of: cell + ".gz", with: cell), summary.stdout)
+
+        // An existing OUT is kept unless --force.
+        let existing = dir.appendingPathComponent("own.archive.jsonl").path
+        let refused = try runVerify(["archive", cell + ".gz", existing])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--force"), refused.stderr)
+    }
+
     func testUnfinishedOrCorruptGzippedCellIsAOneLineErrorNotStartedOver() throws {
         let dir = temporaryDirectory()
         let matrix = try TableCommandTests.writeMatrix(in: dir)

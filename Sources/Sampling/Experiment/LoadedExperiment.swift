@@ -135,7 +135,7 @@ public struct LoadedExperiment: Sendable {
             if case .file(_, let sha, _) = noises { identityLines.append("noises file \(sha)") }
         } else {
             noises = .generated(seed: experiment.seed, dimension: dimension)
-            identityLines.append("noises generated seed \(experiment.seed) dimension \(dimension)")
+            identityLines.append(Self.generatedNoiseLine(seed: experiment.seed, dimension: dimension))
         }
         var configuration = experiment.queryConfiguration(base: solverBase)
         configuration.leaves.smt2Directory = nil
@@ -216,5 +216,23 @@ public struct LoadedExperiment: Sendable {
     /// The box of sample `sampleIndex` of class `classIndex` is the eps-box around this noise.
     public func noise(classIndex: Int, sampleIndex: Int) -> [Double] {
         noises.noise(classIndex: classIndex, sampleIndex: sampleIndex)
+    }
+
+    /// The identity line of generated noises (``NoiseSource/generated(seed:dimension:)``).
+    static func generatedNoiseLine(seed: UInt64, dimension: Int) -> String {
+        "noises generated seed \(seed) dimension \(dimension)"
+    }
+
+    /// The seed and dimension of the generated noises that the identity text `identity`
+    /// records (``generatedNoiseLine(seed:dimension:)``); nil when its noises came from a file.
+    static func generatedNoises(identity: String) -> (seed: UInt64, dimension: Int)? {
+        for line in identity.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count == 6, words[0] == "noises", words[1] == "generated", words[2] == "seed", words[4] == "dimension",
+               let seed = UInt64(words[3]), let dimension = Int(words[5]) {
+                return (seed, dimension)
+            }
+        }
+        return nil
     }
 }

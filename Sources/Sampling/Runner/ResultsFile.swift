@@ -22,12 +22,17 @@ public struct ResultsFile: Sendable {
     /// True when the file is gzip data (the gzip magic number `1f 8b`).
     public var isGzipped: Bool
 
-    static let encoder: JSONEncoder = {
+    static let encoder = makeEncoder(omittingNoises: false)
+    /// The encoder of archives: records without their noises (``OmittedNoises``).
+    static let archiveEncoder = makeEncoder(omittingNoises: true)
+
+    private static func makeEncoder(omittingNoises: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.userInfo[SampleRecord.omitsNoise] = omittingNoises
         return encoder
-    }()
+    }
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -36,7 +41,7 @@ public struct ResultsFile: Sendable {
     }()
 
     /// One line (with its newline) for a header or record.
-    static func line<T: Encodable>(_ value: T) throws -> Data {
+    static func line<T: Encodable>(_ value: T, using encoder: JSONEncoder = encoder) throws -> Data {
         var data = try encoder.encode(value)
         data.append(0x0A)
         return data
@@ -99,17 +104,39 @@ public struct ResultsFile: Sendable {
                 throw fail("line \(number)", "repeats sample index \(record.index) (first on line \(earlier))",
                            "delete the repeated line")
             }
+            if record.noise.isEmpty, header.noiseDimension > 0, header.omittedNoises == nil {
+                throw fail("line \(number)", "has no \"noise\" key, and the header is not an archive's (\"omitted_noises\")",
+                           "pass the results file the run wrote, or an archive written by 'verify archive'")
+            }
             seen[record.index] = number
             records.append(record)
         }
+        try header.omittedNoises?.restore(&records, header: header, path: path)
         return ResultsFile(path: path, header: header, records: records, discardedPartialLine: partial,
                            completeLength: start, isGzipped: isGzipped)
     }
 
-    /// Writes a complete file (header and records sorted by index) atomically.
+    /// Writes a complete file (header and records sorted by index, with their noises) atomically.
     public static func write(_ path: String, header: ResultsHeader, records: [SampleRecord]) throws {
-        var data = try line(header)
-        for record in records.sorted(by: { $0.index < $1.index }) { data.append(try line(record)) }
+        var header = header
+        header.omittedNoises = nil
+        try write(path, lines: [try line(header)] + records.sorted(by: { $0.index < $1.index }).map { try line($0) })
+    }
+
+    /// Writes the archive of a complete file (``OmittedNoises``): `header` with
+    /// `omitted_noises` and the records sorted by index without their generated noises,
+    /// atomically. Reading it gives the records back with their noises.
+    /// - Throws: as ``OmittedNoises/archiving(_:header:path:)`` (naming `source`) when a
+    ///   noise was not generated, or when the file cannot be written.
+    public static func writeArchive(_ path: String, header: ResultsHeader, records: [SampleRecord], source: String) throws {
+        var header = header
+        header.omittedNoises = try OmittedNoises.archiving(records, header: header, path: source)
+        try write(path, lines: [try line(header)] + records.sorted(by: { $0.index < $1.index }).map { try line($0, using: archiveEncoder) })
+    }
+
+    private static func write(_ path: String, lines: [Data]) throws {
+        var data = Data()
+        for line in lines { data.append(line) }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

@@ -53,6 +53,9 @@ public struct ResultsHeader: Sendable, Hashable, Codable {
     public var stopEarly: StopEarlySchedule?
     /// `"i/k"` when the file holds one shard; nil for a whole run or a merged file.
     public var shard: String?
+    /// Set in an archive (`verify archive`): the records leave out their generated noises,
+    /// which reading puts back (``OmittedNoises``); nil in the files runs write.
+    public var omittedNoises: OmittedNoises?
 
     enum CodingKeys: String, CodingKey {
         case tool
@@ -61,6 +64,7 @@ public struct ResultsHeader: Sendable, Hashable, Codable {
         case samplesPerClass = "samples_per_class"
         case noiseDimension = "noise_dimension"
         case stopEarly = "stop_early"
+        case omittedNoises = "omitted_noises"
     }
 
     public init(experiment loaded: LoadedExperiment, stopEarly: StopEarlySchedule?, shard: Shard?) {

@@ -83,7 +83,8 @@ public struct SampleRecord: Sendable, Hashable, Codable {
     public var classIndex: Int
     /// Index of the sample within its class (the noise counter).
     public var sample: Int
-    /// The noise `x` at the centre of the box.
+    /// The noise `x` at the centre of the box. An archive's record leaves it out (empty while
+    /// decoded; ``ResultsFile/read(_:)`` puts the generated noise back, ``OmittedNoises``).
     public var noise: [Double]
     public var verdict: SampleVerdict
     /// ROBUST: how it was proved; NOT ROBUST: the counterexample's source.
@@ -185,4 +186,59 @@ extension SampleRecord {
 
     /// ``limit`` as its enum; nil when absent or a word no build writes.
     public var unknownLimit: UnknownLimit? { limit.flatMap(UnknownLimit.init(rawValue:)) }
+}
+
+/// Coding by hand for one reason: an archive's record has no `noise` key.
+extension SampleRecord {
+    /// Set in an encoder's `userInfo` to `true`, records are written without their noise
+    /// (archives, ``OmittedNoises``).
+    static let omitsNoise = CodingUserInfoKey(rawValue: "omitsNoise")!
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(String.self, forKey: .kind)
+        experiment = try c.decode(String.self, forKey: .experiment)
+        index = try c.decode(Int.self, forKey: .index)
+        classIndex = try c.decode(Int.self, forKey: .classIndex)
+        sample = try c.decode(Int.self, forKey: .sample)
+        noise = try c.decodeIfPresent([Double].self, forKey: .noise) ?? []
+        verdict = try c.decode(SampleVerdict.self, forKey: .verdict)
+        method = try c.decodeIfPresent(SampleMethod.self, forKey: .method)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        limit = try c.decodeIfPresent(String.self, forKey: .limit)
+        decidedBy = try c.decodeIfPresent(PipelineStep.self, forKey: .decidedBy)
+        seconds = try c.decode(Double.self, forKey: .seconds)
+        steps = try c.decode([SampleStep].self, forKey: .steps)
+        centerLogits = try c.decode([Double].self, forKey: .centerLogits)
+        centerMargin = try c.decode(Double.self, forKey: .centerMargin)
+        marginLowerBound = try c.decodeIfPresent(Double.self, forKey: .marginLowerBound)
+        nodes = try c.decode(Int.self, forKey: .nodes)
+        smtLeaves = try c.decode(Int.self, forKey: .smtLeaves)
+        exact = try c.decode(Bool.self, forKey: .exact)
+        counterexample = try c.decodeIfPresent(SampleCounterexample.self, forKey: .counterexample)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(experiment, forKey: .experiment)
+        try c.encode(index, forKey: .index)
+        try c.encode(classIndex, forKey: .classIndex)
+        try c.encode(sample, forKey: .sample)
+        if encoder.userInfo[Self.omitsNoise] as? Bool != true { try c.encode(noise, forKey: .noise) }
+        try c.encode(verdict, forKey: .verdict)
+        try c.encodeIfPresent(method, forKey: .method)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(limit, forKey: .limit)
+        try c.encodeIfPresent(decidedBy, forKey: .decidedBy)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(centerLogits, forKey: .centerLogits)
+        try c.encode(centerMargin, forKey: .centerMargin)
+        try c.encodeIfPresent(marginLowerBound, forKey: .marginLowerBound)
+        try c.encode(nodes, forKey: .nodes)
+        try c.encode(smtLeaves, forKey: .smtLeaves)
+        try c.encode(exact, forKey: .exact)
+        try c.encodeIfPresent(counterexample, forKey: .counterexample)
+    }
 }
