@@ -5,7 +5,7 @@ import Sampling
 enum ArchiveCommand: Subcommand {
     static let spec = CommandSpec(
         name: "archive",
-        summary: "Write a results file without its generated noises (about a fifth of the size once gzipped); every reader puts them back.",
+        summary: "Write a results file without its generated noises (a fifth to a half of the size once gzipped); every reader puts them back.",
         positionals: [
             PositionalSpec(name: "RESULTS", help: "results file to archive (plain or gzip-compressed)"),
             PositionalSpec(name: "OUT", help: "archive to write (plain JSON lines; compress it with gzip -9 -n)"),
