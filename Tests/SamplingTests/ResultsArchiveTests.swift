@@ -100,6 +100,19 @@ final class ResultsArchiveTests: XCTestCase {
         try pristine.write(toFile: archive, atomically: true, encoding: .utf8)
         try edit(archive, line: 1) { $0.replacingOccurrences(of: "\"seed\":11", with: "\"seed\":12") }
         assertRefused(archive, mentioning: ["omitted_noises", "seed 12"])
+        // Identity, seed and digest changed together: the identity no longer hashes to the experiment.
+        try pristine.write(toFile: archive, atomically: true, encoding: .utf8)
+        var reseeded = written.records
+        for k in reseeded.indices {
+            reseeded[k].noise = NoiseGenerator.noise(seed: 12, classIndex: reseeded[k].classIndex, sampleIndex: reseeded[k].sample, dimension: 2)
+        }
+        try edit(archive, line: 1) {
+            $0.replacingOccurrences(of: "noises generated seed 11 dimension 2", with: "noises generated seed 12 dimension 2")
+                .replacingOccurrences(of: "\"seed\":11", with: "\"seed\":12")
+                .replacingOccurrences(of: sha, with: OmittedNoises.digest(reseeded))
+        }
+        XCTAssertTrue(try String(contentsOfFile: archive, encoding: .utf8).contains("noises generated seed 12"), "the edit must change the identity")
+        assertRefused(archive, mentioning: ["\"identity\"", "does not hash"])
         // A kept noise that is not the generated one.
         try pristine.write(toFile: archive, atomically: true, encoding: .utf8)
         try edit(archive, line: 2) { $0.replacingOccurrences(of: "\"index\":0,", with: "\"index\":0,\"noise\":[0.5,0.25],") }
@@ -115,6 +128,24 @@ final class ResultsArchiveTests: XCTestCase {
         XCTAssertNil(edited["noise"], "the edit must remove the record's noise")
         XCTAssertNotNil(edited["verdict"])
         assertRefused(full, mentioning: ["line 3", "no \"noise\" key"])
+    }
+
+    /// `SampleRecord` is coded by hand (for the optional `noise`): every stored property of a
+    /// record with every optional field set must reach the file and come back.
+    func testHandWrittenCodingKeepsEveryField() throws {
+        let full = temporaryFile("full.jsonl"), again = temporaryFile("again.jsonl")
+        _ = try run(full, samples: 40)
+        var record = try XCTUnwrap(try ResultsFile.read(full).records.first { $0.counterexample != nil })
+        record.reason = "why"
+        record.limit = "time"
+        record.decidedBy = .attack
+        record.marginLowerBound = -0.5
+        let header = try ResultsFile.read(full).header
+        try ResultsFile.write(again, header: header, records: [record])
+        XCTAssertEqual(try ResultsFile.read(again).records, [record])
+        let encoded = try objects(again)[1]
+        XCTAssertEqual(encoded.count, Mirror(reflecting: record).children.count,
+                       "a stored property is missing from SampleRecord's encode(to:) (or this record leaves one nil): \(encoded.keys.sorted())")
     }
 
     func testOnlyGeneratedNoisesAreLeftOut() throws {

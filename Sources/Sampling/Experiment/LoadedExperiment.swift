@@ -155,7 +155,7 @@ public struct LoadedExperiment: Sendable {
         self.queryConfiguration = configuration
         self.digests = digests
         self.identity = identityLines.joined(separator: "\n")
-        self.hash = SHA256.hex(of: Array(identity.utf8))
+        self.hash = Self.hash(ofIdentity: identity)
     }
 
     /// The engine the identity records: `auto` resolved to `input` when it sends none of
@@ -216,6 +216,11 @@ public struct LoadedExperiment: Sendable {
     /// The box of sample `sampleIndex` of class `classIndex` is the eps-box around this noise.
     public func noise(classIndex: Int, sampleIndex: Int) -> [Double] {
         noises.noise(classIndex: classIndex, sampleIndex: sampleIndex)
+    }
+
+    /// The experiment hash of an identity text: its SHA-256.
+    static func hash(ofIdentity identity: String) -> String {
+        SHA256.hex(of: Array(identity.utf8))
     }
 
     /// The identity line of generated noises (``NoiseSource/generated(seed:dimension:)``).

@@ -67,9 +67,18 @@ public struct OmittedNoises: Sendable, Hashable, Codable {
 
     /// Puts the generated noises back into `records` read from the archive `path` with header
     /// `header` (a record that kept its noise must hold the generated one) and checks their digest.
-    /// - Throws: ``ExperimentError/invalidResults(file:place:problem:fix:)`` when the seed or
-    ///   dimension is not the identity's, a kept noise differs or the digest does not match.
+    /// The seed comes from the header's identity, which must hash to its experiment hash (the
+    /// hash that resume, merge and `table` compare), so the noises are the identity's.
+    /// - Throws: ``ExperimentError/invalidResults(file:place:problem:fix:)`` when the identity
+    ///   does not hash to the experiment, the seed or dimension is not the identity's, a kept
+    ///   noise differs or the digest does not match.
     func restore(_ records: inout [SampleRecord], header: ResultsHeader, path: String) throws {
+        guard LoadedExperiment.hash(ofIdentity: header.identity) == header.experiment else {
+            throw ExperimentError.invalidResults(
+                file: path, place: "header field \"identity\"",
+                problem: "does not hash to the header's experiment \(header.experiment.prefix(12))",
+                fix: "restore the archive from the repository or use the full results file")
+        }
         guard let recorded = LoadedExperiment.generatedNoises(identity: header.identity),
               recorded.seed == seed, recorded.dimension == dimension else {
             throw ExperimentError.invalidResults(
