@@ -1,6 +1,7 @@
 import Foundation
 import Network
 import Reporting
+import Sampling
 
 /// `verify table MATRIX`: the paper's classifier × generator-family table of global correctness.
 enum TableCommand: Subcommand {
@@ -17,6 +18,7 @@ enum TableCommand: Subcommand {
             .value("--robust-samples", "N", "samples per class of the robustness runs (default 100)"),
             .value("--eps", "E", "eps of the robustness runs (default: the file's eps)"),
             .value("--jobs", "N", "worker threads of the robustness runs (default: all cores)"),
+            .flag("--quiet", "no robustness progress on stderr (the per-cell correctness lines stay)"),
             SamplingOptions.engineOption,
             LeafProcessOption.option,
         ],
@@ -27,7 +29,10 @@ enum TableCommand: Subcommand {
         interval at the file's confidence by its bound; ties count as errors. The delta-correctness \
         verdict per cell uses the union bound over classes like 'verify correctness'. With a test \
         set (IDX images + labels, or CSV label,pixels; values divided by pixel_scale, default 255) \
-        a test-accuracy column is added. Exit codes: 0 done, 2 input error.
+        a test-accuracy column is added. With --robustness each cell's run shows its progress on \
+        stderr (a bar on a terminal, a line every 5 s in a log), and SIGINT or SIGTERM stops it \
+        with its finished samples kept: no table is printed or written then, and the same command \
+        resumes. Exit codes: 0 done, 2 input error, 3 interrupted.
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -50,7 +55,26 @@ enum TableCommand: Subcommand {
         } else if arguments.value("--robust-samples") != nil || arguments.value("--eps") != nil || arguments.value("--engine") != nil {
             throw UsageError(description: "verify table: --robust-samples, --eps and --engine need --robustness DIR")
         }
-        let table = try matrix.evaluate(samplesPerClass: samples, robustness: robustness) { printError("table: \($0)") }
+        let cancellation = RunCancellation()
+        let signals = robustness == nil ? [] : RobustnessCommand.installSignalHandlers(cancellation)
+        defer { signals.forEach { $0.cancel() } }
+        let quiet = arguments.flag("--quiet")
+        var reporter: (cell: String, reporter: ProgressReporter)?
+        let table: CorrectnessTable
+        do {
+            table = try matrix.evaluate(
+                samplesPerClass: samples, robustness: robustness, cancellation: cancellation,
+                progress: { printError("table: \($0)") },
+                robustnessProgress: { cell, progress in
+                    guard !quiet else { return }
+                    if reporter?.cell != cell { reporter = (cell, ProgressReporter.standardError(label: "table: \(cell) robustness")) }
+                    reporter!.reporter.update(progress)
+                })
+        } catch let interruption as TableInterruption {
+            reporter?.reporter.endLine()
+            printError("table: \(interruption)")
+            return .unknown
+        }
         let csv = csvText(table)
         let json = try jsonData(table)
         if let file = arguments.value("--csv") { try writeAtomically(csv, to: file) }

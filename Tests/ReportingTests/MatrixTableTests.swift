@@ -66,6 +66,46 @@ final class MatrixTableTests: XCTestCase {
         XCTAssertGreaterThan(table.cells[0][1].pooled.estimate, 0.8)
     }
 
+    /// The robustness runs report progress per cell, in file order, and a cancellation ends
+    /// the evaluation with ``TableInterruption`` naming the cell, its finished samples kept;
+    /// evaluating again resumes and gives the uninterrupted table's counts.
+    func testRobustnessProgressPerCellAndResumeAfterInterruption() throws {
+        let matrix = try ExperimentMatrix.load(contentsOf: try writeMatrix())
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)").path
+        func options(_ name: String) -> RobustnessTableOptions {
+            RobustnessTableOptions(directory: root + "/" + name, samplesPerClass: 3, jobs: 1)
+        }
+        var finishedCells: [String] = []
+        var lines: [String] = []
+        let full = try matrix.evaluate(samplesPerClass: 20, robustness: options("full"), progress: { lines.append($0) }) { cell, progress in
+            if progress.finished {
+                XCTAssertEqual(progress.done, 6, cell)
+                finishedCells.append(cell)
+            }
+        }
+        let cells = ["zeta x swapped", "zeta x plain", "alpha x swapped", "alpha x plain"]
+        XCTAssertEqual(finishedCells, cells)
+        XCTAssertEqual(lines.map { String($0.prefix { $0 != ":" }) }, cells)
+
+        // Two samples into the second cell.
+        let cancellation = RunCancellation(afterFinishedSamples: 8)
+        XCTAssertThrowsError(try matrix.evaluate(samplesPerClass: 20, robustness: options("resumed"), cancellation: cancellation)) { error in
+            guard let interruption = error as? TableInterruption else { return XCTFail("\(error)") }
+            XCTAssertEqual(interruption.cell, "zeta__plain")
+            XCTAssertEqual(interruption.plannedSamples, 6)
+            XCTAssertTrue((2..<6).contains(interruption.finishedSamples), "\(interruption)")
+            XCTAssertEqual(interruption.resultsFile, root + "/resumed/zeta__plain.jsonl")
+            XCTAssertTrue(interruption.description.contains("again to resume"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/resumed/alpha__swapped.jsonl"))
+        let resumed = try matrix.evaluate(samplesPerClass: 20, robustness: options("resumed"))
+        for (row, line) in full.cells.enumerated() {
+            for (column, cell) in line.enumerated() {
+                XCTAssertEqual(resumed.cells[row][column].robustness?.counts, cell.robustness?.counts, "\(row) \(column)")
+            }
+        }
+    }
+
     func testSamplesOverrideAndTestSetColumn() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

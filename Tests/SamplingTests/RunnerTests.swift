@@ -219,5 +219,11 @@ final class RunnerTests: XCTestCase {
         plain.update(RunProgress(done: 6, planned: 10, resumed: 2, counts: [:], elapsed: 3, finished: false))
         XCTAssertEqual(output.split(separator: "\n").count, 1, "a plain line at most every 5 s")
         XCTAssertTrue(output.hasPrefix("progress: 5/10 samples"), output)
+        output = ""
+        ProgressReporter(isTerminal: true, label: "table: a x b robustness") { output += $0 }.update(progress)
+        XCTAssertTrue(output.hasPrefix("\r" + "table: a x b robustness: [############"), output)
+        output = ""
+        ProgressReporter(isTerminal: false, label: "table: a x b robustness") { output += $0 }.update(progress)
+        XCTAssertTrue(output.hasPrefix("progress: table: a x b robustness: 5/10 samples"), output)
     }
 }

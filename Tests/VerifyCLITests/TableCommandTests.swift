@@ -60,6 +60,17 @@ final class TableCommandTests: XCTestCase {
         let results = dir.appendingPathComponent("runs").path
         let result = try runVerify(["table", matrix, "--samples", "20", "--robustness", results, "--robust-samples", "3", "--format", "csv", "--jobs", "1"])
         XCTAssertEqual(result.status, 0, result.stderr)
+        // Each cell: its correctness line, then its robustness run's last progress line (a log, not a terminal).
+        for family in ["own", "shifted"] {
+            let correctLine = result.stderr.range(of: "table: digits x \(family): ")
+            let progressLine = result.stderr.range(of: "progress: table: digits x \(family) robustness: 30/30 samples")
+            XCTAssertNotNil(correctLine, result.stderr)
+            XCTAssertNotNil(progressLine, result.stderr)
+            if let correctLine, let progressLine { XCTAssertLessThan(correctLine.lowerBound, progressLine.lowerBound) }
+        }
+        let quiet = try runVerify(["table", matrix, "--samples", "20", "--robustness", results, "--robust-samples", "3", "--jobs", "1", "--quiet"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertFalse(quiet.stderr.contains("progress:"), quiet.stderr)
         let rows = result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         XCTAssertEqual(rows.count, 2)
         for row in rows {

@@ -70,8 +70,17 @@ extension ExperimentMatrix {
     /// the test accuracy of every classifier. `samplesPerClass` overrides the file's value.
     /// `robustness`, when given, runs the exact robustness query on every sample of every cell
     /// (resumable results files in that directory) — see ``RobustnessTableOptions``.
+    ///
+    /// `progress` gets one line per cell, `ROW x COLUMN: k/n correct`, before the cell's
+    /// robustness run starts; `robustnessProgress` gets that run's snapshots with the cell's
+    /// label `ROW x COLUMN`. When `cancellation` stops a robustness run before every sample
+    /// finished, the evaluation ends with ``TableInterruption`` (the cell's finished samples
+    /// are in its results file, and running the table again resumes it): no table is returned
+    /// that would look complete.
     public func evaluate(samplesPerClass: Int? = nil, robustness: RobustnessTableOptions? = nil,
-                         progress: (String) -> Void = { _ in }) throws -> CorrectnessTable {
+                         cancellation: RunCancellation = RunCancellation(),
+                         progress: (String) -> Void = { _ in },
+                         robustnessProgress: (_ cell: String, RunProgress) -> Void = { _, _ in }) throws -> CorrectnessTable {
         let started = DispatchTime.now()
         let first = cells[0][0]
         var testAccuracy: [EstimatedProportion]?
@@ -101,10 +110,12 @@ extension ExperimentMatrix {
                     pooled: EstimatedProportion(successes: correct, trials: total, alpha: experiment.alpha, method: experiment.bound),
                     report: report, worstClass: worst.classIndex,
                     worstClassCorrectness: Double(worst.correct) / Double(worst.samples), robustness: nil)
+                let label = "\(classifiers[row].name) x \(families[column].name)"
+                progress("\(label): \(correct)/\(total) correct")
                 if let robustness {
-                    cell.robustness = try robustness.run(loaded, name: "\(classifiers[row].name)__\(families[column].name)")
+                    cell.robustness = try robustness.run(loaded, name: "\(classifiers[row].name)__\(families[column].name)",
+                                                         cancellation: cancellation) { robustnessProgress(label, $0) }
                 }
-                progress("\(classifiers[row].name) x \(families[column].name): \(correct)/\(total) correct")
                 evaluated.append(cell)
             }
             table.append(evaluated)
@@ -141,7 +152,10 @@ public struct RobustnessTableOptions: Sendable {
         self.jobs = jobs
     }
 
-    func run(_ loaded: LoadedExperiment, name: String) throws -> RobustnessCell {
+    /// Runs (or resumes, or reads) one cell's robustness results file `name.jsonl`; throws
+    /// ``TableInterruption`` when `cancellation` stopped the run early.
+    func run(_ loaded: LoadedExperiment, name: String, cancellation: RunCancellation,
+             progress: (RunProgress) -> Void) throws -> RobustnessCell {
         var experiment = loaded.experiment
         experiment.samplesPerClass = samplesPerClass
         if let eps { experiment.eps = eps }
@@ -158,7 +172,12 @@ public struct RobustnessTableOptions: Sendable {
         let readsCompressed = !resume && FileManager.default.fileExists(atPath: compressed)
         let outcome = readsCompressed
             ? try RobustnessRunner.finished(cellExperiment, resultsPath: compressed)
-            : try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume))
+            : try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume),
+                                       cancellation: cancellation, progress: progress)
+        if outcome.interrupted {
+            throw TableInterruption(cell: name, resultsFile: path, finishedSamples: outcome.records.count,
+                                    plannedSamples: experiment.samplesPerClass * cellExperiment.classes.count)
+        }
         let counts = outcome.assessment.totalCounts
         let total = counts.robust + counts.notRobust + counts.unknown
         let alpha = experiment.alpha
@@ -169,5 +188,21 @@ public struct RobustnessTableOptions: Sendable {
                               robust: ProportionInterval(lower: lower, upper: upper),
                               estimate: total == 0 ? 0 : Double(counts.robust) / Double(total),
                               verdict: outcome.assessment.verdict)
+    }
+}
+
+/// A table evaluation stopped in the robustness run of one cell (``RunCancellation``, e.g. on
+/// SIGINT): the cells before it are finished, this cell's finished samples are in
+/// `resultsFile`, and the same `verify table` command resumes it.
+public struct TableInterruption: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The cell's results file name without extension, `ROW__COLUMN`.
+    public var cell: String
+    public var resultsFile: String
+    public var finishedSamples: Int
+    public var plannedSamples: Int
+
+    public var description: String {
+        "interrupted in cell \(cell): \(finishedSamples) of \(plannedSamples) samples finished in \(resultsFile); "
+            + "no table was written; run the same command again to resume"
     }
 }

@@ -37,10 +37,12 @@ public struct RunProgress: Sendable {
 }
 
 /// Renders progress on a stream: a bar redrawn in place on a terminal, a plain line every
-/// `interval` seconds otherwise (logs, CI, Slurm output files).
+/// `interval` seconds otherwise (logs, CI, Slurm output files), each after `label: ` when a
+/// label is set (the cell of a table run).
 public final class ProgressReporter {
     let isTerminal: Bool
     let interval: Double
+    let label: String?
     let write: (String) -> Void
     private var lastOutput = -Double.infinity
     private var drewBar = false
@@ -48,15 +50,17 @@ public final class ProgressReporter {
     /// - Parameters:
     ///   - isTerminal: draw a bar (`isatty(2)` for stderr).
     ///   - interval: seconds between plain lines (a bar redraws at most 10 times a second).
-    public init(isTerminal: Bool, interval: Double = 5, write: @escaping (String) -> Void) {
+    ///   - label: written before every bar and line.
+    public init(isTerminal: Bool, interval: Double = 5, label: String? = nil, write: @escaping (String) -> Void) {
         self.isTerminal = isTerminal
         self.interval = interval
+        self.label = label
         self.write = write
     }
 
     /// A reporter on stderr.
-    public static func standardError(interval: Double = 5) -> ProgressReporter {
-        ProgressReporter(isTerminal: isatty(2) != 0, interval: interval) { text in
+    public static func standardError(interval: Double = 5, label: String? = nil) -> ProgressReporter {
+        ProgressReporter(isTerminal: isatty(2) != 0, interval: interval, label: label) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
     }
@@ -65,11 +69,12 @@ public final class ProgressReporter {
         let due = isTerminal ? 0.1 : interval
         guard progress.finished || progress.elapsed - lastOutput >= due else { return }
         lastOutput = progress.elapsed
+        let prefix = label.map { $0 + ": " } ?? ""
         if isTerminal {
-            write("\r" + bar(progress) + "\u{1B}[K" + (progress.finished ? "\n" : ""))
+            write("\r" + prefix + bar(progress) + "\u{1B}[K" + (progress.finished ? "\n" : ""))
             drewBar = !progress.finished
         } else if !progress.finished || progress.done > 0 {
-            write("progress: " + summary(progress) + "\n")
+            write("progress: " + prefix + summary(progress) + "\n")
         }
     }
 
