@@ -72,7 +72,8 @@ extension ExperimentMatrix {
     /// (resumable results files in that directory) — see ``RobustnessTableOptions``.
     ///
     /// `progress` gets one line per cell, `ROW x COLUMN: k/n correct`, before the cell's
-    /// robustness run starts; `robustnessProgress` gets that run's snapshots with the cell's
+    /// robustness run starts (and a note when a resumed results file ended in a partially
+    /// written line, discarded and recomputed); `robustnessProgress` gets that run's snapshots with the cell's
     /// label `ROW x COLUMN`. When `cancellation` stops a robustness run before every sample
     /// finished, the evaluation ends with ``TableInterruption`` (the cell's finished samples
     /// are in its results file, and running the table again resumes it): no table is returned
@@ -114,7 +115,7 @@ extension ExperimentMatrix {
                 progress("\(label): \(correct)/\(total) correct")
                 if let robustness {
                     cell.robustness = try robustness.run(loaded, name: "\(classifiers[row].name)__\(families[column].name)",
-                                                         cancellation: cancellation) { robustnessProgress(label, $0) }
+                                                         cancellation: cancellation, note: progress) { robustnessProgress(label, $0) }
                 }
                 evaluated.append(cell)
             }
@@ -153,8 +154,9 @@ public struct RobustnessTableOptions: Sendable {
     }
 
     /// Runs (or resumes, or reads) one cell's robustness results file `name.jsonl`; throws
-    /// ``TableInterruption`` when `cancellation` stopped the run early.
-    func run(_ loaded: LoadedExperiment, name: String, cancellation: RunCancellation,
+    /// ``TableInterruption`` when `cancellation` stopped the run early. `note` gets a line when
+    /// the resumed file's partially written last line was discarded.
+    func run(_ loaded: LoadedExperiment, name: String, cancellation: RunCancellation, note: (String) -> Void,
              progress: (RunProgress) -> Void) throws -> RobustnessCell {
         var experiment = loaded.experiment
         experiment.samplesPerClass = samplesPerClass
@@ -174,6 +176,9 @@ public struct RobustnessTableOptions: Sendable {
             ? try RobustnessRunner.finished(cellExperiment, resultsPath: compressed)
             : try RobustnessRunner.run(cellExperiment, options: RobustnessRunOptions(resultsPath: path, jobs: jobs, resume: resume),
                                        cancellation: cancellation, progress: progress)
+        if outcome.discardedPartialLine {
+            note("note: \(path) ended in a partially written line; it was discarded and its sample recomputed")
+        }
         if outcome.interrupted {
             throw TableInterruption(cell: name, resultsFile: path, finishedSamples: outcome.records.count,
                                     plannedSamples: experiment.samplesPerClass * cellExperiment.classes.count)
