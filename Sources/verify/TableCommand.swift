@@ -11,6 +11,8 @@ enum TableCommand: Subcommand {
         positionals: [PositionalSpec(name: "MATRIX", help: "matrix file (JSON): classifiers, generator_families, optional test_set, shared experiment fields")],
         options: [
             .value("--samples", "N", "samples per class for correctness (default: the file's samples_per_class)"),
+            .value("--row", "NAME", "only this classifier (repeatable; default: every row)", repeatable: true),
+            .value("--column", "NAME", "only this generator family (repeatable; default: every column)", repeatable: true),
             .value("--format", "F", "what to print: text (default), csv or json"),
             .value("--csv", "FILE", "also write the table as CSV (one line per cell)"),
             .value("--json", "FILE", "also write everything (per-class counts, intervals, verdicts) as JSON"),
@@ -29,7 +31,9 @@ enum TableCommand: Subcommand {
         interval at the file's confidence by its bound; ties count as errors. The delta-correctness \
         verdict per cell uses the union bound over classes like 'verify correctness'. With a test \
         set (IDX images + labels, or CSV label,pixels; values divided by pixel_scale, default 255) \
-        a test-accuracy column is added. With --robustness each cell's run shows its progress on \
+        a test-accuracy column is added. --row and --column keep some cells (the table of those \
+        rows and columns; each cell's results file is the one the whole table uses, so cells run \
+        apart, e.g. one per machine, come together in one --robustness directory). With --robustness each cell's run shows its progress on \
         stderr (a bar on a terminal, a line every 5 s in a log), and SIGINT or SIGTERM stops it \
         with its finished samples kept: no table is printed or written then, and the same command \
         resumes. Exit codes: 0 done, 2 input error, 3 interrupted.
@@ -42,6 +46,7 @@ enum TableCommand: Subcommand {
             throw UsageError(description: "verify table: --format must be text, csv or json, got '\(format)'")
         }
         let matrix = try ExperimentMatrix.load(contentsOf: path)
+            .selecting(rows: arguments.allValues("--row"), columns: arguments.allValues("--column"))
         let samples = try arguments.int("--samples", minimum: 1)
         var robustness: RobustnessTableOptions?
         if let directory = arguments.value("--robustness") {

@@ -106,6 +106,35 @@ final class MatrixTableTests: XCTestCase {
         }
     }
 
+    /// `--row` / `--column`: the sub-table of the chosen cells, each equal to its cell of the
+    /// whole table, with the same results file; unknown names are refused with the valid ones.
+    func testSelectedRowsAndColumnsAreTheirCellsOfTheWholeTable() throws {
+        let matrix = try ExperimentMatrix.load(contentsOf: try writeMatrix())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)").path
+        let whole = try matrix.evaluate(samplesPerClass: 40)
+        let part = try matrix.selecting(rows: ["alpha", "alpha"], columns: ["plain"])
+        XCTAssertEqual(part.classifiers.map(\.name), ["alpha"])
+        XCTAssertEqual(part.families.map(\.name), ["plain"])
+        XCTAssertEqual(part.file, matrix.file)
+        let table = try part.evaluate(samplesPerClass: 40, robustness: RobustnessTableOptions(directory: directory, samplesPerClass: 2, jobs: 1))
+        XCTAssertEqual(table.cells.count, 1)
+        XCTAssertEqual(table.cells[0].count, 1)
+        XCTAssertEqual(table.cells[0][0].pooled, whole.cells[1][1].pooled)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }, ["alpha__plain.jsonl"])
+        let header = try String(contentsOfFile: directory + "/alpha__plain.jsonl", encoding: .utf8).prefix { $0 != "\n" }
+        XCTAssertTrue(header.contains("matrix.json (cell alpha x plain)"), String(header))
+        // Every column of one row, and every row of one column, in file order.
+        XCTAssertEqual(try matrix.selecting(rows: ["zeta"], columns: []).families.map(\.name), ["swapped", "plain"])
+        XCTAssertEqual(try matrix.selecting(rows: [], columns: ["plain"]).classifiers.map(\.name), ["zeta", "alpha"])
+        XCTAssertThrowsError(try matrix.selecting(rows: ["beta"], columns: [])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("--row \"beta\"") && text.contains("\"zeta\", \"alpha\""), text)
+        }
+        XCTAssertThrowsError(try matrix.selecting(rows: [], columns: ["alpha"])) { error in
+            XCTAssertTrue("\(error)".contains("--column \"alpha\""), "\(error)")
+        }
+    }
+
     func testSamplesOverrideAndTestSetColumn() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -89,6 +89,21 @@ final class TableCommandTests: XCTestCase {
         }
     }
 
+    /// `--row` / `--column` print the table of the chosen cells only, and refuse unknown names.
+    func testRowAndColumnSelectCells() throws {
+        let dir = temporaryDirectory()
+        let matrix = try Self.writeMatrix(in: dir)
+        let whole = try runVerify(["table", matrix, "--samples", "20", "--format", "csv"])
+        let part = try runVerify(["table", matrix, "--samples", "20", "--format", "csv", "--column", "shifted", "--row", "digits"])
+        XCTAssertEqual(part.status, 0, part.stderr)
+        let wholeLines = whole.stdout.split(separator: "\n"), partLines = part.stdout.split(separator: "\n")
+        XCTAssertEqual(partLines.count, 2)
+        XCTAssertEqual(partLines[1], wholeLines[2])
+        let unknown = try runVerify(["table", matrix, "--column", "Shifted"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("--column \"Shifted\"") && unknown.stderr.contains("\"own\", \"shifted\""), unknown.stderr)
+    }
+
     func testBadInputExitsTwo() throws {
         let dir = temporaryDirectory()
         let matrix = try Self.writeMatrix(in: dir)
