@@ -33,10 +33,11 @@ enum TableCommand: Subcommand {
         set (IDX images + labels, or CSV label,pixels; values divided by pixel_scale, default 255) \
         a test-accuracy column is added. --row and --column keep some cells (the table of those \
         rows and columns; each cell's results file is the one the whole table uses, so cells run \
-        apart, e.g. one per machine, come together in one --robustness directory). With --robustness each cell's run shows its progress on \
-        stderr (a bar on a terminal, a line every 5 s in a log), and SIGINT or SIGTERM stops it \
-        with its finished samples kept: no table is printed or written then, and the same command \
-        resumes. Exit codes: 0 done, 2 input error, 3 interrupted.
+        apart, e.g. one per machine, come together in one --robustness directory). With \
+        --robustness each cell's run shows its progress on stderr (a bar on a terminal, a line \
+        every 5 s in a log), and SIGINT or SIGTERM stops it with its finished samples kept: no \
+        table is printed or written then, and the same command resumes. Exit codes: 0 done, \
+        2 input error, 3 interrupted.
         """)
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
