@@ -12,7 +12,7 @@
 #   walk_8.{png,gif}          Figure 2: random walk of class 8 on the simple GAN
 #   manual_score.html         the manual-score page (100 images of the simple GAN)
 #   (the exact robustness tables paper/robustness100/table_eps0.02.json and
-#   paper/robustness/table_eps0.03.json are made by the verify table commands in
+#   paper/robustness100/table_eps0.03.json are made by the verify table commands in
 #   examples/mnist/README.md; the page shows them)
 #   reproduction.html         one page with all of the above (verify report), and
 #   reproduction.png          its screenshot (headless chromium, when installed)
@@ -101,7 +101,7 @@ done
     --table "Table 1: global correctness (simple and augmented GAN, test set)=$out/table_paper.json" \
     --table "Generator dependence: two GANs trained on disjoint halves=$out/table_halves.json" \
     --table "Exact (eps, delta)-robustness at eps 0.02: 8 classifiers, clipped GANs, 100 samples per class=paper/robustness100/table_eps0.02.json" \
-    --table "Exact (eps, delta)-robustness at eps 0.03: 8 classifiers, clipped GANs, 10 samples per class=paper/robustness/table_eps0.03.json" \
+    --table "Exact (eps, delta)-robustness at eps 0.03: 8 classifiers, clipped GANs, 100 samples per class=paper/robustness100/table_eps0.03.json" \
     "${pictures[@]}" \
     --picture "Figure 2: random walk of class 8 on the simple GAN (strip)=$out/walk_8.png" \
     --picture "Figure 2: random walk of class 8 on the simple GAN (animation)=$out/walk_8.gif" \
