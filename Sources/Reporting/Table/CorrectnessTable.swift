@@ -74,10 +74,10 @@ extension ExperimentMatrix {
     /// `progress` gets one line per cell, `ROW x COLUMN: k/n correct`, before the cell's
     /// robustness run starts (and a note when a resumed results file ended in a partially
     /// written line, discarded and recomputed); `robustnessProgress` gets that run's
-    /// snapshots with the cell's label `ROW x COLUMN`. When `cancellation` stops a robustness run before every sample
-    /// finished, the evaluation ends with ``TableInterruption`` (the cell's finished samples
-    /// are in its results file, and running the table again resumes it): no table is returned
-    /// that would look complete.
+    /// snapshots with the cell's label `ROW x COLUMN`. When `cancellation` stops a robustness
+    /// run before every sample finished, the evaluation ends with ``TableInterruption`` (the
+    /// cell's finished samples are in its results file, and running the table again resumes
+    /// it): no table is returned that would look complete.
     public func evaluate(samplesPerClass: Int? = nil, robustness: RobustnessTableOptions? = nil,
                          cancellation: RunCancellation = RunCancellation(),
                          progress: (String) -> Void = { _ in },
