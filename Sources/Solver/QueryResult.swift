@@ -65,6 +65,11 @@ public struct QueryStatistics: Sendable, Equatable {
     public var smtResourceCount = 0.0
     /// Unstable ReLU-like units of the root box under the linear bounds.
     public var rootUnstableUnits = 0
+    /// The phase engine's root branching (``IntermediateBranching``): bound evaluations, and
+    /// how many of the loose units it bounded it made stable.
+    public var rootBranchEvaluations = 0
+    public var rootBranchStabilised = 0
+    public var rootBranchLoose = 0
     /// Conjunctions closed on a sub-box by a dual certificate of the linear bounds
     /// (``ConjunctionExclusion``), and by the exact LP on Z3 where no certificate was found.
     public var dualExclusions = 0

@@ -52,6 +52,10 @@ enum SolverOptions {
                "phase engine: the same for every other sub-problem, starting from its parent's slopes (default \(PhaseSplitOptions().childSlopeIterations))"),
         .value("--phase-root-intermediates", "N",
                "phase engine: before the search, tighten the intermediate layers' bounds with slopes optimised for them by N gradient steps per layer and side (default \(PhaseSplitOptions().rootIntermediateIterations); 0 = off)"),
+        .value("--phase-root-branching", "N",
+               "phase engine: then tighten them by branch and bound over earlier ReLU phases, N bound evaluations per unit and side (default \(PhaseSplitOptions().rootBranching.perBound); 0 = off)"),
+        .value("--phase-root-branching-layers", "L",
+               "phase engine: how many intermediate layers, front to back, the root branching tightens (default \(PhaseSplitOptions().rootBranching.layers))"),
         .value("--phase-optimiser", "adam|sign",
                "phase engine: how slopes and multipliers are optimised, Adam or sign-gradient steps (default \(PhaseSplitOptions().optimiser.rawValue))"),
         .value("--phase-slope-rate", "R",
@@ -116,6 +120,8 @@ enum SolverOptions {
         if let threshold = try arguments.int("--phase-leaf") { configuration.phaseSplit.leafUnstableThreshold = threshold }
         if let steps = try arguments.int("--phase-slopes") { configuration.phaseSplit.slopeIterations = steps }
         if let steps = try arguments.int("--phase-root-intermediates", minimum: 0) { configuration.phaseSplit.rootIntermediateIterations = steps }
+        if let budget = try arguments.int("--phase-root-branching", minimum: 0) { configuration.phaseSplit.rootBranching.perBound = budget }
+        if let layers = try arguments.int("--phase-root-branching-layers", minimum: 1) { configuration.phaseSplit.rootBranching.layers = layers }
         if let steps = try arguments.int("--phase-child-slopes") { configuration.phaseSplit.childSlopeIterations = steps }
         if let steps = try arguments.int("--phase-falsifier-steps", minimum: 0) { configuration.phaseSplit.falsifier.nodeSteps = steps }
         if let optimiser = try arguments.parsed("--phase-optimiser", as: "adam or sign", { HintAscent.Method(rawValue: $0) }) {
@@ -149,12 +155,14 @@ enum SolverOptions {
     /// The search statistics of a one-shot query: how many sub-problems the branch and bound
     /// bounded (sub-boxes of the input splitting, or phase sub-problems of the phase engine)
     /// and how many of them went to Z3, with Z3's answers.
-    /// The phase engine adds its falsifier's effort (points tried, gradient steps, whether it
+    /// The phase engine adds its root branching's effort (``IntermediateBranching``) and its falsifier's effort (points tried, gradient steps, whether it
     /// found the counterexample).
     static func searchLine(_ s: QueryStatistics, phaseEngine: Bool) -> String {
         "search: \(phaseEngine ? "phase engine, \(s.nodes) sub-problems" : "\(s.nodes) sub-boxes"), depth \(s.maxDepth), "
             + "\(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)"
             + (s.slopeClosures > 0 ? ", \(s.slopeClosures) closed by optimised slopes" : "")
+            + (s.rootBranchEvaluations > 0
+               ? ", root branching \(s.rootBranchEvaluations) bounds, \(s.rootBranchStabilised) of \(s.rootBranchLoose) loose units made stable" : "")
             + (phaseEngine ? "; falsifier: \(s.falsifier.candidates) candidates, \(s.falsifier.steps) steps, found \(s.falsifierFound ? "yes" : "no")" : "")
     }
 

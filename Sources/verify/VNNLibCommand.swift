@@ -124,6 +124,9 @@ enum VNNLibCommand: Subcommand {
             total.smtSat += s.smtSat
             total.smtUnknown += s.smtUnknown
             total.rootUnstableUnits = max(total.rootUnstableUnits, s.rootUnstableUnits)
+            total.rootBranchEvaluations += s.rootBranchEvaluations
+            total.rootBranchStabilised += s.rootBranchStabilised
+            total.rootBranchLoose += s.rootBranchLoose
             total.falsifier = total.falsifier + s.falsifier
             total.falsifierFound = total.falsifierFound || s.falsifierFound
         }

@@ -167,7 +167,7 @@ final class CertificateCodingTests: XCTestCase {
             (#"{"queries": [{"verdict": "holds", "box": {"lower": [0]}}], "answer": "unsat"}"#, "cert.json: queries[0].box.upper: missing;"),
             (#"{"class": 0, "eps": 0.1, "center": [0.5], "adapter": {"scale": "zero", "shift": 0}}"#,
              "cert.json: adapter.scale: expected a number or a list of numbers;"),
-            (#"{"format": 5, "class": 0}"#, "cert.json: format: certificate format 5 is not one this build reads (1, 2, 3 or 4);"),
+            (#"{"format": 6, "class": 0}"#, "cert.json: format: certificate format 6 is not one this build reads (1, 2, 3, 4 or 5);"),
             (#"{"format": "1", "class": 0}"#, "cert.json: format: certificate format \"1\" is not one this build reads"),
             (#"[1, 2]"#, "cert.json: top level: not a JSON object;"),
         ]

@@ -187,7 +187,8 @@ final class ConfigurationIdentityTests: XCTestCase {
     func testAdamAscentEntersThePhaseEntryWithItsRates() {
         var adam = QueryConfiguration()
         adam.phaseSplit.engine = .auto
-        XCTAssertTrue(adam.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1), rootIntermediateIterations: 10))"),
+        XCTAssertTrue(adam.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1), rootIntermediateIterations: 10"
+                                                 + ", rootBranching: (perBound 100, total 20000, layers 1)))"),
                       adam.description)
         for change in [{ (o: inout PhaseSplitOptions) in o.slopeRate = 0.2 }, { $0.childSlopeRate = 0.02 }, { $0.multiplierRate = 0.05 }] {
             var changed = adam
@@ -197,7 +198,8 @@ final class ConfigurationIdentityTests: XCTestCase {
         var sign = adam
         sign.phaseSplit.optimiser = .sign
         XCTAssertFalse(sign.description.contains("ascent"), sign.description)
-        XCTAssertTrue(sign.description.hasSuffix(", disjuncts: separate, rootIntermediateIterations: 10))"), sign.description)
+        XCTAssertTrue(sign.description.hasSuffix(", disjuncts: separate, rootIntermediateIterations: 10, rootBranching: (perBound 100, total 20000, layers 1)))"),
+                      sign.description)
         sign.phaseSplit.slopeRate = 0.3
         XCTAssertFalse(sign.description.contains("ascent"), "sign steps do not use the rates")
         XCTAssertEqual(QueryConfiguration().description.contains("ascent"), false, "the input engine's identity is unchanged")
@@ -208,6 +210,7 @@ final class ConfigurationIdentityTests: XCTestCase {
     func testRootIntermediateStepsEnterThePhaseEntryOnlyWhenOn() {
         var on = QueryConfiguration()
         on.phaseSplit.engine = .auto
+        on.phaseSplit.rootBranching.perBound = 0
         XCTAssertTrue(on.description.contains(", rootIntermediateIterations: 10)"), on.description)
         var more = on
         more.phaseSplit.rootIntermediateIterations = 30
@@ -216,6 +219,25 @@ final class ConfigurationIdentityTests: XCTestCase {
         off.phaseSplit.rootIntermediateIterations = 0
         XCTAssertFalse(off.description.contains("rootIntermediate"), off.description)
         XCTAssertTrue(off.description.hasSuffix(", ascent: adam(slopes 0.1, child slopes 0.01, multipliers 0.1)))"), off.description)
+    }
+
+    /// The root's branching enters the phase entry with its budget (it changes the trees),
+    /// and each part of the budget changes it; off (0), the entry is what it was before.
+    func testRootBranchingEntersThePhaseEntryOnlyWhenOn() {
+        var on = QueryConfiguration()
+        on.phaseSplit.engine = .auto
+        XCTAssertTrue(on.description.hasSuffix(", rootBranching: (perBound 100, total 20000, layers 1)))"), on.description)
+        for change in [{ (o: inout PhaseSplitOptions) in o.rootBranching.perBound = 20 }, { $0.rootBranching.total = 5000 },
+                       { $0.rootBranching.layers = 2 }] {
+            var changed = on
+            change(&changed.phaseSplit)
+            XCTAssertNotEqual(changed.description, on.description)
+        }
+        var off = on
+        off.phaseSplit.rootBranching.perBound = 0
+        XCTAssertFalse(off.description.contains("rootBranching"), off.description)
+        XCTAssertTrue(off.description.hasSuffix(", rootIntermediateIterations: 10))"), off.description)
+        XCTAssertEqual(QueryConfiguration().description.contains("rootBranching"), false, "the input engine's identity is unchanged")
     }
 
     /// Where Z3 runs is left out; a setting that changes verdicts is not.

@@ -41,15 +41,19 @@ final class PhaseProofCertificateTests: XCTestCase {
     }
 
     /// Random networks (``randomNetwork(_:)``) and boxes, solved by the phase engine: every
-    /// HOLDS with a phase proof that splits.
-    static func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int) throws -> [Proved] {
+    /// HOLDS with a phase proof that splits; with `rootBranching` (the root's branching on, its
+    /// default) also those closed at the root, whose branching trees are what is checked.
+    static func randomProofs(leafThreshold: Int, seed: UInt64, cases: Int, rootBranching: Bool) throws -> [Proved] {
         var configuration = PhaseSplitSearchTests.phaseConfiguration(leafThreshold: leafThreshold)
         configuration.phaseSplit.batch = 1
-        return try randomProofs(configuration: configuration, seed: seed, cases: cases)
+        if !rootBranching { configuration.phaseSplit.rootBranching.perBound = 0 }
+        return try randomProofs(configuration: configuration, seed: seed, cases: cases, requireSplit: !rootBranching)
     }
 
-    /// The same with the phase engine set up by `configuration` (its node budget set to 300).
-    static func randomProofs(configuration base: QueryConfiguration, seed: UInt64, cases: Int) throws -> [Proved] {
+    /// The same with the phase engine set up by `configuration` (its node budget set to 300);
+    /// with `requireSplit` only proofs that split.
+    static func randomProofs(configuration base: QueryConfiguration, seed: UInt64, cases: Int,
+                             requireSplit: Bool = true) throws -> [Proved] {
         var configuration = base
         configuration.limits.maxNodes = 300
         let solver = try QuerySolver(configuration: configuration)
@@ -62,7 +66,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
             let query = SafetyQuery(network: network, box: box, property: property)
             let result = solver.solve(query)
-            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 else { continue }
+            guard case .holds = result.verdict, let proof = result.phaseProof, proof.nodes.count > 1 || !requireSplit else { continue }
             proofs.append(Proved(query: query, proof: try Self.roundTrip(proof)))
         }
         return proofs
@@ -105,12 +109,16 @@ final class PhaseProofCertificateTests: XCTestCase {
             copy.parent = node.parent.map { index[$0]! }
             nodes.append(copy)
         }
-        return PhaseProof(nodes: nodes)
+        return PhaseProof(nodes: nodes, rootIntermediates: proof.rootIntermediates, rootBranching: proof.rootBranching)
     }
 
-    /// Computed once per test process (every test below reads them).
-    static let deep: [Proved] = try! randomProofs(leafThreshold: 0, seed: 901, cases: 120)
-    static let smt: [Proved] = try! randomProofs(leafThreshold: 2, seed: 902, cases: 120)
+    /// Computed once per test process (every test below reads them). `deep` and `smt` are
+    /// searched without the root's branching (``PhaseSplitOptions/rootBranching``), which
+    /// closes many of these small trees at the root, so that they keep deep trees and forks
+    /// to mutate; `branched` with it.
+    static let deep: [Proved] = try! randomProofs(leafThreshold: 0, seed: 901, cases: 120, rootBranching: false)
+    static let smt: [Proved] = try! randomProofs(leafThreshold: 2, seed: 902, cases: 120, rootBranching: false)
+    static let branched: [Proved] = try! randomProofs(leafThreshold: 0, seed: 903, cases: 200, rootBranching: true)
     var deepProofs: [Proved] { Self.deep }
     var smtProofs: [Proved] { Self.smt }
 
@@ -214,6 +222,42 @@ final class PhaseProofCertificateTests: XCTestCase {
         print("root intermediates: \(carrying.count) proofs carry them, \(needed) need them")
     }
 
+    /// The root's branching trees (``PhaseProof/rootBranching``): the search records them and
+    /// the checker replays them (every proof of the default search checks VALID); some trees
+    /// close only with the tighter bounds they give, so without them those proofs fail.
+    /// Mutation: a tree cut short, an entry that is neither a leaf nor a split, and a tree for
+    /// the first activation layer are rejected.
+    func testRootBranchingTreesAreReplayedAndChecked() throws {
+        for proved in Self.branched {
+            XCTAssertEqual(try problems(proved), [], "\(proved.query.network.layers)")
+        }
+        let carrying = Self.branched.filter { !($0.proof.rootBranching ?? []).isEmpty }
+        XCTAssertGreaterThanOrEqual(carrying.count, 10)
+        var needed = 0
+        for proved in carrying {
+            var without = proved.proof
+            without.rootBranching = nil
+            if try !problems(proved, without).isEmpty { needed += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(needed, 1, "no proof needs the branched root bounds: the replay is not exercised")
+        var mutated = 0
+        for proved in carrying {
+            guard let index = proved.proof.rootBranching!.firstIndex(where: { $0.nodes.count > 1 }) else { continue }
+            var cut = proved.proof
+            cut.rootBranching![index].nodes.removeLast()
+            XCTAssertEqual(faults(try problems(proved, cut)), [.invalidRootBranching])
+            var garbled = proved.proof
+            garbled.rootBranching![index].nodes[0] = [1]
+            XCTAssertEqual(faults(try problems(proved, garbled)), [.invalidRootBranching])
+            var firstLayer = proved.proof
+            firstLayer.rootBranching![index].layer = 1
+            XCTAssertEqual(faults(try problems(proved, firstLayer)), [.invalidRootBranching])
+            mutated += 1
+        }
+        XCTAssertGreaterThanOrEqual(mutated, 5)
+        print("root branching: \(carrying.count) proofs carry trees, \(needed) need them")
+    }
+
     /// Mutation: a Z3 leaf relabelled `bounds` (the bounds do not close it), and the root
     /// collapsed into a `bounds` leaf (its subtree dropped): the recorded method cannot prove
     /// the leaf.
@@ -296,7 +340,7 @@ final class PhaseProofCertificateTests: XCTestCase {
     }
 
     /// One real instance: the query of `vnnlib` on `model`, solved by the phase engine; its
-    /// proof must split and re-check.
+    /// proof must split (or carry the root's branching trees) and re-check.
     func checkInstance(model: String, vnnlib: String) throws {
         let network = try NetworkFile.load(model)
         let property = try VNNLibParser.parse(contentsOf: vnnlib, expectedInputs: network.inputSize, expectedOutputs: network.outputSize)
@@ -311,7 +355,7 @@ final class PhaseProofCertificateTests: XCTestCase {
             let result = solver.solve(query)
             guard case .holds = result.verdict else { return XCTFail("\(vnnlib): expected unsat, got \(result.verdict)") }
             guard let proof = result.phaseProof else { continue }
-            XCTAssertGreaterThan(proof.nodes.count, 1, vnnlib)
+            XCTAssertTrue(proof.nodes.count > 1 || proof.hasRootBranching, "\(vnnlib): neither splits nor root branching")
             proofs += 1
             XCTAssertEqual(try problems(Proved(query: query, proof: try Self.roundTrip(proof))), [], vnnlib)
         }

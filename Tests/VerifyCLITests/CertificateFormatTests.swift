@@ -44,12 +44,12 @@ final class CertificateFormatVersionTests: XCTestCase {
         XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
         XCTAssertTrue(valid.stdout.contains("certificate VALID"), valid.stdout)
 
-        object["format"] = 5
+        object["format"] = 6
         let newer = directory.appendingPathComponent("newer.json").path
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: newer))
         let refused = try runVerify(["check", newer, "--no-cvc5"])
         XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
         XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains(newer + ": format: certificate format 5 is not one this build reads (1, 2, 3 or 4)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(newer + ": format: certificate format 6 is not one this build reads (1, 2, 3, 4 or 5)"), refused.stderr)
     }
 }

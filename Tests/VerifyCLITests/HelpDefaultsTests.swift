@@ -60,6 +60,8 @@ final class HelpDefaultsTests: XCTestCase {
             "--phase-child-slopes": ["\(PhaseSplitOptions().childSlopeIterations)"],
             "--phase-falsifier-steps": ["\(PhaseSplitOptions().falsifier.nodeSteps)"],
             "--phase-root-intermediates": ["\(PhaseSplitOptions().rootIntermediateIterations)"],
+            "--phase-root-branching": ["\(PhaseSplitOptions().rootBranching.perBound)"],
+            "--phase-root-branching-layers": ["\(PhaseSplitOptions().rootBranching.layers)"],
             "--phase-betas": [PhaseSplitOptions().splitMultipliers ? "on" : "off"],
             "--phase-node-bounds": [PhaseSplitOptions().nodeIntermediates.rawValue],
             "--phase-disjuncts": [PhaseSplitOptions().disjuncts.rawValue],

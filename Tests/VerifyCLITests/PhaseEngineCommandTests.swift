@@ -18,11 +18,13 @@ final class PhaseEngineCommandTests: XCTestCase {
 
     /// Fails if `--json` still refuses the phase engine or falls back to input splitting (no
     /// `phase_proof`), or if `verify check` rejects the engine's own proof. By default the
-    /// proof records the root's tightened intermediate layer (format 4, `root_intermediates`:
-    /// the network's second ReLU layer has loose units at the root); with
-    /// `--phase-root-intermediates 0` it does not (format 2).
+    /// proof records the root's tightened intermediate layer (`root_intermediates`: the
+    /// network's second ReLU layer has loose units at the root) and the trees of the root's
+    /// branching that tightened it further (format 5, `root_branching`); with
+    /// `--phase-root-branching 0` only the former (format 4); with both off neither (format 2).
     func testPhaseCertificateChecksValid() throws {
-        for (options, format) in [([String](), 4), (["--phase-root-intermediates", "0"], 2)] {
+        let noBranching = ["--phase-root-branching", "0"]
+        for (options, format) in [([String](), 5), (noBranching, 4), (noBranching + ["--phase-root-intermediates", "0"], 2)] {
             let json = FileManager.default.temporaryDirectory.appendingPathComponent("phase-\(UUID()).json").path
             defer { try? FileManager.default.removeItem(atPath: json) }
             let run = try runVerify(instance + ["--engine", "phase", "--json", json, "--disable", "attack", "--timeout", "600"] + options)
@@ -30,7 +32,8 @@ final class PhaseEngineCommandTests: XCTestCase {
             XCTAssertEqual(run.stdout, "unsat\n")
             let certificate = try String(contentsOfFile: json, encoding: .utf8)
             XCTAssertTrue(certificate.contains("\"phase_proof\"") && certificate.contains("\"format\": \(format)"), certificate.prefix(2000).description)
-            XCTAssertEqual(certificate.contains("\"root_intermediates\""), format == 4)
+            XCTAssertEqual(certificate.contains("\"root_intermediates\""), format >= 4)
+            XCTAssertEqual(certificate.contains("\"root_branching\""), format == 5)
             let check = try runVerify(["check", json, "--no-cvc5"])
             XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
             XCTAssertTrue(check.stdout.contains("certificate VALID"), check.stdout)

@@ -105,6 +105,15 @@ public enum IntermediateTightening {
         return bounds
     }
 
+    /// The prefix network `layers[0..<k-1]` of target layer `k`, the affine layer `z = W h + b`
+    /// that feeds `k`, and the units of `k` loose under `bounds[k]` (increasing).
+    static func prefix(of network: NeuralNetwork, layer k: Int, bounds: [LayerBounds]) -> (prefix: NeuralNetwork, affine: AffineLayer, loose: [Int]) {
+        guard case .affine(let affine) = network.layers[k - 1] else { preconditionFailure("layer \(k) is not fed by an affine layer") }
+        let consumer = network.layers[k], current = bounds[k]
+        let loose = (0..<current.count).filter { LinearRelaxation.isLoose(consumer, current.lower[$0], current.upper[$0]) }
+        return (network.prefix(layers: k - 1), affine, loose)
+    }
+
     /// The prefix network of one target layer `k` and its rows for the loose units: the
     /// prefix is `layers[0..<k-1]`, whose output `h` feeds the affine layer `z = W h + b`
     /// in front of layer `k`, and unit `i`'s rows are `W_i · h + b_i` and `-W_i · h - b_i`
@@ -125,16 +134,11 @@ public enum IntermediateTightening {
         let upperRows: LinearSpecification
 
         init(_ network: NeuralNetwork, box: Box, layer: Int, bounds: [LayerBounds]) {
-            guard case .affine(let affine) = network.layers[layer - 1] else {
-                preconditionFailure("layer \(layer) is not fed by an affine layer")
-            }
-            let consumer = network.layers[layer]
-            let current = bounds[layer]
-            prefix = network.prefix(layers: layer - 1)
+            let affine: AffineLayer
+            (prefix, affine, loose) = IntermediateTightening.prefix(of: network, layer: layer, bounds: bounds)
             self.box = box
             self.layer = layer
             enclosing = Array(bounds[0..<layer])
-            loose = (0..<current.count).filter { LinearRelaxation.isLoose(consumer, current.lower[$0], current.upper[$0]) }
             let rows = loose.map { i in (0..<affine.inputSize).map { affine.weight(row: i, column: $0) } }
             lowerRows = LinearSpecification(coefficients: rows, constants: loose.map { affine.bias[$0] })
             upperRows = LinearSpecification(coefficients: rows.map { $0.map { -$0 } }, constants: loose.map { -affine.bias[$0] })

@@ -14,7 +14,9 @@ import Network
 /// some proof sub-box is closed by optimised slopes (format 1 or 2 plus the leaf method
 /// `slopes` with its `slopes` key, ``LeafCertificate/slopes``), 4 when some phase proof
 /// records the slopes that tightened its root's intermediate bounds (format 2 or 3 plus
-/// `root_intermediates`, ``PhaseProof/rootIntermediates``). A file
+/// `root_intermediates`, ``PhaseProof/rootIntermediates``), 5 when some phase proof records
+/// the trees that tightened them further (format 4 or less plus `root_branching`,
+/// ``PhaseProof/rootBranching``). A file
 /// without the key has format 1 (the layout carried no key when it was first written); a
 /// file with any format outside ``readableFormats`` is refused, since this build cannot know
 /// what its fields mean.
@@ -34,8 +36,12 @@ public enum Certificate: Sendable, Equatable {
     /// root's intermediate bounds (``PhaseProof/rootIntermediates``): a checker that does not
     /// know them would bound the root more loosely and reject valid proofs.
     public static let rootIntermediatesFormatVersion = 4
+    /// The layout this build writes when a phase proof records the trees that tightened the
+    /// root's intermediate bounds by branching (``PhaseProof/rootBranching``).
+    public static let rootBranchingFormatVersion = 5
     /// The layouts this build reads.
-    public static let readableFormats = [formatVersion, phaseProofFormatVersion, slopeLeafFormatVersion, rootIntermediatesFormatVersion]
+    public static let readableFormats = [formatVersion, phaseProofFormatVersion, slopeLeafFormatVersion, rootIntermediatesFormatVersion,
+                                         rootBranchingFormatVersion]
 
     /// The format this certificate is written in.
     public var format: Int {
@@ -44,6 +50,7 @@ public enum Certificate: Sendable, Equatable {
         case .local(let certificate): records = [certificate.query]
         case .vnnlib(let certificate): records = certificate.queries
         }
+        if records.contains(where: { $0.phaseProof?.hasRootBranching == true }) { return Self.rootBranchingFormatVersion }
         if records.contains(where: { $0.phaseProof?.hasRootIntermediates == true }) { return Self.rootIntermediatesFormatVersion }
         if records.contains(where: { ($0.proofLeaves ?? []).contains { $0.method == .slopes } }) { return Self.slopeLeafFormatVersion }
         return records.contains { $0.phaseProof != nil } ? Self.phaseProofFormatVersion : Self.formatVersion

@@ -1,8 +1,8 @@
 import Encoding
 
 /// The proof tree of the ReLU-phase engine (``PhaseSplitSearch``), as recorded by the search
-/// and written into a certificate (`phase_proof`, certificate format 2, or 4 with
-/// ``rootIntermediates``).
+/// and written into a certificate (`phase_proof`, certificate format 2, 4 with
+/// ``rootIntermediates``, 5 with ``rootBranching``).
 ///
 /// Every node is a sub-problem `S = { x in box : every split constraint on the path from the
 /// root holds }`. The root (node 0) constrains nothing. An inner node has exactly two
@@ -28,19 +28,59 @@ public struct PhaseProof: Codable, Sendable, Equatable {
     /// written before the option existed). The root's enclosing bounds are the box's linear
     /// bounds tightened by them.
     public var rootIntermediates: [IntermediateSlopesCertificate]?
+    /// The phase-split trees that then tightened the root's intermediate bounds
+    /// (``IntermediateBranching``), in the order they were applied; nil: none. The root's
+    /// enclosing bounds are the bounds tightened by ``rootIntermediates``, then by these.
+    public var rootBranching: [IntermediateBranchTreeCertificate]?
 
-    public init(nodes: [PhaseProofNode], rootIntermediates: [IntermediateSlopesCertificate]? = nil) {
+    public init(nodes: [PhaseProofNode], rootIntermediates: [IntermediateSlopesCertificate]? = nil,
+                rootBranching: [IntermediateBranchTreeCertificate]? = nil) {
         self.nodes = nodes
         self.rootIntermediates = rootIntermediates
+        self.rootBranching = rootBranching
     }
 
     enum CodingKeys: String, CodingKey {
         case nodes
         case rootIntermediates = "root_intermediates"
+        case rootBranching = "root_branching"
     }
 
     /// Whether the proof needs certificate format 4 (``Certificate/rootIntermediatesFormatVersion``).
     var hasRootIntermediates: Bool { !(rootIntermediates ?? []).isEmpty }
+    /// Whether the proof needs certificate format 5 (``Certificate/rootBranchingFormatVersion``).
+    var hasRootBranching: Bool { !(rootBranching ?? []).isEmpty }
+}
+
+/// The certificate form of ``IntermediateBranchTree``: `nodes` in preorder, `[]` a leaf and
+/// `[layer, unit]` a split at 0 of that ReLU / LeakyReLU unit, followed by its child `z >= 0`
+/// and then its child `z <= 0`.
+public struct IntermediateBranchTreeCertificate: Codable, Sendable, Equatable {
+    public var layer: Int
+    public var unit: Int
+    public var side: IntermediateBoundSide
+    public var nodes: [[Int]]
+
+    public init(_ tree: IntermediateBranchTree) {
+        layer = tree.layer
+        unit = tree.unit
+        side = tree.side
+        nodes = tree.nodes.map { $0.map { [$0.layer, $0.unit] } ?? [] }
+    }
+
+    /// The tree as the bound computation takes it; nil when an entry is neither `[]` nor a
+    /// pair.
+    var tree: IntermediateBranchTree? {
+        var units: [ActivationUnit?] = []
+        for entry in nodes {
+            switch entry.count {
+            case 0: units.append(nil)
+            case 2: units.append(ActivationUnit(layer: entry[0], unit: entry[1]))
+            default: return nil
+            }
+        }
+        return IntermediateBranchTree(layer: layer, unit: unit, side: side, nodes: units)
+    }
 }
 
 /// The certificate form of ``IntermediateSlopes``: the slopes of the rows `z_i` (lower bounds)
@@ -199,6 +239,7 @@ public enum PhaseLeafMethod: String, Codable, Sendable, CaseIterable {
 struct PhaseProofRecorder {
     private(set) var nodes = [PhaseProofNode(parent: nil, split: nil)]
     private(set) var rootIntermediates: [IntermediateSlopesCertificate]?
+    private(set) var rootBranching: [IntermediateBranchTreeCertificate]?
 
     /// Index of the root.
     static let root = 0
@@ -208,6 +249,11 @@ struct PhaseProofRecorder {
     /// Records the slopes that tightened the root's intermediate bounds (none: nothing).
     mutating func setRootIntermediates(_ slopes: [IntermediateSlopes]) {
         rootIntermediates = slopes.isEmpty ? nil : slopes.map(IntermediateSlopesCertificate.init)
+    }
+
+    /// Records the trees that tightened the root's intermediate bounds (none: nothing).
+    mutating func setRootBranching(_ trees: [IntermediateBranchTree]) {
+        rootBranching = trees.isEmpty ? nil : trees.map(IntermediateBranchTreeCertificate.init)
     }
 
     mutating func setSlopes(_ node: Int, _ slopes: [Int: [Double]]) {
@@ -242,5 +288,5 @@ struct PhaseProofRecorder {
         return Array(first..<nodes.count)
     }
 
-    var proof: PhaseProof { PhaseProof(nodes: nodes, rootIntermediates: rootIntermediates) }
+    var proof: PhaseProof { PhaseProof(nodes: nodes, rootIntermediates: rootIntermediates, rootBranching: rootBranching) }
 }

@@ -34,6 +34,10 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
     /// The root's intermediate slopes (``PhaseProof/rootIntermediates``) name a layer that
     /// cannot be tightened or repeat one out of order, or a slope lies outside its range.
     case invalidRootIntermediates
+    /// The root's branching trees (``PhaseProof/rootBranching``) name a layer that cannot be
+    /// tightened or come out of layer order, or a tree is not a complete split tree over
+    /// earlier ReLU / LeakyReLU units.
+    case invalidRootBranching
 
     public var description: String {
         switch self {
@@ -54,6 +58,8 @@ public enum PhaseProofFault: Sendable, Equatable, CustomStringConvertible {
         case .cvc5Disagrees: return "cvc5 does not confirm Z3's unsat on the leaf"
         case .invalidRootIntermediates:
             return "its root intermediate slopes must name ReLU / LeakyReLU / clip layers after the first, in increasing order, with every slope in range"
+        case .invalidRootBranching:
+            return "its root branching trees must name units of ReLU / LeakyReLU / clip layers after the first, in layer order, each a complete preorder tree of splits of earlier ReLU / LeakyReLU units, none split twice on a path"
         }
     }
 }
@@ -103,6 +109,15 @@ extension CertificateChecker {
             guard let tightened = IntermediateTightening.replay(query.network, box: query.box, enclosing: root.layerBounds,
                                                                 slopes: recorded.map(\.slopes)) else {
                 report.problems.append(.phaseProof(place: place, node: 0, .invalidRootIntermediates))
+                return
+            }
+            rootEnclosing = tightened
+        }
+        if let recorded = proof.rootBranching {
+            let trees = recorded.compactMap(\.tree)
+            guard trees.count == recorded.count,
+                  let tightened = IntermediateBranching.replay(query.network, box: query.box, enclosing: rootEnclosing, trees: trees) else {
+                report.problems.append(.phaseProof(place: place, node: 0, .invalidRootBranching))
                 return
             }
             rootEnclosing = tightened

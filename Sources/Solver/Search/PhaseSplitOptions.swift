@@ -57,6 +57,17 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// each other); the paper-size C∘G chain (eps 0.03, 10 per class, 10 s) proves 71 samples
     /// instead of 66.
     public var rootIntermediateIterations = 10
+    /// Branch and bound over earlier phases that tightens the intermediate layers' bounds at
+    /// the root, after ``rootIntermediateIterations`` (``IntermediateBranching``: one
+    /// best-first tree per loose unit and side, ``IntermediateBranchingBudget/perBound``
+    /// bound evaluations each, at most ``IntermediateBranchingBudget/total`` in all, on the
+    /// first ``IntermediateBranchingBudget/layers`` target layers; `perBound` 0: off). Counts,
+    /// not time, so the search stays deterministic. Measured (Benchmarks/README.md, issue 13,
+    /// fifteenth step): on `mnistfc` 256x4 prop_0_0.03, open after 135,000 sub-problems
+    /// without it, 20 per bound prove it in 41 sub-problems and 100 at the root; 100 also
+    /// proves prop_4_0.05 (1,102 sub-problems), 20 does not. Deeper layers (2 or 3) cost the
+    /// total budget and gained nothing on the open instances.
+    public var rootBranching = IntermediateBranchingBudget(perBound: 100, total: 20_000, layers: 1)
     /// How the slopes and multipliers are optimised (``HintAscent/Method``): Adam (the
     /// default) or sign steps (every run before Adam existed).
     public var optimiser = HintAscent.Method.adam
@@ -136,7 +147,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// The text of ``QueryConfiguration``'s identity entry. ``falsifier`` and ``branching``
     /// appear only off their defaults resp. off BaBSR alone (the choice before filtered smart
     /// branching), ``nodeIntermediates`` only off `.refined`, ``disjuncts`` only off `.joint`
-    /// (the search before it existed), the ascent only off `.sign` (with its rates), so the
+    /// (the search before it existed), the ascent only off `.sign` (with its rates), the root's
+    /// branching only when on, so the
     /// identities written before each existed stay valid; a phase-engine configuration with
     /// the default `.separate` and Adam gets a new identity.
     public var description: String {
@@ -149,6 +161,9 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
         let disjunctsText = disjuncts == .joint ? "" : ", disjuncts: \(disjuncts.rawValue)"
         let ascentText = optimiser == .sign ? "" : ", ascent: \(optimiser.rawValue)(slopes \(slopeRate), child slopes \(childSlopeRate), multipliers \(multiplierRate))"
         let rootText = rootIntermediateIterations == 0 ? "" : ", rootIntermediateIterations: \(rootIntermediateIterations)"
-        return base + multipliers + falsifierText + branchingText + intermediatesText + disjunctsText + ascentText + rootText + ")"
+        let rootBranchingText = rootBranching.perBound == 0 ? ""
+            : ", rootBranching: (perBound \(rootBranching.perBound), total \(rootBranching.total), layers \(rootBranching.layers))"
+        return base + multipliers + falsifierText + branchingText + intermediatesText + disjunctsText + ascentText + rootText
+            + rootBranchingText + ")"
     }
 }

@@ -11,7 +11,11 @@ import Network
 /// (`z >= b or z <= b`). The property holds when every leaf is closed. Depth-first over a
 /// stack, after the falsifier's whole-box descent, ``PhaseSplitOptions/batch`` nodes at a time: their node-only work
 /// (``PhaseSplitPreparation``) runs on ``SearchSettings/searchThreads`` threads, then the
-/// nodes are handled one by one in stack order. Per node:
+/// nodes are handled one by one in stack order. Before the first node, the root's
+/// intermediate layer bounds are tightened by slopes optimised for them
+/// (``IntermediateTightening``) and then by branch and bound over earlier phases
+/// (``IntermediateBranching``); both are recorded in the proof and enclose every node's bounds.
+/// Per node:
 ///
 /// 1. split-aware bounds (``PhaseSplitBounds``: intervals clipped by the phases and
 ///    re-propagated, inside the parent's bounds); an empty sub-problem is closed;
@@ -99,6 +103,15 @@ struct PhaseSplitSearch {
                                                            iterations: options.rootIntermediateIterations, expired: expired) {
             rootEnclosing = tightened.bounds
             proof?.setRootIntermediates(tightened.slopes)
+        }
+        if let enclosing = rootEnclosing, options.rootBranching.perBound > 0,
+           let branched = IntermediateBranching.tighten(query.network, box: query.box, enclosing: enclosing,
+                                                        budget: options.rootBranching, expired: expired) {
+            rootEnclosing = branched.bounds
+            proof?.setRootBranching(branched.trees)
+            statistics.rootBranchEvaluations = branched.statistics.evaluations
+            statistics.rootBranchStabilised = branched.statistics.stabilised
+            statistics.rootBranchLoose = branched.statistics.loose
         }
         var stack = [Node(phases: PhaseConstraints(), open: Array(rows.indices), depth: 0, enclosing: rootEnclosing,
                           multipliers: configuration.phaseSplit.splitMultipliers ? SplitMultipliers() : nil)]
