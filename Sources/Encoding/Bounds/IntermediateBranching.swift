@@ -65,17 +65,18 @@ public struct IntermediateBranchingBudget: Sendable, Equatable {
 ///
 /// where a node's bound is the larger of its own sound bound and its parent's (the parent's
 /// holds on the larger set), and the unit's bound is intersected with the right-hand side `m`
-/// (lower: `max(l_i, m)`; upper: `min(u_i, -m)`). Splitting a unit of the prefix makes its relaxation exact on each child, which the single
-/// convex relaxation of the whole box cannot: on `mnistfc` 256x4 this stabilises a quarter of
-/// the second hidden layer's unstable units, about as many as exact MILP bounds do.
+/// (lower: `max(l_i, m)`; upper: `min(u_i, -m)`). Splitting a unit of the prefix makes its
+/// relaxation exact on each child, which the single convex relaxation of the whole box
+/// cannot: on `mnistfc` 256x4 this stabilises a quarter of the second hidden layer's unstable
+/// units, about as many as exact MILP bounds do.
 ///
 /// The search (``tighten(_:box:enclosing:budget:expired:)``) expands the leaf with the least
 /// bound, splitting its prefix unit with the best BaBSR score
 /// (``PhaseSplitNodeBounds/branchingScores(rows:specification:)``) among the ReLU / LeakyReLU
 /// units, until the tree's least bound settles the side (`>= 0`: the unit is stable) or its
 /// budget is spent. A checker re-derives the bounds from the recorded trees
-/// (``replay(_:box:enclosing:trees:)``), computing every leaf's bound itself: the trees are
-/// the only thing it trusts, and only as a partition it checks.
+/// (``replay(_:box:enclosing:trees:)``), computing every node's bound itself: it takes
+/// nothing from the search but the trees, and checks that they are complete split trees.
 public enum IntermediateBranching {
     /// What the search did, for the run's statistics.
     public struct Statistics: Sendable, Equatable {

@@ -65,8 +65,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// not time, so the search stays deterministic. Measured (Benchmarks/README.md, issue 13,
     /// fifteenth step): on `mnistfc` 256x4 prop_0_0.03, open after 135,000 sub-problems
     /// without it, 20 per bound prove it in 41 sub-problems and 100 at the root; 100 also
-    /// proves prop_4_0.05 (1,102 sub-problems), 20 does not. Deeper layers (2 or 3) cost the
-    /// total budget and gained nothing on the open instances.
+    /// proves prop_4_0.05 (1,102 sub-problems), 20 does not. Three layers at 100 leave
+    /// prop_6_0.05 open as one layer does (the total is spent on the deeper layers).
     public var rootBranching = IntermediateBranchingBudget(perBound: 100, total: 20_000, layers: 1)
     /// How the slopes and multipliers are optimised (``HintAscent/Method``): Adam (the
     /// default) or sign steps (every run before Adam existed).
