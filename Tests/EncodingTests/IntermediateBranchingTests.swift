@@ -128,14 +128,20 @@ final class IntermediateBranchingTests: XCTestCase {
         for (name, trees) in malformed {
             XCTAssertNil(IntermediateBranching.replay(network, box: box, enclosing: start, trees: trees), name)
         }
-        let deep = BoundsFixtures.network(.piecewiseLinear, using: &rng)
-        let targets = IntermediateTightening.targetLayers(deep)
-        if targets.count >= 2 {
-            let deepBox = BoundsFixtures.box(dimension: deep.inputSize, using: &rng)
-            let deepStart = BoundPropagation.bounds(of: deep, over: deepBox, specification: .none, method: .linear).layerBounds
-            let outOfOrder = [tree(layer: targets[1], [nil]), tree(layer: targets[0], [nil])]
-            XCTAssertNil(IntermediateBranching.replay(deep, box: deepBox, enclosing: deepStart, trees: outOfOrder), "layers out of order")
+        // Layers out of order need a network with two target layers: draw until one has them.
+        var deep = BoundsFixtures.network(.piecewiseLinear, using: &rng)
+        for _ in 0..<200 where IntermediateTightening.targetLayers(deep).count < 2 {
+            deep = BoundsFixtures.network(.piecewiseLinear, using: &rng)
         }
+        let targets = IntermediateTightening.targetLayers(deep)
+        XCTAssertGreaterThanOrEqual(targets.count, 2, "no random network with two target layers")
+        guard targets.count >= 2 else { return }
+        let deepBox = BoundsFixtures.box(dimension: deep.inputSize, using: &rng)
+        let deepStart = BoundPropagation.bounds(of: deep, over: deepBox, specification: .none, method: .linear).layerBounds
+        XCTAssertNotNil(IntermediateBranching.replay(deep, box: deepBox, enclosing: deepStart,
+                                                     trees: [tree(layer: targets[0], [nil]), tree(layer: targets[1], [nil])]), "layers in order")
+        let outOfOrder = [tree(layer: targets[1], [nil]), tree(layer: targets[0], [nil])]
+        XCTAssertNil(IntermediateBranching.replay(deep, box: deepBox, enclosing: deepStart, trees: outOfOrder), "layers out of order")
     }
 
     /// `count` random vertices of `box`.
