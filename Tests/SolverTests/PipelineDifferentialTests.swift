@@ -5,8 +5,8 @@ import Network
 import XCTest
 
 /// The full pipeline against an independent oracle: a naive SMT-LIB2 encoding written here
-/// (no bounds at all, one `ite` per ReLU-like unit, exact rationals) decided by Z3, on
-/// hundreds of random tiny networks and boxes. Any disagreement fails; ROBUST verdicts are
+/// (no bounds at all, one `ite` per ReLU-like unit, exact rationals) decided by cvc5 (Z3
+/// without it, ``NaiveOracle``), on hundreds of random tiny networks and boxes. Any disagreement fails; ROBUST verdicts are
 /// also checked by dense sampling and every counterexample by the naive encoding on its point.
 final class PipelineDifferentialTests: XCTestCase {
     /// Naive encoding: `h = ite(z > 0, z, 0)` etc. for every unit; the unsafe set as an `or`.
@@ -78,27 +78,47 @@ final class PipelineDifferentialTests: XCTestCase {
         return try! NeuralNetwork(inputShape: [inputs], layers: layers)
     }
 
-    static func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws
-        -> (robust: Int, violated: Int, slopeClosures: Int) {
+    /// One random differential case: a network of ``randomNetwork(_:)``, an L-inf box around a
+    /// random centre, and misclassification of the centre's class.
+    struct DifferentialCase {
+        let network: NeuralNetwork
+        let box: Box
+        let property: OutputProperty
+    }
+
+    static func randomCases(seed: UInt64, count: Int) throws -> [DifferentialCase] {
         var rng = Z3SeededGenerator(seed: seed)
-        let solver = try QuerySolver(configuration: configuration)
-        let oracle = try Z3Context()
-        var counts = (robust: 0, violated: 0, slopeClosures: 0)
-        for trial in 0..<cases {
+        return try (0..<count).map { _ in
             let network = Self.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
             let radius = [0.01, 0.1, 0.3, 0.8].randomElement(using: &rng)!
             let box = try Box.linf(center: center, radius: radius)
-            let trueClass = network.evaluate(center).argmax
-            let property = OutputProperty.misclassification(outputCount: 3, trueClass: trueClass)
+            let property = OutputProperty.misclassification(outputCount: 3, trueClass: network.evaluate(center).argmax)
+            return DifferentialCase(network: network, box: box, property: property)
+        }
+    }
+
+    /// `cases` random cases (``randomCases(seed:count:)``) solved with `configuration` and
+    /// decided by the naive encoding (``NaiveOracle``); every verdict must agree with the
+    /// naive one, every ROBUST box survive 300 samples, and every exact counterexample be a
+    /// violation of the naive encoding on its one-point box.
+    static func runDifferential(configuration: QueryConfiguration, seed: UInt64, cases: Int) throws
+        -> (robust: Int, violated: Int, slopeClosures: Int) {
+        let drawn = try randomCases(seed: seed, count: cases)
+        let naive = try NaiveOracle.decide(drawn.map { naiveSMT($0.network, $0.box, $0.property) })
+        var sampler = Z3SeededGenerator(seed: seed ^ 0x5A3D_11E5)
+        let solver = try QuerySolver(configuration: configuration)
+        let pointOracle = try Z3Context()
+        var counts = (robust: 0, violated: 0, slopeClosures: 0)
+        for (trial, drawnCase) in drawn.enumerated() {
+            let (network, box, property) = (drawnCase.network, drawnCase.box, drawnCase.property)
             let result = solver.solve(SafetyQuery(network: network, box: box, property: property))
-            let naive = try oracle.solve(smtlib2: Self.naiveSMT(network, box, property))
             counts.slopeClosures += result.statistics.slopeClosures
-            switch (result.verdict, naive.outcome) {
+            switch (result.verdict, naive[trial]) {
             case (.holds, .unsat):
                 counts.robust += 1
                 for _ in 0..<300 {
-                    let x = (0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &rng) }
+                    let x = (0..<box.dimension).map { Double.random(in: box.lower[$0]...box.upper[$0], using: &sampler) }
                     XCTAssertNil(property.violatedDisjunct(network.evaluate(x)), "trial \(trial): sampled violation inside a ROBUST box")
                 }
             case (.violated(let counterexample), .sat), (.violatedUnconfirmed(let counterexample), .sat):
@@ -110,16 +130,36 @@ final class PipelineDifferentialTests: XCTestCase {
                     // box at the counterexample's Double input must be sat. The float outputs
                     // may miss a violation whose margin is 0 exactly (a tie at a kink).
                     let point = try Box(lower: counterexample.input, upper: counterexample.input)
-                    guard case .sat = try oracle.solve(smtlib2: Self.naiveSMT(network, point, property)).outcome else {
+                    guard case .sat = try pointOracle.solve(smtlib2: Self.naiveSMT(network, point, property)).outcome else {
                         XCTFail("trial \(trial): \(counterexample.input) is not a violation in exact arithmetic")
                         continue
                     }
                 }
             default:
-                XCTFail("trial \(trial): pipeline \(result.verdict) vs naive Z3 \(naive.outcome); \(result.statistics); \(result.steps)")
+                XCTFail("trial \(trial): pipeline \(result.verdict) vs naive \(naive[trial]); \(result.statistics); \(result.steps)")
             }
         }
         return counts
+    }
+
+    /// The batch oracle answers problem by problem, in order: cvc5's batch (when installed)
+    /// gives Z3's verdict on every case, with both answers present among them; a problem
+    /// neither solver can read makes the batch throw instead of shifting the answers.
+    func testNaiveOracleAnswersInOrderAndAgreesWithZ3() throws {
+        let drawn = try Self.randomCases(seed: 4, count: 24)
+        let problems = drawn.map { Self.naiveSMT($0.network, $0.box, $0.property) }
+        let batch = try NaiveOracle.decide(problems)
+        let z3 = try Z3Context()
+        let single: [NaiveVerdict?] = try problems.map {
+            switch try z3.solve(smtlib2: $0).outcome {
+            case .sat: .sat
+            case .unsat: .unsat
+            case .unknown: nil
+            }
+        }
+        XCTAssertEqual(batch, single)
+        XCTAssertTrue(batch.contains(.sat) && batch.contains(.unsat), "the cases must exercise both answers")
+        XCTAssertThrowsError(try NaiveOracle.decide([problems[0], "(set-logic QF_LRA)\n(assert (> y 0))\n(check-sat)", problems[1]]))
     }
 
     func testDefaultPipelineAgreesWithNaiveZ3() throws {
