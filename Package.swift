@@ -41,6 +41,9 @@ let package = Package(
         .executableTarget(
             name: "bounds-bench", dependencies: ["Network", "Encoding", "Sampling", "Support"],
             path: "Benchmarks/Sources/BoundsBenchmark"),
+        .executableTarget(
+            name: "forward-bench", dependencies: ["Network", "Sampling", "Support"],
+            path: "Benchmarks/Sources/ForwardBenchmark"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "CodecsTests", dependencies: ["Support", "Codecs"]),
         .testTarget(name: "NetworkTests", dependencies: ["Support", "Network"]),

@@ -1,0 +1,97 @@
+// Times the batched forward pass of an experiment's classifier ∘ generator, as `verify
+// correctness` and the attacks' batched evaluations run it: for every class, N noise samples
+// (the tool's own noise, drawn inside the timed loop as onnxruntime's peer script draws
+// numpy's), batches of 2048, one prepared pass per class (``DenseForward``: one BLAS product
+// per affine layer plus the sound error bound's narrow products), one thread.
+//
+//   swift build -c release --product forward-bench
+//   .build/release/forward-bench EXPERIMENT.json [--samples 10000] [--repeats 3] [--float64]
+//
+// `--float64` times the float64 pass (``Float64Forward``) instead of the float32 one. Prints
+// one line per repeat (seconds, samples per second, how many samples the pass's own bound
+// classifies as their class, a checksum of the outputs), then the minimum. Compare with
+// `Benchmarks/peers/onnxruntime_correctness.py EXPERIMENT --samples N` in the same run.
+
+import Dispatch
+import Foundation
+import Network
+import Sampling
+import Support
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, _ fallback: Int, in arguments: inout [String]) -> Int? {
+    guard let index = arguments.firstIndex(of: name) else { return fallback }
+    guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else { return nil }
+    arguments.removeSubrange(index...(index + 1))
+    return value
+}
+func flag(_ name: String, in arguments: inout [String]) -> Bool {
+    guard let index = arguments.firstIndex(of: name) else { return false }
+    arguments.remove(at: index)
+    return true
+}
+let usage = "usage: forward-bench EXPERIMENT.json [--samples N] [--repeats R] [--float64]"
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(("forward-bench: " + message + "\n").data(using: .utf8)!)
+    exit(2)
+}
+let float64 = flag("--float64", in: &arguments)
+guard let samples = option("--samples", 10_000, in: &arguments), let repeats = option("--repeats", 3, in: &arguments) else {
+    fail("--samples and --repeats take a positive whole number\n" + usage)
+}
+guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
+    fail((arguments.first { $0.hasPrefix("-") }.map { "unknown option \($0) (or an option without a number after it)\n" } ?? "") + usage)
+}
+let experiment: LoadedExperiment
+do {
+    experiment = try LoadedExperiment(Experiment.load(contentsOf: path))
+} catch {
+    fail("\(error)")
+}
+
+/// One timed pass over every class: (samples the pass's bound classifies as their class, checksum).
+func run<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>]) -> (correct: Int, checksum: Double) {
+    let workspace = DenseForward<Scalar>.Workspace()
+    let batchSize = CorrectnessEvaluator.batchSize
+    var correct = 0, checksum = 0.0
+    for c in experiment.classes {
+        let pass = passes[c]!
+        for start in stride(from: 0, to: samples, by: batchSize) {
+            let count = min(batchSize, samples - start)
+            var batch: [Double] = []
+            batch.reserveCapacity(count * pass.inputSize)
+            for i in start..<(start + count) { batch += experiment.noise(classIndex: c, sampleIndex: i) }
+            pass.evaluate(batch: batch, count: count, workspace: workspace)
+            let width = pass.outputSize
+            for row in 0..<count {
+                let range = (row * width)..<((row + 1) * width)
+                let values = UnsafeBufferPointer(rebasing: workspace.values[range])
+                if PointEnclosure.separatedClass(values: values, errors: UnsafeBufferPointer(rebasing: workspace.errors[range])) == c {
+                    correct += 1
+                }
+                checksum += Double(values[0])
+            }
+        }
+    }
+    return (correct, checksum)
+}
+
+func measure<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>], precision: String) {
+    let total = samples * experiment.classes.count
+    var best = Double.infinity
+    for repeatIndex in 0..<repeats {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (correct, checksum) = run(passes)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        best = min(best, seconds)
+        print("repeat \(repeatIndex + 1): \(precision) pass, \(total) samples in \(String(format: "%.3f", seconds)) s "
+              + "(\(Int(Double(total) / seconds)) samples/s), \(correct) classified as their class by the pass's bound, checksum \(checksum)")
+    }
+    print("min over \(repeats): \(String(format: "%.3f", best)) s (\(Int(Double(total) / best)) samples/s)")
+}
+
+if float64 {
+    measure(Dictionary(uniqueKeysWithValues: experiment.classes.map { ($0, Float64Forward(experiment.networks[$0]!)) }), precision: "float64")
+} else {
+    measure(Dictionary(uniqueKeysWithValues: experiment.classes.map { ($0, Float32Forward(experiment.networks[$0]!)) }), precision: "float32")
+}
