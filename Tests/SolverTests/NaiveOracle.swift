@@ -22,7 +22,7 @@ enum NaiveOracle {
         let description: String
     }
 
-    /// Seconds cvc5 may spend on one problem (`--tlimit-per`); past it the answer is
+    /// Milliseconds cvc5 may spend on one problem (`--tlimit-per`); past them the answer is
     /// `unknown` and the batch throws rather than hang.
     static let perProblemMilliseconds = 120_000
 
@@ -44,18 +44,10 @@ enum NaiveOracle {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("naive-\(UUID().uuidString).smt2")
         try problems.joined(separator: "\n(reset)\n").write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--lang=smt2", "--tlimit-per=\(perProblemMilliseconds)", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard process.terminationStatus == 0, lines.count == problems.count else {
-            throw Failure(description: "cvc5 exited with \(process.terminationStatus) and \(lines.count) answers for "
+        let (status, output) = try Z3TestNetworks.run(executable, ["--lang=smt2", "--tlimit-per=\(perProblemMilliseconds)", url.path])
+        let lines = output.split(separator: "\n").map(String.init)
+        guard status == 0, lines.count == problems.count else {
+            throw Failure(description: "cvc5 exited with \(status) and \(lines.count) answers for "
                           + "\(problems.count) problems: \(lines.prefix(5).joined(separator: " | "))")
         }
         return try lines.enumerated().map { index, line in

@@ -60,8 +60,8 @@ final class PhaseSplitSearchTests: XCTestCase {
     }
 
     /// Without Z3 a ReLU-only network is still decided: a sub-problem with every unit fixed
-    /// is linear, so its bounds are exact up to rounding; verdicts must agree with the naive encoding
-    /// wherever the engine decides, and every ROBUST box survives dense sampling.
+    /// is linear, so its bounds are exact up to rounding; verdicts must agree with the naive
+    /// encoding wherever the engine decides, and every ROBUST box survives dense sampling.
     func testPhaseSplitsAloneDecideReLUNetworksSoundly() throws {
         var rng = Z3SeededGenerator(seed: 133)
         var configuration = Self.phaseConfiguration(leafThreshold: 0)

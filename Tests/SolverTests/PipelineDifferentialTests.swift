@@ -6,8 +6,9 @@ import XCTest
 
 /// The full pipeline against an independent oracle: a naive SMT-LIB2 encoding written here
 /// (no bounds at all, one `ite` per ReLU-like unit, exact rationals) decided by cvc5 (Z3
-/// without it, ``NaiveOracle``), on hundreds of random tiny networks and boxes. Any disagreement fails; ROBUST verdicts are
-/// also checked by dense sampling and every counterexample by the naive encoding on its point.
+/// without it, ``NaiveOracle``), on hundreds of random tiny networks and boxes. Any
+/// disagreement fails; ROBUST verdicts are also checked by dense sampling and every
+/// counterexample by the naive encoding on its point.
 final class PipelineDifferentialTests: XCTestCase {
     /// Naive encoding: `h = ite(z > 0, z, 0)` etc. for every unit; the unsafe set as an `or`.
     static func naiveSMT(_ network: NeuralNetwork, _ box: Box, _ property: OutputProperty) -> String {

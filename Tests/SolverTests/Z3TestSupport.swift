@@ -63,16 +63,22 @@ enum Z3TestNetworks {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("z3test-\(UUID().uuidString).smt2")
         try text.write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
+        let output = try run(executable, ["--lang=smt2", "--tlimit=60000", url.path]).output
+        return output.split(separator: "\n").first.map(String.init) ?? output
+    }
+
+    /// Runs `executable` with `arguments` to its end: its exit status, and its standard output
+    /// and standard error together.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--lang=smt2", "--tlimit=60000", url.path]
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        return output.split(separator: "\n").first.map(String.init) ?? output
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
