@@ -87,6 +87,15 @@ final class PhaseProofCertificateTests: XCTestCase {
         return report.problems.compactMap { if case .phaseProof(_, _, let fault) = $0 { return fault } else { return nil } }
     }
 
+    /// How many of `proofs` the checker rejects once `change` has edited them.
+    func proofsFailing(_ proofs: [Proved], after change: (inout PhaseProof) -> Void) throws -> Int {
+        try proofs.filter { proved in
+            var changed = proved.proof
+            change(&changed)
+            return try !problems(proved, changed).isEmpty
+        }.count
+    }
+
     func problems(_ proved: Proved, _ proof: PhaseProof? = nil) throws -> [CertificateProblem] {
         var report = CertificateChecker.Report()
         try CertificateChecker.checkPhaseProof(proved.query, proof: proof ?? proved.proof, cvc5: nil, report: &report)
@@ -198,12 +207,7 @@ final class PhaseProofCertificateTests: XCTestCase {
     func testRootIntermediateSlopesAreReplayedAndChecked() throws {
         let carrying = (deepProofs + smtProofs).filter { !($0.proof.rootIntermediates ?? []).isEmpty }
         XCTAssertGreaterThanOrEqual(carrying.count, 10)
-        var needed = 0
-        for proved in carrying {
-            var without = proved.proof
-            without.rootIntermediates = nil
-            if try !problems(proved, without).isEmpty { needed += 1 }
-        }
+        let needed = try proofsFailing(carrying) { $0.rootIntermediates = nil }
         XCTAssertGreaterThanOrEqual(needed, 1, "no proof needs the tightened root bounds: the replay is not exercised")
         var mutated = 0
         for proved in carrying {
@@ -233,12 +237,7 @@ final class PhaseProofCertificateTests: XCTestCase {
         }
         let carrying = Self.branched.filter { !($0.proof.rootBranching ?? []).isEmpty }
         XCTAssertGreaterThanOrEqual(carrying.count, 10)
-        var needed = 0
-        for proved in carrying {
-            var without = proved.proof
-            without.rootBranching = nil
-            if try !problems(proved, without).isEmpty { needed += 1 }
-        }
+        let needed = try proofsFailing(carrying) { $0.rootBranching = nil }
         XCTAssertGreaterThanOrEqual(needed, 1, "no proof needs the branched root bounds: the replay is not exercised")
         var mutated = 0
         for proved in carrying {
