@@ -155,8 +155,8 @@ enum SolverOptions {
     /// The search statistics of a one-shot query: how many sub-problems the branch and bound
     /// bounded (sub-boxes of the input splitting, or phase sub-problems of the phase engine)
     /// and how many of them went to Z3, with Z3's answers.
-    /// The phase engine adds its root branching's effort (``IntermediateBranching``) and its falsifier's effort (points tried, gradient steps, whether it
-    /// found the counterexample).
+    /// The phase engine adds its root branching's effort (``IntermediateBranching``) and its
+    /// falsifier's effort (points tried, gradient steps, whether it found the counterexample).
     static func searchLine(_ s: QueryStatistics, phaseEngine: Bool) -> String {
         "search: \(phaseEngine ? "phase engine, \(s.nodes) sub-problems" : "\(s.nodes) sub-boxes"), depth \(s.maxDepth), "
             + "\(s.smtLeaves) Z3 leaves (\(s.smtUnsat) unsat, \(s.smtSat) sat, \(s.smtUnknown) unknown), root unstable units \(s.rootUnstableUnits)"

@@ -148,9 +148,8 @@ public struct PhaseSplitOptions: Sendable, Equatable, CustomStringConvertible {
     /// appear only off their defaults resp. off BaBSR alone (the choice before filtered smart
     /// branching), ``nodeIntermediates`` only off `.refined`, ``disjuncts`` only off `.joint`
     /// (the search before it existed), the ascent only off `.sign` (with its rates), the root's
-    /// branching only when on, so the
-    /// identities written before each existed stay valid; a phase-engine configuration with
-    /// the default `.separate` and Adam gets a new identity.
+    /// branching only when on, so the identities written before each existed stay valid; a
+    /// phase-engine configuration with the default `.separate` and Adam gets a new identity.
     public var description: String {
         let base = "PhaseSplitOptions(engine: \(engine.rawValue), minimumInputDimension: \(minimumInputDimension), "
             + "leafUnstableThreshold: \(leafUnstableThreshold), batch: \(batch), slopeIterations: \(slopeIterations), childSlopeIterations: \(childSlopeIterations)"
