@@ -73,7 +73,7 @@ extension Layer {
             let low = Float(lower), high = Float(upper)
             for index in values.indices { values[index] = Swift.min(Swift.max(values[index], low), high) }
         case .tanh:
-            for index in values.indices { values[index] = Foundation.tanh(values[index]) }
+            values.withUnsafeMutableBufferPointer { Float32Tanh.apply($0) }
         case .sigmoid:
             for index in values.indices { values[index] = 1 / (1 + Foundation.exp(-values[index])) }
         }

@@ -232,7 +232,7 @@ extension DenseForward.Step {
         case let .clip(low, high):
             for index in v.indices { v[index] = Swift.min(Swift.max(v[index], low), high) }
         case .tanh:
-            for index in v.indices { v[index] = Scalar.tanh(v[index]) }
+            Scalar.applyTanh(v)
         case .sigmoid:
             for index in v.indices { v[index] = 1 / (1 + Scalar.exp(-v[index])) }
         case .multiply(let factors):

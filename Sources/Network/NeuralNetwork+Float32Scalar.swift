@@ -22,7 +22,9 @@ public protocol ForwardScalar: BinaryFloatingPoint, Sendable {
     /// Whether every one of `count` values at `values` is finite (integer test on the
     /// exponent bits, so that the loop vectorises).
     static func allFinite(_ values: UnsafePointer<Self>, count: Int) -> Bool
-    static func tanh(_ x: Self) -> Self
+    /// Replaces every value by its `tanh`: ``Float32Tanh`` in `Float` (proven within `16 u`),
+    /// the C library's `tanh` in `Double`.
+    static func applyTanh(_ values: UnsafeMutableBufferPointer<Self>)
     static func exp(_ x: Self) -> Self
 }
 
@@ -61,7 +63,7 @@ extension Float: ForwardScalar {
         for x in UnsafeBufferPointer(start: values, count: count) { flag |= (x.bitPattern & 0x7f80_0000) &+ 0x0080_0000 }
         return flag & 0x8000_0000 == 0
     }
-    public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+    public static func applyTanh(_ values: UnsafeMutableBufferPointer<Float>) { Float32Tanh.apply(values) }
     public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
 }
 
@@ -83,6 +85,8 @@ extension Double: ForwardScalar {
         }
         return flag & 0x8000_0000_0000_0000 == 0
     }
-    public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    public static func applyTanh(_ values: UnsafeMutableBufferPointer<Double>) {
+        for index in values.indices { values[index] = Foundation.tanh(values[index]) }
+    }
     public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
 }

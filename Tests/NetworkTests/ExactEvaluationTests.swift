@@ -123,6 +123,6 @@ final class ExactEvaluationTests: XCTestCase {
         XCTAssertEqual(network.evaluateFloat32([1 + 0x1p-40]), [1, 1])
         // Activations run in Float: relu, clip, tanh.
         let activations = try NeuralNetwork(inputShape: [3], layers: [.relu, .clip(lower: -1, upper: 0.5), .tanh])
-        XCTAssertEqual(activations.evaluateFloat32([-2, 0.25, 3]), [0, Foundation.tanh(Float(0.25)), Foundation.tanh(Float(0.5))])
+        XCTAssertEqual(activations.evaluateFloat32([-2, 0.25, 3]), [0, Float32Tanh.value(0.25), Float32Tanh.value(0.5)])
     }
 }
