@@ -19,7 +19,8 @@ import XCTest
 /// be a violation on its one-point box, and every phase proof check VALID. The property is
 /// misclassification of the box centre's class, or with `VERIFY_SWEEP_PROPERTY=random` 1-3
 /// disjuncts of 1-3 random linear atoms whose constants put the centre near their boundary.
-/// Prints each configuration's counts.
+/// Prints each configuration's counts and the cases it left VIOLATED (unconfirmed).
+/// `VERIFY_SWEEP_CONFIGURATION=NAME` (for instance `phase`) runs that configuration alone.
 final class SoundnessSweepTests: XCTestCase {
     static func randomNetwork(_ rng: inout Z3SeededGenerator) -> NeuralNetwork {
         let kinds: [Layer] = [.relu, .relu, .leakyRelu(alpha: 0.25), .clip(lower: -0.5, upper: 0.75)]
@@ -84,7 +85,8 @@ final class SoundnessSweepTests: XCTestCase {
         XCTAssertTrue(naive.contains(.sat) && naive.contains(.unsat), "the cases must exercise both answers")
         var sampler = Z3SeededGenerator(seed: seed ^ 0x5EED)
         let pointOracle = try Z3Context()
-        for (name, configuration) in Self.configurations {
+        let only = environment["VERIFY_SWEEP_CONFIGURATION"]
+        for (name, configuration) in Self.configurations where only == nil || only == name {
             let solver = try QuerySolver(configuration: configuration)
             var counts: [String: Int] = [:]
             for (trial, drawnCase) in drawn.enumerated() {
@@ -114,6 +116,7 @@ final class SoundnessSweepTests: XCTestCase {
                     }
                 case (.violatedUnconfirmed, .sat):
                     counts["violated (unconfirmed)", default: 0] += 1
+                    print("sweep \(label): violated (unconfirmed); \(query.network.layers), box \(query.box), \(query.property)")
                 case (.unknown, _):
                     counts["unknown", default: 0] += 1
                 default:
