@@ -2,10 +2,11 @@
 // correctness` and the attacks' batched evaluations run it: for every class, N noise samples
 // (the tool's own noise, drawn inside the timed loop as onnxruntime's peer script draws
 // numpy's), batches of 2048, one prepared pass per class (``DenseForward``: one BLAS product
-// per affine layer plus the sound error bound's narrow products), one thread.
+// per affine layer plus the sound error bound's narrow products), on one thread or, with
+// `--threads T`, on T threads taking batches in turn as `verify correctness` does.
 //
 //   swift build -c release --product forward-bench
-//   .build/release/forward-bench EXPERIMENT.json [--samples 10000] [--repeats 3] [--float64]
+//   .build/release/forward-bench EXPERIMENT.json [--samples 10000] [--repeats 3] [--threads 1] [--float64]
 //
 // `--float64` times the float64 pass (``Float64Forward``) instead of the float32 one. Prints
 // one line per repeat (seconds, samples per second, how many samples the pass's own bound
@@ -30,14 +31,15 @@ func flag(_ name: String, in arguments: inout [String]) -> Bool {
     arguments.remove(at: index)
     return true
 }
-let usage = "usage: forward-bench EXPERIMENT.json [--samples N] [--repeats R] [--float64]"
+let usage = "usage: forward-bench EXPERIMENT.json [--samples N] [--repeats R] [--threads T] [--float64]"
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(("forward-bench: " + message + "\n").data(using: .utf8)!)
     exit(2)
 }
 let float64 = flag("--float64", in: &arguments)
-guard let samples = option("--samples", 10_000, in: &arguments), let repeats = option("--repeats", 3, in: &arguments) else {
-    fail("--samples and --repeats take a positive whole number\n" + usage)
+guard let samples = option("--samples", 10_000, in: &arguments), let repeats = option("--repeats", 3, in: &arguments),
+      let threads = option("--threads", 1, in: &arguments) else {
+    fail("--samples, --repeats and --threads take a positive whole number\n" + usage)
 }
 guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
     fail((arguments.first { $0.hasPrefix("-") }.map { "unknown option \($0) (or an option without a number after it)\n" } ?? "") + usage)
@@ -49,20 +51,42 @@ do {
     fail("\(error)")
 }
 
-/// One timed pass over every class: (samples the pass's bound classifies as their class, checksum).
+/// The batches of one timed pass, taken in turn by the threads; the totals they add up.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = 0
+    private(set) var correct = 0
+    private(set) var checksum = 0.0
+    let tasks: [(classIndex: Int, start: Int)]
+    init(tasks: [(classIndex: Int, start: Int)]) { self.tasks = tasks }
+    func next() -> (classIndex: Int, start: Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < tasks.count else { return nil }
+        taken += 1
+        return tasks[taken - 1]
+    }
+    func add(correct: Int, checksum: Double) { lock.lock(); self.correct += correct; self.checksum += checksum; lock.unlock() }
+}
+
+/// One timed pass over every class: (samples the pass's bound classifies as their class, a
+/// checksum of the first outputs, which depends on the order the batches finish in only in
+/// its last bits).
 func run<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>]) -> (correct: Int, checksum: Double) {
-    let workspace = DenseForward<Scalar>.Workspace()
     let batchSize = CorrectnessEvaluator.batchSize
-    var correct = 0, checksum = 0.0
-    for c in experiment.classes {
-        let pass = passes[c]!
-        for start in stride(from: 0, to: samples, by: batchSize) {
+    let tally = Tally(tasks: experiment.classes.flatMap { c in stride(from: 0, to: samples, by: batchSize).map { (c, $0) } })
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        let workspace = DenseForward<Scalar>.Workspace()
+        while let task = tally.next() {
+            let (c, start) = task
+            let pass = passes[c]!
             let count = min(batchSize, samples - start)
             var batch: [Double] = []
             batch.reserveCapacity(count * pass.inputSize)
             for i in start..<(start + count) { batch += experiment.noise(classIndex: c, sampleIndex: i) }
             pass.evaluate(batch: batch, count: count, workspace: workspace)
             let width = pass.outputSize
+            var correct = 0, checksum = 0.0
             for row in 0..<count {
                 let range = (row * width)..<((row + 1) * width)
                 let values = UnsafeBufferPointer(rebasing: workspace.values[range])
@@ -71,9 +95,10 @@ func run<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>]) -> (corre
                 }
                 checksum += Double(values[0])
             }
+            tally.add(correct: correct, checksum: checksum)
         }
     }
-    return (correct, checksum)
+    return (tally.correct, tally.checksum)
 }
 
 func measure<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>], precision: String) {
@@ -84,7 +109,7 @@ func measure<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>], preci
         let (correct, checksum) = run(passes)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         best = min(best, seconds)
-        print("repeat \(repeatIndex + 1): \(precision) pass, \(total) samples in \(String(format: "%.3f", seconds)) s "
+        print("repeat \(repeatIndex + 1): \(precision) pass, \(threads) thread(s), \(total) samples in \(String(format: "%.3f", seconds)) s "
               + "(\(Int(Double(total) / seconds)) samples/s), \(correct) classified as their class by the pass's bound, checksum \(checksum)")
     }
     print("min over \(repeats): \(String(format: "%.3f", best)) s (\(Int(Double(total) / best)) samples/s)")

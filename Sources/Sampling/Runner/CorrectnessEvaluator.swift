@@ -241,7 +241,6 @@ public enum CorrectnessEvaluator {
         prediction(Classification(scores: logits), trueClass: c)
     }
 
-    /// Per-task results written from concurrent tasks.
     /// Per-task results written from concurrent workers, and the next task to take.
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
