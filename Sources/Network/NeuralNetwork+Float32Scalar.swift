@@ -22,8 +22,8 @@ public protocol ForwardScalar: BinaryFloatingPoint, Sendable {
     /// Whether every one of `count` values at `values` is finite (integer test on the
     /// exponent bits, so that the loop vectorises).
     static func allFinite(_ values: UnsafePointer<Self>, count: Int) -> Bool
-    /// Replaces every value by its `tanh`: ``Float32Tanh`` in `Float` (proven within `16 u`),
-    /// the C library's `tanh` in `Double`.
+    /// Replaces every value by its `tanh`: ``Float32Tanh`` in `Float`, ``Float64Tanh`` in
+    /// `Double` (both proven within `16 u`).
     static func applyTanh(_ values: UnsafeMutableBufferPointer<Self>)
     static func exp(_ x: Self) -> Self
 }
@@ -85,8 +85,6 @@ extension Double: ForwardScalar {
         }
         return flag & 0x8000_0000_0000_0000 == 0
     }
-    public static func applyTanh(_ values: UnsafeMutableBufferPointer<Double>) {
-        for index in values.indices { values[index] = Foundation.tanh(values[index]) }
-    }
+    public static func applyTanh(_ values: UnsafeMutableBufferPointer<Double>) { Float64Tanh.apply(values) }
     public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
 }

@@ -132,7 +132,7 @@ extension Layer {
         case .relu: return x > 0 ? x : 0
         case .leakyRelu(let alpha): return x >= 0 ? x : alpha * x
         case .clip(let lower, let upper): return Swift.min(Swift.max(x, lower), upper)
-        case .tanh: return Foundation.tanh(x)
+        case .tanh: return Float64Tanh.value(x)
         case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         }
     }

@@ -28,11 +28,13 @@
 /// Element-wise layers: ReLU and clip are 1-Lipschitz and exact in floating point, so the
 /// error passes unchanged; LeakyReLU multiplies it by `max(1, |alpha|)` and adds the rounding
 /// of `alpha x̂` (`u |alpha x̂| + 2^-1074`). tanh (1-Lipschitz) and sigmoid (1/4-Lipschitz)
-/// add the library's error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1022`
+/// add their evaluation error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1022`
 /// (below `x = -709.78`, `exp(-x)` overflows and the computed sigmoid is 0 while the true
-/// value is below `2^-1024`; subnormal results have absolute errors far below it): an
-/// assumption about `libm` (glibc documents at most 2 ulps for `tanh` and `exp`), not a
-/// proof, which is one more reason those networks carry no exactness claim.
+/// value is below `2^-1024`; subnormal results have absolute errors far below it). For tanh
+/// this is proven: the pass computes it with ``Float64Tanh`` (within `8.91 u`,
+/// `docs/proofs/float64_tanh_bound.py`). For sigmoid it is an assumption about `libm`'s
+/// `exp` (glibc documents at most 2 ulps), not a proof; either way those networks carry no
+/// exactness claim (their exact values are irrational).
 ///
 /// An ``EnclosedScale`` adds the width of its enclosure times the value (see
 /// ``enclosedScale(_:values:errors:)``).

@@ -22,7 +22,7 @@ final class ForwardPassTests: XCTestCase {
         XCTAssertEqual(Layer.clip(lower: -1, upper: 1).apply(3), 1)
         XCTAssertEqual(Layer.clip(lower: -1, upper: 1).apply(-3), -1)
         XCTAssertEqual(Layer.clip(lower: 0, upper: .infinity).apply(7), 7)
-        XCTAssertEqual(Layer.tanh.apply(0.5), tanh(0.5))
+        XCTAssertEqual(Layer.tanh.apply(0.5), tanh(0.5), accuracy: 16 * 0x1p-53)
         XCTAssertEqual(Layer.sigmoid.apply(0), 0.5)
     }
 

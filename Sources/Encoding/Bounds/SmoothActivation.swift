@@ -1,4 +1,5 @@
 import Foundation
+import Network
 
 // Sound enclosures and linear relaxations of tanh and sigmoid.
 //
@@ -11,10 +12,12 @@ import Foundation
 
 /// Tanh or sigmoid with sound value enclosures and linear relaxations.
 ///
-/// Accuracy assumption (documented, not provable from Swift): the C library's `tanh` and
-/// `exp` are within 4 ulps of the exact value (glibc documents at most 2 ulps for both).
-/// `valueDown`/`valueUp` widen the library result by `relativeWidening` (about 18 ulps)
-/// plus `absoluteWidening`, which covers that error and the few roundings of `1/(1+e)`.
+/// Accuracy: tanh is ``Float64Tanh``, proven within `16 u |t|` (`u = 2^-53`, at most 16 ulps;
+/// the float forward pass computes the same function); sigmoid uses the C library's `exp`,
+/// assumed within 4 ulps of the exact value (glibc documents at most 2 ulps), an assumption
+/// that is not provable from Swift. `valueDown`/`valueUp` widen the computed value by
+/// `relativeWidening` (`4e-15`, 36 `u`) plus `absoluteWidening`, which covers either error
+/// and the few roundings of `1/(1+e)`.
 /// The derivative `f'(x)` (computed as `1 - t^2` resp. `s (1 - s)` from the computed value)
 /// is within `derivativeError` of the exact derivative in absolute terms.
 enum SmoothActivation {
@@ -33,7 +36,7 @@ enum SmoothActivation {
     @inline(__always)
     func value(_ x: Double) -> Double {
         switch self {
-        case .tanh: return Foundation.tanh(x)
+        case .tanh: return Float64Tanh.value(x)
         case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         }
     }
@@ -43,7 +46,7 @@ enum SmoothActivation {
         if x.isNaN { return rangeLower }
         switch self {
         case .tanh:
-            return Swift.max(Self.widenDown(Foundation.tanh(x)), -1)
+            return Swift.max(Self.widenDown(Float64Tanh.value(x)), -1)
         case .sigmoid:
             // sigma(x) = 1 / (1 + e) with e = exp(-x): smallest for the largest e.
             let e = Self.widenUp(Foundation.exp(-x))
@@ -57,7 +60,7 @@ enum SmoothActivation {
         if x.isNaN { return rangeUpper }
         switch self {
         case .tanh:
-            return Swift.min(Self.widenUp(Foundation.tanh(x)), 1)
+            return Swift.min(Self.widenUp(Float64Tanh.value(x)), 1)
         case .sigmoid:
             let e = Swift.max(Self.widenDown(Foundation.exp(-x)), 0)
             let denominator = (1 + e).nextDown

@@ -83,12 +83,18 @@ public enum CorrectnessEvaluator {
         let started = DispatchTime.now()
         let n = experiment.experiment.samplesPerClass
         let classes = experiment.classes
-        let programs = Dictionary(uniqueKeysWithValues: classes.map { c in
-            (c, Programs(experiment, classIndex: c, probe: min(n, probeSize)))
-        })
+        // Each class's passes are prepared once (rounded weights, composed bounds, probe), the
+        // classes in parallel.
+        let prepared = Collected<Programs>(count: classes.count)
+        DispatchQueue.concurrentPerform(iterations: min(max(workers, 1), max(classes.count, 1))) { _ in
+            while let task = prepared.nextTask() {
+                prepared.set(task, Programs(experiment, classIndex: classes[task], probe: min(n, probeSize)))
+            }
+        }
+        let programs = Dictionary(uniqueKeysWithValues: zip(classes, prepared.values.map { $0! }))
         let chunks = (n + batchSize - 1) / batchSize
         let tasks = classes.flatMap { c in (0..<chunks).map { (c, $0) } }
-        let collected = Collected(count: tasks.count)
+        let collected = Collected<ClassCorrectness>(count: tasks.count)
         DispatchQueue.concurrentPerform(iterations: min(max(workers, 1), max(tasks.count, 1))) { _ in
             let workspaces = Workspaces()
             while let task = collected.nextTask() {
@@ -242,12 +248,12 @@ public enum CorrectnessEvaluator {
     }
 
     /// Per-task results written from concurrent workers, and the next task to take.
-    final class Collected: @unchecked Sendable {
+    final class Collected<Value>: @unchecked Sendable {
         private let lock = NSLock()
-        private(set) var values: [ClassCorrectness?]
+        private(set) var values: [Value?]
         private var taken = 0
         init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: ClassCorrectness) { lock.lock(); values[index] = value; lock.unlock() }
+        func set(_ index: Int, _ value: Value) { lock.lock(); values[index] = value; lock.unlock() }
         /// The next task index, nil when every task is taken.
         func nextTask() -> Int? {
             lock.lock()
