@@ -41,27 +41,10 @@ public enum Float32Tanh {
     typealias Bits = SIMD8<UInt32>
 
     /// `tanh(x)` for one value; the same operations as a lane of ``apply(_:)``.
-    public static func value(_ x: Float) -> Float {
-        evaluate(Vector(repeating: x))[0]
-    }
+    public static func value(_ x: Float) -> Float { LaneMap.value(x, evaluate) }
 
     /// Replaces every value in `values` by its `tanh`.
-    public static func apply(_ values: UnsafeMutableBufferPointer<Float>) {
-        guard let base = values.baseAddress else { return }
-        let lanes = Vector.scalarCount
-        let whole = values.count - values.count % lanes
-        var index = 0
-        while index < whole {
-            let raw = UnsafeMutableRawPointer(base + index)
-            raw.storeBytes(of: evaluate(raw.loadUnaligned(as: Vector.self)), as: Vector.self)
-            index += lanes
-        }
-        guard index < values.count else { return }
-        var tail = Vector()
-        for lane in 0..<(values.count - index) { tail[lane] = base[index + lane] }
-        let result = evaluate(tail)
-        for lane in 0..<(values.count - index) { base[index + lane] = result[lane] }
-    }
+    public static func apply(_ values: UnsafeMutableBufferPointer<Float>) { LaneMap.apply(values, evaluate) }
 
     /// `Q(s)`: the Chebyshev interpolant's coefficients, constant term first.
     private static let q0: Float = -0.3333333432674408

@@ -45,27 +45,10 @@ public enum Float64Tanh {
     typealias Bits = SIMD4<UInt64>
 
     /// `tanh(x)` for one value; the same operations as a lane of ``apply(_:)``.
-    public static func value(_ x: Double) -> Double {
-        evaluate(Vector(repeating: x))[0]
-    }
+    public static func value(_ x: Double) -> Double { LaneMap.value(x, evaluate) }
 
     /// Replaces every value in `values` by its `tanh`.
-    public static func apply(_ values: UnsafeMutableBufferPointer<Double>) {
-        guard let base = values.baseAddress else { return }
-        let lanes = Vector.scalarCount
-        let whole = values.count - values.count % lanes
-        var index = 0
-        while index < whole {
-            let raw = UnsafeMutableRawPointer(base + index)
-            raw.storeBytes(of: evaluate(raw.loadUnaligned(as: Vector.self)), as: Vector.self)
-            index += lanes
-        }
-        guard index < values.count else { return }
-        var tail = Vector()
-        for lane in 0..<(values.count - index) { tail[lane] = base[index + lane] }
-        let result = evaluate(tail)
-        for lane in 0..<(values.count - index) { base[index + lane] = result[lane] }
-    }
+    public static func apply(_ values: UnsafeMutableBufferPointer<Double>) { LaneMap.apply(values, evaluate) }
 
     /// `c_j = RN(1 / (j+1)!)`, the coefficients of `h`, constant term first.
     static let c0: Double = 0x1.0000000000000p+0
