@@ -30,8 +30,9 @@
 /// Proof: for `a >= 9` the result is 1 and `1 - tanh(a) = 2/(e^{2a}+1) < 2 e^-18 < u`; for
 /// every other `Float` the bound is checked exhaustively against ``Float64Tanh`` (itself
 /// proven within `16 u` of `Double`, its error charged to the check; `Float32TanhTests`,
-/// all 1,091,567,616 non-negative floats below 9, the measured worst is recorded there), which is enough because the function is odd bit for bit and the
-/// operations are IEEE-754 basic operations, deterministic on every conforming machine.
+/// all 1,091,567,616 non-negative floats below 9, the measured worst is recorded there),
+/// which is enough because the function is odd bit for bit and the operations are IEEE-754
+/// basic operations, deterministic on every conforming machine.
 /// Below `2^-12` the result is `a` itself (`a s Q(s)` is under half an ulp of `a`), within
 /// `a³/3 < u a` of `tanh(a)`.
 ///
