@@ -75,7 +75,7 @@ extension Layer {
         case .tanh:
             values.withUnsafeMutableBufferPointer { Float32Tanh.apply($0) }
         case .sigmoid:
-            for index in values.indices { values[index] = 1 / (1 + Foundation.exp(-values[index])) }
+            values.withUnsafeMutableBufferPointer { Float.applySigmoid($0) }
         }
     }
 }

@@ -234,7 +234,7 @@ extension DenseForward.Step {
         case .tanh:
             Scalar.applyTanh(v)
         case .sigmoid:
-            for index in v.indices { v[index] = 1 / (1 + Scalar.exp(-v[index])) }
+            Scalar.applySigmoid(v)
         case .multiply(let factors):
             for row in 0..<(v.count / width) {
                 for i in 0..<width { v[row * width + i] = factors[i] * v[row * width + i] }

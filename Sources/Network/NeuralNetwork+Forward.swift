@@ -133,7 +133,7 @@ extension Layer {
         case .leakyRelu(let alpha): return x >= 0 ? x : alpha * x
         case .clip(let lower, let upper): return Swift.min(Swift.max(x, lower), upper)
         case .tanh: return Float64Tanh.value(x)
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .sigmoid: return Float64Sigmoid.value(x)
         }
     }
 

@@ -44,7 +44,7 @@
 /// `c`; `|z - fl(z)| <= u |fl(z)| + 2^-150` for a product or quotient rounded to nearest.)
 /// The tanh line is proven: the pass computes tanh with ``Float32Tanh``, checked within
 /// `16 u |ŷ|` on every `Float` (its worst is `2.39 u`). The sigmoid line is an assumption
-/// about the C library, as in ``PointEnclosure`` (glibc documents at most 2 ulps for `expf`;
+/// about the C library (glibc documents at most 2 ulps for `expf`;
 /// `2^-125` covers a sigmoid that returns 0 where `expf` overflows, `σ(x) < e^-88 < 2^-126`
 /// there), not a proof. The input's own rounding `e_0 = |x - RN(x)|` is exact in `Double`
 /// (Sterbenz) and rounded up to `Float`.

@@ -28,13 +28,13 @@
 /// Element-wise layers: ReLU and clip are 1-Lipschitz and exact in floating point, so the
 /// error passes unchanged; LeakyReLU multiplies it by `max(1, |alpha|)` and adds the rounding
 /// of `alpha x̂` (`u |alpha x̂| + 2^-1074`). tanh (1-Lipschitz) and sigmoid (1/4-Lipschitz)
-/// add their evaluation error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1022`
-/// (below `x = -709.78`, `exp(-x)` overflows and the computed sigmoid is 0 while the true
-/// value is below `2^-1024`; subnormal results have absolute errors far below it). For tanh
-/// this is proven: the pass computes it with ``Float64Tanh`` (within `8.91 u`,
-/// `docs/proofs/float64_tanh_bound.py`). For sigmoid it is an assumption about `libm`'s
-/// `exp` (glibc documents at most 2 ulps), not a proof; either way those networks carry no
-/// exactness claim (their exact values are irrational).
+/// add their evaluation error, taken as ``libraryULPs`` units of `u |result|` plus `2^-1022`.
+/// Both are proven, not assumed about the C library: the pass computes them with
+/// ``Float64Tanh`` (within `8.91 u |result|`, `docs/proofs/float64_tanh_bound.py`) and
+/// ``Float64Sigmoid`` (within `6.14 u |result| + 2^-1022`, the absolute term for the
+/// subnormal results below `x = -708.39` and the 0 below -709,
+/// `docs/proofs/float64_sigmoid_bound.py`). Those networks still carry no exactness claim
+/// (their exact values are irrational).
 ///
 /// An ``EnclosedScale`` adds the width of its enclosure times the value (see
 /// ``enclosedScale(_:values:errors:)``).
@@ -44,7 +44,9 @@ public struct PointEnclosure: Sendable, Equatable {
     public var values: [Double]
     public var errors: [Double]
 
-    /// Units of `u` allowed for the rounding of `tanh` and `sigmoid` (see the type).
+    /// Units of `u` allowed for the evaluation of `tanh` and `sigmoid` (see the type): in
+    /// `Double` proven for ``Float64Tanh`` and ``Float64Sigmoid``; in `Float` proven for
+    /// ``Float32Tanh`` and assumed for `expf`.
     public static let libraryULPs = 16.0
 
     public init(values: [Double], errors: [Double]) {

@@ -3,108 +3,40 @@
 
     |tanh(x) - tanh64(x)| <= 16 u |tanh64(x)|,   u = 2^-53,
 
-for every Double x. Reads the constants from the Swift file, so the proof is about the code
-as committed. Every bound below is computed in exact rational arithmetic (fractions); the
-only transcendental quantities, ln 2 and e^r, are enclosed by mpmath's interval arithmetic
-(outward rounded), and every enclosure is used on the side that makes the bound larger.
+for every Double x. Reads the constants from the Swift files (Float64Tanh.swift and
+Float64ExpReduction.swift), so the proof is about the code as committed. Every bound below
+is computed in exact rational arithmetic (fractions); the only transcendental quantities,
+ln 2 and e^r, are enclosed by mpmath's interval arithmetic (outward rounded), and every
+enclosure is used on the side that makes the bound larger.
 
-Usage (needs mpmath):  python3 docs/proofs/float64_tanh_bound.py [Sources/Network/Float64Tanh.swift]
+Usage (needs mpmath), from the repository root:  python3 docs/proofs/float64_tanh_bound.py
 Exit code 0 and "PROVEN" when every region is within 16 u.
 
 The algorithm, with a = |x|, z = 2a (exact), all operations in Double rounded to nearest:
 
     a < 2^-26:   a
     a >= 18:     1
-    otherwise:   t  = fl(fl(z*log2e) + shift)            shift = 1.5 * 2^52
-                 k  = t - shift                          (exact; k = round-half-even(fl(z*log2e)))
-                 d  = z - k*ln2hi                        (exact, checked below)
-                 r  = fl(d - fl(k*ln2lo))
-                 h  = Horner: q12 = c12, q_j = fl(c_j + fl(r*q_{j+1})), h = q0
-                 m  = fl(r*h)                            (approximates expm1(r))
+    otherwise:   k, m = the reduction of z (exp_reduction.py), m ~ expm1(r), z = k ln 2 + r
                  E  = fl(2^k*m + (2^k - 1))              (2^k*m and 2^k - 1 exact for k <= 52)
                  y  = fl(E / fl(E + 2))
-
-Error model (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 2.2): each
-basic operation returns op(a, b)(1 + delta) with |delta| <= u, as long as the result is
-normal; the script checks that no intermediate result of the formula branch can be
-subnormal. A fused multiply-add rounds once where the analysis charges two roundings, so
-every bound below also covers contracted code.
 """
 import math
-import re
+import random
 import sys
-from fractions import Fraction as Q
 
 import mpmath
 from mpmath import iv
 
-iv.dps = 60
-U = Q(1, 2**53)
+sys.path.insert(0, "docs/proofs")
+from exp_reduction import (C, LN2HI, LN2LO, LOG2E, N, SHIFT, U, Q, check, check_constants, check_reduction,  # noqa: E402
+                           constant, down, failures, finish, horner_error, iv_of, pieces, up)
 
-SWIFT = sys.argv[1] if len(sys.argv) > 1 else "Sources/Network/Float64Tanh.swift"
-source = open(SWIFT).read()
-
-
-def constant(name):
-    match = re.search(r"static let %s: Double = ([0-9a-fA-Fx.p+\-]+)" % re.escape(name), source)
-    if not match:
-        sys.exit("constant %s not found in %s" % (name, SWIFT))
-    literal = match.group(1)
-    value = float.fromhex(literal) if literal.lower().startswith("0x") else float(literal)
-    return Q(value)
-
-
-C = [constant("c%d" % j) for j in range(13)]
-N = len(C) - 1
-LOG2E, SHIFT, LN2HI, LN2LO = (constant(n) for n in ("log2e", "shift", "ln2Hi", "ln2Lo"))
-SMALL, SATURATED = constant("small"), constant("saturated")
-
-
-def iv_of(q):
-    return iv.mpf(q.numerator) / q.denominator
-
-
-def rational(raw):
-    """The exact rational value of a raw mpmath number (sign, mantissa, exponent, bits)."""
-    sign, man, exp, _ = raw
-    if man == 0 and exp == 0 and sign == 0:
-        return Q(0)
-    value = Q(man) * (Q(2) ** exp)
-    return -value if sign else value
-
-
-def up(x):
-    """A rational upper bound of the interval x (an exact rational stays itself)."""
-    return x if isinstance(x, Q) else rational(iv.mpf(x)._mpi_[1])
-
-
-def down(x):
-    """A rational lower bound of the interval x."""
-    return x if isinstance(x, Q) else rational(iv.mpf(x)._mpi_[0])
-
-
-LN2 = iv.log(2)
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAILED:", message)
-
+SMALL, SATURATED = constant("small", "Float64Tanh.swift"), constant("saturated", "Float64Tanh.swift")
 
 # 1. Constants.
-assert SHIFT == Q(3, 2) * 2**52
+check_constants()
 check(SMALL == Q(1, 2**26) and SATURATED == 18, "thresholds are 2^-26 and 18")
-for j, c in enumerate(C):
-    exact = Q(1, math.factorial(j + 1))
-    check(abs(c - exact) <= U * exact, "c%d is within u of 1/(j+1)!" % j)
-ln2_error = up(abs(iv_of(LN2HI + LN2LO) - LN2))  # |ln2hi + ln2lo - ln 2|
-print("ln2hi + ln2lo - ln 2: within %.3e" % float(ln2_error))
 K_MAX = math.floor(up(iv_of(SATURATED * 2 * LOG2E)) * (1 + U)) + 1
-for k in range(K_MAX + 1):
-    product = k * LN2HI
-    check(Q(float(product)) == product, "k ln2hi exact for k = %d" % k)
 check(K_MAX <= 53, "2^k - 1 exact for every k (k <= %d)" % K_MAX)
 
 # 2. Outer regions.
@@ -119,63 +51,11 @@ check(saturated_error <= 16 * U, "saturated region")
 worst = (Q(0), None)
 Z_LOW, Z_HIGH = 2 * SMALL, 2 * SATURATED
 
-
-def horner_error(r_abs):
-    """For |r| <= r_abs: (bound on |m - expm1(r)|, bound on |m|), m = fl(r h(r)) computed as
-    above. Running error analysis: e_j bounds |q_j - P_j(r)| with P_j the exact polynomial
-    with the rounded coefficients; pabs_j = sum_i |c_i| r_abs^(i-j) bounds |P_j(r)|."""
-    R = r_abs
-    pabs = [Q(0)] * (N + 1)
-    pabs[N] = C[N]
-    for j in range(N - 1, -1, -1):
-        pabs[j] = C[j] + R * pabs[j + 1]
-    e = Q(0)  # e_N = 0: q_N = c_N exactly
-    for j in range(N - 1, -1, -1):
-        q_next = pabs[j + 1] + e  # |q_{j+1}|
-        product = R * q_next  # |r q_{j+1}|
-        product_error = U * product  # fl(r q) - r q
-        sum_abs = C[j] + product * (1 + U)  # |c_j + fl(r q)|
-        e = R * e + product_error + U * sum_abs
-    q0 = pabs[0] + e
-    m_error = R * e + U * R * q0  # |m - r P_0(r)|
-    # |r P_0(r) - expm1(r)|: rounded coefficients and the series' tail.
-    coefficient_error = sum(abs(C[j] - Q(1, math.factorial(j + 1))) * R ** (j + 1) for j in range(N + 1))
-    tail = R ** (N + 2) / math.factorial(N + 2) / (1 - R / (N + 3))
-    return m_error + coefficient_error + tail, R * q0 * (1 + U)
-
-
-def pieces(low, high, count, geometric=False):
-    if geometric:
-        edges = [low]
-        while edges[-1] * 2 < high:
-            edges.append(edges[-1] * 2)
-        edges.append(high)
-        out = []
-        for a, b in zip(edges, edges[1:]):
-            out += pieces(a, b, 4)
-        return out
-    step = (high - low) / count
-    return [(low + i * step, low + (i + 1) * step) for i in range(count)]
-
-
 for k in range(0, K_MAX + 1):
-    # z gives this k iff fl(z log2e) rounds to k: (k - 1/2) <= fl(z log2e) <= (k + 1/2), so
-    # z log2e in [(k - 1/2)/(1+u), (k + 1/2)/(1-u)].
-    z_low = max(Z_LOW, Q(2 * k - 1, 2) / (1 + U) / LOG2E) if k > 0 else Z_LOW
-    z_high = min(Z_HIGH, Q(2 * k + 1, 2) / (1 - U) / LOG2E)
-    if z_low >= z_high:
+    reduction = check_reduction(k, Z_LOW, Z_HIGH)
+    if reduction is None:
         continue
-    k_hi = k * LN2HI
-    if k >= 1:
-        check(k_hi / 2 <= z_low and z_high <= 2 * k_hi, "Sterbenz: z - k ln2hi exact for k = %d" % k)
-    # r_true = z - k ln2 in [z_low - k ln2, z_high - k ln2].
-    r_true_low = down(iv_of(z_low) - iv.mpf(k) * LN2)
-    r_true_high = up(iv_of(z_high) - iv.mpf(k) * LN2)
-    # r = fl(d - fl(k ln2lo)), d = z - k ln2hi exact:
-    # |r - r_true| <= u |d - fl(k ln2lo)| + u k ln2lo + k |ln2hi + ln2lo - ln 2|.
-    k_lo = k * LN2LO
-    d_abs = max(abs(r_true_low), abs(r_true_high)) + k * ln2_error + k_lo * (1 + U) * 2
-    delta_r = (U * d_abs + U * k_lo + k * ln2_error) * (1 + U) if k > 0 else Q(0)
+    z_low, z_high, r_true_low, r_true_high, delta_r = reduction
     r_low, r_high = r_true_low - delta_r, r_true_high + delta_r
     if k == 0:
         check(r_low >= Z_LOW - Q(1, 2**80), "k = 0: r = z")
@@ -234,7 +114,6 @@ def tanh64(x):
     return math.copysign(y, x)
 
 
-import random
 random.seed(0)
 mpmath.mp.dps = 30
 points = [random.uniform(0, 18) for _ in range(20000)] + [random.uniform(0.17, 0.19) for _ in range(10000)]
@@ -248,7 +127,4 @@ for x in points:
         failures.append("not odd at %r" % x)
 print("cross-check: largest observed error %.3f u at %d points (the proven bound is above)" % (observed, len(points)))
 check(observed <= float(worst[0] / U), "observed errors within the proven bound")
-if failures:
-    print("NOT PROVEN:", len(failures), "failures")
-    sys.exit(1)
-print("PROVEN: |tanh(x) - tanh64(x)| <= 16 u |tanh64(x)| for every Double x")
+finish("tanh", "|tanh(x) - tanh64(x)| <= 16 u |tanh64(x)| for every Double x")

@@ -12,12 +12,12 @@ import Network
 
 /// Tanh or sigmoid with sound value enclosures and linear relaxations.
 ///
-/// Accuracy: tanh is ``Float64Tanh``, proven within `16 u |t|` (`u = 2^-53`, at most 16 ulps;
-/// the float forward pass computes the same function); sigmoid uses the C library's `exp`,
-/// assumed within 4 ulps of the exact value (glibc documents at most 2 ulps), an assumption
-/// that is not provable from Swift. `valueDown`/`valueUp` widen the computed value by
-/// `relativeWidening` (`4e-15`, 36 `u`) plus `absoluteWidening`, which covers either error
-/// and the few roundings of `1/(1+e)`.
+/// Accuracy: the values are ``Float64Tanh`` and ``Float64Sigmoid``, the functions the float
+/// forward pass computes, both proven within `16 u |f̂| + 2^-1022` (`u = 2^-53`;
+/// `docs/proofs/`). `valueDown`/`valueUp` widen the computed value by `relativeWidening`
+/// (`4e-15`, 36 `u`) plus `absoluteWidening` (`1e-300`), which covers that error with room
+/// to spare, also against the computed value at a neighbouring point (the function
+/// increases, so any gap between the two points only helps).
 /// The derivative `f'(x)` (computed as `1 - t^2` resp. `s (1 - s)` from the computed value)
 /// is within `derivativeError` of the exact derivative in absolute terms.
 enum SmoothActivation {
@@ -37,35 +37,20 @@ enum SmoothActivation {
     func value(_ x: Double) -> Double {
         switch self {
         case .tanh: return Float64Tanh.value(x)
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .sigmoid: return Float64Sigmoid.value(x)
         }
     }
 
-    /// A lower bound of `f(x)` (and of the library value of any `x' >= x`).
+    /// A lower bound of `f(x)` (and of the computed value at any `x' >= x`).
     func valueDown(_ x: Double) -> Double {
         if x.isNaN { return rangeLower }
-        switch self {
-        case .tanh:
-            return Swift.max(Self.widenDown(Float64Tanh.value(x)), -1)
-        case .sigmoid:
-            // sigma(x) = 1 / (1 + e) with e = exp(-x): smallest for the largest e.
-            let e = Self.widenUp(Foundation.exp(-x))
-            let denominator = (1 + e).nextUp
-            return Swift.max((1 / denominator).nextDown, 0)
-        }
+        return Swift.max(Self.widenDown(value(x)), rangeLower)
     }
 
-    /// An upper bound of `f(x)` (and of the library value of any `x' <= x`).
+    /// An upper bound of `f(x)` (and of the computed value at any `x' <= x`).
     func valueUp(_ x: Double) -> Double {
         if x.isNaN { return rangeUpper }
-        switch self {
-        case .tanh:
-            return Swift.min(Self.widenUp(Float64Tanh.value(x)), 1)
-        case .sigmoid:
-            let e = Swift.max(Self.widenDown(Foundation.exp(-x)), 0)
-            let denominator = (1 + e).nextDown
-            return Swift.min((1 / denominator).nextUp, 1)
-        }
+        return Swift.min(Self.widenUp(value(x)), rangeUpper)
     }
 
     /// The range of the function: `[-1, 1]` for tanh, `[0, 1]` for sigmoid.

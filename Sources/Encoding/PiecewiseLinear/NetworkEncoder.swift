@@ -68,9 +68,9 @@ public struct NetworkEncoder: Sendable {
         }
     }
 
-    /// Relative (and absolute, near zero) outward widening of tanh/sigmoid values: tanh
-    /// (``Float64Tanh``, proven within 16 ulps) and libm's exp are within ~2e-15 relative,
-    /// so 1e-9 is very generous.
+    /// Relative (and absolute, near zero) outward widening of tanh/sigmoid values:
+    /// ``Float64Tanh`` and ``Float64Sigmoid`` are proven within 16 u (~2e-15 relative, plus
+    /// 2^-1022), so 1e-9 is very generous.
     public static let nonlinearWidening = 1e-9
 
     public var options: Options
