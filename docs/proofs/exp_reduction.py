@@ -22,7 +22,6 @@ import re
 import sys
 from fractions import Fraction as Q
 
-import mpmath
 from mpmath import iv
 
 iv.dps = 60
@@ -153,6 +152,18 @@ def check_reduction(k, z_min, z_max):
     d_abs = max(abs(r_true_low), abs(r_true_high)) + abs(k) * LN2_ERROR + k_lo * (1 + U) * 2
     delta_r = (U * d_abs + U * k_lo + abs(k) * LN2_ERROR) * (1 + U) if k != 0 else Q(0)
     return z_low, z_high, r_true_low, r_true_high, delta_r
+
+
+def reduce_in_floats(z):
+    """The reduction in Python floats (IEEE-754 Doubles, rounded to nearest, no fused
+    operations), for the scripts' cross-checks: (k, m) with m ~ expm1(r)."""
+    shifted = z * float(LOG2E) + float(SHIFT)
+    k = shifted - float(SHIFT)
+    r = (z - k * float(LN2HI)) - k * float(LN2LO)
+    h = float(C[N])
+    for c in reversed(C[:N]):
+        h = h * r + float(c)
+    return int(k), r * h
 
 
 def finish(name, statement):

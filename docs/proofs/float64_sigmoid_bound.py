@@ -28,8 +28,8 @@ import mpmath
 from mpmath import iv
 
 sys.path.insert(0, "docs/proofs")
-from exp_reduction import (C, LN2HI, LN2LO, LOG2E, N, SHIFT, U, Q, check, check_constants, check_reduction,  # noqa: E402
-                           constant, down, finish, horner_error, iv_of, pieces, up)
+from exp_reduction import (LOG2E, N, U, Q, check, check_constants, check_reduction, constant, down,  # noqa: E402
+                           finish, horner_error, iv_of, pieces, reduce_in_floats, up)
 
 SATURATED = constant("saturated", "Float64Sigmoid.swift")
 TINY = Q(1, 2**1022)  # the absolute term of the bound
@@ -96,14 +96,10 @@ check(absolute <= TINY, "k <= -1022, x < 0: within 2^-1022")
 
 def sigmoid64(x):
     a = abs(x)
-    z = -a
-    shifted = z * float(LOG2E) + float(SHIFT)
-    k = shifted - float(SHIFT)
-    r = (z - k * float(LN2HI)) - k * float(LN2LO)
-    h = float(C[N])
-    for c in reversed(C[:N]):
-        h = h * r + float(c)
-    e = (math.ldexp(1.0, int(k) + 64) * (1 + r * h)) * 2.0**-64 if a < float(SATURATED) else 0.0
+    e = 0.0
+    if a < float(SATURATED):
+        k, m = reduce_in_floats(-a)
+        e = (math.ldexp(1.0, k + 64) * (1 + m)) * 2.0**-64
     d = 1 + e
     return 1 / d if x >= 0 else e / d
 

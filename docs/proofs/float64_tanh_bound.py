@@ -28,8 +28,8 @@ import mpmath
 from mpmath import iv
 
 sys.path.insert(0, "docs/proofs")
-from exp_reduction import (C, LN2HI, LN2LO, LOG2E, N, SHIFT, U, Q, check, check_constants, check_reduction,  # noqa: E402
-                           constant, down, failures, finish, horner_error, iv_of, pieces, up)
+from exp_reduction import (LOG2E, U, Q, check, check_constants, check_reduction, constant, down, failures,  # noqa: E402
+                           finish, horner_error, iv_of, pieces, reduce_in_floats, up)
 
 SMALL, SATURATED = constant("small", "Float64Tanh.swift"), constant("saturated", "Float64Tanh.swift")
 
@@ -101,15 +101,9 @@ def tanh64(x):
     elif a >= float(SATURATED):
         y = 1.0
     else:
-        z = a + a
-        shifted = z * float(LOG2E) + float(SHIFT)
-        k = shifted - float(SHIFT)
-        r = (z - k * float(LN2HI)) - k * float(LN2LO)
-        h = float(C[N])
-        for c in reversed(C[:N]):
-            h = h * r + float(c)
-        two_k = 2.0 ** int(k)
-        e = two_k * (r * h) + (two_k - 1)
+        k, m = reduce_in_floats(a + a)
+        two_k = 2.0**k
+        e = two_k * m + (two_k - 1)
         y = e / (e + 2)
     return math.copysign(y, x)
 
