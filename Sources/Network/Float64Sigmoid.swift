@@ -22,9 +22,10 @@
 /// ```
 ///
 /// Proof: `docs/proofs/float64_sigmoid_bound.py` (its output beside it), on the reduction's
-/// bounds of `docs/proofs/exp_reduction.py`; the absolute term covers the subnormal results
-/// below `x = -708.39` and the cut-off at -709. `Float64SigmoidTests` checks that the code is
-/// the proof's algorithm bit for bit and compares it with `1 / (1 + exp(-x))` from glibc.
+/// bounds of `docs/proofs/exp_reduction.py`: it proves `6.14 u |σ64(x)| + 2^-1022`, the
+/// absolute term covering the subnormal results below `x = -708.39` and the cut-off at -709.
+/// `Float64SigmoidTests` checks that the code is the proof's algorithm bit for bit and
+/// compares it with `1 / (1 + exp(-x))` from glibc.
 ///
 /// Edge cases: `±0 -> 0.5`, `+infinity -> 1`, `-infinity -> 0`, NaN -> NaN.
 public enum Float64Sigmoid {
