@@ -74,7 +74,6 @@ print("relative error of p = fl(1 + m) against e^r: %.3f u" % float(eps_p / U))
 # 3. Normal E (k >= -1021: E >= 2^-1021 e^-0.35 > 2^-1022): E = 2^k p exactly scaled, so
 # E = e^z (1 + eps) with |eps| <= eps_p. Then, with w = E/(1+E) (x >= 0) or 1/(1+E) (x < 0),
 # both <= 1: |y/s - 1| <= (1 + eps w/(1 - eps))(1+u)/(1-u) - 1, and |y - s| <= eta/(1-eta) |y|.
-check(min(reductions) >= -1023, "subnormal E only for k <= -1022")
 eta = (1 + eps_p / (1 - eps_p)) * (1 + U) / (1 - U) - 1
 normal = eta / (1 - eta)
 print("normal E: |s(x) - s64(x)| <= %.3f u |s64(x)|" % float(normal / U))

@@ -51,34 +51,17 @@ do {
     fail("\(error)")
 }
 
-/// The batches of one timed pass, taken in turn by the threads; the totals they add up.
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var taken = 0
-    private(set) var correct = 0
-    private(set) var checksum = 0.0
-    let tasks: [(classIndex: Int, start: Int)]
-    init(tasks: [(classIndex: Int, start: Int)]) { self.tasks = tasks }
-    func next() -> (classIndex: Int, start: Int)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard taken < tasks.count else { return nil }
-        taken += 1
-        return tasks[taken - 1]
-    }
-    func add(correct: Int, checksum: Double) { lock.lock(); self.correct += correct; self.checksum += checksum; lock.unlock() }
-}
-
-/// One timed pass over every class: (samples the pass's bound classifies as their class, a
-/// checksum of the first outputs, which depends on the order the batches finish in only in
-/// its last bits).
+/// One timed pass over every class, the batches taken in turn by the threads as `verify
+/// correctness` takes them: (samples the pass's bound classifies as their class, a checksum
+/// of the first outputs, summed in batch order).
 func run<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>]) -> (correct: Int, checksum: Double) {
     let batchSize = CorrectnessEvaluator.batchSize
-    let tally = Tally(tasks: experiment.classes.flatMap { c in stride(from: 0, to: samples, by: batchSize).map { (c, $0) } })
+    let tasks = experiment.classes.flatMap { c in stride(from: 0, to: samples, by: batchSize).map { (c, $0) } }
+    let collected = CorrectnessEvaluator.Collected<(correct: Int, checksum: Double)>(count: tasks.count)
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
         let workspace = DenseForward<Scalar>.Workspace()
-        while let task = tally.next() {
-            let (c, start) = task
+        while let task = collected.nextTask() {
+            let (c, start) = tasks[task]
             let pass = passes[c]!
             let count = min(batchSize, samples - start)
             var batch: [Double] = []
@@ -95,10 +78,10 @@ func run<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>]) -> (corre
                 }
                 checksum += Double(values[0])
             }
-            tally.add(correct: correct, checksum: checksum)
+            collected.set(task, (correct, checksum))
         }
     }
-    return (tally.correct, tally.checksum)
+    return collected.values.reduce((0, 0.0)) { ($0.0 + $1!.correct, $0.1 + $1!.checksum) }
 }
 
 func measure<Scalar: ForwardScalar>(_ passes: [Int: DenseForward<Scalar>], precision: String) {

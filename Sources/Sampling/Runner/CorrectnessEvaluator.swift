@@ -247,15 +247,16 @@ public enum CorrectnessEvaluator {
         prediction(Classification(scores: logits), trueClass: c)
     }
 
-    /// Per-task results written from concurrent workers, and the next task to take.
-    final class Collected<Value>: @unchecked Sendable {
+    /// Per-task results written from concurrent workers, and the next task to take (also
+    /// the queue of `forward-bench`).
+    package final class Collected<Value>: @unchecked Sendable {
         private let lock = NSLock()
-        private(set) var values: [Value?]
+        package private(set) var values: [Value?]
         private var taken = 0
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: Value) { lock.lock(); values[index] = value; lock.unlock() }
+        package init(count: Int) { values = Array(repeating: nil, count: count) }
+        package func set(_ index: Int, _ value: Value) { lock.lock(); values[index] = value; lock.unlock() }
         /// The next task index, nil when every task is taken.
-        func nextTask() -> Int? {
+        package func nextTask() -> Int? {
             lock.lock()
             defer { lock.unlock() }
             guard taken < values.count else { return nil }
