@@ -14,11 +14,8 @@
 /// and the sign of `x` copied onto the result, so `tanh(-x) = -tanh(x)` bit for bit.
 /// `Q` is the Chebyshev interpolant of `(tanh(√s)/√s - 1)/s` on `[0, 0.625²]` at 6 nodes,
 /// coefficients rounded to `Float` (truncation under `0.08 u`, computed with 40-digit
-/// `mpmath`). `E = 2^k e^r` with `k = round(z log2 e)` (the `1.5·2^23` shift; the sum's bits
-/// hold `k`, which builds `2^k`), `r = (z - k ln2_hi) - k ln2_lo` (Cody-Waite: `ln2_hi` has 9
-/// significant bits, so `k ln2_hi` and, for `z >= 1.25`, the first difference are exact),
-/// `|r| <= 0.36`, and `e^r = 1 + (r + r² P(r))` with `P` the Taylor polynomial of degree 5
-/// (truncation `r^8/8! < 0.1 u`).
+/// `mpmath`). `E = e^z` is ``Float32ExpReduction/exp(_:)`` (Cody-Waite reduction and a
+/// degree-7 Taylor polynomial; `0 <= z <= 18`, so its `2^k` is exact).
 ///
 /// Accuracy, the bound the float32 error analysis uses (``NeuralNetwork/enclosureFloat32(batch:count:)``,
 /// `u = 2^-24`):
@@ -54,11 +51,6 @@ public enum Float32Tanh {
     private static let q3: Float = 0.02176891826093197
     private static let q4: Float = -0.008343945257365704
     private static let q5: Float = 0.002292744815349579
-    /// `log2 e` rounded to `Float`, the rounding shift `1.5·2^23`, and `ln 2 = ln2_hi + ln2_lo`.
-    private static let log2e: Float = 1.44269504088896341
-    private static let shift: Float = 0x1.8p23
-    private static let ln2Hi: Float = 0x1.63p-1
-    private static let ln2Lo: Float = -2.12194440e-4
 
     @inline(__always)
     static func evaluate(_ x: Vector) -> Vector {
@@ -75,17 +67,7 @@ public enum Float32Tanh {
         let small = a + (a * s) * q
 
         let z = (a + a).replacing(with: 18, where: .!(a .< 9))
-        let shifted = z * log2e + shift
-        let k = shifted - shift
-        let r = (z - k * ln2Hi) - k * ln2Lo
-        var p = Vector(repeating: 1 / 5040) * r + 1 / 720
-        p = p * r + 1 / 120
-        p = p * r + 1 / 24
-        p = p * r + 1 / 6
-        p = p * r + 1 / 2
-        let expR = 1 + (r + (r * r) * p)
-        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: Bits.self) &+ 127) &<< 23, to: Vector.self)
-        let large = 1 - 2 / (expR * twoToK + 1)
+        let large = 1 - 2 / (Float32ExpReduction.exp(z) + 1)
 
         let magnitude = small.replacing(with: large, where: a .>= 0.625).replacing(with: 1, where: a .>= 9)
         return unsafeBitCast(unsafeBitCast(magnitude, to: Bits.self) | sign, to: Vector.self)

@@ -75,7 +75,7 @@ extension Layer {
         case .tanh:
             values.withUnsafeMutableBufferPointer { Float32Tanh.apply($0) }
         case .sigmoid:
-            values.withUnsafeMutableBufferPointer { Float.applySigmoid($0) }
+            values.withUnsafeMutableBufferPointer { Float32Sigmoid.apply($0) }
         }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The floating-point formats of ``DenseForward``: `Float` (as a float32 runtime computes)
 /// and `Double` (the float64 pass), with the constants of their error analysis and their
 /// BLAS product.
@@ -25,8 +23,8 @@ public protocol ForwardScalar: BinaryFloatingPoint, Sendable {
     /// Replaces every value by its `tanh`: ``Float32Tanh`` in `Float`, ``Float64Tanh`` in
     /// `Double` (both proven within `16 u`).
     static func applyTanh(_ values: UnsafeMutableBufferPointer<Self>)
-    /// Replaces every value by its sigmoid: `1 / (1 + expf(-x))` in `Float` (the C library's
-    /// `expf`, assumed within 2 ulps), ``Float64Sigmoid`` in `Double` (proven within `16 u`).
+    /// Replaces every value by its sigmoid: ``Float32Sigmoid`` in `Float`, ``Float64Sigmoid`` in
+    /// `Double` (both within `16 u`, plus an absolute term; see each).
     static func applySigmoid(_ values: UnsafeMutableBufferPointer<Self>)
 }
 
@@ -66,9 +64,7 @@ extension Float: ForwardScalar {
         return flag & 0x8000_0000 == 0
     }
     public static func applyTanh(_ values: UnsafeMutableBufferPointer<Float>) { Float32Tanh.apply(values) }
-    public static func applySigmoid(_ values: UnsafeMutableBufferPointer<Float>) {
-        for index in values.indices { values[index] = 1 / (1 + Foundation.exp(-values[index])) }
-    }
+    public static func applySigmoid(_ values: UnsafeMutableBufferPointer<Float>) { Float32Sigmoid.apply(values) }
 }
 
 extension Double: ForwardScalar {

@@ -42,11 +42,10 @@
 ///
 /// (`q'` the factor the float pass uses: `RN(nearest)`, or `1 / RN(c)` for a division by
 /// `c`; `|z - fl(z)| <= u |fl(z)| + 2^-150` for a product or quotient rounded to nearest.)
-/// The tanh line is proven: the pass computes tanh with ``Float32Tanh``, checked within
-/// `16 u |ŷ|` on every `Float` (its worst is `2.39 u`). The sigmoid line is an assumption
-/// about the C library (glibc documents at most 2 ulps for `expf`;
-/// `2^-125` covers a sigmoid that returns 0 where `expf` overflows, `σ(x) < e^-88 < 2^-126`
-/// there), not a proof. The input's own rounding `e_0 = |x - RN(x)|` is exact in `Double`
+/// The tanh and sigmoid lines are proven: the pass computes them with ``Float32Tanh`` and
+/// ``Float32Sigmoid``, each checked within `16 u |ŷ|` (plus `2^-125` for the sigmoid, which is 0
+/// from `x = -87` down, where `σ(x) < e^-87 < 2^-125`) on every `Float` (worst 2.39 u and
+/// 2.99 u). The input's own rounding `e_0 = |x - RN(x)|` is exact in `Double`
 /// (Sterbenz) and rounded up to `Float`.
 ///
 /// Every step is `e_out <= D e_in + (terms in |x̂_in|, |x̂_out| and constants)` with a

@@ -45,8 +45,8 @@ public struct PointEnclosure: Sendable, Equatable {
     public var errors: [Double]
 
     /// Units of `u` allowed for the evaluation of `tanh` and `sigmoid` (see the type): in
-    /// `Double` proven for ``Float64Tanh`` and ``Float64Sigmoid``; in `Float` proven for
-    /// ``Float32Tanh`` and assumed for `expf`.
+    /// `Double` proven for ``Float64Tanh`` and ``Float64Sigmoid``; in `Float` checked on every
+    /// `Float` for ``Float32Tanh`` and ``Float32Sigmoid``.
     public static let libraryULPs = 16.0
 
     public init(values: [Double], errors: [Double]) {
