@@ -44,11 +44,17 @@ final class AttackSearchTests: XCTestCase {
         RandomSearchAttack.search(network: network, box: box, goal: goal,
                                   configuration: RandomSearchConfiguration(restarts: 8, steps: 60, seed: seed))
     }
+    /// The random search scoring its candidates in float32 (as `verify attack` runs it).
+    static let random32: Attack = { network, box, goal, seed in
+        RandomSearchAttack.search(network: network, box: box, goal: goal,
+                                  configuration: RandomSearchConfiguration(restarts: 8, steps: 60, seed: seed),
+                                  float32: Float32BatchPass(network))
+    }
 
     func testBothAttacksFindTheKnownRegionsOfTheHandMadeNetwork() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         XCTAssertEqual(Self.corner.evaluate([0.1, 0.1]), Self.analytic([0.1, 0.1]))
-        for (name, attack) in [("gradient", Self.gradient), ("adam", Self.adam), ("random", Self.random)] {
+        for (name, attack) in [("gradient", Self.gradient), ("adam", Self.adam), ("random", Self.random), ("random32", Self.random32)] {
             for seed: UInt64 in [1, 2, 3] {
                 guard case .found(let x, _, _) = attack(Self.corner, box, .misclassification(outputCount: 3, trueClass: 0), seed) else {
                     return XCTFail("\(name) seed \(seed): missed the 'any' region")
@@ -65,7 +71,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testBothAttacksFindNothingWhereNothingExists() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 0.5)
-        for attack in [Self.gradient, Self.adam, Self.random] {
+        for attack in [Self.gradient, Self.adam, Self.random, Self.random32] {
             for goal in [AttackGoal.misclassification(outputCount: 3, trueClass: 0), .target(outputCount: 3, target: 1)] {
                 guard case .exhausted(let effort) = attack(Self.corner, box, goal, 7) else { return XCTFail("found the impossible") }
                 XCTAssertEqual(effort.restarts, 8)
@@ -94,7 +100,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testEveryReturnedPointIsValidatedOnRandomNetworks() throws {
         var rng = SplitMix64(seed: 21)
-        var found = [0, 0, 0]
+        var found = [0, 0, 0, 0]
         for trial in 0..<50 {
             let network = AttackFixtures.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
@@ -102,7 +108,7 @@ final class AttackSearchTests: XCTestCase {
             let c = network.evaluate(center).argmax
             let goals = [AttackGoal.misclassification(outputCount: 3, trueClass: c), .target(outputCount: 3, target: (c + 1) % 3)]
             for goal in goals {
-                for (index, attack) in [Self.gradient, Self.adam, Self.random].enumerated()
+                for (index, attack) in [Self.gradient, Self.adam, Self.random, Self.random32].enumerated()
                 where checkPostconditions(attack(network, box, goal, UInt64(trial)), network, box, goal) {
                     found[index] += 1
                 }
@@ -110,6 +116,7 @@ final class AttackSearchTests: XCTestCase {
         }
         XCTAssertGreaterThan(found[0] + found[2], 25, "the sample must exercise found points")
         XCTAssertGreaterThan(found[1], 10, "the sample must exercise points found by Adam steps")
+        XCTAssertGreaterThan(found[3], 10, "the sample must exercise points proposed by float32 scores")
     }
 
     func testEveryReturnedPointIsValidatedOnTheDigitsModels() throws {
@@ -127,14 +134,16 @@ final class AttackSearchTests: XCTestCase {
             if checkPostconditions(GradientAttack.search(network: network, box: box, goal: goal, configuration: small), network, box, goal) { found += 1 }
             let smallRandom = RandomSearchConfiguration(restarts: 2, steps: 15, seed: 5)
             if checkPostconditions(RandomSearchAttack.search(network: network, box: box, goal: goal, configuration: smallRandom), network, box, goal) { found += 1 }
+            if checkPostconditions(RandomSearchAttack.search(network: network, box: box, goal: goal, configuration: smallRandom,
+                                                             float32: Float32BatchPass(network)), network, box, goal) { found += 1 }
         }
-        XCTAssertGreaterThanOrEqual(found, 2, "at least the class-1 box must be attacked successfully by both")
+        XCTAssertGreaterThanOrEqual(found, 3, "at least the class-1 box must be attacked successfully by all three")
     }
 
     func testAttacksAreDeterministicForASeed() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         let goal = AttackGoal.target(outputCount: 3, target: 2)
-        for attack in [Self.gradient, Self.adam, Self.random] {
+        for attack in [Self.gradient, Self.adam, Self.random, Self.random32] {
             XCTAssertEqual(attack(Self.corner, box, goal, 9), attack(Self.corner, box, goal, 9))
         }
         var rng = SplitMix64(seed: 4)
@@ -142,6 +151,7 @@ final class AttackSearchTests: XCTestCase {
         let wide = try Box.linf(center: [Double](repeating: 0, count: network.inputSize), radius: 2)
         let any = AttackGoal.misclassification(outputCount: 3, trueClass: 0)
         XCTAssertEqual(Self.random(network, wide, any, 3), Self.random(network, wide, any, 3))
+        XCTAssertEqual(Self.random32(network, wide, any, 3), Self.random32(network, wide, any, 3))
     }
 
     /// The pipeline with each attack choice: the random attack decides the corner query by

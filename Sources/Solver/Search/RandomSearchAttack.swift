@@ -47,10 +47,16 @@ public enum RandomSearchAttack {
     /// Postconditions: `.found(point, outputs, _)` has `box.contains(point)`,
     /// `outputs == network.evaluate(point)` (the single-input forward pass) and
     /// `goal.isReached(outputs)`.
+    ///
+    /// `float32`, when given, scores each step's candidates in float32 (the same network's
+    /// weights rounded once, ``Float32BatchPass``) instead of the batched float64 pass: on large
+    /// networks a small batch costs about half. Either way a score only proposes.
     public static func search(
         network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: RandomSearchConfiguration,
-        deadline: AttackDeadline = .none
+        deadline: AttackDeadline = .none, float32: Float32BatchPass? = nil
     ) -> AttackOutcome {
+        precondition(float32.map { $0.inputSize == network.inputSize && $0.outputSize == network.outputSize } ?? true,
+                     "the float32 pass must be the network's")
         var rng = SplitMix64(seed: configuration.seed)
         var effort = AttackEffort()
         let halfWidths = box.widths.map { $0 / 2 }
@@ -80,7 +86,8 @@ public enum RandomSearchAttack {
                         batch.append(min(max(x[i] + sigma * halfWidths[i] * direction[i], box.lower[i]), box.upper[i]))
                     }
                 }
-                let outputs = network.evaluate(batch: batch, count: k)
+                let outputs = float32.map { $0.evaluate(batch: batch, count: k).map(Double.init) }
+                    ?? network.evaluate(batch: batch, count: k)
                 effort.evaluations += k
                 let m = network.outputSize
                 var best: (score: Double, index: Int)?
