@@ -1,16 +1,19 @@
 import Encoding
 
 extension InputSplitSearch {
-    /// Step 4 on a main-search node: put off once (when splitting is on), then Z3 on the exact
-    /// encoding of the sub-box with the node's bounds as big-M constants, a per-leaf time limit
-    /// (the query's remaining time at the last level) and the `rlimit` budget. Returns nil
-    /// when Z3 ran out of budget above the last level (the node is split instead).
+    /// Step 4 on a main-search node: put off once (when splitting and the node attacks are on),
+    /// then Z3 on the exact encoding of the sub-box with the node's bounds as big-M constants, a
+    /// per-leaf time limit (the query's remaining time at the last level) and the `rlimit`
+    /// budget. Returns nil when Z3 ran out of budget above the last level (the node is split
+    /// instead). Without node attacks (`--disable attack`) a leaf is decided at once: only Z3
+    /// can find a counterexample then, and a violated query put off its leaves while the
+    /// splits around the unsafe region used up the node budget.
     mutating func exactLeaf(_ node: Node, _ bounds: BoundResult, _ subQuery: SafetyQuery, lastLevel: Bool) -> NodeStep? {
         guard configuration.leaves.useSMT else {
             unknownReason = unknownReason ?? .exactStepDisabled
             return .done
         }
-        if configuration.search.useSplit && !node.deferred {
+        if configuration.search.useSplit && configuration.attack.useAttack && !node.deferred {
             var later = node
             later.deferred = true
             return .deferred(later)

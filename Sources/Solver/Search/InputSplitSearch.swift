@@ -36,7 +36,8 @@ import Network
 ///    out of budget the node is split instead. At ``LeafSettings/maxDepth`` the node
 ///    goes to Z3 with the query's remaining time whatever its unstable count. Exact leaves
 ///    are put off until no other node is left (a violated query is usually decided by a node
-///    attack first; the verdict does not depend on the order); else
+///    attack first; the verdict does not depend on the order), unless the attacks are off;
+///    else
 /// 5. split. Nodes shallower than ``SearchSettings/strongBranchingDepth`` (`verify vnnlib`:
 ///    16; `local` with `--strong-branching`) use strong branching: both halves of every dimension are bounded and
 ///    the dimension whose halves come closest to closing wins (``strongBranching(_:_:_:threads:)``;
