@@ -72,14 +72,14 @@ extension Layer {
 /// the same. No error bound (``Float32Forward`` has one): for callers that only rank or
 /// propose points and decide on a reference pass.
 public struct Float32BatchPass: Sendable {
-    private enum Step: Sendable {
+    enum Step: Sendable {
         case affine(weights: [Float], bias: [Float], inputSize: Int)
         case elementWise(Layer, width: Int)
     }
 
     public let inputSize: Int
     public let outputSize: Int
-    private let steps: [Step]
+    let steps: [Step]
 
     public init(_ network: NeuralNetwork) {
         inputSize = network.inputSize

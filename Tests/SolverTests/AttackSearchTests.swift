@@ -44,6 +44,11 @@ final class AttackSearchTests: XCTestCase {
         RandomSearchAttack.search(network: network, box: box, goal: goal,
                                   configuration: RandomSearchConfiguration(restarts: 8, steps: 60, seed: seed))
     }
+    /// The gradient attack with its descents in float32 (as `verify attack` runs it on large networks).
+    static let gradient32: Attack = { network, box, goal, seed in
+        GradientAttack.search(network: network, box: box, goal: goal,
+                              configuration: AttackConfiguration(restarts: 8, steps: 40, seed: seed), float32: Float32BatchPass(network))
+    }
     /// The random search scoring its candidates in float32 (as `verify attack` runs it).
     static let random32: Attack = { network, box, goal, seed in
         RandomSearchAttack.search(network: network, box: box, goal: goal,
@@ -54,7 +59,7 @@ final class AttackSearchTests: XCTestCase {
     func testBothAttacksFindTheKnownRegionsOfTheHandMadeNetwork() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         XCTAssertEqual(Self.corner.evaluate([0.1, 0.1]), Self.analytic([0.1, 0.1]))
-        for (name, attack) in [("gradient", Self.gradient), ("adam", Self.adam), ("random", Self.random), ("random32", Self.random32)] {
+        for (name, attack) in [("gradient", Self.gradient), ("adam", Self.adam), ("random", Self.random), ("random32", Self.random32), ("gradient32", Self.gradient32)] {
             for seed: UInt64 in [1, 2, 3] {
                 guard case .found(let x, _, _) = attack(Self.corner, box, .misclassification(outputCount: 3, trueClass: 0), seed) else {
                     return XCTFail("\(name) seed \(seed): missed the 'any' region")
@@ -71,7 +76,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testBothAttacksFindNothingWhereNothingExists() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 0.5)
-        for attack in [Self.gradient, Self.adam, Self.random, Self.random32] {
+        for attack in [Self.gradient, Self.adam, Self.random, Self.random32, Self.gradient32] {
             for goal in [AttackGoal.misclassification(outputCount: 3, trueClass: 0), .target(outputCount: 3, target: 1)] {
                 guard case .exhausted(let effort) = attack(Self.corner, box, goal, 7) else { return XCTFail("found the impossible") }
                 XCTAssertEqual(effort.restarts, 8)
@@ -100,7 +105,7 @@ final class AttackSearchTests: XCTestCase {
 
     func testEveryReturnedPointIsValidatedOnRandomNetworks() throws {
         var rng = SplitMix64(seed: 21)
-        var found = [0, 0, 0, 0]
+        var found = [0, 0, 0, 0, 0]
         for trial in 0..<50 {
             let network = AttackFixtures.randomNetwork(&rng)
             let center = (0..<network.inputSize).map { _ in Double.random(in: -1...1, using: &rng) }
@@ -108,7 +113,7 @@ final class AttackSearchTests: XCTestCase {
             let c = network.evaluate(center).argmax
             let goals = [AttackGoal.misclassification(outputCount: 3, trueClass: c), .target(outputCount: 3, target: (c + 1) % 3)]
             for goal in goals {
-                for (index, attack) in [Self.gradient, Self.adam, Self.random, Self.random32].enumerated()
+                for (index, attack) in [Self.gradient, Self.adam, Self.random, Self.random32, Self.gradient32].enumerated()
                 where checkPostconditions(attack(network, box, goal, UInt64(trial)), network, box, goal) {
                     found[index] += 1
                 }
@@ -117,6 +122,7 @@ final class AttackSearchTests: XCTestCase {
         XCTAssertGreaterThan(found[0] + found[2], 25, "the sample must exercise found points")
         XCTAssertGreaterThan(found[1], 10, "the sample must exercise points found by Adam steps")
         XCTAssertGreaterThan(found[3], 10, "the sample must exercise points proposed by float32 scores")
+        XCTAssertGreaterThan(found[4], 10, "the sample must exercise points found by float32 descents")
     }
 
     func testEveryReturnedPointIsValidatedOnTheDigitsModels() throws {
@@ -132,18 +138,20 @@ final class AttackSearchTests: XCTestCase {
             let goal = AttackGoal.misclassification(outputCount: 10, trueClass: network.evaluate(center).argmax)
             let small = AttackConfiguration(restarts: 2, steps: 15, seed: 5)
             if checkPostconditions(GradientAttack.search(network: network, box: box, goal: goal, configuration: small), network, box, goal) { found += 1 }
+            if checkPostconditions(GradientAttack.search(network: network, box: box, goal: goal, configuration: small,
+                                                         float32: Float32BatchPass(network)), network, box, goal) { found += 1 }
             let smallRandom = RandomSearchConfiguration(restarts: 2, steps: 15, seed: 5)
             if checkPostconditions(RandomSearchAttack.search(network: network, box: box, goal: goal, configuration: smallRandom), network, box, goal) { found += 1 }
             if checkPostconditions(RandomSearchAttack.search(network: network, box: box, goal: goal, configuration: smallRandom,
                                                              float32: Float32BatchPass(network)), network, box, goal) { found += 1 }
         }
-        XCTAssertGreaterThanOrEqual(found, 3, "at least the class-1 box must be attacked successfully by all three")
+        XCTAssertGreaterThanOrEqual(found, 4, "at least the class-1 box must be attacked successfully by all four")
     }
 
     func testAttacksAreDeterministicForASeed() throws {
         let box = try Box.linf(center: [0.1, 0.1], radius: 1)
         let goal = AttackGoal.target(outputCount: 3, target: 2)
-        for attack in [Self.gradient, Self.adam, Self.random, Self.random32] {
+        for attack in [Self.gradient, Self.adam, Self.random, Self.random32, Self.gradient32] {
             XCTAssertEqual(attack(Self.corner, box, goal, 9), attack(Self.corner, box, goal, 9))
         }
         var rng = SplitMix64(seed: 4)

@@ -43,12 +43,16 @@ public struct RealisticAdversarialSearch: Sendable {
     public var seconds: Double?
     public var seed: UInt64 = 0
 
-    /// From this many parameters of `C∘G_c` on, the black-box search scores its candidates in
-    /// float32 (``RandomSearchAttack/search(network:box:goal:configuration:deadline:float32:)``):
-    /// a step's few rows cost BLAS a pass over every weight (packing), which float32 halves
-    /// (paper-size pair, 1.6 M parameters: 2.1x faster; MNIST examples, 0.2 M: 1.3x). Below it
-    /// (the digits models, 4 k) float32 gains nothing, and the float64 scores keep their searches.
-    public static let float32ScoringParameters = 100_000
+    /// From this many parameters of `C∘G_c` on, the attacks evaluate in float32: the black-box
+    /// search scores its candidates there
+    /// (``RandomSearchAttack/search(network:box:goal:configuration:deadline:float32:)``: a
+    /// step's few rows cost BLAS a pass over every weight, packing them, which float32 halves;
+    /// paper-size pair, 1.6 M parameters: 2.1x faster, MNIST examples, 0.2 M: 1.3x) and the
+    /// white-box descents run their forward and reverse passes there
+    /// (``GradientAttack/search(network:box:goal:configuration:deadline:threads:float32:)``:
+    /// matrix-vector products, bound by reading the weights). Below it (the digits models,
+    /// 4 k) float32 gains nothing, and the float64 passes keep their searches.
+    public static let float32Parameters = 100_000
 
     public init(classIndex: Int, target: AdversarialTarget = .anyOther, method: RealisticAttackMethod = .blackbox) {
         self.classIndex = classIndex
@@ -117,7 +121,7 @@ public struct RealisticAdversarialSearch: Sendable {
         let deadline = seconds.map { AttackDeadline.after(seconds: $0) } ?? .none
         let radius = eps ?? experiment.experiment.eps
         let network = experiment.networks[classIndex]!
-        let float32 = method == .blackbox && network.parameterCount >= Self.float32ScoringParameters ? Float32BatchPass(network) : nil
+        let float32 = network.parameterCount >= Self.float32Parameters ? Float32BatchPass(network) : nil
         let goal = target.goal(trueClass: classIndex, outputCount: experiment.outputCount)
         var tried = 0, skipped = 0
         for index in startSample..<min(startSample + samples, experiment.noises.capacity) {
@@ -141,7 +145,8 @@ public struct RealisticAdversarialSearch: Sendable {
             case .whitebox:
                 let step = gradientStepSize(eps: radius)
                 let configuration = AttackConfiguration(restarts: restarts, steps: steps, seed: sampleSeed, stepSize: step)
-                outcome = GradientAttack.search(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline)
+                outcome = GradientAttack.search(network: network, box: box, goal: goal, configuration: configuration,
+                                                 deadline: deadline, float32: float32)
             }
             if case .found(let point, _, let effort) = outcome,
                let pair = RealisticAdversarialPair.validated(

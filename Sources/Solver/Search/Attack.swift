@@ -81,15 +81,23 @@ public enum GradientAttack {
     /// lowest-numbered restart that ends the search, with the effort of the restarts up to it,
     /// exactly what one thread returns (restarts are independent once their starts are fixed).
     ///
+    /// `float32`, when given, runs each descent's forward and reverse passes in float32 (the
+    /// same network's weights rounded once, ``Float32BatchPass``): on large networks a step
+    /// costs about half. A point still counts only once the float64 reference pass reaches the
+    /// goal there.
+    ///
     /// Postconditions: `.found(point, outputs, _)` has `box.contains(point)`,
     /// `outputs == network.evaluate(point)` and `goal.isReached(outputs)`.
     public static func search(
         network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
-        deadline: AttackDeadline = .none, threads: Int = 1
+        deadline: AttackDeadline = .none, threads: Int = 1, float32: Float32BatchPass? = nil
     ) -> AttackOutcome {
+        precondition(float32.map { $0.inputSize == network.inputSize && $0.outputSize == network.outputSize } ?? true,
+                     "the float32 pass must be the network's")
         var rng = SplitMix64(seed: configuration.seed)
         var effort = AttackEffort()
-        let descent = Descent(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline)
+        let descent = Descent(network: network, box: box, goal: goal, configuration: configuration, deadline: deadline,
+                              float32: float32)
         var sampledStarts: [[Double]] = []
         if configuration.samples > 0 {
             switch bestSamples(network: network, box: box, goal: goal, count: configuration.samples,
@@ -161,6 +169,8 @@ public enum GradientAttack {
         let deadline: AttackDeadline
         let widths: [Double]
         let stepSizes: [Double]
+        /// Runs the descent's passes in float32 when set.
+        let float32: Float32BatchPass?
 
         enum Ending: Sendable {
             case found(point: [Double], outputs: [Double])
@@ -178,8 +188,9 @@ public enum GradientAttack {
         }
 
         init(network: NeuralNetwork, box: Box, goal: AttackGoal, configuration: AttackConfiguration,
-             deadline: AttackDeadline) {
+             deadline: AttackDeadline, float32: Float32BatchPass? = nil) {
             self.network = network
+            self.float32 = float32
             self.box = box
             self.goal = goal
             self.configuration = configuration
@@ -188,6 +199,17 @@ public enum GradientAttack {
             stepSizes = widths.map { width in
                 configuration.stepSize ?? 2.5 * width / Double(max(configuration.steps, 1))
             }
+        }
+
+        /// The outputs at `x` and the reverse pass from them (a weight per output to the
+        /// gradient at `x`), in float32 when ``float32`` is set, else on the float64 pass.
+        private func pass(at x: [Double]) -> (outputs: [Double], gradient: ([Double]) -> [Double]) {
+            if let float32 {
+                let forward = float32.activations(x)
+                return (forward.outputs, { float32.gradient(forward, outputWeights: $0) })
+            }
+            let forward = network.batchActivations(x, count: 1, referenceOrder: false)
+            return (forward.outputs, { network.batchGradients(forward, outputWeights: $0) })
         }
 
         func run(from start: [Double]) -> (Ending, AttackEffort) {
@@ -200,15 +222,14 @@ public enum GradientAttack {
                 // One forward pass on BLAS serves the check and the gradient; a point it shows
                 // to reach the goal is returned only when the reference pass (index-order sums,
                 // ``NeuralNetwork/evaluate(_:)``) agrees, with the reference outputs.
-                let forward = network.batchActivations(x, count: 1, referenceOrder: false)
-                let outputs = forward.outputs
+                let (outputs, gradientFor) = pass(at: x)
                 effort.evaluations += 1
                 if goal.isReached(outputs) && box.contains(x) {
                     let reference = network.evaluate(x)
                     if goal.isReached(reference) { return (.found(point: x, outputs: reference), effort) }
                 }
                 guard let atom = goal.activeAtom(outputs) else { break }
-                let gradient = network.batchGradients(forward, outputWeights: atom.coefficients)
+                let gradient = gradientFor(atom.coefficients)
                 effort.gradients += 1
                 let factor = configuration.decay ? 1 - Double(step) / Double(configuration.steps + 1) : 1
                 switch configuration.rule {
