@@ -24,15 +24,7 @@ extension Float32BatchPass {
             switch step {
             case .affine(let weights, let bias, let inputSize):
                 var next = bias
-                weights.withUnsafeBufferPointer { w in
-                    current.withUnsafeBufferPointer { input in
-                        next.withUnsafeMutableBufferPointer { y in
-                            guard let wBase = w.baseAddress, let xBase = input.baseAddress, let yBase = y.baseAddress else { return }
-                            DenseProduct.multiply(rows: bias.count, columns: inputSize, a: wBase, lda: inputSize,
-                                                  x: xBase, y: yBase, accumulate: true)
-                        }
-                    }
-                }
+                Self.multiply(weights, rows: bias.count, columns: inputSize, transposed: false, current, into: &next)
                 values.append(next)
             case .elementWise(let layer, let width):
                 layer.applyFloat32(&current, width: width)
@@ -52,15 +44,7 @@ extension Float32BatchPass {
             switch steps[index] {
             case .affine(let weights, let bias, let inputSize):
                 var pulled = [Float](repeating: 0, count: inputSize)
-                weights.withUnsafeBufferPointer { w in
-                    gradient.withUnsafeBufferPointer { g in
-                        pulled.withUnsafeMutableBufferPointer { p in
-                            guard let wBase = w.baseAddress, let gBase = g.baseAddress, let pBase = p.baseAddress else { return }
-                            DenseProduct.multiply(rows: bias.count, columns: inputSize, a: wBase, lda: inputSize,
-                                                  transposeA: true, x: gBase, y: pBase)
-                        }
-                    }
-                }
+                Self.multiply(weights, rows: bias.count, columns: inputSize, transposed: true, gradient, into: &pulled)
                 gradient = pulled
             case .elementWise(let layer, let width):
                 let output = forward.values[index + 1]
@@ -84,5 +68,18 @@ extension Float32BatchPass {
             }
         }
         return gradient.map(Double.init)
+    }
+
+    /// `y += W x` (or `y += Wᵀ x` when `transposed`), `W` row-major `rows x columns`.
+    private static func multiply(_ weights: [Float], rows: Int, columns: Int, transposed: Bool, _ x: [Float], into y: inout [Float]) {
+        weights.withUnsafeBufferPointer { w in
+            x.withUnsafeBufferPointer { input in
+                y.withUnsafeMutableBufferPointer { output in
+                    guard let wBase = w.baseAddress, let xBase = input.baseAddress, let yBase = output.baseAddress else { return }
+                    DenseProduct.multiply(rows: rows, columns: columns, a: wBase, lda: columns, transposeA: transposed,
+                                          x: xBase, y: yBase, accumulate: true)
+                }
+            }
+        }
     }
 }
