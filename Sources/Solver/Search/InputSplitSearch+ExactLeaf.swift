@@ -6,8 +6,8 @@ extension InputSplitSearch {
     /// per-leaf time limit (the query's remaining time at the last level) and the `rlimit`
     /// budget. Returns nil when Z3 ran out of budget above the last level (the node is split
     /// instead). Without node attacks (`--disable attack`) a leaf is decided at once: only Z3
-    /// can find a counterexample then, and a violated query put off its leaves while the
-    /// splits around the unsafe region used up the node budget.
+    /// can find a counterexample then, and putting its leaves off would let a violated query
+    /// spend its node budget splitting around the unsafe region.
     mutating func exactLeaf(_ node: Node, _ bounds: BoundResult, _ subQuery: SafetyQuery, lastLevel: Bool) -> NodeStep? {
         guard configuration.leaves.useSMT else {
             unknownReason = unknownReason ?? .exactStepDisabled
