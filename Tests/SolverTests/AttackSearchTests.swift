@@ -49,7 +49,7 @@ final class AttackSearchTests: XCTestCase {
         GradientAttack.search(network: network, box: box, goal: goal,
                               configuration: AttackConfiguration(restarts: 8, steps: 40, seed: seed), float32: Float32BatchPass(network))
     }
-    /// The random search scoring its candidates in float32 (as `verify attack` runs it).
+    /// The random search scoring its candidates in float32 (as `verify attack` runs it on large networks).
     static let random32: Attack = { network, box, goal, seed in
         RandomSearchAttack.search(network: network, box: box, goal: goal,
                                   configuration: RandomSearchConfiguration(restarts: 8, steps: 60, seed: seed),
